@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+/** The database handle every query takes; the same type whichever driver is underneath. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  db: Db;
+  driver: 'postgres' | 'pglite';
+  /** The connection string (postgres only), for tools that need their own connection. */
+  url?: string;
+  /** A readable place the data lives, for logs (never includes a password). */
+  where: string;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
+
+/** An error that means the database cannot be reached or opened, phrased for one log line. */
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError';
+}
+
+/** Removes the password from a connection string before it goes into a message. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** postgres.js pool size */
+  max?: number;
+}
+
+/**
+ * Opens the database: postgres.js on DATABASE_URL when it is set, otherwise PGlite stored under
+ * dataDir (created when missing). Checks the connection before returning.
+ */
+export async function openDatabase(opts: OpenOptions): Promise<Database> {
+  if (opts.databaseUrl) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const client = postgres(opts.databaseUrl, {
+      max: opts.max ?? 10,
+      onnotice: () => {},
+      connect_timeout: 10,
+      connection: { TimeZone: 'UTC' },
+    });
+    const db = drizzle(client, { schema }) as unknown as Db;
+    const where = redactUrl(opts.databaseUrl);
+    try {
+      await db.execute(sql`select 1`);
+    } catch (err) {
+      await client.end({ timeout: 1 }).catch(() => {});
+      throw new DatabaseUnavailableError(`cannot connect to the database at ${where}: ${describe(err)}`);
+    }
+    return { db, driver: 'postgres', url: opts.databaseUrl, where, close: () => client.end({ timeout: 5 }) };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  try {
+    mkdirSync(opts.dataDir, { recursive: true });
+  } catch (err) {
+    throw new DatabaseUnavailableError(`cannot create the data directory ${opts.dataDir}: ${describe(err)}`);
+  }
+  let client: InstanceType<typeof PGlite>;
+  try {
+    client = await PGlite.create(opts.dataDir);
+  } catch (err) {
+    throw new DatabaseUnavailableError(`cannot open the embedded database in ${opts.dataDir}: ${describe(err)}`);
+  }
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, driver: 'pglite', where: opts.dataDir, close: () => client.close() };
+}
+
+/** A short reason from any thrown value (postgres.js errors carry a code, node errors an errno). */
+export function describe(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length) return describe(err.errors[0]);
+  if (err instanceof Error) {
+    // drizzle wraps driver errors as "Failed query: ..." with the real reason as the cause
+    if (err.cause && /^Failed query/.test(err.message)) return describe(err.cause);
+    const code = (err as { code?: string }).code;
+    const msg = err.message || code || err.name;
+    return code && !msg.includes(code) ? `${msg} (${code})` : msg;
+  }
+  return String(err);
+}
+
+/** Rows from a raw `db.execute`: PGlite returns `{rows}`, postgres.js an array. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,5 @@
+export * from './enums.ts';
+export * from './sources.ts';
+export * from './api-keys.ts';
+export * from './meta.ts';
+export * from './items.ts';

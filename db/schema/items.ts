@@ -1,0 +1,83 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
+import type { Concern } from '../../src/labels.ts';
+import { itemStatus, stance } from './enums.ts';
+import { sources } from './sources.ts';
+
+/** The explanation stored with a label: what pushed the decision, and the sentence to quote. */
+export interface Explanation {
+  terms: { term: string; weight: number }[];
+  sentence: string;
+}
+
+/** One story, stored once however many feeds carry it. */
+export const items = pgTable(
+  'items',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
+    url: text('url').notNull().unique(),
+    guid: text('guid'),
+    title: text('title').notNull(),
+    summary: text('summary').notNull().default(''),
+    content: text('content').notNull().default(''),
+    author: text('author'),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull(),
+    /** true when the feed gave no usable date (missing or in the future) and first-seen was used */
+    publishedEstimated: boolean('published_estimated').notNull().default(false),
+    fetchedAt: timestamp('fetched_at', { withTimezone: true }).notNull(),
+    contentHash: text('content_hash').notNull(),
+    language: text('language'),
+    studios: text('studios').array().notNull().default(sql`'{}'::text[]`),
+    unions: text('unions').array().notNull().default(sql`'{}'::text[]`),
+    areas: text('areas').array().notNull().default(sql`'{}'::text[]`),
+    status: itemStatus('status').notNull().default('pending'),
+    relevant: boolean('relevant'),
+    stance: stance('stance'),
+    confidence: real('confidence'),
+    concerns: text('concerns').array().$type<Concern[]>().notNull().default(sql`'{}'::text[]`),
+    explanation: jsonb('explanation').$type<Explanation>(),
+    model: text('model'),
+    classifiedAt: timestamp('classified_at', { withTimezone: true }),
+    classifyAttempts: integer('classify_attempts').notNull().default(0),
+  },
+  (t) => [
+    index('items_published_idx').on(t.publishedAt, t.id),
+    index('items_source_idx').on(t.sourceId, t.publishedAt),
+    index('items_hash_idx').on(t.contentHash),
+    index('items_pending_idx').on(t.id).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** Every place a story was seen: the feed and the URL it had there. A story carried by two feeds,
+ * or re-posted under another URL, has one item and several sightings. */
+export const sightings = pgTable(
+  'item_sightings',
+  {
+    itemId: bigint('item_id', { mode: 'number' })
+      .notNull()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
+    url: text('url').notNull(),
+    guid: text('guid'),
+    firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.url] }), index('sightings_item_idx').on(t.itemId), unique('sightings_source_guid').on(t.sourceId, t.guid)],
+);

@@ -1,0 +1,95 @@
+CREATE TYPE "public"."item_status" AS ENUM('pending', 'classified', 'failed');--> statement-breakpoint
+CREATE TYPE "public"."key_scope" AS ENUM('write', 'admin');--> statement-breakpoint
+CREATE TYPE "public"."source_kind" AS ENUM('news', 'union', 'studio', 'opinion');--> statement-breakpoint
+CREATE TYPE "public"."stance" AS ENUM('excitement', 'worry', 'neutral');--> statement-breakpoint
+CREATE TABLE "sources" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"url" text NOT NULL,
+	"kind" "source_kind" NOT NULL,
+	"organisation" text,
+	"country" text,
+	"language" text,
+	"enabled" boolean DEFAULT true NOT NULL,
+	"fetch_interval_minutes" integer DEFAULT 60 NOT NULL,
+	"last_fetched_at" timestamp with time zone,
+	"last_success_at" timestamp with time zone,
+	"last_status" integer,
+	"consecutive_failures" integer DEFAULT 0 NOT NULL,
+	"next_fetch_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_error" text,
+	"etag" text,
+	"last_modified" text,
+	"claimed_by" text,
+	"claim_expires_at" timestamp with time zone,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"deleted_at" timestamp with time zone,
+	CONSTRAINT "sources_url_unique" UNIQUE("url")
+);
+--> statement-breakpoint
+CREATE TABLE "api_keys" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"scope" "key_scope" NOT NULL,
+	"prefix" text NOT NULL,
+	"key_hash" text NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"last_used_at" timestamp with time zone,
+	"revoked_at" timestamp with time zone,
+	CONSTRAINT "api_keys_key_hash_unique" UNIQUE("key_hash")
+);
+--> statement-breakpoint
+CREATE TABLE "meta" (
+	"key" text PRIMARY KEY NOT NULL,
+	"value" jsonb NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "items" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"source_id" integer NOT NULL,
+	"url" text NOT NULL,
+	"guid" text,
+	"title" text NOT NULL,
+	"summary" text DEFAULT '' NOT NULL,
+	"content" text DEFAULT '' NOT NULL,
+	"author" text,
+	"published_at" timestamp with time zone NOT NULL,
+	"published_estimated" boolean DEFAULT false NOT NULL,
+	"fetched_at" timestamp with time zone NOT NULL,
+	"content_hash" text NOT NULL,
+	"language" text,
+	"studios" text[] DEFAULT '{}'::text[] NOT NULL,
+	"unions" text[] DEFAULT '{}'::text[] NOT NULL,
+	"areas" text[] DEFAULT '{}'::text[] NOT NULL,
+	"status" "item_status" DEFAULT 'pending' NOT NULL,
+	"relevant" boolean,
+	"stance" "stance",
+	"confidence" real,
+	"concerns" text[] DEFAULT '{}'::text[] NOT NULL,
+	"explanation" jsonb,
+	"model" text,
+	"classified_at" timestamp with time zone,
+	"classify_attempts" integer DEFAULT 0 NOT NULL,
+	CONSTRAINT "items_url_unique" UNIQUE("url")
+);
+--> statement-breakpoint
+CREATE TABLE "item_sightings" (
+	"item_id" bigint NOT NULL,
+	"source_id" integer NOT NULL,
+	"url" text NOT NULL,
+	"guid" text,
+	"first_seen_at" timestamp with time zone NOT NULL,
+	CONSTRAINT "item_sightings_source_id_url_pk" PRIMARY KEY("source_id","url"),
+	CONSTRAINT "sightings_source_guid" UNIQUE("source_id","guid")
+);
+--> statement-breakpoint
+ALTER TABLE "items" ADD CONSTRAINT "items_source_id_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."sources"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "item_sightings" ADD CONSTRAINT "item_sightings_item_id_items_id_fk" FOREIGN KEY ("item_id") REFERENCES "public"."items"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "item_sightings" ADD CONSTRAINT "item_sightings_source_id_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."sources"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "sources_due_idx" ON "sources" USING btree ("next_fetch_at") WHERE "sources"."enabled" and "sources"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "items_published_idx" ON "items" USING btree ("published_at","id");--> statement-breakpoint
+CREATE INDEX "items_source_idx" ON "items" USING btree ("source_id","published_at");--> statement-breakpoint
+CREATE INDEX "items_hash_idx" ON "items" USING btree ("content_hash");--> statement-breakpoint
+CREATE INDEX "items_pending_idx" ON "items" USING btree ("id") WHERE "items"."status" = 'pending';--> statement-breakpoint
+CREATE INDEX "sightings_item_idx" ON "item_sightings" USING btree ("item_id");

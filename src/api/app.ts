@@ -1,0 +1,64 @@
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { authenticate } from './auth.ts';
+import { router, type AppDeps } from './env.ts';
+import { AppError, errorJson, onError } from './errors.ts';
+import { healthRoutes } from './routes/health.ts';
+import { keyRoutes } from './routes/keys.ts';
+
+export type { AppDeps } from './env.ts';
+
+/** Largest request body any write route accepts, unless a route sets a smaller one. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Builds the HTTP app from its dependencies. No port is opened here: tests call
+ * `app.request()`, and src/server.ts listens.
+ */
+export function createApp(deps: AppDeps) {
+  const app = router();
+  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: Math.round((performance.now() - started) * 10) / 10,
+        requestId: c.get('requestId'),
+      },
+      'request',
+    );
+  });
+  app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `request body larger than ${MAX_BODY_BYTES} bytes`);
+      },
+    }),
+  );
+  app.use('/api/*', authenticate(deps));
+
+  app.route('/', healthRoutes(deps));
+  app.route('/api/v1/keys', keyRoutes(deps));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Pulse API',
+      version: '1',
+      description: 'How the screen industry reacts to studios using generative AI: sources, items, stance labels.',
+    },
+  });
+
+  app.notFound((c) => errorJson(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError(onError(deps.logger));
+  return app;
+}

@@ -1,0 +1,52 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { Database } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
+import type { PublicKey } from '../../db/queries/keys.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { errorJson } from './errors.ts';
+
+/** What the HTTP app needs from the outside world; tests pass their own. */
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  /** Lets /ready tell a reachable database; defaults to a `select 1` on db. */
+  database?: Pick<Database, 'driver'>;
+}
+
+export interface AppEnv {
+  Variables: { requestId: string; apiKey: PublicKey | undefined };
+}
+
+/** A router for one resource, with the validation hook every router shares. */
+export function router() {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+}
+
+/** Turns a failed zod validation into a 400 naming the first bad parameter. */
+export const validationHook = (result: { success: boolean; error?: unknown; target?: string }, c: Context) => {
+  if (result.success) return;
+  const err = result.error as z.ZodError;
+  const issue = err.issues[0];
+  const where = issue?.path.length ? issue.path.join('.') : (result.target ?? 'request');
+  const message = issue ? `${where}: ${issue.message}` : 'invalid request';
+  return errorJson(c, 400, 'invalid_parameter', message);
+};
+
+/** The standard error body, for OpenAPI documents. */
+export const ErrorSchema = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), requestId: z.string() }),
+  })
+  .openapi('Error');
+
+export const errorResponses = {
+  400: { description: 'Invalid input; the message names the parameter', content: { 'application/json': { schema: ErrorSchema } } },
+  401: { description: 'Missing, unknown or revoked key', content: { 'application/json': { schema: ErrorSchema } } },
+  403: { description: 'The key lacks the needed scope', content: { 'application/json': { schema: ErrorSchema } } },
+  404: { description: 'Not found', content: { 'application/json': { schema: ErrorSchema } } },
+} as const;

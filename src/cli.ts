@@ -1,0 +1,63 @@
+/**
+ * The `pulse` command. Each subcommand lives in src/cli/<name>.ts; this file only dispatches and
+ * turns errors into exit codes: 2 for a usage mistake, 1 for a failure, 0 otherwise.
+ */
+import { DatabaseUnavailableError, describe } from '../db/client.ts';
+import { ConfigError } from './config.ts';
+import { CommandError, stdio, UsageError, type Io } from './cli/common.ts';
+import { keysCommand, keysUsage } from './cli/keys.ts';
+import { serveCommand, serveUsage } from './cli/serve.ts';
+import { migrateCommand, migrateUsage } from './cli/migrate.ts';
+
+type Command = (args: string[], io: Io) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  serve: serveCommand,
+  migrate: migrateCommand,
+  keys: keysCommand,
+};
+
+export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
+
+Usage:
+${[serveUsage, migrateUsage, keysUsage].join('\n')}
+pulse --help                                             this text
+
+Configuration comes from environment variables; see README.md.`;
+
+/** Runs one command line and returns the exit code. */
+export async function main(argv: string[], io: Io = stdio): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.err : io.out)(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (args.includes('--help') || args.includes('-h')) {
+      io.out(usage);
+      return 0;
+    }
+    return await command(args, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`pulse: ${err.message}\n\n${usage}`);
+      return 2;
+    }
+    if (err instanceof ConfigError || err instanceof CommandError || err instanceof DatabaseUnavailableError) {
+      io.err(`pulse: ${err.message}`);
+      return 1;
+    }
+    io.err(`pulse: ${describe(err)}`);
+    return 1;
+  }
+}
+
+/** Runs the process's own command line and sets the exit code. */
+export async function run(): Promise<void> {
+  const code = await main(process.argv.slice(2));
+  process.exitCode = code;
+  // A failed command may leave a pool or timer open; do not let it hold the exit.
+  if (code !== 0) setTimeout(() => process.exit(code), 200).unref();
+}

@@ -1,0 +1,114 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: `expected a whole number from ${min} to ${max}` })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { message: `expected a whole number from ${min} to ${max}` });
+
+const timeZone = z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as UTC or Europe/London' });
+
+/** Every environment variable Pulse reads, with its default. Nothing else reads process.env. */
+const envSchema = z.object({
+  PORT: int(1, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// or postgresql:// URL' })
+    .optional(),
+  PULSE_DATA_DIR: z.string().min(1).default('./data'),
+  PULSE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  PULSE_TZ: timeZone.default('UTC'),
+  PULSE_READ_KEY_REQUIRED: bool.default(false),
+  PULSE_ALLOW_PRIVATE_FEEDS: bool.default(false),
+  PULSE_PUBLIC_URL: z.url({ message: 'expected an absolute http(s) URL' }).optional(),
+  PULSE_FETCH_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  PULSE_FETCH_CONNECT_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  PULSE_FETCH_MAX_BYTES: int(1024, 1_073_741_824).default(10 * 1024 * 1024),
+  PULSE_FETCH_CONCURRENCY: int(1, 256).default(8),
+  PULSE_FETCH_PER_HOST: int(1, 64).default(2),
+  PULSE_SEED_SOURCES: bool.default(true),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  timeZone: string;
+  readKeyRequired: boolean;
+  allowPrivateFeeds: boolean;
+  publicUrl: string | undefined;
+  seedSources: boolean;
+  fetch: {
+    timeoutMs: number;
+    connectTimeoutMs: number;
+    maxBytes: number;
+    concurrency: number;
+    perHost: number;
+  };
+}
+
+/** A configuration problem, phrased as one line naming the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads and validates the configuration once. Empty strings count as unset, so `PORT= pulse`
+ * behaves like no PORT at all.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(
+    Object.keys(envSchema.shape)
+      .map((k) => [k, env[k]] as const)
+      .filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    const value = present[name];
+    const shown = name === 'DATABASE_URL' ? '' : ` (got ${JSON.stringify(value)})`;
+    throw new ConfigError(`${name}: ${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.PULSE_DATA_DIR),
+    logLevel: e.PULSE_LOG_LEVEL,
+    timeZone: e.PULSE_TZ,
+    readKeyRequired: e.PULSE_READ_KEY_REQUIRED,
+    allowPrivateFeeds: e.PULSE_ALLOW_PRIVATE_FEEDS,
+    publicUrl: e.PULSE_PUBLIC_URL,
+    seedSources: e.PULSE_SEED_SOURCES,
+    fetch: {
+      timeoutMs: e.PULSE_FETCH_TIMEOUT_MS,
+      connectTimeoutMs: e.PULSE_FETCH_CONNECT_TIMEOUT_MS,
+      maxBytes: e.PULSE_FETCH_MAX_BYTES,
+      concurrency: e.PULSE_FETCH_CONCURRENCY,
+      perHost: e.PULSE_FETCH_PER_HOST,
+    },
+  };
+}
+
+/** True when Intl knows the zone name. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,50 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db/client.ts';
+import { findKeyByHash, insertKey, touchKey, type PublicKey } from '../db/queries/keys.ts';
+import type { KeyScope } from './labels.ts';
+
+const KEY_PREFIX = 'pulse_';
+
+/** A fresh secret: 256 random bits, URL-safe. */
+export function generateSecret(): string {
+  return KEY_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** Creates a key and returns it with its secret, which is never stored and never shown again. */
+export async function createKey(db: Db, p: { name: string; scope: KeyScope }): Promise<{ key: PublicKey; secret: string }> {
+  const secret = generateSecret();
+  const key = await insertKey(db, {
+    name: p.name,
+    scope: p.scope,
+    prefix: secret.slice(0, KEY_PREFIX.length + 6),
+    keyHash: hashSecret(secret),
+  });
+  return { key, secret };
+}
+
+export type KeyCheck = { ok: true; key: PublicKey } | { ok: false; reason: 'unknown' | 'revoked' };
+
+/**
+ * Looks a presented secret up by its hash and compares the hashes in constant time. Only a hash
+ * ever reaches the database, so lookup timing says nothing about the secret itself.
+ */
+export async function verifyKey(db: Db, secret: string, now: Date): Promise<KeyCheck> {
+  const presented = hashSecret(secret);
+  const row = await findKeyByHash(db, presented);
+  const stored = row?.keyHash ?? '0'.repeat(64);
+  const same = timingSafeEqual(Buffer.from(presented, 'hex'), Buffer.from(stored, 'hex'));
+  if (!row || !same) return { ok: false, reason: 'unknown' };
+  if (row.revokedAt) return { ok: false, reason: 'revoked' };
+  await touchKey(db, { id: row.id, at: now });
+  const { keyHash: _omit, ...key } = row;
+  return { ok: true, key };
+}
+
+/** True when a key of scope `have` may do what needs scope `need` (admin includes write). */
+export function scopeAllows(have: KeyScope, need: KeyScope): boolean {
+  return have === 'admin' || have === need;
+}

@@ -1,0 +1,31 @@
+/**
+ * Every closed set of labels Pulse uses, declared once. TypeScript unions, zod enums and the
+ * database enums all derive from these arrays.
+ */
+export const STANCES = ['excitement', 'worry', 'neutral'] as const;
+export type Stance = (typeof STANCES)[number];
+
+export const CONCERNS = [
+  'job_displacement',
+  'consent_likeness',
+  'compensation',
+  'credit_attribution',
+  'training_data',
+  'creative_control',
+] as const;
+export type Concern = (typeof CONCERNS)[number];
+
+export const SOURCE_KINDS = ['news', 'union', 'studio', 'opinion'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+
+export const KEY_SCOPES = ['write', 'admin'] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
+export const ITEM_STATUSES = ['pending', 'classified', 'failed'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+export const JOB_NAMES = ['ingest', 'classify', 'rollup', 'digest'] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+export const JOB_STATUSES = ['running', 'ok', 'failed', 'skipped'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
