@@ -16,7 +16,7 @@ const timeZone = z.string().refine(isTimeZone, { message: 'expected an IANA time
 
 /** Every environment variable Pulse reads, with its default. Nothing else reads process.env. */
 const envSchema = z.object({
-  PORT: int(1, 65535).default(3000),
+  PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_URL: z
     .string()

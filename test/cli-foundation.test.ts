@@ -1,0 +1,93 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createEmptyPgDatabase, testDatabaseUrl } from './helpers/db.ts';
+import { runPulse, startPulse, stop } from './helpers/cli.ts';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'pulse-cli-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('pulse command line', () => {
+  it('prints help with --help and exits 0', async () => {
+    const r = await runPulse(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('pulse serve');
+    expect(r.stdout).toContain('pulse keys create');
+  });
+
+  it('exits 2 with usage on an unknown command or flag', async () => {
+    const a = await runPulse(['frobnicate']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/unknown command "frobnicate"/);
+    expect(a.stderr).toContain('Usage:');
+    const b = await runPulse(['keys', 'create', '--colour', 'red']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--colour/);
+  });
+
+  it('stops on a bad PORT with one line and exit 1', async () => {
+    const r = await runPulse(['serve'], { PORT: 'abc', PULSE_DATA_DIR: tempDir() });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual(['pulse: PORT: expected a whole number from 0 to 65535 (got "abc")']);
+  });
+
+  it('stops when DATABASE_URL points at a closed port, with one line and exit 1', async () => {
+    const r = await runPulse(['serve'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' });
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^pulse: cannot connect to the database at postgres:\/\/postgres@127\.0\.0\.1:1\/none: .*ECONNREFUSED/);
+  });
+
+  it('creates, lists and revokes keys; the secret is the last stdout line', async () => {
+    const env = { PULSE_DATA_DIR: tempDir() };
+    const created = await runPulse(['keys', 'create', '--name', 'ops', '--scope', 'admin'], env);
+    expect(created.code).toBe(0);
+    const lines = created.stdout.trim().split('\n');
+    expect(lines.at(-1)).toMatch(/^pulse_[\w-]{43}$/);
+    const listed = await runPulse(['keys', 'list'], env);
+    expect(listed.stdout).toMatch(/1\s+ops\s+admin/);
+    expect(listed.stdout).not.toContain(lines.at(-1));
+    const revoked = await runPulse(['keys', 'revoke', '1'], env);
+    expect(revoked.code).toBe(0);
+    expect((await runPulse(['keys', 'list'], env)).stdout).toMatch(/revoked/);
+    const missing = await runPulse(['keys', 'revoke', '42'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no key with id 42/);
+  });
+
+  it('serves on the embedded database, keeps data across a restart, and exits 0 on SIGTERM', async () => {
+    const dataDir = tempDir();
+    const env = { PULSE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', PULSE_LOG_LEVEL: 'info' };
+    const first = await startPulse(['serve'], env, /listening on (http:\/\/[\d.]+:\d+)/);
+    const base = first.match[1]!;
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    expect((await fetch(`${base}/ready`)).status).toBe(200);
+    expect(await stop(first.child, 'SIGTERM')).toBe(0);
+
+    const key = (await runPulse(['keys', 'create', '--name', 'kept'], env)).stdout.trim().split('\n').at(-1);
+    const second = await startPulse(['serve'], env, /listening on (http:\/\/[\d.]+:\d+)/);
+    const res = await fetch(`${second.match[1]}/api/v1/keys`, { headers: { Authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(403); // the key survived the restart: known, but write scope only
+    expect(await stop(second.child, 'SIGINT')).toBe(0);
+  });
+
+  it.runIf(testDatabaseUrl)('migrates a real PostgreSQL database with pulse migrate', async () => {
+    const pg = await createEmptyPgDatabase();
+    try {
+      const r = await runPulse(['migrate'], { DATABASE_URL: pg.url });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/migrations applied \(postgres/);
+      const again = await runPulse(['keys', 'list'], { DATABASE_URL: pg.url });
+      expect(again.code).toBe(0);
+    } finally {
+      await pg.drop();
+    }
+  });
+});
