@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { createKey } from '../src/keys.ts';
 import { freshDatabase } from './helpers/db.ts';
-import { authHeader, testApp } from './helpers/app.ts';
+import { authHeader, json, testApp } from './helpers/app.ts';
 
 let database: Database;
 beforeAll(async () => {
@@ -17,7 +17,7 @@ describe('health and errors', () => {
     const { app } = testApp(database);
     const health = await app.request('/health');
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(await json(health)).toEqual({ status: 'ok' });
     expect(health.headers.get('x-request-id')).toMatch(/^[\w-]{8,}$/);
     const ready = await app.request('/ready');
     expect(ready.status).toBe(200);
@@ -33,7 +33,7 @@ describe('health and errors', () => {
     const { app } = testApp(database);
     const res = await app.request('/api/v1/nothing-here');
     expect(res.status).toBe(404);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.error.code).toBe('not_found');
     expect(body.error.message).toContain('/api/v1/nothing-here');
     expect(body.error.requestId).toBe(res.headers.get('x-request-id'));
@@ -46,7 +46,7 @@ describe('health and errors', () => {
     });
     const res = await app.request('/ready');
     expect(res.status).toBe(503);
-    expect((await res.json()).error.code).toBe('unavailable');
+    expect((await json(res)).error.code).toBe('unavailable');
     expect((await app.request('/health')).status).toBe(200);
   });
 
@@ -75,7 +75,7 @@ describe('API keys', () => {
     const admin = await authHeader(database, 'admin');
     const ok = await app.request('/api/v1/keys', { headers: admin });
     expect(ok.status).toBe(200);
-    const body = await ok.json();
+    const body = await json(ok);
     expect(body.keys.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(body)).not.toMatch(/keyHash|key_hash|secret/);
   });
@@ -89,21 +89,21 @@ describe('API keys', () => {
       body: JSON.stringify({ name: 'newsroom', scope: 'admin' }),
     });
     expect(created.status).toBe(201);
-    const key = await created.json();
+    const key = await json(created);
     expect(key.secret).toMatch(/^pulse_[\w-]{43}$/);
     const own = { Authorization: `Bearer ${key.secret}` };
     expect((await app.request('/api/v1/keys', { headers: own })).status).toBe(200);
-    const listed = await (await app.request('/api/v1/keys', { headers: admin })).json();
+    const listed = await json(await app.request('/api/v1/keys', { headers: admin }));
     const entry = listed.keys.find((k: { id: number }) => k.id === key.id);
     expect(entry.secret).toBeUndefined();
     expect(entry.lastUsedAt).not.toBeNull();
 
     const revoked = await app.request(`/api/v1/keys/${key.id}`, { method: 'DELETE', headers: admin });
     expect(revoked.status).toBe(200);
-    expect((await revoked.json()).revoked).toBe(true);
+    expect((await json(revoked)).revoked).toBe(true);
     const after = await app.request('/api/v1/keys', { headers: own });
     expect(after.status).toBe(401);
-    expect((await after.json()).error.message).toMatch(/revoked/);
+    expect((await json(after)).error.message).toMatch(/revoked/);
   });
 
   it('validates bodies and ids naming the field', async () => {
@@ -115,7 +115,7 @@ describe('API keys', () => {
       body: JSON.stringify({ name: 'x', scope: 'root' }),
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toMatch(/^scope: /);
+    expect((await json(bad)).error.message).toMatch(/^scope: /);
     const malformed = await app.request('/api/v1/keys', {
       method: 'POST',
       headers: { ...admin, 'Content-Type': 'application/json' },
@@ -124,7 +124,7 @@ describe('API keys', () => {
     expect(malformed.status).toBe(400);
     const badId = await app.request('/api/v1/keys/abc', { method: 'DELETE', headers: admin });
     expect(badId.status).toBe(400);
-    expect((await badId.json()).error.message).toMatch(/^id: /);
+    expect((await json(badId)).error.message).toMatch(/^id: /);
     const missing = await app.request('/api/v1/keys/999999', { method: 'DELETE', headers: admin });
     expect(missing.status).toBe(404);
   });
@@ -152,6 +152,6 @@ describe('API keys', () => {
       body: JSON.stringify({ name: 'x'.repeat(5 * 1024 * 1024) }),
     });
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('payload_too_large');
+    expect((await json(res)).error.code).toBe('payload_too_large');
   });
 });

@@ -24,3 +24,9 @@ export async function authHeader(database: Database, scope: KeyScope = 'write'):
   const { secret } = await createKey(database.db, { name: `test-${scope}`, scope });
   return { Authorization: `Bearer ${secret}` };
 }
+
+/** A response body as JSON, typed loosely for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function json(res: Response): Promise<any> {
+  return res.json();
+}

@@ -1,0 +1,94 @@
+import Parser from 'rss-parser';
+import { repairXml } from './repair.ts';
+
+/** One entry as the feed gave it, before normalisation. */
+export interface FeedEntry {
+  guid: string | undefined;
+  link: string | undefined;
+  title: string;
+  /** HTML or text: the entry's description/summary */
+  summary: string;
+  /** HTML or text: the full body (content:encoded, Atom content) */
+  content: string;
+  author: string | undefined;
+  /** ISO time when the feed gave a parseable date */
+  published: string | undefined;
+  imageUrl: string | undefined;
+}
+
+export interface ParsedFeed {
+  title: string | undefined;
+  language: string | undefined;
+  entries: FeedEntry[];
+}
+
+/** A feed that could not be read, with the parser's reason. */
+export class FeedParseError extends Error {
+  override name = 'FeedParseError';
+}
+
+type RawItem = Record<string, unknown> & Parser.Item;
+
+const parser = new Parser<{ language?: string }, RawItem>({
+  customFields: {
+    feed: ['language'],
+    item: [
+      ['description', 'description'],
+      ['dc:creator', 'dcCreator'],
+      ['media:content', 'mediaContent', { keepArray: true }],
+      ['media:thumbnail', 'mediaThumbnail'],
+      ['enclosure', 'enclosure'],
+    ],
+  },
+});
+
+const str = (v: unknown): string | undefined => {
+  if (typeof v === 'string') return v.trim() || undefined;
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o._ === 'string') return o._.trim() || undefined;
+    if (typeof o.name === 'string') return o.name.trim() || undefined;
+    if (Array.isArray(v)) return str(v[0]);
+  }
+  return undefined;
+};
+
+function imageOf(item: RawItem): string | undefined {
+  const media = item.mediaContent as { $?: { url?: string; medium?: string; type?: string } }[] | undefined;
+  const fromMedia = media?.find((m) => m.$?.url && (m.$.medium === 'image' || m.$.type?.startsWith('image/') || !m.$.medium))?.$?.url;
+  const thumb = (item.mediaThumbnail as { $?: { url?: string } } | undefined)?.$?.url;
+  const enclosure = item.enclosure as { url?: string; type?: string } | undefined;
+  return fromMedia ?? thumb ?? (enclosure?.type?.startsWith('image/') ? enclosure.url : undefined);
+}
+
+/**
+ * Parses RSS 0.9x/1.0/2.0 or Atom text. Undeclared entities and bare ampersands are repaired
+ * first; anything still broken throws FeedParseError with the parser's message.
+ */
+export async function parseFeed(xml: string): Promise<ParsedFeed> {
+  const head = xml.slice(0, 1024).trimStart();
+  if (!head) throw new FeedParseError('empty body: no feed');
+  if (/^(<!doctype html|<html)/i.test(head)) throw new FeedParseError('the server sent an HTML page, not a feed');
+  let feed: Awaited<ReturnType<typeof parser.parseString>>;
+  try {
+    feed = await parser.parseString(repairXml(xml));
+  } catch (err) {
+    const msg = ((err as Error).message || 'unreadable XML').split('\n').slice(0, 2).join(' ');
+    throw new FeedParseError(`not a readable feed: ${msg}`);
+  }
+  const entries = (feed.items ?? []).map((item): FeedEntry => {
+    const content = str(item['content:encoded']) ?? str(item.content) ?? '';
+    const summary = str(item.description) ?? str(item.summary) ?? (content ? '' : str(item.contentSnippet)) ?? '';
+    return {
+      guid: str(item.guid) ?? str(item.id),
+      link: str(item.link),
+      title: str(item.title) ?? '',
+      summary: summary === content ? '' : summary,
+      content,
+      author: str(item.dcCreator) ?? str(item.creator) ?? str(item.author),
+      published: item.isoDate,
+      imageUrl: imageOf(item),
+    };
+  });
+  return { title: str(feed.title), language: str(feed.language), entries };
+}

@@ -1,0 +1,182 @@
+import type { Db } from '../../db/client.ts';
+import { storeFetch, recordHealth, type SourceHealth } from '../../db/queries/ingest.ts';
+import { claimSources, type SourceRow } from '../../db/queries/sources.ts';
+import type { Clock } from '../clock.ts';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { KeyedSemaphore, Semaphore } from '../util/semaphore.ts';
+import { FetchError, fetchFeed } from './fetcher.ts';
+import { normaliseEntry, type NormalisedItem } from './normalise.ts';
+import { FeedParseError, parseFeed } from './parse.ts';
+import { nextFetchAt } from './schedule.ts';
+
+export interface IngestDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  /** who claims the sources: host + pid + random, unique per process */
+  instance: string;
+  random?: () => number;
+  /** called with the ids of newly stored items (the classifier labels them) */
+  afterStore?: (ids: number[]) => Promise<void>;
+}
+
+export interface IngestOptions {
+  /** only these sources, due or not */
+  ids?: number[];
+  /** every enabled source, due or not */
+  all?: boolean;
+  /** called as each source finishes, for progress output */
+  onSource?: (report: SourceReport) => void;
+  signal?: AbortSignal;
+}
+
+export type SourceOutcome = 'ok' | 'not_modified' | 'failed';
+
+export interface SourceReport {
+  sourceId: number;
+  name: string;
+  url: string;
+  outcome: SourceOutcome;
+  status: number | null;
+  entries: number;
+  inserted: number;
+  duplicates: number;
+  /** entries with no usable link or text */
+  skipped: number;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface IngestTotals {
+  sources: number;
+  failed: number;
+  inserted: number;
+  duplicates: number;
+  skipped: number;
+}
+
+/** Longest a claim may be held: a whole fetch plus storing, with room to spare. */
+export function leaseMs(config: Config): number {
+  return config.fetch.timeoutMs * 2 + 60_000;
+}
+
+/**
+ * Fetches the due sources (or the chosen ones) and stores what is new, with bounded
+ * concurrency overall and per host. One source's failure is recorded on its row and never
+ * touches another source.
+ */
+export async function ingest(deps: IngestDeps, opts: IngestOptions = {}): Promise<{ reports: SourceReport[]; totals: IngestTotals }> {
+  const claimed = await claimSources(deps.db, {
+    now: deps.clock.now(),
+    instance: deps.instance,
+    leaseMs: leaseMs(deps.config),
+    limit: 10_000,
+    ids: opts.ids,
+    all: opts.all,
+  });
+  const overall = new Semaphore(deps.config.fetch.concurrency);
+  const perHost = new KeyedSemaphore(deps.config.fetch.perHost);
+  const reports = await Promise.all(
+    claimed.map((source) =>
+      overall.run(() =>
+        perHost.run(hostOf(source.url), async () => {
+          const report = await ingestSource(deps, source, opts.signal);
+          opts.onSource?.(report);
+          return report;
+        }),
+      ),
+    ),
+  );
+  const totals: IngestTotals = { sources: reports.length, failed: 0, inserted: 0, duplicates: 0, skipped: 0 };
+  for (const r of reports) {
+    totals.failed += r.outcome === 'failed' ? 1 : 0;
+    totals.inserted += r.inserted;
+    totals.duplicates += r.duplicates;
+    totals.skipped += r.skipped;
+  }
+  return { reports, totals };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** Fetch → parse → normalise → store for one claimed source. Never throws. */
+export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?: AbortSignal): Promise<SourceReport> {
+  const started = performance.now();
+  const report: SourceReport = {
+    sourceId: source.id,
+    name: source.name,
+    url: source.url,
+    outcome: 'ok',
+    status: null,
+    entries: 0,
+    inserted: 0,
+    duplicates: 0,
+    skipped: 0,
+    error: null,
+    durationMs: 0,
+  };
+  const random = deps.random ?? Math.random;
+  const schedule = (failures: number, retryAfterMs?: number) =>
+    nextFetchAt({ now: deps.clock.now(), intervalMinutes: source.fetchIntervalMinutes, consecutiveFailures: failures, retryAfterMs, random: random() });
+  const fail = async (error: string, status: number | null, retryAfterMs?: number) => {
+    const failures = source.consecutiveFailures + 1;
+    report.outcome = 'failed';
+    report.error = error;
+    report.status = status;
+    const health: SourceHealth = { at: deps.clock.now(), ok: false, status, error, consecutiveFailures: failures, nextFetchAt: schedule(failures, retryAfterMs) };
+    await recordHealth(deps.db, source.id, health).catch((err) => deps.logger.error({ err, sourceId: source.id }, 'could not record fetch failure'));
+  };
+
+  try {
+    const res = await fetchFeed(source.url, {
+      timeoutMs: deps.config.fetch.timeoutMs,
+      connectTimeoutMs: deps.config.fetch.connectTimeoutMs,
+      maxBytes: deps.config.fetch.maxBytes,
+      allowPrivate: deps.config.allowPrivateFeeds,
+      etag: source.etag,
+      lastModified: source.lastModified,
+      signal,
+    });
+    report.status = res.status;
+    const validators = { etag: res.etag ?? source.etag, lastModified: res.lastModified ?? source.lastModified };
+    const okHealth = (): SourceHealth => ({ at: deps.clock.now(), ok: true, status: res.status, error: null, consecutiveFailures: 0, nextFetchAt: schedule(0), ...validators });
+    if (res.notModified) {
+      report.outcome = 'not_modified';
+      await recordHealth(deps.db, source.id, okHealth());
+    } else {
+      const feed = await parseFeed(res.text);
+      const fetchedAt = deps.clock.now();
+      const normalised: NormalisedItem[] = [];
+      for (const entry of feed.entries) {
+        const item = normaliseEntry(entry, { feedUrl: res.url, fetchedAt, language: source.language ?? feed.language });
+        if (item) normalised.push(item);
+        else report.skipped++;
+      }
+      report.entries = feed.entries.length;
+      const stored = await storeFetch(deps.db, { sourceId: source.id, entries: normalised, health: okHealth() });
+      report.inserted = stored.inserted;
+      report.duplicates = stored.duplicates;
+      if (stored.newIds.length && deps.afterStore) {
+        await deps.afterStore(stored.newIds).catch((err) => deps.logger.warn({ err, sourceId: source.id }, 'labelling after ingest failed; items stay pending'));
+      }
+    }
+  } catch (err) {
+    if (err instanceof FetchError) await fail(`${err.reason}: ${err.message}`, err.status ?? null, err.retryAfterMs);
+    else if (err instanceof FeedParseError) await fail(`parse: ${err.message}`, report.status);
+    else {
+      deps.logger.error({ err, sourceId: source.id }, 'ingest failed');
+      await fail(`store: ${(err as Error).message ?? String(err)}`.slice(0, 500), report.status);
+    }
+  }
+  report.durationMs = Math.round(performance.now() - started);
+  deps.logger.debug({ ...report }, 'source fetched');
+  return report;
+}
