@@ -1,8 +1,41 @@
 import { TextDecoder } from 'node:util';
-/** Labels TextDecoder knows, after normalising common aliases. */
-function decoderFor(label: string | undefined): TextDecoder | undefined {
+/** Windows-1252 code points for bytes 0x80-0x9F (the rest of the range equals ISO-8859-1). */
+const CP1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
+
+interface Decoder {
+  encoding: string;
+  decode(bytes: Uint8Array): string;
+}
+
+/**
+ * Windows-1252, which WHATWG also uses for every "ISO-8859-1" label because that is what such
+ * feeds really contain. Node 20's TextDecoder decodes this label as plain Latin-1 (curly quotes
+ * and the euro sign come out as C1 controls), so it is done by hand.
+ */
+const windows1252: Decoder = {
+  encoding: 'windows-1252',
+  decode(bytes) {
+    let out = '';
+    for (let i = 0; i < bytes.length; i += 8192) {
+      const codes = Array.from(bytes.subarray(i, i + 8192), (b) => (b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80]! : b));
+      out += String.fromCharCode(...codes);
+    }
+    return out;
+  },
+};
+
+const WINDOWS_1252_LABELS = new Set([
+  'windows-1252', 'cp1252', 'x-cp1252', 'iso-8859-1', 'iso8859-1', 'iso_8859-1', 'latin1', 'l1', 'ascii', 'us-ascii', 'cp819', 'ibm819', 'iso-ir-100',
+]);
+
+/** A decoder for a charset label, after normalising common aliases; undefined when unknown. */
+function decoderFor(label: string | undefined): Decoder | undefined {
   if (!label) return undefined;
   const clean = label.trim().replace(/^["']|["']$/g, '').toLowerCase();
+  if (WINDOWS_1252_LABELS.has(clean)) return windows1252;
   try {
     return new TextDecoder(clean === 'utf8' ? 'utf-8' : clean);
   } catch {
@@ -40,7 +73,7 @@ export function charsetFromBom(bytes: Uint8Array): string | undefined {
  */
 export function decodeBody(bytes: Uint8Array, contentType?: string | null): { text: string; charset: string } {
   const candidates = [charsetFromContentType(contentType), charsetFromXmlDeclaration(bytes), charsetFromBom(bytes)];
-  let decoder: TextDecoder | undefined;
+  let decoder: Decoder | undefined;
   for (const c of candidates) if ((decoder = decoderFor(c))) break;
   decoder ??= new TextDecoder('utf-8');
   // A UTF-8 BOM under a single-byte charset would decode to "ï»¿": drop the bytes first.

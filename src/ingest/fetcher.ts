@@ -16,7 +16,8 @@ export interface FetchOptions {
   connectTimeoutMs: number;
   /** largest body accepted, counted on the wire and again after decompression */
   maxBytes: number;
-  allowPrivate: boolean;
+  /** true lifts the private-address check everywhere; a function lifts it for the hosts it accepts */
+  allowPrivate: boolean | ((hostname: string) => boolean);
   etag?: string | null;
   lastModified?: string | null;
   maxRedirects?: number;
@@ -125,12 +126,16 @@ function parseHttpUrl(raw: string): URL {
 }
 
 /** A DNS lookup that refuses forbidden addresses, so the address checked is the one used. */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
+function privateAllowed(allow: FetchOptions['allowPrivate'], hostname: string): boolean {
+  return typeof allow === 'function' ? allow(hostname) : allow;
+}
+
+function guardedLookup(allowPrivate: FetchOptions['allowPrivate']): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
       if (err) return callback(err, '', 0);
       const bad = addresses.find((a) => isForbiddenAddress(a.address));
-      if (bad && !allowPrivate) {
+      if (bad && !privateAllowed(allowPrivate, hostname)) {
         return callback(new FetchError('blocked_address', `${hostname} resolves to ${bad.address}, a private or reserved address`), '', 0);
       }
       if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
@@ -142,7 +147,7 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
 
 function request(url: URL, opts: FetchOptions, deadline: number, first: boolean): Promise<IncomingMessage> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) && isForbiddenAddress(host) && !opts.allowPrivate) {
+  if (isIP(host) && isForbiddenAddress(host) && !privateAllowed(opts.allowPrivate, host)) {
     return Promise.reject(new FetchError('blocked_address', `${host} is a private or reserved address`));
   }
   const remaining = deadline - Date.now();
