@@ -166,15 +166,14 @@ function request(url: URL, opts: FetchOptions, deadline: number, first: boolean)
       () => req.destroy(new FetchError('connect_timeout', `no connection within ${opts.connectTimeoutMs} ms`)),
       Math.min(opts.connectTimeoutMs, remaining),
     );
-    const totalTimer = setTimeout(() => req.destroy(new FetchError('timeout', `no complete answer within the time limit`)), remaining);
+    const totalTimer = setTimeout(() => req.destroy(new FetchError('timeout', 'no answer within the time limit')), remaining);
     req.on('socket', (socket) => {
       socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
     });
     req.on('response', (res) => {
+      // From here readBody owns the deadline, so a slow trickle is cut there.
       clearTimeout(connectTimer);
-      res.once('close', () => clearTimeout(totalTimer));
-      // The body read keeps this timer: a slow trickle is cut at the deadline.
-      res.once('error', () => clearTimeout(totalTimer));
+      clearTimeout(totalTimer);
       resolve(res);
     });
     req.on('error', (err) => {
@@ -203,19 +202,27 @@ async function readBody(res: IncomingMessage, maxBytes: number, deadline: number
     throw new FetchError('too_large', `body of ${declared} bytes is over the ${maxBytes}-byte limit`);
   }
   let wire = 0;
+  // The first failure wins: destroying the response also emits 'aborted', which must not mask it.
+  let failure: FetchError | undefined;
   const counted = new Readable({ read() {} });
+  const fail = (err: FetchError) => {
+    if (failure) return;
+    failure = err;
+    counted.destroy(err);
+    res.destroy();
+  };
+  const timer = setTimeout(() => fail(new FetchError('timeout', 'no complete answer within the time limit')), Math.max(0, deadline - Date.now()));
   res.on('data', (chunk: Buffer) => {
     wire += chunk.length;
-    if (wire > maxBytes) {
-      res.destroy();
-      counted.destroy(new FetchError('too_large', `body over the ${maxBytes}-byte limit`));
-      return;
-    }
+    if (wire > maxBytes) return fail(new FetchError('too_large', `body over the ${maxBytes}-byte limit`));
     counted.push(chunk);
   });
   res.on('end', () => counted.push(null));
-  res.on('error', (err) => counted.destroy(asFetchError(err)));
-  res.on('aborted', () => counted.destroy(new FetchError('network', 'connection closed before the body ended')));
+  res.on('error', (err) => fail(asFetchError(err)));
+  res.on('aborted', () => fail(new FetchError('network', 'connection closed before the body ended')));
+  res.on('close', () => {
+    if (!res.complete) fail(new FetchError('network', 'connection closed before the body ended'));
+  });
 
   const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
   const decoded =
@@ -233,18 +240,24 @@ async function readBody(res: IncomingMessage, maxBytes: number, deadline: number
   try {
     for await (const chunk of decoded as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > maxBytes) throw new FetchError('too_large', `body over the ${maxBytes}-byte limit after decompression`);
-      if (Date.now() > deadline) throw new FetchError('timeout', 'no complete answer within the time limit');
+      if (size > maxBytes) {
+        fail(new FetchError('too_large', `body over the ${maxBytes}-byte limit after decompression`));
+        break;
+      }
       chunks.push(chunk);
     }
   } catch (err) {
+    clearTimeout(timer);
     res.destroy();
     decoded.destroy();
+    if (failure) throw failure;
     if (err instanceof FetchError) throw err;
     const e = err as NodeJS.ErrnoException;
     if (e.code?.startsWith('Z_') || e.code === 'ERR__ERROR') throw new FetchError('decode', `cannot decode ${encoding} body: ${e.message}`);
     throw asFetchError(err);
   }
+  clearTimeout(timer);
+  if (failure) throw failure;
   return Buffer.concat(chunks);
 }
 
