@@ -8,6 +8,8 @@ import { CommandError, stdio, UsageError, type Io } from './cli/common.ts';
 import { keysCommand, keysUsage } from './cli/keys.ts';
 import { serveCommand, serveUsage } from './cli/serve.ts';
 import { migrateCommand, migrateUsage } from './cli/migrate.ts';
+import { sourcesCommand, sourcesUsage } from './cli/sources.ts';
+import { ingestCommand, ingestUsage } from './cli/ingest.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -15,12 +17,14 @@ const commands: Record<string, Command> = {
   serve: serveCommand,
   migrate: migrateCommand,
   keys: keysCommand,
+  sources: sourcesCommand,
+  ingest: ingestCommand,
 };
 
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;

@@ -5,7 +5,9 @@ import { authenticate } from './auth.ts';
 import { router, type AppDeps } from './env.ts';
 import { AppError, errorJson, onError } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
+import { itemRoutes } from './routes/items.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { sourceRoutes } from './routes/sources.ts';
 
 export type { AppDeps } from './env.ts';
 
@@ -47,6 +49,8 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(deps));
   app.route('/api/v1/keys', keyRoutes(deps));
+  app.route('/api/v1/sources', sourceRoutes(deps));
+  app.route('/api/v1/items', itemRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

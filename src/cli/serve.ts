@@ -1,3 +1,5 @@
+import { seedSourcesOnce } from '../../db/queries/sources.ts';
+import { defaultSourceRows } from '../../db/seed/sources.ts';
 import { startServer } from '../server.ts';
 import { openAndMigrate } from '../runtime.ts';
 import { context, parse, type Io } from './common.ts';
@@ -10,6 +12,10 @@ export async function serveCommand(args: string[], _io: Io): Promise<number> {
   parse(args, {});
   const { config, logger } = context();
   const database = await openAndMigrate(config, logger);
+  if (config.seedSources) {
+    const seeded = await seedSourcesOnce(database.db, defaultSourceRows());
+    if (seeded) logger.info({ seeded }, `seeded ${seeded} default sources (first start)`);
+  }
   let server;
   try {
     server = await startServer({ config, database, logger });

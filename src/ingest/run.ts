@@ -5,7 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { KeyedSemaphore, Semaphore } from '../util/semaphore.ts';
-import { FetchError, fetchFeed } from './fetcher.ts';
+import { FetchError, fetchFeed, type FetchOptions } from './fetcher.ts';
 import { normaliseEntry, type NormalisedItem } from './normalise.ts';
 import { FeedParseError, parseFeed } from './parse.ts';
 import { nextFetchAt } from './schedule.ts';
@@ -18,6 +18,8 @@ export interface IngestDeps {
   /** who claims the sources: host + pid + random, unique per process */
   instance: string;
   random?: () => number;
+  /** overrides config.allowPrivateFeeds (a predicate trusts some hosts only) */
+  allowPrivate?: FetchOptions['allowPrivate'];
   /** called with the ids of newly stored items (the classifier labels them) */
   afterStore?: (ids: number[]) => Promise<void>;
 }
@@ -140,7 +142,7 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
       timeoutMs: deps.config.fetch.timeoutMs,
       connectTimeoutMs: deps.config.fetch.connectTimeoutMs,
       maxBytes: deps.config.fetch.maxBytes,
-      allowPrivate: deps.config.allowPrivateFeeds,
+      allowPrivate: deps.allowPrivate ?? deps.config.allowPrivateFeeds,
       etag: source.etag,
       lastModified: source.lastModified,
       signal,

@@ -1,0 +1,50 @@
+import { systemClock } from '../clock.ts';
+import { INSTANCE_ID } from '../instance.ts';
+import { ingest, type SourceReport } from '../ingest/run.ts';
+import { context, parse, parseId, withDatabase, type Io } from './common.ts';
+
+export const ingestUsage = `pulse ingest [--source ID]... [--all]                    fetch due sources now (or the given ones, or all)`;
+
+/** One readable line per source. */
+export function describeReport(r: SourceReport): string {
+  const head = `#${r.sourceId} ${r.name}`;
+  if (r.outcome === 'failed') return `${head}: failed: ${r.error}`;
+  if (r.outcome === 'not_modified') return `${head}: not modified (HTTP 304)`;
+  return `${head}: ${r.inserted} new, ${r.duplicates} duplicates, ${r.skipped} skipped (HTTP ${r.status}, ${r.durationMs} ms)`;
+}
+
+/** `pulse ingest`: exit 0 even when some sources failed (they are reported). */
+export async function ingestCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { source: { type: 'string', multiple: true }, all: { type: 'boolean', default: false } });
+  const ids = (values.source ?? []).map((s) => parseId(s, '--source'));
+  const ctx = context({ quiet: true });
+  const tty = process.stderr.isTTY === true;
+  const { reports, totals } = await withDatabase(ctx, async (d) => {
+    let done = 0;
+    return ingest(
+      { db: d.db, config: ctx.config, logger: ctx.logger, clock: systemClock, instance: INSTANCE_ID },
+      {
+        ids: ids.length ? ids : undefined,
+        all: values.all,
+        onSource: (r) => {
+          done++;
+          if (tty) process.stderr.write(`\r\x1b[2K[${'#'.repeat(Math.min(done, 30))}] ${done} fetched`);
+          else io.out(describeReport(r));
+        },
+      },
+    );
+  });
+  if (tty) {
+    process.stderr.write('\r\x1b[2K');
+    reports.forEach((r) => io.out(describeReport(r)));
+  }
+  if (ids.length) {
+    const missing = ids.filter((id) => !reports.some((r) => r.sourceId === id));
+    for (const id of missing) io.err(`#${id}: no such source, or another process is fetching it`);
+  }
+  io.out(
+    `total: ${totals.sources} sources, ${totals.inserted} new items, ${totals.duplicates} duplicates, ${totals.skipped} skipped, ${totals.failed} failed` +
+      (totals.sources === 0 && !ids.length ? ' (nothing due; use --all to fetch every source now)' : ''),
+  );
+  return 0;
+}

@@ -1,0 +1,266 @@
+import { gzipSync } from 'node:zlib';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../db/client.ts';
+import { addSource, getSource } from '../db/queries/sources.ts';
+import { items, sightings } from '../db/schema/index.ts';
+import { fixedClock } from '../src/clock.ts';
+import { ingest, type IngestDeps } from '../src/ingest/run.ts';
+import { silentLogger } from '../src/logger.ts';
+import { testConfig } from './helpers/app.ts';
+import { freshDatabase } from './helpers/db.ts';
+import { body, manyItems, rss, startFeedServer } from './helpers/feed-server.ts';
+
+let database: Database;
+let server: Awaited<ReturnType<typeof startFeedServer>>;
+const clock = fixedClock('2025-07-20T12:00:00Z');
+
+const story = (n: number, extra: Partial<{ link: string; guid: string; title: string }> = {}) => ({
+  title: `Guild warns on AI replicas, part ${n}`,
+  link: `https://news.example.org/story-${n}`,
+  guid: `story-${n}`,
+  description: `A union statement number ${n} says performers need consent before studios build digital replicas with generative AI tools.`,
+  pubDate: 'Thu, 17 Jul 2025 15:00:00 GMT',
+  ...extra,
+});
+
+const RDF = `<?xml version="1.0" encoding="utf-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://rdf.example.org/"><title>RDF feed</title><link>http://rdf.example.org/</link><description>d</description></channel>
+<item rdf:about="http://rdf.example.org/1"><title>Animators weigh AI storyboards</title><link>http://rdf.example.org/1</link><description>The Animation Guild surveyed members about AI storyboard tools.</description><dc:date>2025-07-15T08:00:00Z</dc:date><dc:creator>R. Writer</dc:creator></item>
+<item rdf:about="http://rdf.example.org/2"><title>Second RDF item</title><link>http://rdf.example.org/2</link><description>Plain item.</description><dc:date>2025-07-16T08:00:00Z</dc:date></item>
+</rdf:RDF>`;
+
+const ATOM = `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom feed</title><id>urn:atom</id><updated>2025-07-18T00:00:00Z</updated>
+<entry><title type="html">Netflix &lt;em&gt;El Eternauta&lt;/em&gt; used generative AI</title><id>urn:atom:1</id><link rel="alternate" href="/articles/eternauta?utm_source=atom"/>
+<published>2025-07-17T22:00:00Z</published><updated>2025-07-18T00:00:00Z</updated><author><name>A. Critic</name></author>
+<summary>Short summary.</summary><content type="html">&lt;p&gt;The VFX shot of a collapsing building was made with generative AI.&lt;/p&gt;</content></entry>
+</feed>`;
+
+const latin1Feed = Buffer.concat([
+  Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>Latin</title><item><title>'),
+  Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x64, 0x65, 0x20, 0x50, 0x61, 0x72, 0x69, 0x73]), // Café de Paris
+  Buffer.from('</title><link>http://latin.example.org/1</link><description>x</description></item></channel></rss>'),
+]);
+const cp1252Feed = Buffer.concat([
+  Buffer.from('<?xml version="1.0" encoding="windows-1252"?><rss version="2.0"><channel><title>CP</title><item><title>'),
+  Buffer.from([0x93, 0x41, 0x49, 0x94, 0x20, 0x96, 0x20, 0x80, 0x35]), // “AI” – €5
+  Buffer.from('</title><link>http://cp.example.org/1</link><description>x</description></item></channel></rss>'),
+]);
+
+beforeAll(async () => {
+  database = await freshDatabase();
+  server = await startFeedServer({
+    '/rss': body(rss([story(1), story(2)])),
+    '/rdf': body(RDF, 'application/rdf+xml'),
+    '/atom': body(ATOM, 'application/atom+xml'),
+    '/big': body(rss(manyItems(5000, 'https://big.example.org'))),
+    '/latin1': body(latin1Feed, 'application/rss+xml; charset=ISO-8859-1'),
+    '/cp1252': body(cp1252Feed, 'application/rss+xml'),
+    '/malformed': body('<?xml version="1.0"?><rss><channel><title>x</title><item><title>broken</item></channel>'),
+    '/entities': body(
+      '<?xml version="1.0"?><rss version="2.0"><channel><title>E</title><item><title>Caf&eacute; R&D for AI dubbing &mdash; news</title><link>http://ent.example.org/1?a=1&b=2</link><description>AT&T</description></item></channel></rss>',
+    ),
+    '/html': body('<!DOCTYPE html><html><head><title>Home</title></head><body>Welcome</body></html>', 'text/html'),
+    '/empty': body('', 'application/rss+xml'),
+    '/500': (_req, res) => res.writeHead(500).end('boom'),
+    '/hang': () => {},
+    '/trickle': (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/rss+xml' });
+      const t = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(t));
+    },
+    '/loop': (_req, res) => res.writeHead(302, { Location: '/loop' }).end(),
+    '/oversized': body(Buffer.alloc(11 * 1024 * 1024, 0x20)),
+    '/bomb': body(gzipSync(Buffer.alloc(60 * 1024 * 1024, 0x20)), 'application/rss+xml', { 'Content-Encoding': 'gzip' }),
+    // the same two stories as /rss, one with tracking parameters, one re-posted under another URL
+    '/mirror': body(
+      rss([
+        story(1, { link: 'https://news.example.org/story-1?utm_source=mirror&utm_medium=rss#top', guid: 'mirror-1' }),
+        story(2, { link: 'https://mirror.example.net/copy-of-story-2', guid: 'mirror-2' }),
+        story(3, { link: 'https://mirror.example.net/story-3' }),
+      ]),
+    ),
+    '/etag': (req, res) => {
+      if (req.headers['if-none-match'] === '"abc"') return res.writeHead(304).end();
+      res.writeHead(200, { 'Content-Type': 'application/rss+xml', ETag: '"abc"' }).end(rss([story(10), story(11)]));
+    },
+    '/to-localhost': (_req, res) => res.writeHead(302, { Location: server.url('/rss').replace('127.0.0.1', 'localhost') }).end(),
+  });
+});
+afterAll(async () => {
+  await server?.close();
+  await database?.close();
+});
+
+function deps(env: Record<string, string> = {}, extra: Partial<IngestDeps> = {}): IngestDeps {
+  return {
+    db: database.db,
+    config: testConfig({ PULSE_FETCH_TIMEOUT_MS: '1500', PULSE_FETCH_CONNECT_TIMEOUT_MS: '1000', ...env }),
+    logger: silentLogger(),
+    clock,
+    instance: 'test:1',
+    random: () => 0.5,
+    ...extra,
+  };
+}
+
+let n = 0;
+async function source(path: string, kind: 'news' | 'union' = 'news') {
+  // a unique query string lets one path back several sources
+  const { row } = await addSource(database.db, { url: server.url(path) + `?s=${++n}`, kind, name: path });
+  return row;
+}
+const itemsOf = (sourceId: number) => database.db.select().from(items).where(eq(items.sourceId, sourceId));
+
+describe('ingest', () => {
+  it('stores RSS 2.0 items as plain text with UTC dates and records success', async () => {
+    const s = await source('/rss', 'union');
+    const { reports } = await ingest(deps(), { ids: [s.id] });
+    expect(reports[0]).toMatchObject({ outcome: 'ok', inserted: 2, duplicates: 0, status: 200 });
+    const rows = await itemsOf(s.id);
+    expect(rows.map((r) => r.url).sort()).toEqual(['https://news.example.org/story-1', 'https://news.example.org/story-2']);
+    expect(rows[0]!.publishedAt.toISOString()).toBe('2025-07-17T15:00:00.000Z');
+    expect(rows[0]!.status).toBe('pending');
+    expect(rows[0]!.language).toBe('en-gb');
+    expect(rows[0]!.unions).toEqual([]);
+    expect(rows[0]!.areas).toContain('acting_likeness');
+    const health = (await getSource(database.db, s.id))!;
+    expect(health).toMatchObject({ lastStatus: 200, consecutiveFailures: 0, lastError: null });
+    expect(health.lastSuccessAt).toEqual(clock.now());
+    expect(health.nextFetchAt.getTime()).toBeGreaterThan(clock.now().getTime());
+    expect(health.claimedBy).toBeNull();
+  });
+
+  it('reads RSS 1.0 (RDF) and Atom, resolving relative links', async () => {
+    const rdf = await source('/rdf');
+    const atom = await source('/atom');
+    await ingest(deps(), { ids: [rdf.id, atom.id] });
+    const rdfRows = await itemsOf(rdf.id);
+    expect(rdfRows).toHaveLength(2);
+    expect(rdfRows.find((r) => r.url === 'http://rdf.example.org/1')).toMatchObject({ author: 'R. Writer', unions: ['The Animation Guild'] });
+    const [entry] = await itemsOf(atom.id);
+    expect(entry).toMatchObject({
+      url: `${server.base}/articles/eternauta`,
+      title: 'Netflix El Eternauta used generative AI',
+      author: 'A. Critic',
+      content: 'The VFX shot of a collapsing building was made with generative AI.',
+      studios: ['Netflix'],
+      relevant: true,
+    });
+    expect(entry!.publishedAt.toISOString()).toBe('2025-07-17T22:00:00.000Z');
+  });
+
+  it('stores a 5,000-item feed, and a refetch adds nothing', async () => {
+    const s = await source('/big');
+    const first = await ingest(deps(), { ids: [s.id] });
+    expect(first.totals.inserted).toBe(5000);
+    const again = await ingest(deps(), { ids: [s.id] });
+    expect(again.totals).toMatchObject({ inserted: 0, duplicates: 5000 });
+    expect(await itemsOf(s.id)).toHaveLength(5000);
+  });
+
+  it('decodes ISO-8859-1 and Windows-1252 feeds', async () => {
+    const latin = await source('/latin1');
+    const cp = await source('/cp1252');
+    await ingest(deps(), { ids: [latin.id, cp.id] });
+    expect((await itemsOf(latin.id))[0]!.title).toBe('Café de Paris');
+    expect((await itemsOf(cp.id))[0]!.title).toBe('\u201cAI\u201d \u2013 \u20ac5');
+  });
+
+  it('repairs undeclared entities and bare ampersands', async () => {
+    const s = await source('/entities');
+    await ingest(deps(), { ids: [s.id] });
+    const [row] = await itemsOf(s.id);
+    expect(row).toMatchObject({ title: 'Café R&D for AI dubbing \u2014 news', summary: 'AT&T', url: 'http://ent.example.org/1?a=1&b=2' });
+  });
+
+  it.each([
+    ['/malformed', /^parse: not a readable feed/, 200],
+    ['/html', /^parse: the server sent an HTML page/, 200],
+    ['/empty', /^parse: empty body/, 200],
+    ['/500', /^http_status: HTTP 500/, 500],
+    ['/nowhere', /^http_status: HTTP 404/, 404],
+    ['/hang', /^timeout: /, null],
+    ['/trickle', /^timeout: /, null],
+    ['/loop', /^too_many_redirects: /, 302],
+    ['/oversized', /^too_large: /, null],
+    ['/bomb', /^too_large: .*after decompression/, null],
+  ])('records %s as a failure with a readable reason and backs off', async (path, reason, status) => {
+    const s = await source(path);
+    const { reports } = await ingest(deps(), { ids: [s.id] });
+    expect(reports[0]!.outcome).toBe('failed');
+    const health = (await getSource(database.db, s.id))!;
+    expect(health.lastError).toMatch(reason);
+    expect(health.lastStatus).toBe(status);
+    expect(health.consecutiveFailures).toBe(1);
+    expect(health.lastSuccessAt).toBeNull();
+    expect(health.enabled).toBe(true);
+    // backoff: twice the 60-minute interval, plus jitter
+    expect(health.nextFetchAt.getTime() - clock.now().getTime()).toBeGreaterThanOrEqual(120 * 60_000);
+    expect(await itemsOf(s.id)).toHaveLength(0);
+  });
+
+  it('keeps one bad source from affecting the others in the same run', async () => {
+    const good = await source('/rss');
+    const bad = await source('/500');
+    const { reports } = await ingest(deps(), { ids: [good.id, bad.id] });
+    expect(reports.find((r) => r.sourceId === bad.id)!.outcome).toBe('failed');
+    expect(reports.find((r) => r.sourceId === good.id)!.outcome).toBe('ok');
+  });
+
+  it('stores a story once across feeds, tracking variants and re-posts, and records each sighting', async () => {
+    const a = await source('/rss');
+    const b = await source('/mirror');
+    await ingest(deps(), { ids: [a.id] });
+    const { reports } = await ingest(deps(), { ids: [b.id] });
+    expect(reports[0]).toMatchObject({ inserted: 1, duplicates: 2 });
+    const all = await database.db.select().from(items).where(eq(items.url, 'https://news.example.org/story-1'));
+    expect(all).toHaveLength(1);
+    expect(await database.db.select().from(items).where(eq(items.url, 'https://mirror.example.net/copy-of-story-2'))).toHaveLength(0);
+    const seen = await database.db.select().from(sightings).where(eq(sightings.sourceId, b.id));
+    expect(seen.map((x) => x.url).sort()).toEqual([
+      'https://mirror.example.net/copy-of-story-2',
+      'https://mirror.example.net/story-3',
+      'https://news.example.org/story-1',
+    ]);
+    const again = await ingest(deps(), { ids: [a.id, b.id] });
+    expect(again.totals.inserted).toBe(0);
+  });
+
+  it('refetches with the ETag and treats 304 as a success with nothing new', async () => {
+    const s = await source('/etag');
+    await ingest(deps(), { ids: [s.id] });
+    expect((await getSource(database.db, s.id))!.etag).toBe('"abc"');
+    const { reports } = await ingest(deps(), { ids: [s.id] });
+    expect(reports[0]).toMatchObject({ outcome: 'not_modified', status: 304, inserted: 0 });
+    const health = (await getSource(database.db, s.id))!;
+    expect(health).toMatchObject({ lastStatus: 304, consecutiveFailures: 0, etag: '"abc"' });
+    expect(await itemsOf(s.id)).toHaveLength(2);
+  });
+
+  it('refuses private addresses without the allowlist, and a redirect to one', async () => {
+    const s = await source('/rss');
+    await ingest(deps({ PULSE_ALLOW_PRIVATE_FEEDS: 'false' }), { ids: [s.id] });
+    expect((await getSource(database.db, s.id))!.lastError).toMatch(/^blocked_address: 127\.0\.0\.1 is a private/);
+    const r = await source('/to-localhost');
+    await ingest(deps({}, { allowPrivate: (host) => host === '127.0.0.1' }), { ids: [r.id] });
+    expect((await getSource(database.db, r.id))!.lastError).toMatch(/^blocked_address: localhost resolves to/);
+    expect(await itemsOf(r.id)).toHaveLength(0);
+  });
+
+  it('fetches only due sources unless asked, and never the same source twice in a round', async () => {
+    const s = await source('/rss');
+    // newly added sources are due from the moment they are added (database time); after a
+    // fetch they are not due again until their interval has passed
+    clock.set(new Date(Date.now() + 60_000));
+    const first = await ingest(deps());
+    expect(first.reports.some((r) => r.sourceId === s.id)).toBe(true);
+    const second = await ingest(deps());
+    expect(second.reports.some((r) => r.sourceId === s.id)).toBe(false);
+    const forced = await ingest(deps(), { all: true });
+    expect(forced.reports.filter((r) => r.sourceId === s.id)).toHaveLength(1);
+    clock.set('2025-07-20T12:00:00Z');
+  });
+});
