@@ -229,6 +229,16 @@ describe('ingest', () => {
     expect(again.totals.inserted).toBe(0);
   });
 
+  it('stores a story once when two feeds carrying it are stored at the same moment', async () => {
+    const feeds = await Promise.all(['/rss', '/mirror', '/rss', '/mirror'].map((p) => source(p)));
+    const runs = await Promise.all(feeds.map((f, i) => ingest({ ...deps(), instance: `racer-${i}` }, { ids: [f.id] })));
+    expect(runs.every((r) => r.reports[0]!.outcome === 'ok')).toBe(true);
+    for (const url of ['https://news.example.org/story-1', 'https://news.example.org/story-2', 'https://mirror.example.net/story-3']) {
+      expect(await database.db.select().from(items).where(eq(items.url, url))).toHaveLength(1);
+    }
+    expect(await database.db.select().from(items).where(eq(items.url, 'https://mirror.example.net/copy-of-story-2'))).toHaveLength(0);
+  });
+
   it('refetches with the ETag and treats 304 as a success with nothing new', async () => {
     const s = await source('/etag');
     await ingest(deps(), { ids: [s.id] });

@@ -1,6 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { NormalisedItem } from '../../src/ingest/normalise.ts';
-import type { Db } from '../client.ts';
+import { rowsOf, type Db } from '../client.ts';
+import { arrayParam, pgArrayLiteral } from './pg-array.ts';
 import { items, sightings, sources } from '../schema/index.ts';
 
 /** What one fetch did to its source's health. */
@@ -49,12 +50,8 @@ export async function storeFetch(
         for (const r of await tx.select({ id: items.id, url: items.url }).from(items).where(inArray(items.url, chunk))) byUrl.set(r.url, r.id);
       }
       for (const chunk of chunks(hashes, BATCH)) {
-        const rows = await tx
-          .select({ id: items.id, hash: items.contentHash })
-          .from(items)
-          .where(inArray(items.contentHash, chunk))
-          .orderBy(items.id);
-        for (const r of rows) if (!byHash.has(r.hash)) byHash.set(r.hash, r.id);
+        const rows = await tx.select({ id: items.id, key: items.dedupKey }).from(items).where(inArray(items.dedupKey, chunk));
+        for (const r of rows) byHash.set(r.key!, r.id);
       }
       for (const chunk of chunks(guids, BATCH)) {
         const rows = await tx
@@ -89,20 +86,26 @@ export async function storeFetch(
 
       const idOf = new Map<string, number>();
       for (const chunk of chunks(fresh, BATCH)) {
-        const rows = await tx
-          .insert(items)
-          .values(chunk.map((e) => toRow(p.sourceId, e)))
-          .onConflictDoNothing({ target: items.url })
-          .returning({ id: items.id, url: items.url });
+        const rows = await insertItems(tx as unknown as Db, p.sourceId, chunk);
         for (const r of rows) idOf.set(r.url, r.id);
         result.inserted += rows.length;
         result.newIds.push(...rows.map((r) => r.id));
       }
-      // Another process may have inserted some of these URLs a moment ago: count them as duplicates.
-      const raced = fresh.filter((e) => !idOf.has(e.url)).map((e) => e.url);
+      // Another process may have stored some of these stories a moment ago (same URL or same
+      // text): they count as duplicates and their sightings point at that copy.
+      const raced = fresh.filter((e) => !idOf.has(e.url));
       if (raced.length) {
         result.duplicates += raced.length;
-        for (const r of await tx.select({ id: items.id, url: items.url }).from(items).where(inArray(items.url, raced))) idOf.set(r.url, r.id);
+        const urls = raced.map((e) => e.url);
+        const keys = raced.filter((e) => e.linkableHash).map((e) => e.contentHash);
+        const rows = await tx
+          .select({ id: items.id, url: items.url, key: items.dedupKey })
+          .from(items)
+          .where(keys.length ? or(inArray(items.url, urls), inArray(items.dedupKey, keys)) : inArray(items.url, urls));
+        for (const e of raced) {
+          const hit = rows.find((r) => r.url === e.url) ?? (e.linkableHash ? rows.find((r) => r.key === e.contentHash) : undefined);
+          if (hit) idOf.set(e.url, hit.id);
+        }
       }
 
       const sightingRows = seen
@@ -111,7 +114,14 @@ export async function storeFetch(
           return id === undefined ? undefined : { itemId: id, sourceId: p.sourceId, url: entry.url, guid: entry.guid, firstSeenAt: entry.fetchedAt };
         })
         .filter((r) => r !== undefined);
-      for (const chunk of chunks(sightingRows, BATCH)) await tx.insert(sightings).values(chunk).onConflictDoNothing();
+      for (const chunk of chunks(sightingRows, BATCH)) {
+        await tx.execute(sql`
+          insert into item_sightings (item_id, source_id, url, guid, first_seen_at)
+          select * from unnest(${arrayParam(chunk.map((r) => r.itemId), 'bigint')}, ${arrayParam(chunk.map((r) => r.sourceId), 'int')},
+                               ${arrayParam(chunk.map((r) => r.url), 'text')}, ${arrayParam(chunk.map((r) => r.guid), 'text')},
+                               ${arrayParam(chunk.map((r) => r.firstSeenAt.toISOString()), 'timestamptz')})
+          on conflict do nothing`);
+      }
     }
     await recordHealth(tx as unknown as Db, p.sourceId, p.health, p.instance);
     return result;
@@ -137,26 +147,24 @@ export async function recordHealth(db: Db, sourceId: number, h: SourceHealth, _i
     .where(eq(sources.id, sourceId));
 }
 
-function toRow(sourceId: number, e: NormalisedItem): typeof items.$inferInsert {
-  return {
-    sourceId,
-    url: e.url,
-    guid: e.guid,
-    title: e.title,
-    summary: e.summary,
-    content: e.content,
-    author: e.author,
-    publishedAt: e.publishedAt,
-    publishedEstimated: e.publishedEstimated,
-    fetchedAt: e.fetchedAt,
-    contentHash: e.contentHash,
-    language: e.language,
-    studios: e.studios,
-    unions: e.unions,
-    areas: e.areas,
-    relevant: e.relevant,
-    status: 'pending',
-  };
+/** Inserts new items with one parameter per column (see pg-array.ts); returns the rows stored. */
+async function insertItems(db: Db, sourceId: number, list: NormalisedItem[]): Promise<{ id: number; url: string }[]> {
+  const col = <T extends string | number | boolean | null>(f: (e: NormalisedItem) => T, type: string) => arrayParam(list.map(f), type);
+  const result = await db.execute(sql`
+    insert into items (source_id, url, guid, title, summary, content, author, published_at, published_estimated,
+                       fetched_at, content_hash, dedup_key, language, studios, unions, areas, relevant, status)
+    select ${sourceId}, u.url, u.guid, u.title, u.summary, u.content, u.author, u.published_at, u.published_estimated,
+           u.fetched_at, u.content_hash, u.dedup_key, u.language, u.studios::text[], u.unions::text[], u.areas::text[], u.relevant, 'pending'
+    from unnest(${col((e) => e.url, 'text')}, ${col((e) => e.guid, 'text')}, ${col((e) => e.title, 'text')}, ${col((e) => e.summary, 'text')},
+                ${col((e) => e.content, 'text')}, ${col((e) => e.author, 'text')}, ${col((e) => e.publishedAt.toISOString(), 'timestamptz')},
+                ${col((e) => e.publishedEstimated, 'boolean')}, ${col((e) => e.fetchedAt.toISOString(), 'timestamptz')},
+                ${col((e) => e.contentHash, 'text')}, ${col((e) => (e.linkableHash ? e.contentHash : null), 'text')}, ${col((e) => e.language, 'text')},
+                ${col((e) => pgArrayLiteral(e.studios), 'text')}, ${col((e) => pgArrayLiteral(e.unions), 'text')},
+                ${col((e) => pgArrayLiteral(e.areas), 'text')}, ${col((e) => e.relevant, 'boolean')})
+      as u(url, guid, title, summary, content, author, published_at, published_estimated, fetched_at, content_hash, dedup_key, language, studios, unions, areas, relevant)
+    on conflict do nothing
+    returning id, url`);
+  return rowsOf<{ id: number | string; url: string }>(result).map((r) => ({ id: Number(r.id), url: r.url }));
 }
 
 function* chunks<T>(list: T[], size: number): Generator<T[]> {

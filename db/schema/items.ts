@@ -42,6 +42,9 @@ export const items = pgTable(
     publishedEstimated: boolean('published_estimated').notNull().default(false),
     fetchedAt: timestamp('fetched_at', { withTimezone: true }).notNull(),
     contentHash: text('content_hash').notNull(),
+    /** the content hash when the text is long enough to identify a story; unique, so two feeds
+     * storing the same story at the same moment cannot both insert it */
+    dedupKey: text('dedup_key').unique(),
     language: text('language'),
     studios: text('studios').array().notNull().default(sql`'{}'::text[]`),
     unions: text('unions').array().notNull().default(sql`'{}'::text[]`),
@@ -59,7 +62,6 @@ export const items = pgTable(
   (t) => [
     index('items_published_idx').on(t.publishedAt, t.id),
     index('items_source_idx').on(t.sourceId, t.publishedAt),
-    index('items_hash_idx').on(t.contentHash),
     index('items_pending_idx').on(t.id).where(sql`${t.status} = 'pending'`),
   ],
 );

@@ -82,7 +82,7 @@ export function manyItems(n: number, prefix: string, start = 0): FeedItem[] {
       title: `Story ${i}: studio AI tools and the crews who use them`,
       link: `${prefix}/story-${i}`,
       guid: `${prefix}/story-${i}`,
-      description: `Item ${i} reports on generative AI in visual effects at Netflix and what the IATSE local said about jobs, case ${i}.`,
+      description: `Item ${i} from ${prefix} reports on generative AI in visual effects at Netflix and what the IATSE local said about jobs, case ${i}.`,
       pubDate: new Date(Date.UTC(2025, 6, 1) + i * 60_000).toUTCString(),
     };
   });

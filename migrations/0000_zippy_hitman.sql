@@ -58,6 +58,7 @@ CREATE TABLE "items" (
 	"published_estimated" boolean DEFAULT false NOT NULL,
 	"fetched_at" timestamp with time zone NOT NULL,
 	"content_hash" text NOT NULL,
+	"dedup_key" text,
 	"language" text,
 	"studios" text[] DEFAULT '{}'::text[] NOT NULL,
 	"unions" text[] DEFAULT '{}'::text[] NOT NULL,
@@ -71,7 +72,8 @@ CREATE TABLE "items" (
 	"model" text,
 	"classified_at" timestamp with time zone,
 	"classify_attempts" integer DEFAULT 0 NOT NULL,
-	CONSTRAINT "items_url_unique" UNIQUE("url")
+	CONSTRAINT "items_url_unique" UNIQUE("url"),
+	CONSTRAINT "items_dedup_key_unique" UNIQUE("dedup_key")
 );
 --> statement-breakpoint
 CREATE TABLE "item_sightings" (
@@ -90,6 +92,5 @@ ALTER TABLE "item_sightings" ADD CONSTRAINT "item_sightings_source_id_sources_id
 CREATE INDEX "sources_due_idx" ON "sources" USING btree ("next_fetch_at") WHERE "sources"."enabled" and "sources"."deleted_at" is null;--> statement-breakpoint
 CREATE INDEX "items_published_idx" ON "items" USING btree ("published_at","id");--> statement-breakpoint
 CREATE INDEX "items_source_idx" ON "items" USING btree ("source_id","published_at");--> statement-breakpoint
-CREATE INDEX "items_hash_idx" ON "items" USING btree ("content_hash");--> statement-breakpoint
 CREATE INDEX "items_pending_idx" ON "items" USING btree ("id") WHERE "items"."status" = 'pending';--> statement-breakpoint
 CREATE INDEX "sightings_item_idx" ON "item_sightings" USING btree ("item_id");
