@@ -10,6 +10,8 @@ import { serveCommand, serveUsage } from './cli/serve.ts';
 import { migrateCommand, migrateUsage } from './cli/migrate.ts';
 import { sourcesCommand, sourcesUsage } from './cli/sources.ts';
 import { ingestCommand, ingestUsage } from './cli/ingest.ts';
+import { classifyCommand, classifyUsage } from './cli/classify.ts';
+import { trainCommand, trainUsage } from './cli/train.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -19,12 +21,14 @@ const commands: Record<string, Command> = {
   keys: keysCommand,
   sources: sourcesCommand,
   ingest: ingestCommand,
+  classify: classifyCommand,
+  train: trainCommand,
 };
 
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;

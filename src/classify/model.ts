@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CONCERNS, STANCES, type Concern, type SourceKind, type Stance } from '../labels.ts';
+import { ALL_FEATURES, featurise, type FeatureBag, type FeatureOptions } from './features.ts';
+import { softmax, type SparseVec } from './logreg.ts';
+
+export const MODEL_PATH = fileURLToPath(new URL('./model/stance-model.json', import.meta.url));
+
+/** A two-class model stored as one weight vector: p = sigmoid(w·x + b). */
+export interface BinaryWeights {
+  bias: number;
+  weights: number[];
+}
+
+/** The artifact `pulse train` writes and everything else reads. */
+export interface ModelArtifact {
+  version: string;
+  trainedOn: { files: string[]; examples: number; sha256: string };
+  features: string[];
+  stance: { classes: Stance[]; bias: number[]; weights: number[][] };
+  relevance: BinaryWeights;
+  concerns: Record<Concern, BinaryWeights>;
+  thresholds: { relevance: number; concern: number; concernFallback: number };
+  /** only in experimental models trained with some feature families off */
+  featureOptions?: FeatureOptions;
+}
+
+export interface Explanation {
+  terms: { term: string; weight: number }[];
+  sentence: string;
+}
+
+export interface Classification {
+  stance: Stance;
+  confidence: number;
+  relevant: boolean;
+  /** probability that the text is about AI in screen or games production */
+  relevance: number;
+  concerns: Concern[];
+  explanation: Explanation;
+  model: string;
+}
+
+/** Words too common to explain anything to a reader; they still count in the model. */
+const FUNCTION_WORDS = new Set(
+  'a an the of to in on at for by with from and or but as is are was were be been it its this that these those our their his her my your we they he she i you us them than then so if into about over after before up out'.split(' '),
+);
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+const round = (v: number, d = 3) => Math.round(v * 10 ** d) / 10 ** d;
+
+const CUE_LABELS: Record<string, string> = {
+  'p:question': '(question)',
+  'p:exclaim': '(exclamation)',
+  'e:ai': '(mentions AI)',
+  'e:studio': '(names a studio)',
+  'e:union': '(names a union)',
+  'e:ai_screen': '(AI in screen work)',
+};
+
+/** A loaded model, ready to classify. */
+export class StanceModel {
+  readonly version: string;
+  private readonly index: Map<string, number>;
+
+  constructor(readonly artifact: ModelArtifact) {
+    this.version = artifact.version;
+    this.index = new Map(artifact.features.map((f, i) => [f, i]));
+  }
+
+  /** Reads the artifact from disk (default: the committed model). */
+  static load(path = MODEL_PATH): StanceModel {
+    return new StanceModel(JSON.parse(readFileSync(path, 'utf8')) as ModelArtifact);
+  }
+
+  vector(bag: FeatureBag): SparseVec {
+    const idx: number[] = [];
+    const val: number[] = [];
+    for (const [k, v] of bag) {
+      const i = this.index.get(k);
+      if (i !== undefined) {
+        idx.push(i);
+        val.push(v);
+      }
+    }
+    return { idx, val };
+  }
+
+  private dot(w: number[], x: SparseVec): number {
+    let s = 0;
+    for (let i = 0; i < x.idx.length; i++) s += w[x.idx[i]!]! * x.val[i]!;
+    return s;
+  }
+
+  /** Stance probabilities in STANCES order. */
+  stanceProba(x: SparseVec): number[] {
+    const m = this.artifact.stance;
+    return softmax(m.bias.map((b, k) => b + this.dot(m.weights[k]!, x)));
+  }
+
+  /** Labels one text. `sourceKind` says who is speaking, when known. */
+  classify(text: string, sourceKind?: SourceKind | null): Classification {
+    const f = featurise(text, sourceKind, this.artifact.featureOptions ?? ALL_FEATURES);
+    const x = this.vector(f.bag);
+    const a = this.artifact;
+    const relevance = sigmoid(a.relevance.bias + this.dot(a.relevance.weights, x));
+    const relevant = relevance >= a.thresholds.relevance;
+    const probs = this.stanceProba(x);
+    const classes = a.stance.classes;
+    let k = probs.indexOf(Math.max(...probs));
+    let confidence = probs[k]!;
+    if (!relevant) {
+      // Off-topic items are neutral by definition; the confidence is the chance that neutral is right.
+      k = classes.indexOf('neutral');
+      confidence = 1 - relevance + relevance * probs[k]!;
+    }
+    const stance = classes[k]!;
+    let concerns: Concern[] = [];
+    if (stance === 'worry') {
+      const scored = CONCERNS.map((c) => [c, sigmoid(a.concerns[c].bias + this.dot(a.concerns[c].weights, x))] as const);
+      concerns = scored.filter(([, p]) => p >= a.thresholds.concern).map(([c]) => c);
+      if (!concerns.length) {
+        const best = scored.reduce((m, s) => (s[1] > m[1] ? s : m));
+        if (best[1] >= a.thresholds.concernFallback) concerns = [best[0]];
+      }
+    }
+    return {
+      stance,
+      confidence: round(confidence),
+      relevant,
+      relevance: round(relevance),
+      concerns,
+      explanation: this.explain(k, f.bag, f.perSentence, f.sentences, f.surfaces),
+      model: this.version,
+    };
+  }
+
+  /** How much each feature pushed class k above the average of the classes. */
+  private contribution(k: number, key: string, value: number): number {
+    const i = this.index.get(key);
+    if (i === undefined) return 0;
+    const W = this.artifact.stance.weights;
+    const mean = W.reduce((s, w) => s + w[i]!, 0) / W.length;
+    return (W[k]![i]! - mean) * value;
+  }
+
+  private explain(k: number, bag: FeatureBag, perSentence: FeatureBag[], sentences: string[], surfaces: Map<string, string>): Explanation {
+    const terms = [...bag]
+      .map(([key, v]) => ({ key, weight: this.contribution(k, key, v) }))
+      .filter((t) => t.weight > 0.01 && !t.key.startsWith('k:') && !onlyFunctionWords(t.key, surfaces))
+      .sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1))
+      .slice(0, 8)
+      .map((t) => ({ term: readable(t.key, surfaces), weight: round(t.weight) }));
+    let best = 0;
+    let bestScore = -Infinity;
+    perSentence.forEach((s, i) => {
+      let score = 0;
+      for (const [key, v] of s) score += this.contribution(k, key, v);
+      if (score > bestScore) {
+        bestScore = score;
+        best = i;
+      }
+    });
+    return { terms, sentence: sentences[best] ?? '' };
+  }
+}
+
+function onlyFunctionWords(key: string, surfaces: Map<string, string>): boolean {
+  if (!key.startsWith('w:') && !key.startsWith('b:')) return false;
+  return key
+    .slice(2)
+    .split('_')
+    .every((st) => FUNCTION_WORDS.has(surfaces.get(st) ?? st));
+}
+
+/** A feature key as words a reader recognises. */
+function readable(key: string, surfaces: Map<string, string>): string {
+  const word = (st: string) => surfaces.get(st) ?? st;
+  const [kind, rest] = [key.slice(0, 2), key.slice(2)];
+  if (CUE_LABELS[key]) return CUE_LABELS[key];
+  if (kind === 'w:') return word(rest);
+  if (kind === 'n:') return `not … ${word(rest)}`;
+  if (kind === 'b:') return rest.split('_').map(word).join(' ');
+  if (kind === 'c:') return `(${rest.replace(/_/g, ' ')} words)`;
+  if (key.startsWith('e:area:')) return `(${key.slice(7).replace(/_/g, ' ')})`;
+  return key;
+}
+
+let cached: StanceModel | undefined;
+/** The committed model, loaded once per process. */
+export function defaultModel(): StanceModel {
+  return (cached ??= StanceModel.load());
+}
+
+export { STANCES };
