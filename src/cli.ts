@@ -12,6 +12,7 @@ import { sourcesCommand, sourcesUsage } from './cli/sources.ts';
 import { ingestCommand, ingestUsage } from './cli/ingest.ts';
 import { classifyCommand, classifyUsage } from './cli/classify.ts';
 import { trainCommand, trainUsage } from './cli/train.ts';
+import { evalCommand, evalUsage } from './cli/eval.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -23,12 +24,13 @@ const commands: Record<string, Command> = {
   ingest: ingestCommand,
   classify: classifyCommand,
   train: trainCommand,
+  eval: evalCommand,
 };
 
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;
