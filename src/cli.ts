@@ -13,6 +13,7 @@ import { ingestCommand, ingestUsage } from './cli/ingest.ts';
 import { classifyCommand, classifyUsage } from './cli/classify.ts';
 import { trainCommand, trainUsage } from './cli/train.ts';
 import { evalCommand, evalUsage } from './cli/eval.ts';
+import { reclassifyCommand, reclassifyUsage } from './cli/reclassify.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -25,12 +26,13 @@ const commands: Record<string, Command> = {
   classify: classifyCommand,
   train: trainCommand,
   eval: evalCommand,
+  reclassify: reclassifyCommand,
 };
 
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;

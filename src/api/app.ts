@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.ts';
 import { router, type AppDeps } from './env.ts';
 import { AppError, errorJson, onError } from './errors.ts';
+import { classifyRoutes } from './routes/classify.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -11,8 +12,10 @@ import { sourceRoutes } from './routes/sources.ts';
 
 export type { AppDeps } from './env.ts';
 
-/** Largest request body any write route accepts, unless a route sets a smaller one. */
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** Largest request body a write route accepts... */
+export const MAX_BODY_BYTES = 1024 * 1024;
+/** ...except classification, which takes up to 100 texts of 20,000 characters. */
+export const MAX_CLASSIFY_BODY_BYTES = 10 * 1024 * 1024;
 
 /**
  * Builds the HTTP app from its dependencies. No port is opened here: tests call
@@ -36,21 +39,23 @@ export function createApp(deps: AppDeps) {
     );
   });
   app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
-  app.use(
-    '/api/*',
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: () => {
-        throw new AppError(413, 'payload_too_large', `request body larger than ${MAX_BODY_BYTES} bytes`);
+        throw new AppError(413, 'payload_too_large', `request body larger than ${maxSize} bytes`);
       },
-    }),
-  );
+    });
+  const defaultLimit = limit(MAX_BODY_BYTES);
+  const classifyLimit = limit(MAX_CLASSIFY_BODY_BYTES);
+  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/v1/classify') ? classifyLimit(c, next) : defaultLimit(c, next)));
   app.use('/api/*', authenticate(deps));
 
   app.route('/', healthRoutes(deps));
   app.route('/api/v1/keys', keyRoutes(deps));
   app.route('/api/v1/sources', sourceRoutes(deps));
   app.route('/api/v1/items', itemRoutes(deps));
+  app.route('/api/v1/classify', classifyRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -13,7 +13,7 @@ const TOKEN = /[a-z0-9]+(?:['’][a-z]+)?|[.,;:!?]/g;
 /** Splits text into sentences: on . ! ? followed by a space, and on line breaks. */
 export function splitSentences(text: string): string[] {
   return text
-    .split(/(?<=[.!?…])["”’)]?\s+|\n+/)
+    .split(/(?<=[.!?…]["”’)]?)\s+|\n+/)
     .map((s) => s.trim())
     .filter((s) => s.length > 1);
 }

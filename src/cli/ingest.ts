@@ -1,3 +1,5 @@
+import { labelPending } from '../classify/label-items.ts';
+import { defaultModel } from '../classify/model.ts';
 import { systemClock } from '../clock.ts';
 import { INSTANCE_ID } from '../instance.ts';
 import { ingest, type SourceReport } from '../ingest/run.ts';
@@ -21,8 +23,12 @@ export async function ingestCommand(args: string[], io: Io): Promise<number> {
   const tty = process.stderr.isTTY === true;
   const { reports, totals } = await withDatabase(ctx, async (d) => {
     let done = 0;
+    const model = defaultModel();
+    const afterStore = async (ids: number[]) => {
+      await labelPending({ db: d.db, model, clock: systemClock, logger: ctx.logger }, { ids });
+    };
     return ingest(
-      { db: d.db, config: ctx.config, logger: ctx.logger, clock: systemClock, instance: INSTANCE_ID },
+      { db: d.db, config: ctx.config, logger: ctx.logger, clock: systemClock, instance: INSTANCE_ID, afterStore },
       {
         ids: ids.length ? ids : undefined,
         all: values.all,

@@ -1,0 +1,95 @@
+import { and, asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
+import type { Concern, SourceKind, Stance } from '../../src/labels.ts';
+import { rowsOf, type Db } from '../client.ts';
+import { items, sources, type Explanation } from '../schema/index.ts';
+import { arrayParam, pgArrayLiteral } from './pg-array.ts';
+
+export interface ItemToLabel {
+  id: number;
+  title: string;
+  summary: string;
+  content: string;
+  sourceKind: SourceKind;
+}
+
+export interface Label {
+  id: number;
+  relevant: boolean;
+  stance: Stance;
+  confidence: number;
+  concerns: Concern[];
+  explanation: Explanation;
+  model: string;
+}
+
+const toLabelColumns = { id: items.id, title: items.title, summary: items.summary, content: items.content, sourceKind: sources.kind };
+
+/**
+ * Labels pending items in one transaction: the rows are locked with SKIP LOCKED so several
+ * processes share the work, `label` runs in memory, and the labels are written before commit.
+ * A crash rolls back and leaves the items pending for the next run.
+ */
+export async function labelPendingBatch(
+  db: Db,
+  p: { limit: number; ids?: number[]; at: Date },
+  label: (rows: ItemToLabel[]) => { labels: Label[]; failed: number[] },
+): Promise<{ labelled: Label[]; failed: number }> {
+  return db.transaction(async (tx) => {
+    const locked = await tx
+      .select({ id: items.id })
+      .from(items)
+      .where(and(eq(items.status, 'pending'), p.ids ? inArray(items.id, p.ids) : undefined))
+      .orderBy(asc(items.id))
+      .limit(p.limit)
+      .for('update', { skipLocked: true });
+    if (!locked.length) return { labelled: [], failed: 0 };
+    const rows = await tx
+      .select(toLabelColumns)
+      .from(items)
+      .innerJoin(sources, eq(items.sourceId, sources.id))
+      .where(inArray(items.id, locked.map((r) => r.id)))
+      .orderBy(asc(items.id));
+    const { labels, failed } = label(rows);
+    await writeLabels(tx as unknown as Db, labels, p.at);
+    if (failed.length) {
+      await tx
+        .update(items)
+        .set({ classifyAttempts: sql`${items.classifyAttempts} + 1`, status: sql`case when ${items.classifyAttempts} >= 2 then 'failed'::item_status else 'pending'::item_status end` })
+        .where(inArray(items.id, failed));
+    }
+    return { labelled: labels, failed: failed.length };
+  });
+}
+
+/** Writes labels for many items with one statement (one parameter per column). */
+export async function writeLabels(db: Db, labels: Label[], at: Date): Promise<void> {
+  if (!labels.length) return;
+  await db.execute(sql`
+    update items as i set
+      status = 'classified', relevant = u.relevant, stance = u.stance::stance, confidence = u.confidence,
+      concerns = u.concerns::text[], explanation = u.explanation::jsonb, model = u.model,
+      classified_at = ${at.toISOString()}::timestamptz, classify_attempts = i.classify_attempts + 1
+    from unnest(${arrayParam(labels.map((l) => l.id), 'bigint')}, ${arrayParam(labels.map((l) => l.relevant), 'boolean')},
+                ${arrayParam(labels.map((l) => l.stance), 'text')}, ${arrayParam(labels.map((l) => l.confidence), 'real')},
+                ${arrayParam(labels.map((l) => pgArrayLiteral(l.concerns)), 'text')}, ${arrayParam(labels.map((l) => JSON.stringify(l.explanation)), 'text')},
+                ${arrayParam(labels.map((l) => l.model), 'text')})
+      as u(id, relevant, stance, confidence, concerns, explanation, model)
+    where i.id = u.id`);
+}
+
+/** Items to re-label after a model change, in id order, one page at a time. */
+export async function itemsForRelabel(db: Db, p: { since?: Date; afterId: number; limit: number }): Promise<ItemToLabel[]> {
+  return db
+    .select(toLabelColumns)
+    .from(items)
+    .innerJoin(sources, eq(items.sourceId, sources.id))
+    .where(and(gt(items.id, p.afterId), p.since ? gte(items.publishedAt, p.since) : undefined))
+    .orderBy(asc(items.id))
+    .limit(p.limit);
+}
+
+/** How many items wait for a label. */
+export async function countPending(db: Db): Promise<number> {
+  const rows = rowsOf<{ n: number | string }>(await db.execute(sql`select count(*)::int as n from items where status = 'pending'`));
+  return Number(rows[0]?.n ?? 0);
+}
