@@ -13,7 +13,7 @@ export function classifyLine(line: string, lineNo: number): Record<string, unkno
   let id: unknown = lineNo;
   let text: unknown = line;
   let kind: unknown;
-  if (line.trimStart().startsWith('{')) {
+  if (/^\s*[[{]/.test(line)) {
     let obj: unknown;
     try {
       obj = JSON.parse(line);
