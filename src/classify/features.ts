@@ -8,6 +8,7 @@ const NEGATORS = new Set(['not', 'no', 'never', 'without', 'hardly', 'nobody', '
 const SCOPE_BREAKERS = new Set(['but', 'however', 'yet', 'although', 'though', 'while', 'whereas']);
 const NEGATION_SCOPE = 3;
 
+const PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?']);
 const TOKEN = /[a-z0-9]+(?:['’][a-z]+)?|[.,;:!?]/g;
 
 /** Splits text into sentences: on . ! ? followed by a space, and on line breaks. */
@@ -53,7 +54,7 @@ export function sentenceFeatures(sentence: string, surfaces?: Map<string, string
   let negate = 0;
   let prev: string | undefined;
   for (const tok of raw) {
-    if (/^[.,;:!?]$/.test(tok)) {
+    if (tok.length === 1 && PUNCTUATION.has(tok)) {
       negate = 0;
       prev = undefined;
       if (tok === '?') add(bag, 'p:question');
@@ -62,7 +63,7 @@ export function sentenceFeatures(sentence: string, surfaces?: Map<string, string
     }
     const isNeg = NEGATORS.has(tok) || tok.endsWith("n't");
     if (SCOPE_BREAKERS.has(tok)) negate = 0;
-    const st = stem(tok.replace(/'s$/, ''));
+    const st = stem(tok.endsWith("'s") ? tok.slice(0, -2) : tok);
     if (surfaces && !surfaces.has(st)) surfaces.set(st, tok);
     const key = o.negation && negate > 0 && !isNeg ? `n:${st}` : `w:${st}`;
     bag.set(key, 1);

@@ -62,10 +62,14 @@ const CUE_LABELS: Record<string, string> = {
 export class StanceModel {
   readonly version: string;
   private readonly index: Map<string, number>;
+  /** stance weights minus their mean across classes: how much a feature favours each class */
+  private readonly centered: Float64Array[];
 
   constructor(readonly artifact: ModelArtifact) {
     this.version = artifact.version;
     this.index = new Map(artifact.features.map((f, i) => [f, i]));
+    const W = artifact.stance.weights;
+    this.centered = W.map((w) => Float64Array.from(w, (v, i) => v - W.reduce((s, row) => s + row[i]!, 0) / W.length));
   }
 
   /** Reads the artifact from disk (default: the committed model). */
@@ -130,37 +134,46 @@ export class StanceModel {
       relevant,
       relevance: round(relevance),
       concerns,
-      explanation: this.explain(k, f.bag, f.perSentence, f.sentences, f.surfaces),
+      explanation: this.explain(k, x, f.perSentence, f.sentences, f.surfaces),
       model: this.version,
     };
   }
 
-  /** How much each feature pushed class k above the average of the classes. */
-  private contribution(k: number, key: string, value: number): number {
-    const i = this.index.get(key);
-    if (i === undefined) return 0;
-    const W = this.artifact.stance.weights;
-    const mean = W.reduce((s, w) => s + w[i]!, 0) / W.length;
-    return (W[k]![i]! - mean) * value;
-  }
-
-  private explain(k: number, bag: FeatureBag, perSentence: FeatureBag[], sentences: string[], surfaces: Map<string, string>): Explanation {
-    const terms = [...bag]
-      .map(([key, v]) => ({ key, weight: this.contribution(k, key, v) }))
-      .filter((t) => t.weight > 0.01 && !t.key.startsWith('k:') && !onlyFunctionWords(t.key, surfaces))
-      .sort((a, b) => b.weight - a.weight || (a.key < b.key ? -1 : 1))
-      .slice(0, 8)
-      .map((t) => ({ term: readable(t.key, surfaces), weight: round(t.weight) }));
+  /**
+   * The terms that pushed the decision towards class k (weight above the class average, times
+   * the feature's value), and the sentence whose features push hardest.
+   */
+  private explain(k: number, x: SparseVec, perSentence: FeatureBag[], sentences: string[], surfaces: Map<string, string>): Explanation {
+    const c = this.centered[k]!;
+    const features = this.artifact.features;
+    const ranked: { i: number; weight: number }[] = [];
+    for (let j = 0; j < x.idx.length; j++) {
+      const weight = c[x.idx[j]!]! * x.val[j]!;
+      if (weight > 0.01) ranked.push({ i: x.idx[j]!, weight });
+    }
+    ranked.sort((a, b) => b.weight - a.weight || a.i - b.i);
+    const terms: Explanation['terms'] = [];
+    for (const r of ranked) {
+      const key = features[r.i]!;
+      if (key.startsWith('k:') || onlyFunctionWords(key, surfaces)) continue;
+      terms.push({ term: readable(key, surfaces), weight: round(r.weight) });
+      if (terms.length === 8) break;
+    }
     let best = 0;
     let bestScore = -Infinity;
-    perSentence.forEach((s, i) => {
-      let score = 0;
-      for (const [key, v] of s) score += this.contribution(k, key, v);
-      if (score > bestScore) {
-        bestScore = score;
-        best = i;
-      }
-    });
+    if (perSentence.length > 1) {
+      perSentence.forEach((bag, s) => {
+        let score = 0;
+        for (const [key, v] of bag) {
+          const i = this.index.get(key);
+          if (i !== undefined) score += c[i]! * v;
+        }
+        if (score > bestScore) {
+          bestScore = score;
+          best = s;
+        }
+      });
+    }
     return { terms, sentence: sentences[best] ?? '' };
   }
 }
