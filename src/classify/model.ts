@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CONCERNS, STANCES, type Concern, type SourceKind, type Stance } from '../labels.ts';
-import { ALL_FEATURES, featurise, type FeatureBag, type FeatureOptions } from './features.ts';
+import { SHIPPED_FEATURES, featurise, type FeatureBag, type FeatureOptions } from './features.ts';
 import { softmax, type SparseVec } from './logreg.ts';
 
 export const MODEL_PATH = fileURLToPath(new URL('./model/stance-model.json', import.meta.url));
@@ -104,7 +104,7 @@ export class StanceModel {
 
   /** Labels one text. `sourceKind` says who is speaking, when known. */
   classify(text: string, sourceKind?: SourceKind | null): Classification {
-    const f = featurise(text, sourceKind, this.artifact.featureOptions ?? ALL_FEATURES);
+    const f = featurise(text, sourceKind, this.artifact.featureOptions ?? SHIPPED_FEATURES);
     const x = this.vector(f.bag);
     const a = this.artifact;
     const relevance = sigmoid(a.relevance.bias + this.dot(a.relevance.weights, x));

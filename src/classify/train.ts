@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { CONCERNS, STANCES, type Concern } from '../labels.ts';
 import { readExamples, type Example } from './corpus.ts';
-import { ALL_FEATURES, featurise, type FeatureBag, type FeatureOptions } from './features.ts';
+import { SHIPPED_FEATURES, featurise, type FeatureBag, type FeatureOptions } from './features.ts';
 import { trainSoftmax, type SparseVec, type TrainOptions } from './logreg.ts';
 import type { BinaryWeights, ModelArtifact } from './model.ts';
 
@@ -48,7 +48,7 @@ function vectorise(bag: FeatureBag, index: Map<string, number>): SparseVec {
  * Trains the stance, relevance and concern models from labeled examples. Deterministic: the
  * same files give a byte-identical artifact, and the version names the content.
  */
-export function trainModel(files: string[], hyper = HYPER, featureOptions: FeatureOptions = ALL_FEATURES): ModelArtifact {
+export function trainModel(files: string[], hyper = HYPER, featureOptions: FeatureOptions = SHIPPED_FEATURES): ModelArtifact {
   const examples: Example[] = files.flatMap(readExamples);
   const hash = createHash('sha256');
   for (const f of files) hash.update(readFileSync(f));
@@ -77,7 +77,7 @@ export function trainModel(files: string[], hyper = HYPER, featureOptions: Featu
     relevance: toBinary(relevance),
     concerns,
     thresholds: hyper.thresholds,
-    ...(featureOptions === ALL_FEATURES ? {} : { featureOptions }),
+    ...(featureOptions === SHIPPED_FEATURES ? {} : { featureOptions }),
   };
   const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 10);
   return {
