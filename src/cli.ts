@@ -6,7 +6,7 @@ import { DatabaseUnavailableError, describe } from '../db/client.ts';
 import { ConfigError } from './config.ts';
 import { CommandError, stdio, UsageError, type Io } from './cli/common.ts';
 import { keysCommand, keysUsage } from './cli/keys.ts';
-import { serveCommand, serveUsage } from './cli/serve.ts';
+import { serveCommand, serveUsage, workerCommand } from './cli/serve.ts';
 import { migrateCommand, migrateUsage } from './cli/migrate.ts';
 import { sourcesCommand, sourcesUsage } from './cli/sources.ts';
 import { ingestCommand, ingestUsage } from './cli/ingest.ts';
@@ -19,6 +19,7 @@ type Command = (args: string[], io: Io) => Promise<number>;
 
 const commands: Record<string, Command> = {
   serve: serveCommand,
+  worker: workerCommand,
   migrate: migrateCommand,
   keys: keysCommand,
   sources: sourcesCommand,

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 
 const bool = z
@@ -11,6 +12,10 @@ const int = (min: number, max: number) =>
     .regex(/^\d+$/, { message: `expected a whole number from ${min} to ${max}` })
     .transform(Number)
     .refine((n) => n >= min && n <= max, { message: `expected a whole number from ${min} to ${max}` });
+
+const cron = z.string().refine((expr) => validateCron(expr), {
+  message: 'expected a cron expression of 5 fields, or 6 with seconds first (e.g. "*/10 * * * * *")',
+});
 
 const timeZone = z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as UTC or Europe/London' });
 
@@ -33,7 +38,12 @@ const envSchema = z.object({
   PULSE_FETCH_MAX_BYTES: int(1024, 1_073_741_824).default(10 * 1024 * 1024),
   PULSE_FETCH_CONCURRENCY: int(1, 256).default(8),
   PULSE_FETCH_PER_HOST: int(1, 64).default(2),
+  PULSE_CLAIM_LEASE_MS: int(1000, 3_600_000).optional(),
   PULSE_SEED_SOURCES: bool.default(true),
+  PULSE_SCHEDULE_INGEST: cron.default('* * * * *'),
+  PULSE_SCHEDULE_CLASSIFY: cron.default('*/5 * * * *'),
+  PULSE_SCHEDULE_PRUNE: cron.default('17 * * * *'),
+  PULSE_JOB_STOP_TIMEOUT_MS: int(0, 600_000).default(30_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -49,6 +59,11 @@ export interface Config {
   allowPrivateFeeds: boolean;
   publicUrl: string | undefined;
   seedSources: boolean;
+  /** how long a process may hold a source it is fetching before others may take it over */
+  claimLeaseMs: number;
+  schedules: { ingest: string; classify: string; prune: string };
+  /** how long a stopping process waits for running jobs */
+  jobStopTimeoutMs: number;
   fetch: {
     timeoutMs: number;
     connectTimeoutMs: number;
@@ -93,6 +108,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowPrivateFeeds: e.PULSE_ALLOW_PRIVATE_FEEDS,
     publicUrl: e.PULSE_PUBLIC_URL,
     seedSources: e.PULSE_SEED_SOURCES,
+    claimLeaseMs: e.PULSE_CLAIM_LEASE_MS ?? e.PULSE_FETCH_TIMEOUT_MS + 60_000,
+    schedules: { ingest: e.PULSE_SCHEDULE_INGEST, classify: e.PULSE_SCHEDULE_CLASSIFY, prune: e.PULSE_SCHEDULE_PRUNE },
+    jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
     fetch: {
       timeoutMs: e.PULSE_FETCH_TIMEOUT_MS,
       connectTimeoutMs: e.PULSE_FETCH_CONNECT_TIMEOUT_MS,

@@ -24,7 +24,7 @@ export type KeyScope = (typeof KEY_SCOPES)[number];
 export const ITEM_STATUSES = ['pending', 'classified', 'failed'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
-export const JOB_NAMES = ['ingest', 'classify', 'rollup', 'digest'] as const;
+export const JOB_NAMES = ['ingest', 'classify', 'prune', 'rollup', 'digest'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export const JOB_STATUSES = ['running', 'ok', 'failed', 'skipped'] as const;

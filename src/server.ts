@@ -4,6 +4,7 @@ import { createApp } from './api/app.ts';
 import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import type { Metrics } from './metrics.ts';
 
 export interface RunningServer {
   server: ServerType;
@@ -17,9 +18,10 @@ export async function startServer(opts: {
   database: Database;
   logger: Logger;
   clock?: Clock;
+  metrics?: Metrics;
 }): Promise<RunningServer> {
   const { config, database, logger } = opts;
-  const app = createApp({ db: database.db, database, config, logger, clock: opts.clock ?? systemClock });
+  const app = createApp({ db: database.db, database, config, logger, clock: opts.clock ?? systemClock, metrics: opts.metrics });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;

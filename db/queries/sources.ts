@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { SourceKind } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
 import { meta, sources } from '../schema/index.ts';
@@ -101,6 +101,8 @@ export interface ClaimParams {
   ids?: number[];
   /** fetch every enabled source whatever its schedule */
   all?: boolean;
+  /** sources this run already took */
+  exclude?: number[];
 }
 
 /**
@@ -116,7 +118,7 @@ export async function claimSources(db: Db, p: ClaimParams): Promise<SourceRow[]>
   const candidates = db
     .select({ id: sources.id })
     .from(sources)
-    .where(and(live, enabled, unclaimed, which))
+    .where(and(live, enabled, unclaimed, which, p.exclude?.length ? notInArray(sources.id, p.exclude) : undefined))
     .orderBy(asc(sources.nextFetchAt), asc(sources.id))
     .limit(p.limit)
     .for('update', { skipLocked: true });

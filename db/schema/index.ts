@@ -3,3 +3,4 @@ export * from './sources.ts';
 export * from './api-keys.ts';
 export * from './meta.ts';
 export * from './items.ts';
+export * from './job-runs.ts';

@@ -1,5 +1,6 @@
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { routePath } from 'hono/route';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.ts';
 import { router, type AppDeps } from './env.ts';
@@ -8,6 +9,7 @@ import { classifyRoutes } from './routes/classify.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
 import { keyRoutes } from './routes/keys.ts';
+import { jobRoutes, metricsRoute } from './routes/ops.ts';
 import { sourceRoutes } from './routes/sources.ts';
 
 export type { AppDeps } from './env.ts';
@@ -27,6 +29,10 @@ export function createApp(deps: AppDeps) {
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
+    const seconds = (performance.now() - started) / 1000;
+    // the route pattern, not the path, so ids do not explode the label set ("*" when nothing matched)
+    const route = routePath(c, -1);
+    deps.metrics?.httpDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, seconds);
     deps.logger.info(
       {
         method: c.req.method,
@@ -52,6 +58,8 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', authenticate(deps));
 
   app.route('/', healthRoutes(deps));
+  app.route('/', metricsRoute(deps));
+  app.route('/api/v1/jobs', jobRoutes(deps));
   app.route('/api/v1/keys', keyRoutes(deps));
   app.route('/api/v1/sources', sourceRoutes(deps));
   app.route('/api/v1/items', itemRoutes(deps));

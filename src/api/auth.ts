@@ -27,7 +27,7 @@ export function authenticate(deps: AppDeps) {
 
 /** Liveness, readiness and the API description stay open even when reads need a key. */
 function isOpenPath(path: string): boolean {
-  return path === '/health' || path === '/ready' || path === '/openapi.json' || path === '/docs';
+  return path === '/health' || path === '/ready' || path === '/metrics' || path === '/openapi.json' || path === '/docs';
 }
 
 /** Requires a key with at least `scope` (admin includes write). */

@@ -6,6 +6,7 @@ import type { PublicKey } from '../../db/queries/keys.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import { errorJson } from './errors.ts';
 
 /** What the HTTP app needs from the outside world; tests pass their own. */
@@ -16,6 +17,8 @@ export interface AppDeps {
   logger: Logger;
   /** Lets /ready tell a reachable database; defaults to a `select 1` on db. */
   database?: Pick<Database, 'driver'>;
+  /** when set, requests are measured and GET /metrics reports them */
+  metrics?: Metrics;
 }
 
 export interface AppEnv {

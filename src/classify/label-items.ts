@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.ts';
 import { itemsForRelabel, labelPendingBatch, writeLabels, type ItemToLabel, type Label } from '../../db/queries/labels.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
+import type { Metrics } from '../metrics.ts';
 import type { StanceModel } from './model.ts';
 
 const BATCH = 500;
@@ -33,6 +34,7 @@ export interface LabelDeps {
   model: StanceModel;
   clock: Clock;
   logger?: Logger;
+  metrics?: Pick<Metrics, 'classifications'>;
 }
 
 /**
@@ -51,7 +53,10 @@ export async function labelPending(deps: LabelDeps, opts: { ids?: number[]; max?
     if (!batch.labelled.length && !batch.failed) break;
     classified += batch.labelled.length;
     failed += batch.failed;
-    for (const l of batch.labelled) byStance[l.stance] = (byStance[l.stance] ?? 0) + 1;
+    for (const l of batch.labelled) {
+      byStance[l.stance] = (byStance[l.stance] ?? 0) + 1;
+      deps.metrics?.classifications.inc({ stance: l.stance });
+    }
   }
   return { classified, failed, byStance };
 }

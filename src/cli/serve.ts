@@ -1,32 +1,60 @@
 import { seedSourcesOnce } from '../../db/queries/sources.ts';
 import { defaultSourceRows } from '../../db/seed/sources.ts';
-import { startServer } from '../server.ts';
+import { startScheduler, type Scheduler } from '../../jobs/scheduler.ts';
+import { defaultModel } from '../classify/model.ts';
+import { systemClock } from '../clock.ts';
+import { INSTANCE_ID } from '../instance.ts';
+import { createMetrics } from '../metrics.ts';
 import { openAndMigrate } from '../runtime.ts';
+import { startServer, type RunningServer } from '../server.ts';
 import { context, parse, type Io } from './common.ts';
 import { onShutdown } from './shutdown.ts';
 
-export const serveUsage = `pulse serve                                              run the HTTP API (what npm start runs)`;
+export const serveUsage = `pulse serve [--no-jobs]                                  run the HTTP API and the scheduled jobs (what npm start runs)
+pulse worker                                             run the scheduled jobs only`;
 
-/** `pulse serve`: migrate, listen, and stop cleanly on SIGTERM/SIGINT. */
-export async function serveCommand(args: string[], _io: Io): Promise<number> {
-  parse(args, {});
+/** Starts what a process runs: the API, the jobs, or both, and stops them in order on a signal. */
+async function runService(opts: { api: boolean; jobs: boolean }): Promise<number> {
   const { config, logger } = context();
   const database = await openAndMigrate(config, logger);
-  if (config.seedSources) {
-    const seeded = await seedSourcesOnce(database.db, defaultSourceRows());
-    if (seeded) logger.info({ seeded }, `seeded ${seeded} default sources (first start)`);
-  }
-  let server;
+  const metrics = createMetrics({ process: true });
+  let server: RunningServer | undefined;
+  let scheduler: Scheduler | undefined;
   try {
-    server = await startServer({ config, database, logger });
+    if (config.seedSources) {
+      const seeded = await seedSourcesOnce(database.db, defaultSourceRows());
+      if (seeded) logger.info({ seeded }, `seeded ${seeded} default sources (first start)`);
+    }
+    if (opts.jobs) {
+      scheduler = startScheduler({ database, config, logger, clock: systemClock, instance: INSTANCE_ID, model: defaultModel(), metrics });
+    }
+    if (opts.api) {
+      server = await startServer({ config, database, logger, metrics });
+      logger.info({ url: server.url, jobs: opts.jobs }, `Pulse is listening on ${server.url}`);
+    } else {
+      logger.info({ instance: INSTANCE_ID }, 'Pulse worker running scheduled jobs');
+    }
   } catch (err) {
+    await scheduler?.stop();
     await database.close();
     throw err;
   }
-  logger.info({ url: server.url }, `Pulse is listening on ${server.url}`);
   await onShutdown(logger, async () => {
-    await server.close();
+    await scheduler?.stop();
+    await server?.close();
     await database.close();
   });
   return 0;
+}
+
+/** `pulse serve [--no-jobs]`. */
+export async function serveCommand(args: string[], _io: Io): Promise<number> {
+  const { values } = parse(args, { 'no-jobs': { type: 'boolean', default: false } });
+  return runService({ api: true, jobs: !values['no-jobs'] });
+}
+
+/** `pulse worker`: jobs only; any number may share one PostgreSQL. */
+export async function workerCommand(args: string[], _io: Io): Promise<number> {
+  parse(args, {});
+  return runService({ api: false, jobs: true });
 }

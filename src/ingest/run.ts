@@ -1,10 +1,11 @@
 import type { Db } from '../../db/client.ts';
 import { storeFetch, recordHealth, type SourceHealth } from '../../db/queries/ingest.ts';
-import { claimSources, type SourceRow } from '../../db/queries/sources.ts';
+import { claimSources, releaseClaims, type SourceRow } from '../../db/queries/sources.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
-import { KeyedSemaphore, Semaphore } from '../util/semaphore.ts';
+import type { Metrics } from '../metrics.ts';
+import { KeyedSemaphore } from '../util/semaphore.ts';
 import { FetchError, fetchFeed, type FetchOptions } from './fetcher.ts';
 import { normaliseEntry, type NormalisedItem } from './normalise.ts';
 import { FeedParseError, parseFeed } from './parse.ts';
@@ -20,6 +21,7 @@ export interface IngestDeps {
   random?: () => number;
   /** overrides config.allowPrivateFeeds (a predicate trusts some hosts only) */
   allowPrivate?: FetchOptions['allowPrivate'];
+  metrics?: Pick<Metrics, 'itemsIngested' | 'fetchFailures'>;
   /** called with the ids of newly stored items (the classifier labels them) */
   afterStore?: (ids: number[]) => Promise<void>;
 }
@@ -59,38 +61,50 @@ export interface IngestTotals {
   skipped: number;
 }
 
-/** Longest a claim may be held: a whole fetch plus storing, with room to spare. */
+/** Longest a claim may be held: one fetch plus storing, with room to spare. */
 export function leaseMs(config: Config): number {
-  return config.fetch.timeoutMs * 2 + 60_000;
+  return config.claimLeaseMs;
 }
 
 /**
- * Fetches the due sources (or the chosen ones) and stores what is new, with bounded
- * concurrency overall and per host. One source's failure is recorded on its row and never
- * touches another source.
+ * Fetches the due sources (or the chosen ones) and stores what is new. Sources are claimed a few
+ * at a time, as fetch slots free up, so several processes share a round evenly and a claim only
+ * has to outlive one fetch. Concurrency is bounded overall and per host. One source's failure is
+ * recorded on its row and never touches another source.
  */
 export async function ingest(deps: IngestDeps, opts: IngestOptions = {}): Promise<{ reports: SourceReport[]; totals: IngestTotals }> {
-  const claimed = await claimSources(deps.db, {
-    now: deps.clock.now(),
-    instance: deps.instance,
-    leaseMs: leaseMs(deps.config),
-    limit: 10_000,
-    ids: opts.ids,
-    all: opts.all,
-  });
-  const overall = new Semaphore(deps.config.fetch.concurrency);
   const perHost = new KeyedSemaphore(deps.config.fetch.perHost);
-  const reports = await Promise.all(
-    claimed.map((source) =>
-      overall.run(() =>
-        perHost.run(hostOf(source.url), async () => {
-          const report = await ingestSource(deps, source, opts.signal);
-          opts.onSource?.(report);
-          return report;
-        }),
-      ),
-    ),
-  );
+  const slots = deps.config.fetch.concurrency;
+  const reports: SourceReport[] = [];
+  const taken = new Set<number>();
+  const running = new Set<Promise<void>>();
+  for (;;) {
+    if (opts.signal?.aborted) break;
+    const free = slots - running.size;
+    const claimed = free > 0
+      ? await claimSources(deps.db, {
+          now: deps.clock.now(),
+          instance: deps.instance,
+          leaseMs: leaseMs(deps.config),
+          limit: free,
+          ids: opts.ids,
+          all: opts.all,
+          exclude: [...taken],
+        })
+      : [];
+    for (const source of claimed) {
+      taken.add(source.id);
+      const task = perHost.run(hostOf(source.url), async () => {
+        const report = await ingestSource(deps, source, opts.signal);
+        reports.push(report);
+        opts.onSource?.(report);
+      });
+      const tracked = task.finally(() => running.delete(tracked));
+      running.add(tracked);
+    }
+    if (!running.size) break;
+    await Promise.race(running);
+  }
   const totals: IngestTotals = { sources: reports.length, failed: 0, inserted: 0, duplicates: 0, skipped: 0 };
   for (const r of reports) {
     totals.failed += r.outcome === 'failed' ? 1 : 0;
@@ -98,6 +112,7 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions = {}): Promis
     totals.duplicates += r.duplicates;
     totals.skipped += r.skipped;
   }
+  reports.sort((a, b) => a.sourceId - b.sourceId);
   return { reports, totals };
 }
 
@@ -132,6 +147,7 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
     const failures = source.consecutiveFailures + 1;
     report.outcome = 'failed';
     report.error = error;
+    deps.metrics?.fetchFailures.inc({ reason: error.split(':')[0] });
     report.status = status;
     const health: SourceHealth = { at: deps.clock.now(), ok: false, status, error, consecutiveFailures: failures, nextFetchAt: schedule(failures, retryAfterMs) };
     await recordHealth(deps.db, source.id, health).catch((err) => deps.logger.error({ err, sourceId: source.id }, 'could not record fetch failure'));
@@ -165,13 +181,19 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
       report.entries = feed.entries.length;
       const stored = await storeFetch(deps.db, { sourceId: source.id, entries: normalised, health: okHealth() });
       report.inserted = stored.inserted;
+      if (stored.inserted) deps.metrics?.itemsIngested.inc({ kind: source.kind }, stored.inserted);
       report.duplicates = stored.duplicates;
       if (stored.newIds.length && deps.afterStore) {
         await deps.afterStore(stored.newIds).catch((err) => deps.logger.warn({ err, sourceId: source.id }, 'labelling after ingest failed; items stay pending'));
       }
     }
   } catch (err) {
-    if (err instanceof FetchError) await fail(`${err.reason}: ${err.message}`, err.status ?? null, err.retryAfterMs);
+    if (signal?.aborted) {
+      // The process is stopping: give the source back untouched rather than count a failure.
+      report.outcome = 'failed';
+      report.error = 'stopped: the process is shutting down';
+      await releaseClaims(deps.db, { instance: deps.instance, ids: [source.id] }).catch(() => {});
+    } else if (err instanceof FetchError) await fail(`${err.reason}: ${err.message}`, err.status ?? null, err.retryAfterMs);
     else if (err instanceof FeedParseError) await fail(`parse: ${err.message}`, report.status);
     else {
       deps.logger.error({ err, sourceId: source.id }, 'ingest failed');

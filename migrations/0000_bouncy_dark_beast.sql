@@ -1,4 +1,5 @@
 CREATE TYPE "public"."item_status" AS ENUM('pending', 'classified', 'failed');--> statement-breakpoint
+CREATE TYPE "public"."job_status" AS ENUM('running', 'ok', 'failed', 'skipped');--> statement-breakpoint
 CREATE TYPE "public"."key_scope" AS ENUM('write', 'admin');--> statement-breakpoint
 CREATE TYPE "public"."source_kind" AS ENUM('news', 'union', 'studio', 'opinion');--> statement-breakpoint
 CREATE TYPE "public"."stance" AS ENUM('excitement', 'worry', 'neutral');--> statement-breakpoint
@@ -86,6 +87,17 @@ CREATE TABLE "item_sightings" (
 	CONSTRAINT "sightings_source_guid" UNIQUE("source_id","guid")
 );
 --> statement-breakpoint
+CREATE TABLE "job_runs" (
+	"id" bigserial PRIMARY KEY NOT NULL,
+	"job" text NOT NULL,
+	"instance" text NOT NULL,
+	"started_at" timestamp with time zone NOT NULL,
+	"finished_at" timestamp with time zone,
+	"status" "job_status" DEFAULT 'running' NOT NULL,
+	"counts" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"error" text
+);
+--> statement-breakpoint
 ALTER TABLE "items" ADD CONSTRAINT "items_source_id_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."sources"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "item_sightings" ADD CONSTRAINT "item_sightings_item_id_items_id_fk" FOREIGN KEY ("item_id") REFERENCES "public"."items"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "item_sightings" ADD CONSTRAINT "item_sightings_source_id_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."sources"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -93,4 +105,6 @@ CREATE INDEX "sources_due_idx" ON "sources" USING btree ("next_fetch_at") WHERE 
 CREATE INDEX "items_published_idx" ON "items" USING btree ("published_at","id");--> statement-breakpoint
 CREATE INDEX "items_source_idx" ON "items" USING btree ("source_id","published_at");--> statement-breakpoint
 CREATE INDEX "items_pending_idx" ON "items" USING btree ("id") WHERE "items"."status" = 'pending';--> statement-breakpoint
-CREATE INDEX "sightings_item_idx" ON "item_sightings" USING btree ("item_id");
+CREATE INDEX "sightings_item_idx" ON "item_sightings" USING btree ("item_id");--> statement-breakpoint
+CREATE INDEX "job_runs_job_started_idx" ON "job_runs" USING btree ("job","started_at");--> statement-breakpoint
+CREATE INDEX "job_runs_started_idx" ON "job_runs" USING btree ("started_at");
