@@ -4,3 +4,4 @@ export * from './api-keys.ts';
 export * from './meta.ts';
 export * from './items.ts';
 export * from './job-runs.ts';
+export * from './announcements.ts';

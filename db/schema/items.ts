@@ -12,6 +12,8 @@ import {
   text,
   timestamp,
   unique,
+  customType,
+  date,
 } from 'drizzle-orm/pg-core';
 import type { Concern } from '../../src/labels.ts';
 import { itemStatus, stance } from './enums.ts';
@@ -22,6 +24,8 @@ export interface Explanation {
   terms: { term: string; weight: number }[];
   sentence: string;
 }
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 /** One story, stored once however many feeds carry it. */
 export const items = pgTable(
@@ -58,11 +62,16 @@ export const items = pgTable(
     model: text('model'),
     classifiedAt: timestamp('classified_at', { withTimezone: true }),
     classifyAttempts: integer('classify_attempts').notNull().default(0),
+    /** full-text index: headline weighs most, then summary, then body */
+    search: tsvector('search').generatedAlwaysAs(
+      sql`setweight(to_tsvector('english', coalesce(title, '')), 'A') || setweight(to_tsvector('english', coalesce(summary, '')), 'B') || setweight(to_tsvector('english', left(coalesce(content, ''), 20000)), 'C')`,
+    ),
   },
   (t) => [
     index('items_published_idx').on(t.publishedAt, t.id),
     index('items_source_idx').on(t.sourceId, t.publishedAt),
     index('items_pending_idx').on(t.id).where(sql`${t.status} = 'pending'`),
+    index('items_search_idx').using('gin', t.search),
   ],
 );
 
@@ -82,4 +91,31 @@ export const sightings = pgTable(
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.sourceId, t.url] }), index('sightings_item_idx').on(t.itemId), unique('sightings_source_guid').on(t.sourceId, t.guid)],
+);
+
+/** Days whose rollup rows no longer match the items (labels changed); the rollup job rebuilds them. */
+export const dirtyDays = pgTable('rollup_dirty_days', {
+  day: date('day', { mode: 'string' }).primaryKey(),
+  markedAt: timestamp('marked_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Labelled items counted per UTC day and exact combination of source kind, relevance, stance and
+ * tag sets. Filtering on a tag (`'Netflix' = any(studios)`) sums rows without counting an item
+ * twice, and grouping by a tag unnests it, exactly as the same query over items would.
+ */
+export const dailyRollups = pgTable(
+  'daily_rollups',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    sourceKind: text('source_kind').notNull(),
+    relevant: boolean('relevant').notNull(),
+    stance: stance('stance').notNull(),
+    studios: text('studios').array().notNull(),
+    unions: text('unions').array().notNull(),
+    areas: text('areas').array().notNull(),
+    concerns: text('concerns').array().notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [index('daily_rollups_day_idx').on(t.day)],
 );
