@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('pulse sources and pulse ingest', () => {
-  it('adds, lists, ingests, exports, removes and imports sources', async () => {
+  it('adds, lists, ingests, exports, removes and imports sources', { timeout: 180_000 }, async () => {
     const added = await runPulse(['sources', 'add', '--url', server.url('/a'), '--kind', 'union', '--name', 'Local guild'], env);
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toMatch(/^created source 1 "Local guild" \(union\)/);

@@ -3,6 +3,7 @@ import type { Concern, SourceKind, Stance } from '../../src/labels.ts';
 import { rowsOf, type Db } from '../client.ts';
 import { items, sources, type Explanation } from '../schema/index.ts';
 import { arrayParam, pgArrayLiteral } from './pg-array.ts';
+import { markDirtyItems } from './rollups.ts';
 
 export interface ItemToLabel {
   id: number;
@@ -61,9 +62,13 @@ export async function labelPendingBatch(
   });
 }
 
-/** Writes labels for many items with one statement (one parameter per column). */
+/**
+ * Writes labels for many items with one statement (one parameter per column) and marks their
+ * days for a rollup rebuild. Call it inside a transaction so both happen or neither.
+ */
 export async function writeLabels(db: Db, labels: Label[], at: Date): Promise<void> {
   if (!labels.length) return;
+  await markDirtyItems(db, labels.map((l) => l.id));
   await db.execute(sql`
     update items as i set
       status = 'classified', relevant = u.relevant, stance = u.stance::stance, confidence = u.confidence,

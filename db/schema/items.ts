@@ -96,6 +96,8 @@ export const sightings = pgTable(
 /** Days whose rollup rows no longer match the items (labels changed); the rollup job rebuilds them. */
 export const dirtyDays = pgTable('rollup_dirty_days', {
   day: date('day', { mode: 'string' }).primaryKey(),
+  /** bumped by every change; a rebuild clears the mark only if nothing changed meanwhile */
+  version: bigint('version', { mode: 'number' }).notNull().default(1),
   markedAt: timestamp('marked_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

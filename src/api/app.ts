@@ -11,6 +11,7 @@ import { itemRoutes } from './routes/items.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { jobRoutes, metricsRoute } from './routes/ops.ts';
 import { sourceRoutes } from './routes/sources.ts';
+import { trendRoutes } from './routes/trends.ts';
 
 export type { AppDeps } from './env.ts';
 
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1/sources', sourceRoutes(deps));
   app.route('/api/v1/items', itemRoutes(deps));
   app.route('/api/v1/classify', classifyRoutes(deps));
+  app.route('/api/v1/trends', trendRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -69,7 +69,7 @@ export async function relabel(deps: LabelDeps, opts: { since?: Date; onBatch?: (
     const rows = await itemsForRelabel(deps.db, { since: opts.since, afterId, limit: BATCH });
     if (!rows.length) break;
     const { labels } = labelRows(deps.model, rows, deps.logger);
-    await writeLabels(deps.db, labels, deps.clock.now());
+    await deps.db.transaction((tx) => writeLabels(tx as unknown as Db, labels, deps.clock.now()));
     done += labels.length;
     afterId = rows.at(-1)!.id;
     opts.onBatch?.(done);

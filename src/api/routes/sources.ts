@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { markDirtySource } from '../../../db/queries/rollups.ts';
 import { deleteSource, getSource, listSources, updateSource, type SourceRow } from '../../../db/queries/sources.ts';
 import { OpmlError } from '../../ingest/opml.ts';
 import { SOURCE_KINDS } from '../../labels.ts';
@@ -198,6 +199,7 @@ export function sourceRoutes(deps: AppDeps) {
         throw err;
       }
       if (!source) throw notFound(`source ${id}`);
+      if (patch.kind) await markDirtySource(deps.db, id); // rollups count items by source kind
       return c.json(presentSource(source), 200);
     },
   );

@@ -60,6 +60,7 @@ CREATE TABLE "daily_rollups" (
 --> statement-breakpoint
 CREATE TABLE "rollup_dirty_days" (
 	"day" date PRIMARY KEY NOT NULL,
+	"version" bigint DEFAULT 1 NOT NULL,
 	"marked_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
