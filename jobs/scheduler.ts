@@ -7,6 +7,7 @@ import type { Logger } from '../src/logger.ts';
 import * as classifyJob from './classify.ts';
 import * as ingestJob from './ingest.ts';
 import * as pruneJob from './prune.ts';
+import * as rollupJob from './rollup.ts';
 import type { JobCounts, JobDefinition, JobDeps } from './types.ts';
 
 /** The jobs this build has, with their schedules from the configuration. */
@@ -14,6 +15,7 @@ export function jobDefinitions(config: Config): JobDefinition[] {
   return [
     { name: 'ingest', schedule: config.schedules.ingest, singleton: false, run: ingestJob.run },
     { name: 'classify', schedule: config.schedules.classify, singleton: false, run: classifyJob.run },
+    { name: 'rollup', schedule: config.schedules.rollup, singleton: true, run: rollupJob.run },
     { name: 'prune', schedule: config.schedules.prune, singleton: true, run: pruneJob.run },
   ];
 }

@@ -43,6 +43,7 @@ const envSchema = z.object({
   PULSE_SCHEDULE_INGEST: cron.default('* * * * *'),
   PULSE_SCHEDULE_CLASSIFY: cron.default('*/5 * * * *'),
   PULSE_SCHEDULE_PRUNE: cron.default('17 * * * *'),
+  PULSE_SCHEDULE_ROLLUP: cron.default('* * * * *'),
   PULSE_JOB_STOP_TIMEOUT_MS: int(0, 600_000).default(30_000),
 });
 
@@ -61,7 +62,7 @@ export interface Config {
   seedSources: boolean;
   /** how long a process may hold a source it is fetching before others may take it over */
   claimLeaseMs: number;
-  schedules: { ingest: string; classify: string; prune: string };
+  schedules: { ingest: string; classify: string; prune: string; rollup: string };
   /** how long a stopping process waits for running jobs */
   jobStopTimeoutMs: number;
   fetch: {
@@ -109,7 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PULSE_PUBLIC_URL,
     seedSources: e.PULSE_SEED_SOURCES,
     claimLeaseMs: e.PULSE_CLAIM_LEASE_MS ?? e.PULSE_FETCH_TIMEOUT_MS + 60_000,
-    schedules: { ingest: e.PULSE_SCHEDULE_INGEST, classify: e.PULSE_SCHEDULE_CLASSIFY, prune: e.PULSE_SCHEDULE_PRUNE },
+    schedules: { ingest: e.PULSE_SCHEDULE_INGEST, classify: e.PULSE_SCHEDULE_CLASSIFY, prune: e.PULSE_SCHEDULE_PRUNE, rollup: e.PULSE_SCHEDULE_ROLLUP },
     jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
     fetch: {
       timeoutMs: e.PULSE_FETCH_TIMEOUT_MS,
