@@ -1,9 +1,11 @@
-import { and, arrayContains, count, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, count, desc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Concern, SourceKind, Stance } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
-import { items, sources } from '../schema/index.ts';
+import { items, sightings, sources } from '../schema/index.ts';
 
 export interface ItemFilters {
+  /** full-text query, in web-search syntax ("quoted phrases", -exclusions, or) */
+  q?: string | undefined;
   source?: number | undefined;
   kind?: SourceKind | undefined;
   relevant?: boolean | undefined;
@@ -16,11 +18,18 @@ export interface ItemFilters {
   to?: Date | undefined;
 }
 
-/** Position after the last row of a page: newest first by published time, then id. */
-export interface ItemCursor {
-  publishedAt: Date;
-  id: number;
-}
+/**
+ * Position after the last row of a page. Without a query: newest first by published time, then
+ * id. With a query: best match first by rank, then id. Either way the order is total, so rows
+ * inserted meanwhile never make a page repeat or skip a row that was already there.
+ */
+export type ItemCursor = { publishedAt: Date; id: number } | { rank: number; id: number };
+
+const tsQuery = (q: string) => sql`websearch_to_tsquery('english', ${q})`;
+const rankExpr = (q: string) => sql<number>`ts_rank(${items.search}, ${tsQuery(q)})`;
+/** The headline and summary with matches in <mark>; the text is HTML-escaped first. */
+const snippetExpr = (q: string) =>
+  sql<string>`ts_headline('english', replace(replace(replace(${items.title} || ' — ' || ${items.summary}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), ${tsQuery(q)}, 'StartSel=<mark>, StopSel=</mark>, MaxWords=40, MinWords=15, MaxFragments=2')`;
 
 const itemColumns = {
   id: items.id,
@@ -46,11 +55,10 @@ const itemColumns = {
   sourceKind: sources.kind,
 };
 
-export type ItemListRow = Awaited<ReturnType<typeof listItems>>['rows'][number];
-
 /** The WHERE clause for a set of filters; `to` is exclusive. */
 export function itemWhere(f: ItemFilters): SQL | undefined {
   return and(
+    f.q ? sql`${items.search} @@ ${tsQuery(f.q)}` : undefined,
     f.source !== undefined ? eq(items.sourceId, f.source) : undefined,
     f.kind ? eq(sources.kind, f.kind) : undefined,
     f.relevant !== undefined ? eq(items.relevant, f.relevant) : undefined,
@@ -64,24 +72,82 @@ export function itemWhere(f: ItemFilters): SQL | undefined {
   );
 }
 
-/** One page of items, newest first, and the total that match the filters. */
+/** One page of items (newest first, or best match first with `q`) and the total that match. */
 export async function listItems(db: Db, p: { filters: ItemFilters; limit: number; cursor?: ItemCursor }) {
   const where = itemWhere(p.filters);
-  const after = p.cursor
-    ? or(lt(items.publishedAt, p.cursor.publishedAt), and(eq(items.publishedAt, p.cursor.publishedAt), lt(items.id, p.cursor.id)))
-    : undefined;
+  const q = p.filters.q;
+  let after: SQL | undefined;
+  if (p.cursor && 'rank' in p.cursor && q) {
+    const r = p.cursor.rank;
+    after = sql`(${rankExpr(q)} < ${r}::real or (${rankExpr(q)} = ${r}::real and ${items.id} < ${p.cursor.id}))`;
+  } else if (p.cursor && 'publishedAt' in p.cursor) {
+    after = or(lt(items.publishedAt, p.cursor.publishedAt), and(eq(items.publishedAt, p.cursor.publishedAt), lt(items.id, p.cursor.id)));
+  }
+  const columns = q ? { ...itemColumns, rank: rankExpr(q), snippet: snippetExpr(q) } : { ...itemColumns, rank: sql<number | null>`null::real`, snippet: sql<string | null>`null::text` };
   const rows = await db
-    .select(itemColumns)
+    .select(columns)
     .from(items)
     .innerJoin(sources, eq(items.sourceId, sources.id))
     .where(and(where, after))
-    .orderBy(desc(items.publishedAt), desc(items.id))
+    .orderBy(...(q ? [sql`${rankExpr(q)} desc`, desc(items.id)] : [desc(items.publishedAt), desc(items.id)]))
     .limit(p.limit + 1);
   const [{ n }] = (await db.select({ n: count() }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)).where(where)) as [{ n: number }];
   const page = rows.slice(0, p.limit);
   const last = page.at(-1);
-  const next: ItemCursor | null = rows.length > p.limit && last ? { publishedAt: last.publishedAt, id: last.id } : null;
+  let next: ItemCursor | null = null;
+  if (rows.length > p.limit && last) next = q ? { rank: Number(last.rank), id: last.id } : { publishedAt: last.publishedAt, id: last.id };
   return { rows: page, next, total: Number(n) };
+}
+
+export type ItemListRow = Awaited<ReturnType<typeof listItems>>['rows'][number];
+
+/** One item with its labels, explanation, entities, source and every place it was seen. */
+export async function getItem(db: Db, id: number) {
+  const [row] = await db
+    .select({ item: items, source: { id: sources.id, name: sources.name, kind: sources.kind, url: sources.url, organisation: sources.organisation } })
+    .from(items)
+    .innerJoin(sources, eq(items.sourceId, sources.id))
+    .where(eq(items.id, id));
+  if (!row) return undefined;
+  const seen = await db
+    .select({ sourceId: sightings.sourceId, sourceName: sources.name, url: sightings.url, firstSeenAt: sightings.firstSeenAt })
+    .from(sightings)
+    .innerJoin(sources, eq(sightings.sourceId, sources.id))
+    .where(eq(sightings.itemId, id))
+    .orderBy(asc(sightings.firstSeenAt));
+  return { ...row, sightings: seen };
+}
+
+/** Rows for an export, by id, one batch at a time (keyset: constant memory whatever the size). */
+export async function exportBatch(db: Db, p: { filters: ItemFilters; afterId: number; limit: number }) {
+  return db
+    .select({
+      id: items.id,
+      url: items.url,
+      title: items.title,
+      summary: items.summary,
+      author: items.author,
+      publishedAt: items.publishedAt,
+      publishedEstimated: items.publishedEstimated,
+      sourceId: sources.id,
+      sourceName: sources.name,
+      sourceKind: sources.kind,
+      relevant: items.relevant,
+      stance: items.stance,
+      confidence: items.confidence,
+      concerns: items.concerns,
+      studios: items.studios,
+      unions: items.unions,
+      areas: items.areas,
+      sentence: sql<string | null>`${items.explanation}->>'sentence'`,
+      model: items.model,
+      classifiedAt: items.classifiedAt,
+    })
+    .from(items)
+    .innerJoin(sources, eq(items.sourceId, sources.id))
+    .where(and(itemWhere(p.filters), gt(items.id, p.afterId)))
+    .orderBy(asc(items.id))
+    .limit(p.limit);
 }
 
 /** Number of stored items (all sources, deleted ones included). */
@@ -89,4 +155,3 @@ export async function countItems(db: Db): Promise<number> {
   const [{ n }] = (await db.select({ n: count() }).from(items)) as [{ n: number }];
   return Number(n);
 }
-

@@ -1,49 +1,53 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { listItems, type ItemCursor, type ItemListRow } from '../../../db/queries/items.ts';
+import { compress } from 'hono/compress';
+import { exportBatch, getItem, listItems, type ItemCursor, type ItemFilters, type ItemListRow } from '../../../db/queries/items.ts';
+import { csvCell } from '../../analytics/trends.ts';
 import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
 import { errorResponses, router, type AppDeps } from '../env.ts';
-import { badRequest } from '../errors.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { boolParam, instantParam, nameParam } from '../params.ts';
 
 /** Opaque cursor: base64url of the last row's position. */
 export function encodeCursor(c: ItemCursor): string {
-  return Buffer.from(JSON.stringify([c.publishedAt.toISOString(), c.id])).toString('base64url');
+  const body = 'rank' in c ? ['r', c.rank, c.id] : ['t', c.publishedAt.toISOString(), c.id];
+  return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
-export function decodeCursor(raw: string): ItemCursor | undefined {
+export function decodeCursor(raw: string, withQuery: boolean): ItemCursor | undefined {
   try {
-    const [at, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [string, number];
-    const publishedAt = new Date(at);
-    if (typeof at !== 'string' || Number.isNaN(publishedAt.getTime()) || !Number.isSafeInteger(id) || id < 0) return undefined;
-    return { publishedAt, id };
+    const [kind, pos, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [string, unknown, number];
+    if (!Number.isSafeInteger(id) || id < 0) return undefined;
+    if (kind === 'r' && withQuery && typeof pos === 'number' && Number.isFinite(pos)) return { rank: pos, id };
+    if (kind === 't' && !withQuery && typeof pos === 'string') {
+      const publishedAt = new Date(pos);
+      return Number.isNaN(publishedAt.getTime()) ? undefined : { publishedAt, id };
+    }
+    return undefined;
   } catch {
     return undefined;
   }
 }
 
-const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
-const dateParam = z
-  .string()
-  .max(40)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(new Date(s).getTime()), {
-    message: 'expected an ISO date such as 2025-07-17 or 2025-07-17T12:00:00Z',
-  })
-  .transform((s) => new Date(s));
-const name = z.string().trim().min(1).max(200);
-
-export const ItemQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+const filterParams = {
+  q: z.string().trim().min(1).max(500).optional().openapi({ description: 'full-text search: words, "phrases", -exclusions, or' }),
   source: z.coerce.number().int().positive().max(2_147_483_647).optional(),
   kind: z.enum(SOURCE_KINDS).optional(),
   relevant: boolParam.optional(),
   stance: z.enum(STANCES).optional(),
   concern: z.enum(CONCERNS).optional(),
-  studio: name.optional(),
-  union: name.optional(),
-  area: name.optional(),
-  from: dateParam.optional(),
-  to: dateParam.optional(),
+  studio: nameParam.optional(),
+  union: nameParam.optional(),
+  area: nameParam.optional(),
+  from: instantParam.optional(),
+  to: instantParam.optional(),
+};
+
+export const ItemQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(300).optional(),
+  ...filterParams,
 });
+const ExportQuery = z.object({ format: z.enum(['csv', 'ndjson']).default('csv'), ...filterParams });
 
 const Item = z
   .object({
@@ -65,8 +69,12 @@ const Item = z
     confidence: z.number().nullable(),
     concerns: z.array(z.enum(CONCERNS)),
     model: z.string().nullable(),
+    rank: z.number().optional(),
+    snippet: z.string().optional().openapi({ description: 'with q: headline and summary, HTML-escaped, matches in <mark>' }),
   })
   .openapi('Item');
+
+const round3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
 export const presentItem = (r: ItemListRow) => ({
   id: r.id,
@@ -84,12 +92,52 @@ export const presentItem = (r: ItemListRow) => ({
   areas: r.areas,
   status: r.status,
   stance: r.stance,
-  confidence: r.confidence === null ? null : Math.round(r.confidence * 1000) / 1000,
+  confidence: round3(r.confidence),
   concerns: r.concerns,
   model: r.model,
+  ...(r.rank !== null ? { rank: Number(r.rank), snippet: r.snippet ?? '' } : {}),
 });
 
-/** Stored items, newest first, filtered, with a cursor that stays stable as new items arrive. */
+function checkRange(f: ItemFilters) {
+  if (f.from && f.to && f.from >= f.to) throw badRequest('to', 'must be after from');
+}
+
+const EXPORT_COLUMNS = [
+  'id', 'url', 'title', 'summary', 'author', 'published_at', 'published_estimated', 'source_id', 'source_name', 'source_kind',
+  'relevant', 'stance', 'confidence', 'concerns', 'studios', 'unions', 'areas', 'quote', 'model', 'classified_at',
+] as const;
+type ExportRow = Awaited<ReturnType<typeof exportBatch>>[number];
+const exportRecord = (r: ExportRow) => ({
+  id: r.id,
+  url: r.url,
+  title: r.title,
+  summary: r.summary,
+  author: r.author,
+  published_at: r.publishedAt.toISOString(),
+  published_estimated: r.publishedEstimated,
+  source_id: r.sourceId,
+  source_name: r.sourceName,
+  source_kind: r.sourceKind,
+  relevant: r.relevant,
+  stance: r.stance,
+  confidence: round3(r.confidence),
+  concerns: r.concerns,
+  studios: r.studios,
+  unions: r.unions,
+  areas: r.areas,
+  quote: r.sentence,
+  model: r.model,
+  classified_at: r.classifiedAt?.toISOString() ?? null,
+});
+const csvLine = (rec: ReturnType<typeof exportRecord>) =>
+  EXPORT_COLUMNS.map((c) => {
+    const v = rec[c];
+    return csvCell(Array.isArray(v) ? v.join(';') : v);
+  }).join(',') + '\n';
+
+const EXPORT_BATCH = 1000;
+
+/** Stored items: search, one item in full, and a streaming export. */
 export function itemRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
@@ -97,7 +145,8 @@ export function itemRoutes(deps: AppDeps) {
       method: 'get',
       path: '/',
       tags: ['items'],
-      summary: 'Items, newest first; `to` is exclusive',
+      summary: 'Items, newest first (best match first with q); `to` is exclusive',
+      middleware: [compress()] as const,
       request: { query: ItemQuery },
       responses: {
         200: { description: 'a page of items', content: { 'application/json': { schema: z.object({ items: z.array(Item), nextCursor: z.string().nullable(), total: z.number().int() }) } } },
@@ -106,11 +155,101 @@ export function itemRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { limit, cursor: rawCursor, ...filters } = c.req.valid('query');
-      const cursor = rawCursor ? decodeCursor(rawCursor) : undefined;
-      if (rawCursor && !cursor) throw badRequest('cursor', 'not a cursor this API returned');
-      if (filters.from && filters.to && filters.from >= filters.to) throw badRequest('to', 'must be after from');
+      const cursor = rawCursor ? decodeCursor(rawCursor, !!filters.q) : undefined;
+      if (rawCursor && !cursor) throw badRequest('cursor', 'not a cursor this API returned for this query');
+      checkRange(filters);
       const page = await listItems(deps.db, { filters, limit, cursor });
       return c.json({ items: page.rows.map(presentItem), nextCursor: page.next ? encodeCursor(page.next) : null, total: page.total }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/export',
+      tags: ['items'],
+      summary: 'Every matching item, streamed as CSV or NDJSON, each row with the model version',
+      request: { query: ExportQuery },
+      responses: { 200: { description: 'the rows', content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const { format, ...filters } = c.req.valid('query');
+      checkRange(filters);
+      let afterId = 0;
+      let headerSent = false;
+      const encoder = new TextEncoder();
+      const stream = new ReadableStream<Uint8Array>({
+        // pull-based: the next batch is read only when the client has taken the last one
+        async pull(controller) {
+          try {
+            let text = '';
+            if (!headerSent && format === 'csv') text += EXPORT_COLUMNS.join(',') + '\n';
+            headerSent = true;
+            const rows = await exportBatch(deps.db, { filters, afterId, limit: EXPORT_BATCH });
+            for (const r of rows) {
+              const rec = exportRecord(r);
+              text += format === 'csv' ? csvLine(rec) : JSON.stringify(rec) + '\n';
+            }
+            if (text) controller.enqueue(encoder.encode(text));
+            if (rows.length < EXPORT_BATCH) controller.close();
+            else afterId = rows.at(-1)!.id;
+          } catch (err) {
+            deps.logger.error({ err }, 'export failed mid-stream');
+            controller.error(err);
+          }
+        },
+      });
+      const ext = format === 'csv' ? 'csv' : 'ndjson';
+      return c.body(stream, 200, {
+        'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        'Content-Disposition': `attachment; filename="pulse-items.${ext}"`,
+      }) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/{id}',
+      tags: ['items'],
+      summary: 'One item with its labels, explanation, entities, source and sightings',
+      request: { params: z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }) },
+      responses: { 200: { description: 'the item', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const found = await getItem(deps.db, id);
+      if (!found) throw notFound(`item ${id}`);
+      const i = found.item;
+      return c.json(
+        {
+          id: i.id,
+          url: i.url,
+          guid: i.guid,
+          title: i.title,
+          summary: i.summary,
+          content: i.content,
+          author: i.author,
+          publishedAt: i.publishedAt.toISOString(),
+          publishedEstimated: i.publishedEstimated,
+          fetchedAt: i.fetchedAt.toISOString(),
+          language: i.language,
+          source: found.source,
+          entities: { studios: i.studios, unions: i.unions, areas: i.areas },
+          labels: {
+            status: i.status,
+            relevant: i.relevant,
+            stance: i.stance,
+            confidence: round3(i.confidence),
+            concerns: i.concerns,
+            explanation: i.explanation,
+            model: i.model,
+            classifiedAt: i.classifiedAt?.toISOString() ?? null,
+          },
+          sightings: found.sightings.map((s) => ({ ...s, firstSeenAt: s.firstSeenAt.toISOString() })),
+        },
+        200,
+      );
     },
   );
   return app;
