@@ -69,3 +69,23 @@ export function mondayOfIsoWeek(label: string): string | undefined {
   const monday = formatDay(week1Monday + (week - 1) * 7 * DAY_MS);
   return isoWeekOf(monday) === label ? monday : undefined;
 }
+
+/** Offset of a zone from UTC at an instant, in milliseconds (positive east of Greenwich). */
+function zoneOffsetMs(at: number, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return asUtc - Math.floor(at / 1000) * 1000;
+}
+
+/** The instant a local date and time in a zone names ("2025-07-17", "15:45", "America/Los_Angeles"). */
+export function zonedInstant(day: string, time: string, timeZone: string): Date {
+  const [h, m, s] = time.split(':').map(Number);
+  const local = parseDay(day) + ((h ?? 0) * 3600 + (m ?? 0) * 60 + (s ?? 0)) * 1000;
+  let guess = local - zoneOffsetMs(local, timeZone);
+  guess = local - zoneOffsetMs(guess, timeZone); // second pass settles DST edges
+  return new Date(guess);
+}

@@ -1,5 +1,7 @@
 import { seedSourcesOnce } from '../../db/queries/sources.ts';
 import { defaultSourceRows } from '../../db/seed/sources.ts';
+import { seedAnnouncementsOnce } from '../../db/queries/announcements.ts';
+import { DEFAULT_ANNOUNCEMENTS } from '../../db/seed/announcements.ts';
 import { startScheduler, type Scheduler } from '../../jobs/scheduler.ts';
 import { defaultModel } from '../classify/model.ts';
 import { systemClock } from '../clock.ts';
@@ -25,6 +27,8 @@ async function runService(opts: { api: boolean; jobs: boolean }): Promise<number
       const seeded = await seedSourcesOnce(database.db, defaultSourceRows());
       if (seeded) logger.info({ seeded }, `seeded ${seeded} default sources (first start)`);
     }
+    const announcements = await seedAnnouncementsOnce(database.db, DEFAULT_ANNOUNCEMENTS);
+    if (announcements) logger.info({ announcements }, `seeded ${announcements} studio AI announcements (first start)`);
     if (opts.jobs) {
       scheduler = startScheduler({ database, config, logger, clock: systemClock, instance: INSTANCE_ID, model: defaultModel(), metrics });
     }

@@ -1,0 +1,89 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { Stance, SourceKind } from '../../src/labels.ts';
+import { rowsOf, type Db } from '../client.ts';
+import { announcements, meta } from '../schema/index.ts';
+import type { SeedAnnouncement } from '../seed/announcements.ts';
+
+export type AnnouncementRow = typeof announcements.$inferSelect;
+export type NewAnnouncement = typeof announcements.$inferInsert;
+
+export async function listAnnouncements(db: Db): Promise<AnnouncementRow[]> {
+  return db.select().from(announcements).orderBy(asc(announcements.date), asc(announcements.id));
+}
+
+export async function getAnnouncement(db: Db, id: number): Promise<AnnouncementRow | undefined> {
+  const [row] = await db.select().from(announcements).where(eq(announcements.id, id));
+  return row;
+}
+
+export async function insertAnnouncement(db: Db, a: NewAnnouncement): Promise<AnnouncementRow> {
+  const [row] = await db.insert(announcements).values(a).returning();
+  return row!;
+}
+
+export async function updateAnnouncement(db: Db, id: number, patch: Partial<NewAnnouncement>): Promise<AnnouncementRow | undefined> {
+  const [row] = await db.update(announcements).set(patch).where(eq(announcements.id, id)).returning();
+  return row;
+}
+
+export async function deleteAnnouncement(db: Db, id: number): Promise<boolean> {
+  return (await db.delete(announcements).where(eq(announcements.id, id)).returning({ id: announcements.id })).length > 0;
+}
+
+/** Seeds the default announcements once; a user's deletions are never undone. */
+export async function seedAnnouncementsOnce(db: Db, list: SeedAnnouncement[]): Promise<number> {
+  return db.transaction(async (tx) => {
+    const first = await tx.insert(meta).values({ key: 'default_announcements_seeded', value: true }).onConflictDoNothing().returning();
+    if (!first.length) return 0;
+    const rows = await tx
+      .insert(announcements)
+      .values(list.map((a) => ({ ...a, studio: a.studio, time: a.time ?? null, timeZone: a.timeZone ?? null, url: a.url ?? null })))
+      .returning({ id: announcements.id });
+    return rows.length;
+  });
+}
+
+export interface ReactionItem {
+  id: number;
+  title: string;
+  url: string;
+  publishedAt: Date;
+  stance: Stance;
+  confidence: number;
+  kind: SourceKind;
+  sourceName: string;
+  quote: string | null;
+}
+
+/**
+ * Relevant, labelled items in [start, end) that name the studio or match any keyword
+ * (full-text, so "Eternauta" also finds "El Eternauta's"), optionally from one source kind.
+ */
+export async function reactionItems(db: Db, p: { start: Date; end: Date; studio: string | null; keywords: string[]; kind?: SourceKind }): Promise<ReactionItem[]> {
+  const matches = [];
+  if (p.studio) matches.push(sql`${p.studio} = any(i.studios)`);
+  const words = p.keywords.map((k) => k.trim()).filter(Boolean);
+  if (words.length) matches.push(sql`i.search @@ websearch_to_tsquery('english', ${words.map((w) => (/\s/.test(w) ? `"${w.replace(/"/g, '')}"` : w)).join(' or ')})`);
+  if (!matches.length) return [];
+  const rows = rowsOf<{ id: number | string; title: string; url: string; published_at: string | Date; stance: Stance; confidence: number; kind: SourceKind; source_name: string; quote: string | null }>(
+    await db.execute(sql`
+      select i.id, i.title, i.url, i.published_at, i.stance, i.confidence, s.kind, s.name as source_name, i.explanation->>'sentence' as quote
+      from items i join sources s on s.id = i.source_id
+      where i.stance is not null and i.relevant is true
+        and i.published_at >= ${p.start.toISOString()}::timestamptz and i.published_at < ${p.end.toISOString()}::timestamptz
+        and (${sql.join(matches, sql` or `)})
+        ${p.kind ? sql`and s.kind = ${p.kind}` : sql``}
+      order by i.published_at, i.id`),
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    title: r.title,
+    url: r.url,
+    publishedAt: new Date(r.published_at),
+    stance: r.stance,
+    confidence: Number(r.confidence),
+    kind: r.kind,
+    sourceName: r.source_name,
+    quote: r.quote,
+  }));
+}

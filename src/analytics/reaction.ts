@@ -1,0 +1,121 @@
+import type { ReactionItem } from '../../db/queries/announcements.ts';
+import { SOURCE_KINDS, STANCES, type SourceKind, type Stance } from '../labels.ts';
+import { addDays, formatDay } from './buckets.ts';
+import { netScoreTest, poissonTest, twoProportionTest, wilson, type Interval, type TestResult } from './stats.ts';
+
+/** Fewer labelled items than this on either side, and the comparison says it cannot conclude. */
+export const REACTION_MIN_N = 30;
+const TOP = 5;
+
+const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
+const rounded = (t: TestResult | null) => (t ? { diff: r4(t.diff), z: r4(t.z), p: r4(t.p) } : null);
+
+export interface Side {
+  total: number;
+  counts: Record<Stance, number>;
+  shares: Record<Stance, Interval>;
+  net: number;
+  /** items per day */
+  rate: number;
+}
+
+function side(list: ReactionItem[], days: number): Side {
+  const counts = { excitement: 0, worry: 0, neutral: 0 } as Record<Stance, number>;
+  for (const i of list) counts[i.stance]++;
+  const total = list.length;
+  const shares = {} as Record<Stance, Interval>;
+  for (const s of STANCES) {
+    const w = wilson(counts[s], total);
+    shares[s] = { value: r4(w.value), low: r4(w.low), high: r4(w.high) };
+  }
+  return { total, counts, shares, net: total ? r4((counts.excitement - counts.worry) / total) : 0, rate: r4(total / days) };
+}
+
+function compare(before: ReactionItem[], after: ReactionItem[], days: number) {
+  const b = side(before, days);
+  const a = side(after, days);
+  const volume = poissonTest(a.total, b.total);
+  const enough = b.total >= REACTION_MIN_N && a.total >= REACTION_MIN_N;
+  return {
+    before: b,
+    after: a,
+    worryShare: rounded(twoProportionTest(b.counts.worry, b.total, a.counts.worry, a.total)),
+    net: rounded(netScoreTest({ ...b.counts, total: b.total }, { ...a.counts, total: a.total })),
+    volume: {
+      before: b.total,
+      after: a.total,
+      ratio: volume.ratio === null ? null : r4(volume.ratio),
+      /** two-sided exact Poisson test of the after count against the before count as baseline */
+      p: r4(volume.pTwoSided),
+    },
+    enoughData: enough,
+    note: enough
+      ? null
+      : `Too few items to conclude: ${b.total} before and ${a.total} after; at least ${REACTION_MIN_N} on each side are needed before the tests mean much.`,
+  };
+}
+
+export interface ReactionInput {
+  moment: Date;
+  windowDays: number;
+  now: Date;
+  items: ReactionItem[];
+}
+
+/**
+ * The event study: the window before the announcement against the window after, overall and
+ * by source kind, with the daily series and the most confident items on each side.
+ */
+export function buildReaction(p: ReactionInput) {
+  const t = p.moment.getTime();
+  const before = p.items.filter((i) => i.publishedAt.getTime() < t);
+  const after = p.items.filter((i) => i.publishedAt.getTime() >= t);
+  const overall = compare(before, after, p.windowDays);
+
+  const byKind: Record<string, ReturnType<typeof compare>> = {};
+  for (const k of SOURCE_KINDS) {
+    const b = before.filter((i) => i.kind === k);
+    const a = after.filter((i) => i.kind === k);
+    if (b.length || a.length) byKind[k] = compare(b, a, p.windowDays);
+  }
+
+  const startDay = formatDay(t - p.windowDays * 86_400_000);
+  const daily: { day: string; side: 'before' | 'after'; counts: Record<Stance, number>; total: number }[] = [];
+  const momentDay = formatDay(t);
+  const byDay = new Map<string, Record<Stance, number>>();
+  for (const i of p.items) {
+    const d = formatDay(i.publishedAt.getTime());
+    const c = byDay.get(d) ?? { excitement: 0, worry: 0, neutral: 0 };
+    c[i.stance]++;
+    byDay.set(d, c);
+  }
+  // every UTC day the two windows touch, empty ones included; the announcement's day is "after"
+  const lastDay = formatDay(t + p.windowDays * 86_400_000 - 1);
+  for (let d = startDay; d <= lastDay; d = addDays(d, 1)) {
+    const counts = byDay.get(d) ?? { excitement: 0, worry: 0, neutral: 0 };
+    daily.push({ day: d, side: d < momentDay ? 'before' : 'after', counts, total: counts.excitement + counts.worry + counts.neutral });
+  }
+
+  const top = (list: ReactionItem[]) =>
+    (['worry', 'excitement'] as const).flatMap((stance) =>
+      list
+        .filter((i) => i.stance === stance)
+        .sort((a, b) => b.confidence - a.confidence || a.id - b.id)
+        .slice(0, TOP)
+        .map((i) => ({ id: i.id, title: i.title, url: i.url, source: i.sourceName, kind: i.kind, publishedAt: i.publishedAt.toISOString(), stance: i.stance, confidence: r4(i.confidence), quote: i.quote })),
+    );
+
+  const afterEnds = t + p.windowDays * 86_400_000;
+  return {
+    moment: p.moment.toISOString(),
+    windowDays: p.windowDays,
+    windows: {
+      before: { from: new Date(t - p.windowDays * 86_400_000).toISOString(), to: p.moment.toISOString() },
+      after: { from: p.moment.toISOString(), to: new Date(afterEnds).toISOString(), complete: p.now.getTime() >= afterEnds },
+    },
+    ...overall,
+    byKind: byKind as Partial<Record<SourceKind, ReturnType<typeof compare>>>,
+    daily,
+    topItems: { before: top(before), after: top(after) },
+  };
+}
