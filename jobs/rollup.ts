@@ -1,11 +1,21 @@
 import { rebuildDirtyDays } from '../db/queries/rollups.ts';
+import { deliverDue } from '../src/alerts/deliver.ts';
+import { detectAlerts } from '../src/alerts/detect.ts';
+import { dayInZone } from '../src/analytics/buckets.ts';
 import type { JobCounts, JobDeps } from './types.ts';
 
 /** Days rebuilt per run at most; the rest wait for the next run (trends read them from items meanwhile). */
 const MAX_DAYS_PER_RUN = 2000;
 
-/** Keeps the daily rollups that trends read in step with the labels. One process at a time. */
+/**
+ * Keeps the daily rollups that trends read in step with the labels, then looks for today's
+ * spikes and delivers alerts to webhooks. One process at a time, so nothing is sent twice.
+ */
 export async function run(deps: JobDeps): Promise<JobCounts> {
-  const { rebuilt, remaining } = await rebuildDirtyDays(deps.database.db, { limit: MAX_DAYS_PER_RUN });
-  return { daysRebuilt: rebuilt, daysRemaining: remaining };
+  const db = deps.database.db;
+  const { rebuilt, remaining } = await rebuildDirtyDays(db, { limit: MAX_DAYS_PER_RUN });
+  const now = deps.clock.now();
+  const found = await detectAlerts(db, { day: dayInZone(now, 'UTC'), settings: deps.config.alerts, at: now });
+  const sent = await deliverDue({ db, config: deps.config, clock: deps.clock, logger: deps.logger });
+  return { daysRebuilt: rebuilt, daysRemaining: remaining, alerts: found.alerts, newAlerts: found.created, ...sent };
 }

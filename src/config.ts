@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
+import type { AlertSettings } from './analytics/alerts.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -45,6 +46,15 @@ const envSchema = z.object({
   PULSE_SCHEDULE_PRUNE: cron.default('17 * * * *'),
   PULSE_SCHEDULE_ROLLUP: cron.default('* * * * *'),
   PULSE_JOB_STOP_TIMEOUT_MS: int(0, 600_000).default(30_000),
+  PULSE_ALERT_BASELINE_DAYS: int(7, 365).default(28),
+  PULSE_ALERT_MIN_VOLUME: int(1, 100_000).default(5),
+  PULSE_ALERT_Z: z.string().regex(/^\d+(\.\d+)?$/, { message: 'expected a positive number such as 3' }).transform(Number).default(3),
+  PULSE_ALERT_P: z
+    .string()
+    .regex(/^0?\.\d+$/, { message: 'expected a probability such as 0.01' })
+    .transform(Number)
+    .refine((p) => p > 0 && p < 1, { message: 'expected a probability such as 0.01' })
+    .default(0.01),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -65,6 +75,7 @@ export interface Config {
   schedules: { ingest: string; classify: string; prune: string; rollup: string };
   /** how long a stopping process waits for running jobs */
   jobStopTimeoutMs: number;
+  alerts: AlertSettings;
   fetch: {
     timeoutMs: number;
     connectTimeoutMs: number;
@@ -112,6 +123,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     claimLeaseMs: e.PULSE_CLAIM_LEASE_MS ?? e.PULSE_FETCH_TIMEOUT_MS + 60_000,
     schedules: { ingest: e.PULSE_SCHEDULE_INGEST, classify: e.PULSE_SCHEDULE_CLASSIFY, prune: e.PULSE_SCHEDULE_PRUNE, rollup: e.PULSE_SCHEDULE_ROLLUP },
     jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
+    alerts: { baselineDays: e.PULSE_ALERT_BASELINE_DAYS, minVolume: e.PULSE_ALERT_MIN_VOLUME, minZ: e.PULSE_ALERT_Z, maxP: e.PULSE_ALERT_P },
     fetch: {
       timeoutMs: e.PULSE_FETCH_TIMEOUT_MS,
       connectTimeoutMs: e.PULSE_FETCH_CONNECT_TIMEOUT_MS,

@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.ts';
 import { router, type AppDeps } from './env.ts';
 import { AppError, errorJson, onError } from './errors.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { announcementRoutes } from './routes/announcements.ts';
 import { classifyRoutes } from './routes/classify.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1/classify', classifyRoutes(deps));
   app.route('/api/v1/trends', trendRoutes(deps));
   app.route('/api/v1/announcements', announcementRoutes(deps));
+  app.route('/api/v1', alertRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -145,7 +145,13 @@ function guardedLookup(allowPrivate: FetchOptions['allowPrivate']): LookupFuncti
   };
 }
 
-function request(url: URL, opts: FetchOptions, deadline: number, first: boolean): Promise<IncomingMessage> {
+interface Outgoing {
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+function request(url: URL, opts: FetchOptions, deadline: number, first: boolean, out: Outgoing = { method: 'GET' }): Promise<IncomingMessage> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) && isForbiddenAddress(host) && !privateAllowed(opts.allowPrivate, host)) {
     return Promise.reject(new FetchError('blocked_address', `${host} is a private or reserved address`));
@@ -157,11 +163,12 @@ function request(url: URL, opts: FetchOptions, deadline: number, first: boolean)
     Accept: 'application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5',
     'Accept-Encoding': 'gzip, deflate, br',
   };
+  Object.assign(headers, out.headers);
   if (first && opts.etag) headers['If-None-Match'] = opts.etag;
   if (first && opts.lastModified) headers['If-Modified-Since'] = opts.lastModified;
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.request(url, { method: 'GET', headers, agent: false, lookup: guardedLookup(opts.allowPrivate), signal: opts.signal });
+    const req = lib.request(url, { method: out.method, headers, agent: false, lookup: guardedLookup(opts.allowPrivate), signal: opts.signal });
     const connectTimer = setTimeout(
       () => req.destroy(new FetchError('connect_timeout', `no connection within ${opts.connectTimeoutMs} ms`)),
       Math.min(opts.connectTimeoutMs, remaining),
@@ -181,8 +188,28 @@ function request(url: URL, opts: FetchOptions, deadline: number, first: boolean)
       clearTimeout(totalTimer);
       reject(asFetchError(err));
     });
-    req.end();
+    req.end(out.body);
   });
+}
+
+/**
+ * POSTs a JSON body with the same address checks and timeouts as feed fetches. Redirects are
+ * not followed (a webhook that moves must be registered again). Resolves with the status and
+ * the first 4 KB of the answer; network failures throw a FetchError.
+ */
+export async function postJson(rawUrl: string, body: string, headers: Record<string, string>, opts: Omit<FetchOptions, 'etag' | 'lastModified'>): Promise<{ status: number; text: string }> {
+  const url = parseHttpUrl(rawUrl);
+  const deadline = Date.now() + opts.timeoutMs;
+  const res = await request(url, opts, deadline, false, {
+    method: 'POST',
+    body,
+    headers: { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)), Accept: '*/*', ...headers },
+  });
+  const bytes = await readBody(res, 4096, deadline).catch((err) => {
+    if (err instanceof FetchError && err.reason === 'too_large') return new Uint8Array();
+    throw err;
+  });
+  return { status: res.statusCode ?? 0, text: Buffer.from(bytes).toString('utf8') };
 }
 
 function asFetchError(err: unknown): FetchError {
