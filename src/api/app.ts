@@ -8,6 +8,7 @@ import { AppError, errorJson, onError } from './errors.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { announcementRoutes } from './routes/announcements.ts';
 import { classifyRoutes } from './routes/classify.ts';
+import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoute(deps));
+  app.route('/', docsRoutes());
   app.route('/api/v1/jobs', jobRoutes(deps));
   app.route('/api/v1/keys', keyRoutes(deps));
   app.route('/api/v1/sources', sourceRoutes(deps));
@@ -77,7 +79,10 @@ export function createApp(deps: AppDeps) {
     info: {
       title: 'Pulse API',
       version: '1',
-      description: 'How the screen industry reacts to studios using generative AI: sources, items, stance labels.',
+      description:
+        'How the screen industry reacts to studios using generative AI: sources, items and their stance labels, trends with honest denominators, ' +
+        'announcements and the measured reaction to each, spike alerts and webhooks. Reads are public unless the server requires a key; writes need `Authorization: Bearer <key>`. ' +
+        'Errors are `{"error": {"code", "message", "requestId"}}`.',
     },
   });
 

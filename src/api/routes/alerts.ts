@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
+import { etag } from 'hono/etag';
 import { deleteWebhook, insertWebhook, listAlerts, listDeliveries, listWebhooks, type AlertRow, type WebhookRow } from '../../../db/queries/alerts.ts';
 import { webhookUrlProblem } from '../../alerts/webhook-url.ts';
 import { requireScope } from '../auth.ts';
@@ -53,6 +54,7 @@ export function alertRoutes(deps: AppDeps) {
       path: '/alerts',
       tags: ['alerts'],
       summary: 'Spikes in volume or worry share per studio and union, newest first',
+      middleware: [etag()] as const,
       request: { query: z.object({ from: dayParam.optional(), to: dayParam.optional().openapi({ description: 'last day, inclusive' }), entity: nameParam.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
       responses: { 200: { description: 'alerts', ...json(z.object({ alerts: z.array(Alert), method: z.string() })) }, ...errorResponses },
     }),
@@ -64,6 +66,7 @@ export function alertRoutes(deps: AppDeps) {
         `Per studio and union, each UTC day against the trailing ${s.baselineDays} days. Volume: today's relevant items against a Poisson baseline ` +
         `(daily mean), flagged when P(X ≥ today) < ${s.maxP}. Worry share: two-proportion z-test of today's share against the baseline's, flagged when z ≥ ${s.minZ}. ` +
         `Days with fewer than ${s.minVolume} items are never flagged.`;
+      c.header('Cache-Control', 'public, max-age=30');
       return c.json({ alerts: (await listAlerts(deps.db, q)).map(presentAlert), method }, 200);
     },
   );

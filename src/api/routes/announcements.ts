@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { compress } from 'hono/compress';
+import { etag } from 'hono/etag';
 import {
   deleteAnnouncement,
   getAnnouncement,
@@ -144,6 +146,7 @@ export function announcementRoutes(deps: AppDeps) {
       path: '/{id}/reaction',
       tags: ['announcements'],
       summary: 'Before/after event study: volume, stance shares with intervals, tests, by source kind, daily series, top items',
+      middleware: [etag(), compress()] as const,
       request: {
         params: IdParam,
         query: z.object({
@@ -167,6 +170,7 @@ export function announcementRoutes(deps: AppDeps) {
       const span = windowDays * 86_400_000;
       const items = await reactionItems(deps.db, { start: new Date(moment.getTime() - span), end: new Date(moment.getTime() + span), studio: a.studio, keywords: a.keywords, kind });
       const reaction = buildReaction({ moment, windowDays, now: deps.clock.now(), items });
+      c.header('Cache-Control', 'public, max-age=60');
       return c.json({ announcement: present(a), kind: kind ?? null, method: METHOD, ...reaction }, 200);
     },
   );

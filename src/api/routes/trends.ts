@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { compress } from 'hono/compress';
 import { etag } from 'hono/etag';
 import { dayCounts, GROUP_DIMENSIONS } from '../../../db/queries/rollups.ts';
 import { addDays, dayInZone, GRANULARITIES, parseDay } from '../../analytics/buckets.ts';
@@ -52,7 +53,7 @@ export function trendRoutes(deps: AppDeps) {
       path: '/',
       tags: ['analytics'],
       summary: 'Stance shares over time, with counts, intervals and low-N flags',
-      middleware: [etag()] as const,
+      middleware: [etag(), compress()] as const,
       request: { query: Query },
       responses: {
         200: { description: 'series of buckets', content: { 'application/json': { schema: Trends }, 'text/csv': { schema: z.string() } } },
