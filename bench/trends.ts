@@ -1,0 +1,162 @@
+/**
+ * Researcher API at scale: 1,000,000 synthetic labelled items over two years in PostgreSQL.
+ * Reports p50/p95 latency of weekly trends for one studio over one year, a full-text search and
+ * an announcement reaction; requests/s for trends under autocannon beside a trivial Hono route;
+ * and peak RSS of the server while it streams an export of every row.
+ *
+ *   node --import tsx bench/trends.ts          (BENCH_DATABASE_URL, default the local test server)
+ *   BENCH_ITEMS=200000 node --import tsx bench/trends.ts
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { report } from './lib.ts';
+
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 1_000_000);
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const dbName = 'pulse_bench_trends';
+const u = new URL(adminUrl);
+u.pathname = `/${dbName}`;
+const dbUrl = u.toString();
+const PORT = 3990;
+const TRIVIAL_PORT = 3991;
+const bin = fileURLToPath(new URL('../bin/pulse.js', import.meta.url));
+
+function start(args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const on = (d: Buffer) => {
+      out += d;
+      if (ready.test(out)) resolve(child);
+    };
+    child.stdout!.on('data', on);
+    child.stderr!.on('data', on);
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+}
+
+async function load() {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+  await admin.unsafe(`create database ${dbName}`);
+  await admin.end();
+  // migrate through Pulse itself
+  await new Promise<void>((resolve, reject) => {
+    const c = spawn(process.execPath, [bin, 'migrate'], { env: { ...process.env, DATABASE_URL: dbUrl }, stdio: 'inherit' });
+    c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`migrate exited ${code}`))));
+  });
+  const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
+  await sql.unsafe(`insert into sources (name, url, kind) select 'Source ' || g, 'https://bench.example.org/' || g, (array['news','union','studio','opinion'])[1 + g % 4]::source_kind from generate_series(1, 40) g`);
+  const started = performance.now();
+  await sql.unsafe(`select setseed(0.42)`);
+  await sql.unsafe(`
+    insert into items (source_id, url, title, summary, published_at, fetched_at, content_hash, studios, unions, areas, status, relevant, stance, confidence, concerns, explanation, model, classified_at)
+    select 1 + (g % 40),
+           'https://bench.example.org/item/' || g,
+           (array['Guild warns on','Studio unveils','Animators react to','Union demands limits on','Executives praise','Critics question'])[1 + g % 6] || ' ' ||
+             (array['generative AI','digital replicas','AI dubbing','AI previs','voice cloning','AI storyboards'])[1 + (g / 7) % 6] || ' at ' ||
+             (array['Netflix','Disney','Sony','Warner Bros. Discovery','Paramount','Amazon MGM','Lionsgate','A24'])[1 + (g / 3) % 8],
+           'Summary of item ' || g || ' about ' || (array['jobs','consent','pay','credit','training data','creative control'])[1 + g % 6],
+           timestamptz '2024-01-01' + (random() * interval '730 days'),
+           now(), md5(g::text),
+           array[(array['Netflix','Disney','Sony','Warner Bros. Discovery','Paramount','Amazon MGM','Lionsgate','A24'])[1 + (g / 3) % 8]],
+           case when g % 5 = 0 then array['SAG-AFTRA'] when g % 5 = 1 then array['WGA'] else '{}'::text[] end,
+           array[(array['vfx','writing','acting_likeness','voice_dubbing','animation'])[1 + g % 5]],
+           'classified', g % 10 <> 0,
+           (array['excitement','worry','neutral'])[1 + floor(random() * 3)::int]::stance,
+           0.5 + random() / 2,
+           case when g % 3 = 1 then array[(array['job_displacement','consent_likeness','compensation'])[1 + g % 3]] else '{}'::text[] end,
+           jsonb_build_object('terms', '[]'::jsonb, 'sentence', 'Quote ' || g), 'bench-model', now()
+    from generate_series(1, ${ITEMS}) g`);
+  await sql.unsafe(`update items set concerns = '{}' where stance <> 'worry' and concerns <> '{}'`);
+  const loadSeconds = (performance.now() - started) / 1000;
+  await sql.unsafe(`insert into rollup_dirty_days (day) select distinct (published_at at time zone 'UTC')::date from items on conflict do nothing`);
+  await sql.unsafe(`insert into announcements (title, studio, date, keywords) values ('Bench announcement', 'Netflix', '2025-07-17', array['generative AI'])`);
+  await sql.unsafe('analyze');
+  await sql.end();
+  return loadSeconds;
+}
+
+async function latency(url: string, runs: number) {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const res = await fetch(url);
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const q = (p: number) => +times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1);
+  return { p50: q(0.5), p95: q(0.95), runs };
+}
+
+function cannon(url: string) {
+  return new Promise<{ requestsPerSecond: number; p99: number; errors: number; non2xx: number }>((resolve, reject) => {
+    autocannon({ url, connections: 20, duration: 10 }, (err, r) => {
+      if (err) return reject(err);
+      resolve({ requestsPerSecond: Math.round(r.requests.average), p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+    });
+  });
+}
+
+async function rssOf(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024);
+}
+
+const loadSeconds = await load();
+const server = await start([bin, 'serve', '--no-jobs'], { DATABASE_URL: dbUrl, PORT: String(PORT), HOST: '127.0.0.1', PULSE_LOG_LEVEL: 'info', PULSE_SEED_SOURCES: 'false' }, /listening on/);
+
+const trivial = await start(['--import', 'tsx', fileURLToPath(new URL('./trivial-server.ts', import.meta.url))], {}, /ready/);
+const base = `http://127.0.0.1:${PORT}`;
+try {
+  // first, the rollup job's work: rebuild every day once (what a running deployment keeps current)
+  const rebuild = performance.now();
+  const { openDatabase } = await import('../db/client.ts');
+  const { rebuildDirtyDays } = await import('../db/queries/rollups.ts');
+  const d = await openDatabase({ databaseUrl: dbUrl, dataDir: '' });
+  let left = 1;
+  while (left > 0) left = (await rebuildDirtyDays(d.db, { limit: 200 })).remaining;
+  await d.close();
+  const rebuildSeconds = (performance.now() - rebuild) / 1000;
+
+  const trendsUrl = `${base}/api/v1/trends?studio=Netflix&granularity=week&from=2025-01-01&to=2026-01-01`;
+  const figures = {
+    items: ITEMS,
+    loadSeconds: +loadSeconds.toFixed(1),
+    rollupRebuildSeconds: +rebuildSeconds.toFixed(1),
+    latencyMs: {
+      weeklyTrendsOneStudioOneYear: await latency(trendsUrl, 60),
+      weeklyTrendsGroupedByStudio: await latency(`${base}/api/v1/trends?group_by=studio&granularity=week&from=2025-01-01&to=2026-01-01`, 30),
+      fullTextSearch: await latency(`${base}/api/v1/items?q=${encodeURIComponent('digital replicas Netflix')}&limit=50`, 40),
+      reaction: await latency(`${base}/api/v1/announcements/1/reaction?window=14d`, 30),
+    },
+    throughput: {
+      trends: await cannon(trendsUrl),
+      trivialHonoRoute: await cannon(`http://127.0.0.1:${TRIVIAL_PORT}/`),
+    },
+    export: {} as Record<string, number>,
+  };
+  const rssBefore = await rssOf(server.pid!);
+  let peak = rssBefore;
+  const sampler = setInterval(async () => (peak = Math.max(peak, await rssOf(server.pid!).catch(() => 0))), 50);
+  const t = performance.now();
+  const res = await fetch(`${base}/api/v1/items/export?format=csv`);
+  let bytes = 0;
+  let lines = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    for (const b of chunk) if (b === 10) lines++;
+  }
+  clearInterval(sampler);
+  figures.export = { rows: lines - 1, megabytes: Math.round(bytes / 1e6), seconds: +((performance.now() - t) / 1000).toFixed(1), serverRssBeforeMb: rssBefore, serverPeakRssMb: peak };
+  const ratio = figures.throughput.trends.requestsPerSecond / figures.throughput.trivialHonoRoute.requestsPerSecond;
+  report('trends', { ...figures, trendsShareOfTrivial: +ratio.toFixed(3) });
+} finally {
+  server.kill('SIGTERM');
+  trivial.kill('SIGTERM');
+}
