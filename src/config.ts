@@ -46,6 +46,7 @@ const envSchema = z.object({
   PULSE_SCHEDULE_PRUNE: cron.default('17 * * * *'),
   PULSE_SCHEDULE_ROLLUP: cron.default('* * * * *'),
   PULSE_JOB_STOP_TIMEOUT_MS: int(0, 600_000).default(30_000),
+  PULSE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
   PULSE_ALERT_BASELINE_DAYS: int(7, 365).default(28),
   PULSE_ALERT_MIN_VOLUME: int(1, 100_000).default(5),
   PULSE_ALERT_Z: z.string().regex(/^\d+(\.\d+)?$/, { message: 'expected a positive number such as 3' }).transform(Number).default(3),
@@ -76,6 +77,8 @@ export interface Config {
   /** how long a stopping process waits for running jobs */
   jobStopTimeoutMs: number;
   alerts: AlertSettings;
+  /** how long trend and reaction answers are reused (0: never) */
+  cacheTtlMs: number;
   fetch: {
     timeoutMs: number;
     connectTimeoutMs: number;
@@ -123,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     claimLeaseMs: e.PULSE_CLAIM_LEASE_MS ?? e.PULSE_FETCH_TIMEOUT_MS + 60_000,
     schedules: { ingest: e.PULSE_SCHEDULE_INGEST, classify: e.PULSE_SCHEDULE_CLASSIFY, prune: e.PULSE_SCHEDULE_PRUNE, rollup: e.PULSE_SCHEDULE_ROLLUP },
     jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
+    cacheTtlMs: e.PULSE_CACHE_TTL_MS,
     alerts: { baselineDays: e.PULSE_ALERT_BASELINE_DAYS, minVolume: e.PULSE_ALERT_MIN_VOLUME, minZ: e.PULSE_ALERT_Z, maxP: e.PULSE_ALERT_P },
     fetch: {
       timeoutMs: e.PULSE_FETCH_TIMEOUT_MS,

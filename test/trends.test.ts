@@ -156,6 +156,18 @@ describe('GET /api/v1/trends', () => {
     expect((await app.request(url, { headers: { 'If-None-Match': tag! } })).status).toBe(304);
   });
 
+  it('reuses answers for PULSE_CACHE_TTL_MS, and not at all when it is 0', async () => {
+    const cached = testApp(database, { env: { PULSE_CACHE_TTL_MS: '60000' } }).app;
+    const uncached = testApp(database).app;
+    const url = '/api/v1/trends?from=2025-07-28&to=2025-08-04&granularity=week';
+    const before = await json(await cached.request(url));
+    expect(before.series[0].buckets[0].total).toBe(0);
+    await makeItems(database.db, [{ sourceId: sources.news!, publishedAt: new Date('2025-07-29T10:00:00Z'), stance: 'worry' }]);
+    expect((await json(await cached.request(url))).series[0].buckets[0].total).toBe(0);
+    expect((await json(await uncached.request(url))).series[0].buckets[0].total).toBe(1);
+    expect((await cached.request(url)).headers.get('cache-control')).toBe('public, max-age=60');
+  });
+
   it('rejects bad parameters naming them', async () => {
     const { app } = testApp(database);
     for (const [query, param] of [

@@ -59,14 +59,23 @@ export async function rebuildDirtyDays(db: Db, p: { limit: number }): Promise<{ 
     await db.transaction(async (tx) => {
       await tx.execute(sql`delete from daily_rollups where day = ${day}::date`);
       await tx.execute(sql`
-        insert into daily_rollups (day, source_kind, relevant, stance, studios, unions, areas, concerns, n)
-        select ${day}::date, s.kind::text, coalesce(i.relevant, false), i.stance,
-               i.studios, i.unions, i.areas, i.concerns, count(*)::int
-        from items i join sources s on s.id = i.source_id
-        where i.stance is not null
-          and i.published_at >= (${day}::date)::timestamp at time zone 'UTC'
-          and i.published_at < (${day}::date + 1)::timestamp at time zone 'UTC'
-        group by 2, 3, 4, 5, 6, 7, 8`);
+        with day_items as (
+          select s.kind::text as kind, coalesce(i.relevant, false) as relevant, i.stance, i.studios, i.unions, i.areas, i.concerns
+          from items i join sources s on s.id = i.source_id
+          where i.stance is not null
+            and i.published_at >= (${day}::date)::timestamp at time zone 'UTC'
+            and i.published_at < (${day}::date + 1)::timestamp at time zone 'UTC'
+        )
+        insert into daily_rollups (day, source_kind, relevant, stance, dim, value, n)
+        select ${day}::date, kind, relevant, stance, dim, value, count(*)::int
+        from (
+          select kind, relevant, stance, 'all' as dim, '' as value from day_items
+          union all select kind, relevant, stance, 'studio', v from day_items, unnest(studios) v
+          union all select kind, relevant, stance, 'union', v from day_items, unnest(unions) v
+          union all select kind, relevant, stance, 'area', v from day_items, unnest(areas) v
+          union all select kind, relevant, stance, 'concern', v from day_items, unnest(concerns) v
+        ) x
+        group by kind, relevant, stance, dim, value`);
       await tx.execute(sql`delete from rollup_dirty_days where day = ${day}::date and version = ${Number(version)}`);
     });
   }
@@ -74,59 +83,72 @@ export async function rebuildDirtyDays(db: Db, p: { limit: number }): Promise<{ 
   return { rebuilt: dirty.length, remaining: Number(left?.n ?? 0) };
 }
 
-/** Filter and grouping SQL shared by both paths; `t` is the rollup row or the item joined to its source. */
-function parts(f: TrendFilters, source: 'rollup' | 'items') {
-  const col = (name: 'studios' | 'unions' | 'areas' | 'concerns') => sql.raw(source === 'rollup' ? `r.${name}` : `i.${name}`);
-  const kindCol = sql.raw(source === 'rollup' ? 'r.source_kind' : 's.kind::text');
-  const relevantCol = sql.raw(source === 'rollup' ? 'r.relevant' : 'coalesce(i.relevant, false)');
+const TAG_COLUMN = { studio: 'studios', union: 'unions', area: 'areas', concern: 'concerns' } as const;
+type TagDimension = keyof typeof TAG_COLUMN;
+
+/** The tag dimensions a query involves (filters and grouping); rollups serve at most one. */
+function tagDimensions(f: TrendFilters): TagDimension[] {
+  const dims = new Set<TagDimension>();
+  for (const d of ['studio', 'union', 'area', 'concern'] as const) if (f[d]) dims.add(d);
+  if (f.groupBy && f.groupBy !== 'kind') dims.add(f.groupBy);
+  return [...dims];
+}
+
+/** Filters and grouping over items joined to their source. */
+function itemParts(f: TrendFilters) {
   const where: SQL[] = [];
-  if (f.relevant !== undefined) where.push(sql`${relevantCol} = ${f.relevant}`);
-  if (f.kind) where.push(sql`${kindCol} = ${f.kind}`);
-  if (f.studio) where.push(sql`${f.studio} = any(${col('studios')})`);
-  if (f.union) where.push(sql`${f.union} = any(${col('unions')})`);
-  if (f.area) where.push(sql`${f.area} = any(${col('areas')})`);
-  if (f.concern) where.push(sql`${f.concern} = any(${col('concerns')})`);
-  const arrayFor: Record<GroupDimension, SQL | undefined> = {
-    studio: col('studios'),
-    union: col('unions'),
-    area: col('areas'),
-    concern: col('concerns'),
-    kind: undefined,
-  };
+  if (f.relevant !== undefined) where.push(sql`coalesce(i.relevant, false) = ${f.relevant}`);
+  if (f.kind) where.push(sql`s.kind = ${f.kind}`);
+  for (const d of ['studio', 'union', 'area', 'concern'] as const) {
+    const v = f[d];
+    if (v) where.push(sql`${v} = any(${sql.raw(`i.${TAG_COLUMN[d]}`)})`);
+  }
   let join = sql``;
   let group = sql`null::text`;
-  if (f.groupBy === 'kind') group = kindCol;
+  if (f.groupBy === 'kind') group = sql`s.kind::text`;
   else if (f.groupBy) {
-    join = sql` cross join lateral unnest(${arrayFor[f.groupBy]}) as g(v)`;
+    join = sql` cross join lateral unnest(${sql.raw(`i.${TAG_COLUMN[f.groupBy]}`)}) as g(v)`;
     group = sql`g.v`;
   }
   return { where, join, group };
+}
+
+/** Filters and grouping over the rollup rows of the one tag dimension involved (or 'all'). */
+function rollupParts(f: TrendFilters, dim: TagDimension | undefined) {
+  const where: SQL[] = [sql`r.dim = ${dim ?? 'all'}`];
+  if (f.relevant !== undefined) where.push(sql`r.relevant = ${f.relevant}`);
+  if (f.kind) where.push(sql`r.source_kind = ${f.kind}`);
+  if (dim && f[dim]) where.push(sql`r.value = ${f[dim]}`);
+  const group = f.groupBy === 'kind' ? sql`r.source_kind` : f.groupBy ? sql`r.value` : sql`null::text`;
+  return { where, group };
 }
 
 const and = (list: SQL[]) => (list.length ? sql` and ${sql.join(list, sql` and `)}` : sql``);
 
 /**
  * Labelled items per day (in `tz`), group and stance. `rollup` reads the daily rollups for UTC
- * days that are not dirty and items for the dirty ones; `direct` reads items only. Both give the
- * same answer; the rollups are what keeps it fast at millions of items.
+ * days that are not dirty and items for the dirty ones, whenever the query is in UTC and involves
+ * at most one tag dimension; otherwise, and in `direct` mode, it reads items. Both give the same
+ * answer; the rollups are what keeps it fast at millions of items.
  */
 export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direct'): Promise<DayCount[]> {
   const out: DayCount[] = [];
   const push = (rows: unknown) => {
     for (const r of rowsOf<{ day: string; grp: string | null; stance: Stance; n: number | string }>(rows)) out.push({ day: r.day, group: r.grp, stance: r.stance, n: Number(r.n) });
   };
-  const useRollups = mode === 'rollup' && f.tz === 'UTC';
+  const dims = tagDimensions(f);
+  const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1;
   // One snapshot for both reads, so a day turning dirty in between is counted exactly once.
   await db.transaction(async (tx) => {
-  const i = parts(f, 'items');
+  const i = itemParts(f);
   const start = sql`(${f.from}::date)::timestamp at time zone ${f.tz}`;
   const end = sql`(${f.to}::date)::timestamp at time zone ${f.tz}`;
   if (useRollups) {
-    const r = parts(f, 'rollup');
+    const r = rollupParts(f, dims[0]);
     push(
       await tx.execute(sql`
         select r.day::text as day, ${r.group} as grp, r.stance, sum(r.n)::int as n
-        from daily_rollups r${r.join}
+        from daily_rollups r
         where r.day >= ${f.from}::date and r.day < ${f.to}::date
           and not exists (select 1 from rollup_dirty_days d where d.day = r.day)${and(r.where)}
         group by 1, 2, 3`),

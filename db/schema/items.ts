@@ -102,9 +102,10 @@ export const dirtyDays = pgTable('rollup_dirty_days', {
 });
 
 /**
- * Labelled items counted per UTC day and exact combination of source kind, relevance, stance and
- * tag sets. Filtering on a tag (`'Netflix' = any(studios)`) sums rows without counting an item
- * twice, and grouping by a tag unnests it, exactly as the same query over items would.
+ * Labelled items counted per UTC day, source kind, relevance and stance, once overall
+ * (`dim` = 'all') and once per tag value of each tag dimension (`dim` = 'studio', 'union', 'area',
+ * 'concern'). A query that involves at most one tag dimension reads a few rows per day from
+ * here; one that combines two tag dimensions is answered from items.
  */
 export const dailyRollups = pgTable(
   'daily_rollups',
@@ -113,11 +114,9 @@ export const dailyRollups = pgTable(
     sourceKind: text('source_kind').notNull(),
     relevant: boolean('relevant').notNull(),
     stance: stance('stance').notNull(),
-    studios: text('studios').array().notNull(),
-    unions: text('unions').array().notNull(),
-    areas: text('areas').array().notNull(),
-    concerns: text('concerns').array().notNull(),
+    dim: text('dim').notNull(),
+    value: text('value').notNull(),
     n: integer('n').notNull(),
   },
-  (t) => [index('daily_rollups_day_idx').on(t.day)],
+  (t) => [index('daily_rollups_dim_value_day_idx').on(t.dim, t.value, t.day), index('daily_rollups_day_idx').on(t.day)],
 );

@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.ts';
 import { router, type AppDeps } from './env.ts';
 import { AppError, errorJson, onError } from './errors.ts';
+import { ResponseCache } from './response-cache.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { announcementRoutes } from './routes/announcements.ts';
 import { classifyRoutes } from './routes/classify.ts';
@@ -27,7 +28,8 @@ export const MAX_CLASSIFY_BODY_BYTES = 10 * 1024 * 1024;
  * Builds the HTTP app from its dependencies. No port is opened here: tests call
  * `app.request()`, and src/server.ts listens.
  */
-export function createApp(deps: AppDeps) {
+export function createApp(input: AppDeps) {
+  const deps: AppDeps = { ...input, cache: input.cache ?? new ResponseCache(input.config.cacheTtlMs) };
   const app = router();
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(async (c, next) => {

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
+import { ResponseCache } from './response-cache.ts';
 import { errorJson } from './errors.ts';
 
 /** What the HTTP app needs from the outside world; tests pass their own. */
@@ -19,6 +20,8 @@ export interface AppDeps {
   database?: Pick<Database, 'driver'>;
   /** when set, requests are measured and GET /metrics reports them */
   metrics?: Metrics;
+  /** reused answers for expensive reads; built from config.cacheTtlMs when absent */
+  cache?: ResponseCache;
 }
 
 export interface AppEnv {
@@ -53,3 +56,23 @@ export const errorResponses = {
   403: { description: 'The key lacks the needed scope', content: { 'application/json': { schema: ErrorSchema } } },
   404: { description: 'Not found', content: { 'application/json': { schema: ErrorSchema } } },
 } as const;
+
+/**
+ * Serves a read from the response cache (304 when the client's ETag matches) or computes,
+ * stores and serves it. Only successful answers are cached.
+ */
+export async function cachedRead(
+  c: Context,
+  cache: ResponseCache,
+  compute: () => Promise<{ body: string; contentType: string; headers?: Record<string, string> }>,
+): Promise<Response> {
+  const key = ResponseCache.key(c.req.url);
+  let entry = cache.get(key);
+  if (!entry) {
+    const fresh = await compute();
+    entry = cache.set(key, fresh.body, fresh.contentType, fresh.headers);
+  }
+  const headers: Record<string, string> = { ETag: entry.etag, 'Cache-Control': `public, max-age=${Math.max(1, Math.round(cache.ttlMs / 1000) || 30)}`, ...entry.headers };
+  if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
+  return c.body(entry.body, 200, { 'Content-Type': entry.contentType, ...headers });
+}

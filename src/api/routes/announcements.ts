@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
-import { etag } from 'hono/etag';
 import {
   deleteAnnouncement,
   getAnnouncement,
@@ -14,7 +13,7 @@ import { parseDay, zonedInstant } from '../../analytics/buckets.ts';
 import { buildReaction } from '../../analytics/reaction.ts';
 import { SOURCE_KINDS } from '../../labels.ts';
 import { requireScope } from '../auth.ts';
-import { errorResponses, router, type AppDeps } from '../env.ts';
+import { cachedRead, errorResponses, router, type AppDeps } from '../env.ts';
 import { notFound } from '../errors.ts';
 import { dayParam, tzParam } from '../params.ts';
 
@@ -146,7 +145,7 @@ export function announcementRoutes(deps: AppDeps) {
       path: '/{id}/reaction',
       tags: ['announcements'],
       summary: 'Before/after event study: volume, stance shares with intervals, tests, by source kind, daily series, top items',
-      middleware: [etag(), compress()] as const,
+      middleware: [compress()] as const,
       request: {
         params: IdParam,
         query: z.object({
@@ -168,10 +167,11 @@ export function announcementRoutes(deps: AppDeps) {
       const windowDays = Number(window.slice(0, -1));
       const moment = momentOf(a);
       const span = windowDays * 86_400_000;
-      const items = await reactionItems(deps.db, { start: new Date(moment.getTime() - span), end: new Date(moment.getTime() + span), studio: a.studio, keywords: a.keywords, kind });
-      const reaction = buildReaction({ moment, windowDays, now: deps.clock.now(), items });
-      c.header('Cache-Control', 'public, max-age=60');
-      return c.json({ announcement: present(a), kind: kind ?? null, method: METHOD, ...reaction }, 200);
+      return cachedRead(c, deps.cache!, async () => {
+        const items = await reactionItems(deps.db, { start: new Date(moment.getTime() - span), end: new Date(moment.getTime() + span), studio: a.studio, keywords: a.keywords, kind });
+        const reaction = buildReaction({ moment, windowDays, now: deps.clock.now(), items });
+        return { body: JSON.stringify({ announcement: present(a), kind: kind ?? null, method: METHOD, ...reaction }), contentType: 'application/json' };
+      }) as never;
     },
   );
   return app;

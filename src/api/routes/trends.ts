@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
-import { etag } from 'hono/etag';
 import { dayCounts, GROUP_DIMENSIONS } from '../../../db/queries/rollups.ts';
 import { addDays, dayInZone, GRANULARITIES, parseDay } from '../../analytics/buckets.ts';
 import { buildSeries, TREND_MIN_N, trendsCsv } from '../../analytics/trends.ts';
 import { STANCES } from '../../labels.ts';
-import { errorResponses, router, type AppDeps } from '../env.ts';
+import { cachedRead, errorResponses, router, type AppDeps } from '../env.ts';
 import { badRequest } from '../errors.ts';
 import { dayParam, tagFilters, tzParam } from '../params.ts';
 
@@ -53,7 +52,7 @@ export function trendRoutes(deps: AppDeps) {
       path: '/',
       tags: ['analytics'],
       summary: 'Stance shares over time, with counts, intervals and low-N flags',
-      middleware: [etag(), compress()] as const,
+      middleware: [compress()] as const,
       request: { query: Query },
       responses: {
         200: { description: 'series of buckets', content: { 'application/json': { schema: Trends }, 'text/csv': { schema: z.string() } } },
@@ -67,14 +66,14 @@ export function trendRoutes(deps: AppDeps) {
       if (from >= to) throw badRequest('to', 'must be after from');
       if ((parseDay(to) - parseDay(from)) / 86_400_000 > MAX_TREND_DAYS) throw badRequest('from', `a range may cover at most ${MAX_TREND_DAYS} days`);
       const relevant = q.relevant === 'all' ? undefined : q.relevant === 'true';
-      const rows = await dayCounts(deps.db, { from, to, tz: q.tz, groupBy: q.group_by, studio: q.studio, union: q.union, kind: q.kind, area: q.area, concern: q.concern, relevant }, 'rollup');
-      const series = buildSeries(rows, { from, to, granularity: q.granularity, grouped: !!q.group_by });
-      c.header('Cache-Control', 'public, max-age=60');
-      if (q.format === 'csv') {
-        c.header('Content-Disposition', `attachment; filename="pulse-trends-${from}-${to}.csv"`);
-        return c.body(trendsCsv(series), 200, { 'Content-Type': 'text/csv; charset=utf-8' }) as never;
-      }
-      return c.json({ granularity: q.granularity, from, to, tz: q.tz, minN: TREND_MIN_N, series }, 200);
+      return cachedRead(c, deps.cache!, async () => {
+        const rows = await dayCounts(deps.db, { from, to, tz: q.tz, groupBy: q.group_by, studio: q.studio, union: q.union, kind: q.kind, area: q.area, concern: q.concern, relevant }, 'rollup');
+        const series = buildSeries(rows, { from, to, granularity: q.granularity, grouped: !!q.group_by });
+        if (q.format === 'csv') {
+          return { body: trendsCsv(series), contentType: 'text/csv; charset=utf-8', headers: { 'Content-Disposition': `attachment; filename="pulse-trends-${from}-${to}.csv"` } };
+        }
+        return { body: JSON.stringify({ granularity: q.granularity, from, to, tz: q.tz, minN: TREND_MIN_N, series }), contentType: 'application/json' };
+      }) as never;
     },
   );
   return app;

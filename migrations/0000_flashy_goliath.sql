@@ -51,10 +51,8 @@ CREATE TABLE "daily_rollups" (
 	"source_kind" text NOT NULL,
 	"relevant" boolean NOT NULL,
 	"stance" "stance" NOT NULL,
-	"studios" text[] NOT NULL,
-	"unions" text[] NOT NULL,
-	"areas" text[] NOT NULL,
-	"concerns" text[] NOT NULL,
+	"dim" text NOT NULL,
+	"value" text NOT NULL,
 	"n" integer NOT NULL
 );
 --> statement-breakpoint
@@ -176,6 +174,7 @@ ALTER TABLE "item_sightings" ADD CONSTRAINT "item_sightings_source_id_sources_id
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_webhook_id_webhooks_id_fk" FOREIGN KEY ("webhook_id") REFERENCES "public"."webhooks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_alert_id_alerts_id_fk" FOREIGN KEY ("alert_id") REFERENCES "public"."alerts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "sources_due_idx" ON "sources" USING btree ("next_fetch_at") WHERE "sources"."enabled" and "sources"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "daily_rollups_dim_value_day_idx" ON "daily_rollups" USING btree ("dim","value","day");--> statement-breakpoint
 CREATE INDEX "daily_rollups_day_idx" ON "daily_rollups" USING btree ("day");--> statement-breakpoint
 CREATE INDEX "items_published_idx" ON "items" USING btree ("published_at","id");--> statement-breakpoint
 CREATE INDEX "items_source_idx" ON "items" USING btree ("source_id","published_at");--> statement-breakpoint
