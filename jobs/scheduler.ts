@@ -5,6 +5,7 @@ import { finishRun, recordSkipped, startRun } from '../db/queries/jobs.ts';
 import type { Config } from '../src/config.ts';
 import type { Logger } from '../src/logger.ts';
 import * as classifyJob from './classify.ts';
+import * as digestJob from './digest.ts';
 import * as ingestJob from './ingest.ts';
 import * as pruneJob from './prune.ts';
 import * as rollupJob from './rollup.ts';
@@ -16,6 +17,7 @@ export function jobDefinitions(config: Config): JobDefinition[] {
     { name: 'ingest', schedule: config.schedules.ingest, singleton: false, run: ingestJob.run },
     { name: 'classify', schedule: config.schedules.classify, singleton: false, run: classifyJob.run },
     { name: 'rollup', schedule: config.schedules.rollup, singleton: true, run: rollupJob.run },
+    { name: 'digest', schedule: config.schedules.digest, singleton: true, run: digestJob.run },
     { name: 'prune', schedule: config.schedules.prune, singleton: true, run: pruneJob.run },
   ];
 }

@@ -14,6 +14,7 @@ import { classifyCommand, classifyUsage } from './cli/classify.ts';
 import { trainCommand, trainUsage } from './cli/train.ts';
 import { evalCommand, evalUsage } from './cli/eval.ts';
 import { reclassifyCommand, reclassifyUsage } from './cli/reclassify.ts';
+import { digestCommand, digestUsage } from './cli/digest.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -28,12 +29,13 @@ const commands: Record<string, Command> = {
   train: trainCommand,
   eval: evalCommand,
   reclassify: reclassifyCommand,
+  digest: digestCommand,
 };
 
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage, digestUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;

@@ -45,6 +45,7 @@ const envSchema = z.object({
   PULSE_SCHEDULE_CLASSIFY: cron.default('*/5 * * * *'),
   PULSE_SCHEDULE_PRUNE: cron.default('17 * * * *'),
   PULSE_SCHEDULE_ROLLUP: cron.default('* * * * *'),
+  PULSE_SCHEDULE_DIGEST: cron.default('0 6 * * 1'),
   PULSE_JOB_STOP_TIMEOUT_MS: int(0, 600_000).default(30_000),
   PULSE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
   PULSE_ALERT_BASELINE_DAYS: int(7, 365).default(28),
@@ -73,7 +74,7 @@ export interface Config {
   seedSources: boolean;
   /** how long a process may hold a source it is fetching before others may take it over */
   claimLeaseMs: number;
-  schedules: { ingest: string; classify: string; prune: string; rollup: string };
+  schedules: { ingest: string; classify: string; prune: string; rollup: string; digest: string };
   /** how long a stopping process waits for running jobs */
   jobStopTimeoutMs: number;
   alerts: AlertSettings;
@@ -124,7 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PULSE_PUBLIC_URL,
     seedSources: e.PULSE_SEED_SOURCES,
     claimLeaseMs: e.PULSE_CLAIM_LEASE_MS ?? e.PULSE_FETCH_TIMEOUT_MS + 60_000,
-    schedules: { ingest: e.PULSE_SCHEDULE_INGEST, classify: e.PULSE_SCHEDULE_CLASSIFY, prune: e.PULSE_SCHEDULE_PRUNE, rollup: e.PULSE_SCHEDULE_ROLLUP },
+    schedules: { ingest: e.PULSE_SCHEDULE_INGEST, classify: e.PULSE_SCHEDULE_CLASSIFY, prune: e.PULSE_SCHEDULE_PRUNE, rollup: e.PULSE_SCHEDULE_ROLLUP, digest: e.PULSE_SCHEDULE_DIGEST },
     jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
     cacheTtlMs: e.PULSE_CACHE_TTL_MS,
     alerts: { baselineDays: e.PULSE_ALERT_BASELINE_DAYS, minVolume: e.PULSE_ALERT_MIN_VOLUME, minZ: e.PULSE_ALERT_Z, maxP: e.PULSE_ALERT_P },

@@ -5,3 +5,4 @@ export * from './meta.ts';
 export * from './items.ts';
 export * from './job-runs.ts';
 export * from './announcements.ts';
+export * from './digests.ts';

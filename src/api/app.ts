@@ -9,6 +9,7 @@ import { ResponseCache } from './response-cache.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { announcementRoutes } from './routes/announcements.ts';
 import { classifyRoutes } from './routes/classify.ts';
+import { digestRoutes } from './routes/digests.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
@@ -74,6 +75,7 @@ export function createApp(input: AppDeps) {
   app.route('/api/v1/trends', trendRoutes(deps));
   app.route('/api/v1/announcements', announcementRoutes(deps));
   app.route('/api/v1', alertRoutes(deps));
+  app.route('/api/v1/digests', digestRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -168,6 +168,22 @@ CREATE TABLE "webhooks" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "digests" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"week" text NOT NULL,
+	"studio" text,
+	"union_name" text,
+	"filter_key" text NOT NULL,
+	"version" integer NOT NULL,
+	"generated_at" timestamp with time zone NOT NULL,
+	"model" text NOT NULL,
+	"markdown" text NOT NULL,
+	"html" text NOT NULL,
+	"csv" text NOT NULL,
+	"data" jsonb NOT NULL,
+	CONSTRAINT "digests_week_filter_version" UNIQUE("week","filter_key","version")
+);
+--> statement-breakpoint
 ALTER TABLE "items" ADD CONSTRAINT "items_source_id_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."sources"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "item_sightings" ADD CONSTRAINT "item_sightings_item_id_items_id_fk" FOREIGN KEY ("item_id") REFERENCES "public"."items"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "item_sightings" ADD CONSTRAINT "item_sightings_source_id_sources_id_fk" FOREIGN KEY ("source_id") REFERENCES "public"."sources"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -184,4 +200,5 @@ CREATE INDEX "sightings_item_idx" ON "item_sightings" USING btree ("item_id");--
 CREATE INDEX "job_runs_job_started_idx" ON "job_runs" USING btree ("job","started_at");--> statement-breakpoint
 CREATE INDEX "job_runs_started_idx" ON "job_runs" USING btree ("started_at");--> statement-breakpoint
 CREATE INDEX "alerts_day_idx" ON "alerts" USING btree ("day");--> statement-breakpoint
-CREATE INDEX "deliveries_due_idx" ON "webhook_deliveries" USING btree ("status","next_attempt_at");
+CREATE INDEX "deliveries_due_idx" ON "webhook_deliveries" USING btree ("status","next_attempt_at");--> statement-breakpoint
+CREATE INDEX "digests_generated_idx" ON "digests" USING btree ("generated_at");

@@ -1,0 +1,39 @@
+import { writeFileSync } from 'node:fs';
+import { mondayOfIsoWeek } from '../analytics/buckets.ts';
+import { defaultModel } from '../classify/model.ts';
+import { bodyOf, DIGEST_FORMATS, getDigest, lastCompleteWeek, type DigestFormat } from '../digest/service.ts';
+import { CommandError, context, parse, UsageError, withDatabase, type Io } from './common.ts';
+
+export const digestUsage = `pulse digest [--week 2025-W30] [--format md|html|csv|json] [--out FILE] [--studio S | --union U] [--rebuild]
+                                                         a week's digest (default: the last complete week, Markdown)`;
+
+/** `pulse digest`: the stored snapshot, built and stored first when there is none. */
+export async function digestCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, {
+    week: { type: 'string' },
+    format: { type: 'string', default: 'md' },
+    out: { type: 'string' },
+    studio: { type: 'string' },
+    union: { type: 'string' },
+    rebuild: { type: 'boolean', default: false },
+  });
+  if (!DIGEST_FORMATS.includes(values.format as DigestFormat)) throw new UsageError(`--format must be one of ${DIGEST_FORMATS.join(', ')}`);
+  if (values.week !== undefined && !mondayOfIsoWeek(values.week)) throw new UsageError(`--week: expected an ISO week such as 2025-W30, got "${values.week}"`);
+  if (values.studio && values.union) throw new UsageError('choose --studio or --union, not both');
+  const ctx = context({ quiet: true });
+  const now = new Date();
+  const week = values.week ?? lastCompleteWeek(now, ctx.config.timeZone);
+  const { digest, created } = await withDatabase(ctx, (d) =>
+    getDigest(d.db, { week, studio: values.studio, union: values.union, rebuild: values.rebuild }, { timeZone: ctx.config.timeZone, model: defaultModel().version, now, publicUrl: ctx.config.publicUrl }),
+  );
+  const out = bodyOf(digest, values.format as DigestFormat);
+  if (values.out) {
+    try {
+      writeFileSync(values.out, out.body);
+    } catch (err) {
+      throw new CommandError(`cannot write ${values.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    io.err(`${created ? 'built' : 'stored'} digest ${digest.week} version ${digest.version} -> ${values.out}`);
+  } else process.stdout.write(out.body);
+  return 0;
+}
