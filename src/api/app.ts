@@ -11,6 +11,8 @@ import { announcementRoutes } from './routes/announcements.ts';
 import { classifyRoutes } from './routes/classify.ts';
 import { digestRoutes } from './routes/digests.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { assetRoutes } from '../web/assets.ts';
+import { webRoutes } from '../web/routes.tsx';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -63,10 +65,15 @@ export function createApp(input: AppDeps) {
   const classifyLimit = limit(MAX_CLASSIFY_BODY_BYTES);
   app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/v1/classify') ? classifyLimit(c, next) : defaultLimit(c, next)));
   app.use('/api/*', authenticate(deps));
+  // the dashboard shows the same data as the read API, so it follows the same key rule
+  app.use('/', authenticate(deps));
+  app.use('/announcements/*', authenticate(deps));
 
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoute(deps));
   app.route('/', docsRoutes());
+  app.route('/', assetRoutes());
+  app.route('/', webRoutes(deps));
   app.route('/api/v1/jobs', jobRoutes(deps));
   app.route('/api/v1/keys', keyRoutes(deps));
   app.route('/api/v1/sources', sourceRoutes(deps));

@@ -1,0 +1,124 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { seedAnnouncementsOnce, listAnnouncements } from '../../db/queries/announcements.ts';
+import { rebuildDirtyDays } from '../../db/queries/rollups.ts';
+import { addSource } from '../../db/queries/sources.ts';
+import { DEFAULT_ANNOUNCEMENTS } from '../../db/seed/announcements.ts';
+import { detectAlerts } from '../alerts/detect.ts';
+import { addDays, isoWeekOf } from '../analytics/buckets.ts';
+import { labelPending } from '../classify/label-items.ts';
+import { defaultModel } from '../classify/model.ts';
+import { systemClock } from '../clock.ts';
+import { loadConfig } from '../config.ts';
+import { getDigest } from '../digest/service.ts';
+import { ingest } from '../ingest/run.ts';
+import { INSTANCE_ID } from '../instance.ts';
+import { createLogger } from '../logger.ts';
+import { createMetrics } from '../metrics.ts';
+import { openAndMigrate } from '../runtime.ts';
+import { startServer } from '../server.ts';
+import type { SourceKind } from '../labels.ts';
+import { CommandError, parse, UsageError, type Io } from './common.ts';
+import { onShutdown } from './shutdown.ts';
+
+export const demoUsage = `pulse demo [--data-dir DIR] [--port N]                  a self-contained demo: local feeds, ingested, labelled, served`;
+
+const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
+const DEMO_FIRST_WEEK = '2025-06-02';
+const DEMO_WEEKS = 12;
+
+interface DemoFeed {
+  file: string;
+  name: string;
+  kind: SourceKind;
+  organisation?: string;
+}
+
+/** Serves the demo feed files on 127.0.0.1 (a random port). */
+async function serveFeeds(feeds: DemoFeed[]): Promise<{ server: Server; base: string }> {
+  const bodies = new Map(feeds.map((f) => [`/${f.file}`, readFileSync(join(DEMO_DIR, 'feeds', f.file))]));
+  const server = createServer((req, res) => {
+    const body = bodies.get((req.url ?? '').split('?')[0]!);
+    if (!body) return void res.writeHead(404).end();
+    const atom = body.subarray(0, 300).toString().includes('<feed');
+    res.writeHead(200, { 'Content-Type': atom ? 'application/atom+xml; charset=utf-8' : 'application/rss+xml; charset=utf-8' }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** `pulse demo`: everything Pulse does, offline, on a fresh embedded database. */
+export async function demoCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parse(args, { 'data-dir': { type: 'string' }, port: { type: 'string', default: '3000' } });
+  if (!/^\d{1,5}$/.test(values.port!) || Number(values.port) > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  const started = performance.now();
+  const ownDir = !values['data-dir'];
+  const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'pulse-demo-'));
+  // The demo's own configuration: the caller's log level and time zone, but never their database.
+  const config = loadConfig({ ...process.env, DATABASE_URL: undefined, PULSE_DATA_DIR: dataDir, PORT: values.port, PULSE_SEED_SOURCES: 'false', PULSE_CACHE_TTL_MS: '5000' });
+  const logger = createLogger(process.env.PULSE_LOG_LEVEL ?? 'warn');
+  let feedsJson: DemoFeed[];
+  try {
+    feedsJson = JSON.parse(readFileSync(join(DEMO_DIR, 'feeds.json'), 'utf8')) as DemoFeed[];
+  } catch (err) {
+    throw new CommandError(`cannot read the demo feeds in ${DEMO_DIR}: ${(err as Error).message}`);
+  }
+
+  io.out(`Pulse demo: embedded database in ${dataDir}`);
+  const database = await openAndMigrate(config);
+  const feeds = await serveFeeds(feedsJson);
+  const cleanup = async () => {
+    await new Promise<void>((r) => feeds.server.close(() => r()));
+    await database.close();
+    if (ownDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    const db = database.db;
+    await seedAnnouncementsOnce(db, DEFAULT_ANNOUNCEMENTS);
+    for (const f of feedsJson) await addSource(db, { url: `${feeds.base}/${f.file}`, kind: f.kind, name: f.name, organisation: f.organisation ?? null });
+    const model = defaultModel();
+    const { totals } = await ingest(
+      {
+        db,
+        config,
+        logger,
+        clock: systemClock,
+        instance: INSTANCE_ID,
+        // only the demo's own feed server is trusted on loopback
+        allowPrivate: (host) => host === '127.0.0.1',
+        afterStore: async (ids) => void (await labelPending({ db, model, clock: systemClock, logger }, { ids })),
+      },
+      { all: true },
+    );
+    io.out(`ingested ${totals.inserted} items from ${totals.sources} feeds (${totals.failed} failed), labelled with ${model.version}`);
+    while ((await rebuildDirtyDays(db, { limit: 1000 })).remaining > 0);
+    let alerts = 0;
+    for (let d = DEMO_FIRST_WEEK; d < addDays(DEMO_FIRST_WEEK, 7 * DEMO_WEEKS); d = addDays(d, 1)) alerts += (await detectAlerts(db, { day: d, settings: config.alerts, at: new Date(d + 'T23:00:00Z') })).created;
+    const weeks = Array.from({ length: DEMO_WEEKS }, (_, k) => isoWeekOf(addDays(DEMO_FIRST_WEEK, 7 * k)));
+    for (const week of weeks) await getDigest(db, { week }, { timeZone: config.timeZone, model: model.version, now: new Date(), publicUrl: undefined });
+    io.out(`${alerts} alerts found; ${weeks.length} weekly digests stored`);
+
+    const server = await startServer({ config, database, logger, metrics: createMetrics() });
+    const netflix = (await listAnnouncements(db)).find((a) => a.studio === 'Netflix');
+    const url = server.url;
+    io.out(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Try:`);
+    io.out(`  dashboard       ${url}/`);
+    io.out(`  trends          ${url}/api/v1/trends?granularity=week&from=${DEMO_FIRST_WEEK}&to=${addDays(DEMO_FIRST_WEEK, 7 * DEMO_WEEKS)}&group_by=kind`);
+    if (netflix) io.out(`  reaction        ${url}/api/v1/announcements/${netflix.id}/reaction?window=14d`);
+    io.out(`  last digest     ${url}/api/v1/digests/${weeks.at(-1)}?format=html`);
+    io.out(`  API docs        ${url}/docs`);
+    io.out('Press Ctrl-C to stop.');
+    await onShutdown(logger, async () => {
+      await server.close();
+      await cleanup();
+    });
+    return 0;
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
