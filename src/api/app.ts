@@ -1,8 +1,11 @@
 import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
+import { cors } from 'hono/cors';
+import { timeout } from 'hono/timeout';
 import { routePath } from 'hono/route';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.ts';
+import { rateLimit } from './rate-limit.ts';
 import { router, type AppDeps } from './env.ts';
 import { AppError, errorJson, onError } from './errors.ts';
 import { ResponseCache } from './response-cache.ts';
@@ -64,10 +67,21 @@ export function createApp(input: AppDeps) {
   const defaultLimit = limit(MAX_BODY_BYTES);
   const classifyLimit = limit(MAX_CLASSIFY_BODY_BYTES);
   app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/v1/classify') ? classifyLimit(c, next) : defaultLimit(c, next)));
+  if (deps.config.corsOrigins?.length) {
+    const origins = deps.config.corsOrigins;
+    app.use('/api/*', cors({ origin: origins.includes('*') ? '*' : origins, allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }));
+  }
   app.use('/api/*', authenticate(deps));
   // the dashboard shows the same data as the read API, so it follows the same key rule
   app.use('/', authenticate(deps));
   app.use('/announcements/*', authenticate(deps));
+  const throttle = rateLimit(deps.config.rateLimit);
+  app.use('/api/*', throttle);
+  app.use('/', throttle);
+  app.use('/announcements/*', throttle);
+  const deadline = timeout(deps.config.requestTimeoutMs, () => new AppError(504, 'timeout', `no answer within ${deps.config.requestTimeoutMs} ms`) as never);
+  // exports stream for as long as they need; everything else has a deadline
+  app.use('/api/*', (c, next) => (c.req.path === '/api/v1/items/export' ? next() : deadline(c, next)));
 
   app.route('/', healthRoutes(deps));
   app.route('/', metricsRoute(deps));
