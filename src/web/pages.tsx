@@ -15,6 +15,7 @@ export const Layout: FC<{ title: string; children?: Child }> = (props) => (
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{props.title}</title>
+      <link rel="icon" href="data:," />
       <link rel="stylesheet" href="/assets/uplot.css" />
       <link rel="stylesheet" href="/assets/dashboard.css" />
     </head>
