@@ -75,7 +75,7 @@ describe.runIf(hasChromium)('dashboard in headless Chromium', () => {
 
         if (name === 'desktop') {
           await page.selectOption('#filter-kind', 'union');
-          await page.waitForFunction(() => document.querySelector('#chart')?.getAttribute('data-query') === 'kind=union');
+          await page.waitForFunction("document.querySelector('#chart')?.getAttribute('data-query') === 'kind=union'");
           await page.waitForSelector('#chart[data-state="ready"]');
           expect(page.url()).toBe(`${base}/?kind=union`);
           expect(Number(await page.getAttribute('#chart', 'data-total'))).toBe(84);
@@ -89,7 +89,7 @@ describe.runIf(hasChromium)('dashboard in headless Chromium', () => {
         expect(errors).toEqual([]);
         expect(foreign).toEqual([]);
         // nothing wider than the screen on a phone
-        if (name === 'phone') expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width + 1);
+        if (name === 'phone') expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width + 1);
         await page.close();
       }
     } finally {

@@ -63,7 +63,7 @@ describe('every route under random and adversarial input', () => {
     });
     await fc.assert(
       fc.asyncProperty(request, async (r) => {
-        const qs = new URLSearchParams(r.query.map(([k, v]) => [k === '' ? 'x' : k, v])).toString();
+        const qs = new URLSearchParams(r.query.map(([k, v]) => [k === '' ? 'x' : k, v] as [string, string])).toString();
         const url = `${fill(r.op.path, r.pathValue)}${qs ? `?${qs}` : ''}`;
         const headers: Record<string, string> = {};
         if (r.auth === 'valid') Object.assign(headers, writeKey);

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedAnnouncementsOnce, listAnnouncements } from '../../db/queries/announcements.ts';
 import { rebuildDirtyDays } from '../../db/queries/rollups.ts';
@@ -40,7 +40,7 @@ interface DemoFeed {
 
 /** Serves the demo feed files on 127.0.0.1 (a random port). */
 async function serveFeeds(feeds: DemoFeed[]): Promise<{ server: Server; base: string }> {
-  const bodies = new Map(feeds.map((f) => [`/${f.file}`, readFileSync(join(DEMO_DIR, 'feeds', f.file))]));
+  const bodies = new Map(feeds.map((f) => [`/${basename(f.file)}`, readFileSync(join(DEMO_DIR, f.file))]));
   const server = createServer((req, res) => {
     const body = bodies.get((req.url ?? '').split('?')[0]!);
     if (!body) return void res.writeHead(404).end();
@@ -79,7 +79,7 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
   try {
     const db = database.db;
     await seedAnnouncementsOnce(db, DEFAULT_ANNOUNCEMENTS);
-    for (const f of feedsJson) await addSource(db, { url: `${feeds.base}/${f.file}`, kind: f.kind, name: f.name, organisation: f.organisation ?? null });
+    for (const f of feedsJson) await addSource(db, { url: `${feeds.base}/${basename(f.file)}`, kind: f.kind, name: f.name, organisation: f.organisation ?? null });
     const model = defaultModel();
     const { totals } = await ingest(
       {

@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { startPulse, stop } from './helpers/cli.ts';
+
+describe('pulse demo', () => {
+  it('starts offline, answers every URL it prints, and stops cleanly on SIGINT', { timeout: 120_000 }, async () => {
+    const started = Date.now();
+    const demo = await startPulse(['demo', '--port', '0'], { PULSE_LOG_LEVEL: 'warn' }, /Press Ctrl-C to stop\./, 90_000);
+    const elapsed = Date.now() - started;
+    const out = demo.output();
+    expect(out).toMatch(/ingested 400 items from 6 feeds \(0 failed\)/);
+    const dir = /embedded database in (\S+)/.exec(out)![1]!;
+    const urls = [...out.matchAll(/^ {2}\S.*?\s(http:\/\/\S+)$/gm)].map((m) => m[1]!);
+    expect(urls.length).toBeGreaterThanOrEqual(5);
+    for (const url of urls) {
+      const res = await fetch(url);
+      expect(res.status, url).toBe(200);
+      await res.arrayBuffer();
+    }
+    const trends = await (await fetch(urls.find((u) => u.includes('/trends'))!)).json();
+    const union = trends.series.find((s: { group: string }) => s.group === 'union');
+    const worry = (weeks: { counts: { worry: number }; total: number }[]) => weeks.reduce((s, b) => s + b.counts.worry, 0) / weeks.reduce((s, b) => s + b.total, 0);
+    // the demo's story: union worry rises after the 17 July disclosure
+    expect(worry(union.buckets.slice(7, 10))).toBeGreaterThan(worry(union.buckets.slice(0, 6)));
+    expect(await stop(demo.child, 'SIGINT')).toBe(0);
+    expect(existsSync(dir)).toBe(false);
+    console.log(`demo ready in ${elapsed} ms`);
+  });
+});
