@@ -38,6 +38,20 @@ export async function withJobLock<T>(database: Database, job: string, fn: () => 
   });
 }
 
+const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+
+async function withRetries<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const delay = RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || signal?.aborted) throw err;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
 export interface RunResult {
   status: 'ok' | 'failed' | 'skipped';
   counts: JobCounts;
@@ -67,16 +81,16 @@ export async function runJob(def: JobDefinition, deps: JobDeps): Promise<RunResu
       result = { status: 'skipped', counts: {}, error: null };
     } else {
       result = { status: 'ok', counts: outcome.value, error: null, runId };
-      await finishRun(db, { id: runId!, at: deps.clock.now(), status: 'ok', counts: outcome.value });
     }
   } catch (err) {
-    const error = describe(err).slice(0, 1000);
-    result = { status: 'failed', counts: {}, error, runId };
-    if (runId !== undefined) {
-      await finishRun(db, { id: runId, at: deps.clock.now(), status: 'failed', error }).catch((e) =>
-        log.error({ err: describe(e) }, 'could not record the failed run'),
-      );
-    }
+    result = { status: 'failed', counts: {}, error: describe(err).slice(0, 1000), runId };
+  }
+  if (runId !== undefined) {
+    // The database may be what failed: keep trying to record the outcome for a while.
+    const r = result;
+    await withRetries(() => finishRun(db, { id: runId!, at: deps.clock.now(), status: r.status === 'skipped' ? 'ok' : r.status, counts: r.counts, error: r.error }), deps.signal).catch((e) =>
+      log.error({ err: describe(e), runId }, 'could not record the run; prune will close it'),
+    );
   }
   const seconds = (performance.now() - started) / 1000;
   deps.metrics?.jobDuration.observe({ job: def.name, status: result.status }, seconds);
