@@ -98,6 +98,26 @@ describe('fetchFeed', () => {
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
+  it('aborts a server whose headers never end', async () => {
+    const { createServer } = await import('node:net');
+    const endless = createServer((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\n');
+      const t = setInterval(() => socket.write(`X-Filler-${Math.random().toString(36).slice(2)}: ${'a'.repeat(50)}\r\n`), 20);
+      socket.on('close', () => clearInterval(t));
+      socket.on('error', () => clearInterval(t));
+    });
+    await new Promise<void>((r) => endless.listen(0, '127.0.0.1', r));
+    const port = (endless.address() as import('node:net').AddressInfo).port;
+    try {
+      const started = Date.now();
+      const err = await failure(fetchFeed(`http://127.0.0.1:${port}/`, opts({ timeoutMs: 800 })));
+      expect(['timeout', 'network']).toContain(err.reason);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      endless.close();
+    }
+  });
+
   it('times out a connection whose TLS handshake never completes', async () => {
     // A TCP listener on loopback that accepts and then says nothing: the https connection never
     // becomes ready, so only the connect timer can end it.
