@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { FetchError, postJson } from '../ingest/fetcher.ts';
 import type { Logger } from '../logger.ts';
+import { alertView } from './view.ts';
 
 /** Waits between attempts: 1 min, 5 min, 30 min, 2 h, 12 h; then the delivery is marked failed. */
 export const RETRY_DELAYS_MS = [60_000, 300_000, 1_800_000, 7_200_000, 43_200_000];
@@ -17,19 +18,7 @@ export function sign(secret: string, body: string): string {
 export function alertPayload(a: AlertRow, publicUrl?: string) {
   return {
     event: 'alert',
-    alert: {
-      id: a.id,
-      day: a.day,
-      entityType: a.entityType,
-      entity: a.entity,
-      metric: a.metric,
-      value: a.value,
-      baseline: a.baseline,
-      score: a.score,
-      pValue: a.pValue,
-      count: a.count,
-      baselineCount: a.baselineCount,
-    },
+    alert: alertView(a),
     ...(publicUrl ? { link: `${publicUrl.replace(/\/$/, '')}/api/v1/alerts?from=${a.day}&to=${a.day}` } : {}),
   };
 }

@@ -76,3 +76,10 @@ export async function cachedRead(
   if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
   return c.body(entry.body, 200, { 'Content-Type': entry.contentType, ...headers });
 }
+
+/** `content` for a JSON request or response body in a route definition. */
+export const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
+/** Routes that need `Authorization: Bearer <key>`, for the OpenAPI document. */
+export const bearerSecurity = [{ bearer: [] }];
+/** A numeric `:id` path parameter (PostgreSQL serial range). */
+export const IdParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });

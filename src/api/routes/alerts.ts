@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { etag } from 'hono/etag';
-import { deleteWebhook, insertWebhook, listAlerts, listDeliveries, listWebhooks, type AlertRow, type WebhookRow } from '../../../db/queries/alerts.ts';
+import { deleteWebhook, insertWebhook, listAlerts, listDeliveries, listWebhooks, type WebhookRow } from '../../../db/queries/alerts.ts';
+import { ALERT_METRICS, alertView } from '../../alerts/view.ts';
 import { webhookUrlProblem } from '../../alerts/webhook-url.ts';
 import { requireScope } from '../auth.ts';
-import { errorResponses, router, type AppDeps } from '../env.ts';
+import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { dayParam, nameParam } from '../params.ts';
 
-const METRICS = ['volume', 'worry_share'] as const;
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-const security = [{ bearer: [] }];
+const METRICS = ALERT_METRICS;
+const security = bearerSecurity;
 const write = requireScope('write');
-const IdParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
 const Alert = z
   .object({
@@ -30,19 +29,7 @@ const Alert = z
   })
   .openapi('Alert');
 
-const presentAlert = (a: AlertRow) => ({
-  id: a.id,
-  day: a.day,
-  entityType: a.entityType,
-  entity: a.entity,
-  metric: a.metric as (typeof METRICS)[number],
-  value: a.value,
-  baseline: a.baseline,
-  score: a.score,
-  pValue: a.pValue,
-  count: a.count,
-  baselineCount: a.baselineCount,
-});
+const presentAlert = alertView;
 const presentWebhook = (w: WebhookRow) => ({ id: w.id, url: w.url, entity: w.entity, metric: w.metric, enabled: w.enabled, createdAt: w.createdAt.toISOString() });
 
 /** Spike alerts per studio and union, and the webhooks that receive them. */

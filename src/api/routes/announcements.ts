@@ -13,7 +13,7 @@ import { parseDay, zonedInstant } from '../../analytics/buckets.ts';
 import { buildReaction } from '../../analytics/reaction.ts';
 import { SOURCE_KINDS } from '../../labels.ts';
 import { requireScope } from '../auth.ts';
-import { cachedRead, errorResponses, router, type AppDeps } from '../env.ts';
+import { bearerSecurity, cachedRead, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
 import { notFound } from '../errors.ts';
 import { dayParam, tzParam } from '../params.ts';
 
@@ -47,7 +47,6 @@ const Fields = z.object({
 });
 const Create = Fields.refine((a) => !a.time || a.timeZone, { message: 'a time needs a timeZone', path: ['timeZone'] });
 const Patch = Fields.partial().strict().refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
-const IdParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 
 /** When the announcement became public: its local time in its zone, else the start of its day (UTC). */
 export function momentOf(a: Pick<AnnouncementRow, 'date' | 'time' | 'timeZone'>): Date {
@@ -67,8 +66,7 @@ const present = (a: AnnouncementRow) => ({
   moment: momentOf(a).toISOString(),
 });
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-const security = [{ bearer: [] }];
+const security = bearerSecurity;
 const write = requireScope('write');
 
 /** Dated studio AI announcements and the measured reaction around each. */

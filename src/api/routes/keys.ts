@@ -3,7 +3,7 @@ import { listKeys, revokeKey } from '../../../db/queries/keys.ts';
 import { createKey } from '../../keys.ts';
 import { KEY_SCOPES } from '../../labels.ts';
 import { requireScope } from '../auth.ts';
-import { errorResponses, router, type AppDeps } from '../env.ts';
+import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
 import { notFound } from '../errors.ts';
 
 const Key = z
@@ -24,8 +24,7 @@ const CreateKey = z.object({
   scope: z.enum(KEY_SCOPES).default('write'),
 });
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
-const security = [{ bearer: [] }];
+const security = bearerSecurity;
 const admin = requireScope('admin');
 
 type KeyRow = Awaited<ReturnType<typeof listKeys>>[number];

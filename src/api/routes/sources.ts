@@ -5,7 +5,7 @@ import { OpmlError } from '../../ingest/opml.ts';
 import { SOURCE_KINDS } from '../../labels.ts';
 import { addSourceFromInput, exportOpml, importOpml, validateFeedUrl } from '../../sources.ts';
 import { requireScope } from '../auth.ts';
-import { errorResponses, router, type AppDeps } from '../env.ts';
+import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
 import { AppError, badRequest, notFound } from '../errors.ts';
 
 const Health = z.object({
@@ -66,7 +66,6 @@ const PatchSource = z
   .strict()
   .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const ListQuery = z.object({ kind: z.enum(SOURCE_KINDS).optional() });
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -93,8 +92,7 @@ export const presentSource = (s: SourceRow) => ({
   },
 });
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
-const security = [{ bearer: [] }];
+const security = bearerSecurity;
 const write = requireScope('write');
 const MAX_OPML_CHARS = 2 * 1024 * 1024;
 

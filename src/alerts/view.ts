@@ -1,0 +1,21 @@
+import type { AlertRow } from '../../db/queries/alerts.ts';
+
+export const ALERT_METRICS = ['volume', 'worry_share'] as const;
+export type AlertMetric = (typeof ALERT_METRICS)[number];
+
+/** An alert as the API and webhooks show it. */
+export function alertView(a: AlertRow) {
+  return {
+    id: a.id,
+    day: a.day,
+    entityType: a.entityType,
+    entity: a.entity,
+    metric: a.metric as AlertMetric,
+    value: a.value,
+    baseline: a.baseline,
+    score: a.score,
+    pValue: a.pValue,
+    count: a.count,
+    baselineCount: a.baselineCount,
+  };
+}
