@@ -7,7 +7,15 @@ import zlib from 'node:zlib';
 import { isForbiddenAddress } from './address-check.ts';
 import { decodeBody } from './charset.ts';
 
-export const USER_AGENT = 'Pulse/0.1 (+https://github.com/pulse-screen-ai/pulse; feed reader for screen-industry research)';
+/**
+ * The User-Agent feeds see: Pulse, its version, and the URL of this deployment (PULSE_PUBLIC_URL)
+ * so a publisher can find out who is reading and how to reach them.
+ */
+export function userAgentFor(publicUrl?: string): string {
+  return `Pulse/0.1 (+${publicUrl ?? 'http://localhost'}; feed reader for screen-industry research on generative AI)`;
+}
+
+export const USER_AGENT = userAgentFor();
 
 export interface FetchOptions {
   /** whole fetch, redirects included */

@@ -6,7 +6,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { KeyedSemaphore } from '../util/semaphore.ts';
-import { FetchError, fetchFeed, type FetchOptions } from './fetcher.ts';
+import { FetchError, fetchFeed, userAgentFor, type FetchOptions } from './fetcher.ts';
 import { normaliseEntry, type NormalisedItem } from './normalise.ts';
 import { FeedParseError, parseFeed } from './parse.ts';
 import { nextFetchAt } from './schedule.ts';
@@ -159,6 +159,7 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
       connectTimeoutMs: deps.config.fetch.connectTimeoutMs,
       maxBytes: deps.config.fetch.maxBytes,
       allowPrivate: deps.allowPrivate ?? deps.config.allowPrivateFeeds,
+      userAgent: userAgentFor(deps.config.publicUrl),
       etag: source.etag,
       lastModified: source.lastModified,
       signal,
