@@ -47,7 +47,7 @@ await run([bin, 'migrate'], { DATABASE_URL: dbUrl });
 const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
 for (let f = 0; f < 40; f++) await sql`insert into sources (name, url, kind, fetch_interval_minutes) values (${'Load ' + f}, ${`${feedBase}/feed-${f}`}, ${f % 2 ? 'union' : 'news'}, 1)`;
 // a year of history for the read queries
-await sql.unsafe(`insert into items (source_id, url, title, summary, published_at, fetched_at, content_hash, studios, status, relevant, stance, confidence, explanation, model)
+await sql.unsafe(`insert into items (source_id, url, title, summary, published_at, fetched_at, content_hash, studios, status, relevant, stance, confidence, explanation, model, classified_at)
   select 1 + g % 40, 'https://history.example.org/' || g, 'History item ' || g || ' about AI dubbing at Netflix', 'Summary', now() - (g % 365) * interval '1 day', now(), md5(g::text),
          array['Netflix'], 'classified', true, (array['excitement','worry','neutral'])[1 + g % 3]::stance, 0.8, '{"terms":[],"sentence":"q"}', 'bench', now()
   from generate_series(1, 100000) g`);

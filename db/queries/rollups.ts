@@ -154,12 +154,24 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
         group by 1, 2, 3`),
     );
   }
-  const onlyDirty = useRollups ? [sql`(i.published_at at time zone 'UTC')::date in (select day from rollup_dirty_days)`] : [];
+  let itemDays: SQL[] = [];
+  if (useRollups) {
+    // only the dirty days in range are read from items; with none, items are not touched at all
+    const dirty = rowsOf<{ day: string }>(
+      await tx.execute(sql`select day::text as day from rollup_dirty_days where day >= ${f.from}::date and day < ${f.to}::date order by day`),
+    ).map((r) => r.day);
+    if (!dirty.length) return;
+    itemDays = [
+      sql`i.published_at >= (${dirty[0]}::date)::timestamp at time zone 'UTC'`,
+      sql`i.published_at < (${dirty.at(-1)}::date + 1)::timestamp at time zone 'UTC'`,
+      sql`(i.published_at at time zone 'UTC')::date = any(${arrayParam(dirty, 'date')})`,
+    ];
+  }
   push(
     await tx.execute(sql`
       select ((i.published_at at time zone ${f.tz})::date)::text as day, ${i.group} as grp, i.stance, count(*)::int as n
       from items i join sources s on s.id = i.source_id${i.join}
-      where i.stance is not null and i.published_at >= ${start} and i.published_at < ${end}${and([...i.where, ...onlyDirty])}
+      where i.stance is not null and i.published_at >= ${start} and i.published_at < ${end}${and([...i.where, ...itemDays])}
       group by 1, 2, 3`),
   );
   }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
