@@ -113,7 +113,7 @@ const loadSeconds = await load();
 // Logs at warn: a log line per request would measure the pipe to this process, not Pulse.
 const server = spawn(process.execPath, [bin, 'serve', '--no-jobs'], {
   // rate limits off: this measures Pulse, not its limiter
-  env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(PORT), HOST: '127.0.0.1', PULSE_LOG_LEVEL: 'warn', PULSE_SEED_SOURCES: 'false', PULSE_RATE_LIMIT_PER_MIN: '10000000', PULSE_RATE_LIMIT_BURST: '1000000' },
+  env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(PORT), HOST: '127.0.0.1', PULSE_LOG_LEVEL: 'warn', PULSE_SEED_SOURCES: 'false', PULSE_RATE_LIMIT_PER_MIN: '10000000', PULSE_RATE_LIMIT_BURST: '100000' },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 for (let i = 0; ; i++) {
