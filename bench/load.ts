@@ -48,8 +48,12 @@ const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
 for (let f = 0; f < 40; f++) await sql`insert into sources (name, url, kind, fetch_interval_minutes) values (${'Load ' + f}, ${`${feedBase}/feed-${f}`}, ${f % 2 ? 'union' : 'news'}, 1)`;
 // a year of history for the read queries
 await sql.unsafe(`insert into items (source_id, url, title, summary, published_at, fetched_at, content_hash, studios, status, relevant, stance, confidence, explanation, model, classified_at)
-  select 1 + g % 40, 'https://history.example.org/' || g, 'History item ' || g || ' about AI dubbing at Netflix', 'Summary', now() - (g % 365) * interval '1 day', now(), md5(g::text),
-         array['Netflix'], 'classified', true, (array['excitement','worry','neutral'])[1 + g % 3]::stance, 0.8, '{"terms":[],"sentence":"q"}', 'bench', now()
+  select 1 + g % 40, 'https://history.example.org/' || g,
+         (array['Guild warns on','Studio unveils','Animators react to','Union demands limits on','Executives praise','Critics question'])[1 + g % 6] || ' ' ||
+           (array['generative AI','digital replicas','AI dubbing','AI previs','voice cloning','AI storyboards'])[1 + (g / 7) % 6] || ' at ' ||
+           (array['Netflix','Disney','Sony','Warner Bros. Discovery','Paramount','Amazon MGM','Lionsgate','A24'])[1 + (g / 3) % 8],
+         'Summary of item ' || g, now() - (g % 365) * interval '1 day', now(), md5(g::text),
+         array[(array['Netflix','Disney','Sony','Warner Bros. Discovery','Paramount','Amazon MGM','Lionsgate','A24'])[1 + (g / 3) % 8]], 'classified', true, (array['excitement','worry','neutral'])[1 + g % 3]::stance, 0.8, '{"terms":[],"sentence":"q"}', 'bench', now()
   from generate_series(1, 100000) g`);
 await sql.unsafe(`insert into rollup_dirty_days (day) select distinct (published_at at time zone 'UTC')::date from items on conflict do nothing`);
 await sql.end();
