@@ -1,6 +1,6 @@
-import type { ReactionItem } from '../../db/queries/announcements.ts';
+import type { AnnouncementRow, ReactionItem } from '../../db/queries/announcements.ts';
 import { SOURCE_KINDS, STANCES, type SourceKind, type Stance } from '../labels.ts';
-import { addDays, formatDay } from './buckets.ts';
+import { addDays, formatDay, parseDay, zonedInstant } from './buckets.ts';
 import { netScoreTest, poissonTest, twoProportionTest, wilson, type Interval, type TestResult } from './stats.ts';
 
 /** Fewer labelled items than this on either side, and the comparison says it cannot conclude. */
@@ -118,4 +118,9 @@ export function buildReaction(p: ReactionInput) {
     daily,
     topItems: { before: top(before), after: top(after) },
   };
+}
+
+/** When the announcement became public: its local time in its zone, else the start of its day (UTC). */
+export function momentOf(a: Pick<AnnouncementRow, 'date' | 'time' | 'timeZone'>): Date {
+  return a.time && a.timeZone ? zonedInstant(a.date, a.time, a.timeZone) : new Date(parseDay(a.date));
 }

@@ -3,10 +3,9 @@ import { listAnnouncements, reactionItems } from '../../db/queries/announcements
 import { liveSourceCount, weekItems } from '../../db/queries/digest-items.ts';
 import { dayCounts } from '../../db/queries/rollups.ts';
 import { addDays, isoWeekOf, mondayOfIsoWeek, zonedInstant } from '../analytics/buckets.ts';
-import { buildReaction } from '../analytics/reaction.ts';
+import { buildReaction, momentOf } from '../analytics/reaction.ts';
 import { buildSeries, type TrendBucket } from '../analytics/trends.ts';
 import { twoProportionTest, type Interval } from '../analytics/stats.ts';
-import { momentOf } from '../api/routes/announcements.ts';
 import { CONCERNS, STANCES, type Stance } from '../labels.ts';
 
 export const CHART_WEEKS = 8;

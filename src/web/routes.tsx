@@ -8,11 +8,10 @@ import { listDigests } from '../../db/queries/digests.ts';
 import { getItem, listItems } from '../../db/queries/items.ts';
 import { dayCounts } from '../../db/queries/rollups.ts';
 import { addDays, bucketStart, formatDay } from '../analytics/buckets.ts';
-import { buildReaction } from '../analytics/reaction.ts';
+import { buildReaction, momentOf } from '../analytics/reaction.ts';
 import { buildSeries } from '../analytics/trends.ts';
 import type { AppDeps, AppEnv } from '../api/env.ts';
 import { badRequest, notFound } from '../api/errors.ts';
-import { momentOf } from '../api/routes/announcements.ts';
 import { CONCERNS, SOURCE_KINDS } from '../labels.ts';
 import { Dashboard, ReactionPage } from './pages.tsx';
 

@@ -9,8 +9,7 @@ import {
   updateAnnouncement,
   type AnnouncementRow,
 } from '../../../db/queries/announcements.ts';
-import { parseDay, zonedInstant } from '../../analytics/buckets.ts';
-import { buildReaction } from '../../analytics/reaction.ts';
+import { buildReaction, momentOf } from '../../analytics/reaction.ts';
 import { SOURCE_KINDS } from '../../labels.ts';
 import { requireScope } from '../auth.ts';
 import { bearerSecurity, cachedRead, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
@@ -48,10 +47,6 @@ const Fields = z.object({
 const Create = Fields.refine((a) => !a.time || a.timeZone, { message: 'a time needs a timeZone', path: ['timeZone'] });
 const Patch = Fields.partial().strict().refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
 
-/** When the announcement became public: its local time in its zone, else the start of its day (UTC). */
-export function momentOf(a: Pick<AnnouncementRow, 'date' | 'time' | 'timeZone'>): Date {
-  return a.time && a.timeZone ? zonedInstant(a.date, a.time, a.timeZone) : new Date(parseDay(a.date));
-}
 
 const present = (a: AnnouncementRow) => ({
   id: a.id,
