@@ -102,10 +102,13 @@ try {
     console.log(JSON.stringify(results.at(-1)));
   }
   const held = results.filter((r) => r.errors === 0 && r.timeouts === 0 && r.non2xx === 0 && r.p99 < 200).map((r) => r.rate);
-  const [{ n }] = await postgres(dbUrl, { max: 1 })`select count(*)::int as n from items where url like 'https://load%'`;
+  const counter = postgres(dbUrl, { max: 1 });
+  const [{ n }] = await counter`select count(*)::int as n from items where url like 'https://load%'`;
+  await counter.end();
   report('load', { seconds: SECONDS, results, highestRateHeld: held.length ? Math.max(...held) : null, apiRssMb: { start: rssStart, end: await rss() }, itemsIngestedDuringRun: n });
 } finally {
   api.kill('SIGTERM');
   worker.kill('SIGTERM');
   feedServer.close();
+  setTimeout(() => process.exit(0), 1000).unref();
 }

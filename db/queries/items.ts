@@ -72,8 +72,17 @@ export function itemWhere(f: ItemFilters): SQL | undefined {
   );
 }
 
-/** One page of items (newest first, or best match first with `q`) and the total that match. */
-export async function listItems(db: Db, p: { filters: ItemFilters; limit: number; cursor?: ItemCursor }) {
+/** How many items match the filters. */
+export async function countMatching(db: Db, filters: ItemFilters): Promise<number> {
+  const [{ n }] = (await db.select({ n: count() }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)).where(itemWhere(filters))) as [{ n: number }];
+  return Number(n);
+}
+
+/**
+ * One page of items (newest first, or best match first with `q`) and the total that match.
+ * `countTotal` lets a caller reuse a recent count (the same for every page of one filter).
+ */
+export async function listItems(db: Db, p: { filters: ItemFilters; limit: number; cursor?: ItemCursor; countTotal?: (filters: ItemFilters) => Promise<number> }) {
   const where = itemWhere(p.filters);
   const q = p.filters.q;
   let after: SQL | undefined;
@@ -91,7 +100,7 @@ export async function listItems(db: Db, p: { filters: ItemFilters; limit: number
     .where(and(where, after))
     .orderBy(...(q ? [sql`${rankExpr(q)} desc`, desc(items.id)] : [desc(items.publishedAt), desc(items.id)]))
     .limit(p.limit + 1);
-  const [{ n }] = (await db.select({ n: count() }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)).where(where)) as [{ n: number }];
+  const n = await (p.countTotal ?? ((f: ItemFilters) => countMatching(db, f)))(p.filters);
   const page = rows.slice(0, p.limit);
   const last = page.at(-1);
   let next: ItemCursor | null = null;

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
-import { exportBatch, getItem, listItems, type ItemCursor, type ItemFilters, type ItemListRow } from '../../../db/queries/items.ts';
+import { countMatching, exportBatch, getItem, listItems, type ItemCursor, type ItemFilters, type ItemListRow } from '../../../db/queries/items.ts';
 import { csvCell } from '../../analytics/trends.ts';
 import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
 import { errorResponses, router, type AppDeps } from '../env.ts';
@@ -140,6 +140,21 @@ const EXPORT_BATCH = 1000;
 /** Stored items: search, one item in full, and a streaming export. */
 export function itemRoutes(deps: AppDeps) {
   const app = router();
+  // Counting every match is the slow part of a page at millions of items, and the count is the
+  // same for every page of one filter: reuse it for as long as other reads are cached.
+  const totals = new Map<string, { n: number; at: number }>();
+  const countTotal = async (filters: ItemFilters) => {
+    const ttl = deps.config.cacheTtlMs;
+    const key = JSON.stringify(filters);
+    const hit = totals.get(key);
+    if (ttl > 0 && hit && Date.now() - hit.at < ttl) return hit.n;
+    const n = await countMatching(deps.db, filters);
+    if (ttl > 0) {
+      if (totals.size > 1000) totals.delete(totals.keys().next().value!);
+      totals.set(key, { n, at: Date.now() });
+    }
+    return n;
+  };
   app.openapi(
     createRoute({
       method: 'get',
@@ -158,7 +173,7 @@ export function itemRoutes(deps: AppDeps) {
       const cursor = rawCursor ? decodeCursor(rawCursor, !!filters.q) : undefined;
       if (rawCursor && !cursor) throw badRequest('cursor', 'not a cursor this API returned for this query');
       checkRange(filters);
-      const page = await listItems(deps.db, { filters, limit, cursor });
+      const page = await listItems(deps.db, { filters, limit, cursor, countTotal });
       return c.json({ items: page.rows.map(presentItem), nextCursor: page.next ? encodeCursor(page.next) : null, total: page.total }, 200);
     },
   );
