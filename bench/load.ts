@@ -56,6 +56,7 @@ await sql.unsafe(`insert into items (source_id, url, title, summary, published_a
          array[(array['Netflix','Disney','Sony','Warner Bros. Discovery','Paramount','Amazon MGM','Lionsgate','A24'])[1 + (g / 3) % 8]], 'classified', true, (array['excitement','worry','neutral'])[1 + g % 3]::stance, 0.8, '{"terms":[],"sentence":"q"}', 'bench', now()
   from generate_series(1, 100000) g`);
 await sql.unsafe(`insert into rollup_dirty_days (day) select distinct (published_at at time zone 'UTC')::date from items on conflict do nothing`);
+await sql.unsafe('analyze'); // as autovacuum would after a bulk load: the planner needs row counts
 await sql.end();
 
 function run(args: string[], env: Record<string, string>) {
