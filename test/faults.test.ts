@@ -134,7 +134,34 @@ describe.runIf(testDatabaseUrl)('a process killed while labelling', () => {
   });
 });
 
+/** A tiny tmpfs, when this machine lets the tests mount one (root in CI here); else undefined. */
+async function tinyFilesystem(): Promise<{ dir: string; unmount(): void } | undefined> {
+  const { execFileSync } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'pulse-full-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir], { stdio: 'ignore' });
+    return { dir, unmount: () => execFileSync('umount', [dir], { stdio: 'ignore' }) };
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+}
+
 describe('an unusable embedded database directory', () => {
+  it('reports a full disk in one line with exit 1', async (ctx) => {
+    const fs = await tinyFilesystem();
+    if (!fs) return ctx.skip();
+    try {
+      const r = await runPulse(['migrate'], { PULSE_DATA_DIR: join(fs.dir, 'data') });
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^pulse: cannot open the embedded database in .*: no space left on device \(ENOSPC\)/);
+    } finally {
+      fs.unmount();
+      rmSync(fs.dir, { recursive: true, force: true });
+    }
+  });
+
   it('is reported in one line with exit 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pulse-bad-'));
     try {
