@@ -88,7 +88,7 @@ export async function runJob(def: JobDefinition, deps: JobDeps): Promise<RunResu
   if (runId !== undefined) {
     // The database may be what failed: keep trying to record the outcome for a while.
     const r = result;
-    await withRetries(() => finishRun(db, { id: runId!, at: deps.clock.now(), status: r.status === 'skipped' ? 'ok' : r.status, counts: r.counts, error: r.error }), deps.signal).catch((e) =>
+    await withRetries(() => finishRun(db, { id: runId!, at: deps.clock.now(), status: r.status as 'ok' | 'failed', counts: r.counts, error: r.error }), deps.signal).catch((e) =>
       log.error({ err: describe(e), runId }, 'could not record the run; prune will close it'),
     );
   }

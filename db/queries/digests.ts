@@ -33,10 +33,19 @@ export async function storeDigest(db: Db, d: NewDigest): Promise<DigestRow> {
   });
 }
 
-/** Stored digests, newest first, without their bodies. */
+/** Stored digests, newest first, without their bodies (only the one-paragraph summary). */
 export async function listDigests(db: Db, limit: number) {
   return db
-    .select({ id: digests.id, week: digests.week, studio: digests.studio, union: digests.union, version: digests.version, generatedAt: digests.generatedAt, model: digests.model })
+    .select({
+      id: digests.id,
+      week: digests.week,
+      studio: digests.studio,
+      union: digests.union,
+      version: digests.version,
+      generatedAt: digests.generatedAt,
+      model: digests.model,
+      summary: sql<string | null>`${digests.data}->>'summary'`,
+    })
     .from(digests)
     .orderBy(desc(digests.generatedAt), desc(digests.id))
     .limit(limit);

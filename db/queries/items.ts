@@ -1,7 +1,7 @@
-import { and, arrayContains, asc, count, desc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Concern, SourceKind, Stance } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
-import { items, sightings, sources } from '../schema/index.ts';
+import { items, sightings, sources, type Explanation } from '../schema/index.ts';
 
 export interface ItemFilters {
   /** full-text query, in web-search syntax ("quoted phrases", -exclusions, or) */
@@ -110,6 +110,15 @@ export async function listItems(db: Db, p: { filters: ItemFilters; limit: number
 
 export type ItemListRow = Awaited<ReturnType<typeof listItems>>['rows'][number];
 
+const quoteExpr = sql<string | null>`${items.explanation}->>'sentence'`;
+
+/** Explanations of several items at once (the list query leaves them out: they are large). */
+export async function explanationsOf(db: Db, ids: number[]): Promise<Map<number, Explanation | null>> {
+  if (!ids.length) return new Map();
+  const rows = await db.select({ id: items.id, explanation: items.explanation }).from(items).where(inArray(items.id, ids));
+  return new Map(rows.map((r) => [r.id, r.explanation ?? null]));
+}
+
 /** One item with its labels, explanation, entities, source and every place it was seen. */
 export async function getItem(db: Db, id: number) {
   const [row] = await db
@@ -130,37 +139,10 @@ export async function getItem(db: Db, id: number) {
 /** Rows for an export, by id, one batch at a time (keyset: constant memory whatever the size). */
 export async function exportBatch(db: Db, p: { filters: ItemFilters; afterId: number; limit: number }) {
   return db
-    .select({
-      id: items.id,
-      url: items.url,
-      title: items.title,
-      summary: items.summary,
-      author: items.author,
-      publishedAt: items.publishedAt,
-      publishedEstimated: items.publishedEstimated,
-      sourceId: sources.id,
-      sourceName: sources.name,
-      sourceKind: sources.kind,
-      relevant: items.relevant,
-      stance: items.stance,
-      confidence: items.confidence,
-      concerns: items.concerns,
-      studios: items.studios,
-      unions: items.unions,
-      areas: items.areas,
-      sentence: sql<string | null>`${items.explanation}->>'sentence'`,
-      model: items.model,
-      classifiedAt: items.classifiedAt,
-    })
+    .select({ ...itemColumns, sentence: quoteExpr, classifiedAt: items.classifiedAt })
     .from(items)
     .innerJoin(sources, eq(items.sourceId, sources.id))
     .where(and(itemWhere(p.filters), gt(items.id, p.afterId)))
     .orderBy(asc(items.id))
     .limit(p.limit);
-}
-
-/** Number of stored items (all sources, deleted ones included). */
-export async function countItems(db: Db): Promise<number> {
-  const [{ n }] = (await db.select({ n: count() }).from(items)) as [{ n: number }];
-  return Number(n);
 }

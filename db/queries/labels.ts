@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import type { Concern, SourceKind, Stance } from '../../src/labels.ts';
-import { rowsOf, type Db } from '../client.ts';
+import type { Db } from '../client.ts';
 import { items, sources, type Explanation } from '../schema/index.ts';
 import { arrayParam, pgArrayLiteral } from './pg-array.ts';
 import { markDirtyItems } from './rollups.ts';
@@ -91,10 +91,4 @@ export async function itemsForRelabel(db: Db, p: { since?: Date; afterId: number
     .where(and(gt(items.id, p.afterId), p.since ? gte(items.publishedAt, p.since) : undefined))
     .orderBy(asc(items.id))
     .limit(p.limit);
-}
-
-/** How many items wait for a label. */
-export async function countPending(db: Db): Promise<number> {
-  const rows = rowsOf<{ n: number | string }>(await db.execute(sql`select count(*)::int as n from items where status = 'pending'`));
-  return Number(rows[0]?.n ?? 0);
 }

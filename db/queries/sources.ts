@@ -70,11 +70,6 @@ export async function deleteSource(db: Db, p: { id: number; at: Date }): Promise
   return rows.length > 0;
 }
 
-export async function findSourceByUrl(db: Db, url: string): Promise<SourceRow | undefined> {
-  const [row] = await db.select().from(sources).where(eq(sources.url, url));
-  return row;
-}
-
 const SEEDED_KEY = 'default_sources_seeded';
 
 /**

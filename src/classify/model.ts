@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CONCERNS, STANCES, type Concern, type SourceKind, type Stance } from '../labels.ts';
+import { CONCERNS, type Concern, type SourceKind, type Stance } from '../labels.ts';
 import { SHIPPED_FEATURES, featurise, type FeatureBag, type FeatureOptions } from './features.ts';
 import { softmax, type SparseVec } from './logreg.ts';
 
@@ -205,4 +205,3 @@ export function defaultModel(): StanceModel {
   return (cached ??= StanceModel.load());
 }
 
-export { STANCES };

@@ -4,7 +4,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 type Entry = Awaited<ReturnType<typeof listDigests>>[number];
 
 /** An Atom feed of stored digests, newest first, each linking to its HTML page. */
-export function digestFeed(entries: (Entry & { summary?: string })[], base: string, updated: Date): string {
+export function digestFeed(entries: Entry[], base: string, updated: Date): string {
   const root = base.replace(/\/$/, '');
   const link = (e: Entry, format: string) => {
     const qs = new URLSearchParams({ format, ...(e.studio ? { studio: e.studio } : {}), ...(e.union ? { union: e.union } : {}) });

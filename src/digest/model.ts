@@ -61,7 +61,7 @@ export interface DigestData {
   method: { sources: number; model: string; stance: string; queries: Record<string, string> };
 }
 
-function story(i: Awaited<ReturnType<typeof weekItems>>[number]): StoryRef {
+function story(i: WeekItem): StoryRef {
   return { id: i.id, title: i.title, url: i.url, source: i.sourceName, kind: i.sourceKind, publishedAt: i.publishedAt.toISOString(), stance: i.stance!, confidence: r4(i.confidence ?? 0), quote: i.quote };
 }
 
@@ -93,7 +93,21 @@ export function summarise(d: Pick<DigestData, 'week' | 'headline' | 'risingConce
 }
 
 /** Builds a digest's data for one ISO week, in the configured time zone. */
-export async function buildDigestData(db: Db, f: DigestFilters, ctx: { timeZone: string; model: string; now: Date; publicUrl?: string }): Promise<DigestData> {
+export async function buildDigestData(db: Db, f: DigestFilters, ctx: DigestBuildContext): Promise<DigestData> {
+  return (await buildDigest(db, f, ctx)).data;
+}
+
+export interface DigestBuildContext {
+  timeZone: string;
+  model: string;
+  now: Date;
+  publicUrl?: string;
+}
+
+export type WeekItem = Awaited<ReturnType<typeof weekItems>>[number];
+
+/** A digest's data and the week's labelled items it was built from (the CSV lists them). */
+export async function buildDigest(db: Db, f: DigestFilters, ctx: DigestBuildContext): Promise<{ data: DigestData; rows: WeekItem[] }> {
   const monday = mondayOfIsoWeek(f.week);
   if (!monday) throw new Error(`not an ISO week: ${f.week}`);
   const nextMonday = addDays(monday, 7);
@@ -205,5 +219,5 @@ export async function buildDigestData(db: Db, f: DigestFilters, ctx: { timeZone:
       },
     },
   };
-  return { ...data, summary: summarise(data) };
+  return { data: { ...data, summary: summarise(data) }, rows };
 }

@@ -1,7 +1,5 @@
 import { csvCell } from '../analytics/trends.ts';
-import type { weekItems } from '../../db/queries/digest-items.ts';
-
-type Row = Awaited<ReturnType<typeof weekItems>>[number];
+import type { WeekItem as Row } from './model.ts';
 
 /** The week's labelled items, one row each, with the model that labelled them. */
 export function renderCsv(rows: Row[]): string {

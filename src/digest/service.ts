@@ -1,8 +1,7 @@
 import type { Db } from '../../db/client.ts';
-import { weekItems } from '../../db/queries/digest-items.ts';
 import { latestDigest, storeDigest, type DigestRow } from '../../db/queries/digests.ts';
-import { addDays, dayInZone, isoWeekOf, mondayOfIsoWeek, zonedInstant } from '../analytics/buckets.ts';
-import { buildDigestData, type DigestFilters } from './model.ts';
+import { addDays, dayInZone, isoWeekOf } from '../analytics/buckets.ts';
+import { buildDigest, type DigestBuildContext, type DigestFilters } from './model.ts';
 import { renderCsv } from './render-csv.ts';
 import { renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
@@ -10,12 +9,7 @@ import { renderMarkdown } from './render-markdown.ts';
 export const DIGEST_FORMATS = ['md', 'html', 'csv', 'json'] as const;
 export type DigestFormat = (typeof DIGEST_FORMATS)[number];
 
-export interface DigestContext {
-  timeZone: string;
-  model: string;
-  now: Date;
-  publicUrl?: string;
-}
+export type DigestContext = DigestBuildContext;
 
 /** The last complete ISO week before `now` in the zone. */
 export function lastCompleteWeek(now: Date, timeZone: string): string {
@@ -24,9 +18,7 @@ export function lastCompleteWeek(now: Date, timeZone: string): string {
 
 /** Builds every format of a digest and stores it as a new version. */
 export async function buildAndStore(db: Db, f: DigestFilters, ctx: DigestContext): Promise<DigestRow> {
-  const data = await buildDigestData(db, f, ctx);
-  const monday = mondayOfIsoWeek(f.week)!;
-  const rows = await weekItems(db, { start: zonedInstant(monday, '00:00', ctx.timeZone), end: zonedInstant(addDays(monday, 7), '00:00', ctx.timeZone), studio: f.studio, union: f.union });
+  const { data, rows } = await buildDigest(db, f, ctx);
   return storeDigest(db, {
     week: f.week,
     studio: f.studio ?? null,

@@ -61,11 +61,6 @@ export interface IngestTotals {
   skipped: number;
 }
 
-/** Longest a claim may be held: one fetch plus storing, with room to spare. */
-export function leaseMs(config: Config): number {
-  return config.claimLeaseMs;
-}
-
 /**
  * Fetches the due sources (or the chosen ones) and stores what is new. Sources are claimed a few
  * at a time, as fetch slots free up, so several processes share a round evenly and a claim only
@@ -85,7 +80,7 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions = {}): Promis
       ? await claimSources(deps.db, {
           now: deps.clock.now(),
           instance: deps.instance,
-          leaseMs: leaseMs(deps.config),
+          leaseMs: deps.config.claimLeaseMs,
           limit: free,
           ids: opts.ids,
           all: opts.all,

@@ -5,7 +5,7 @@ import { listAlerts } from '../../db/queries/alerts.ts';
 import { getAnnouncement, listAnnouncements, reactionItems } from '../../db/queries/announcements.ts';
 import { filterOptions, latestLabelledAt } from '../../db/queries/dashboard.ts';
 import { listDigests } from '../../db/queries/digests.ts';
-import { getItem, listItems } from '../../db/queries/items.ts';
+import { explanationsOf, listItems } from '../../db/queries/items.ts';
 import { dayCounts } from '../../db/queries/rollups.ts';
 import { addDays, bucketStart, formatDay } from '../analytics/buckets.ts';
 import { buildReaction, momentOf } from '../analytics/reaction.ts';
@@ -42,9 +42,7 @@ export function webRoutes(deps: AppDeps) {
     const rows = await dayCounts(deps.db, { from, to, tz: 'UTC', relevant: true, ...f }, 'rollup');
     const buckets = buildSeries(rows, { from, to, granularity: 'week', grouped: false })[0]!.buckets;
     const page = await listItems(deps.db, { filters: { ...f, relevant: true }, limit: 15 });
-    const explanations = new Map(
-      await Promise.all(page.rows.map(async (i) => [i.id, ((await getItem(deps.db, i.id))?.item.explanation ?? null) as { terms: { term: string }[]; sentence: string } | null] as const)),
-    );
+    const explanations = await explanationsOf(deps.db, page.rows.map((i) => i.id));
     const announcements = (await listAnnouncements(deps.db)).filter((a) => a.date >= from && a.date < to);
     return c.html(
       <Dashboard

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { latestDigest, listDigests } from '../../../db/queries/digests.ts';
+import { listDigests } from '../../../db/queries/digests.ts';
 import { mondayOfIsoWeek } from '../../analytics/buckets.ts';
 import { defaultModel } from '../../classify/model.ts';
 import { digestFeed } from '../../digest/feed.ts';
@@ -60,14 +60,8 @@ export function digestRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const rows = await listDigests(deps.db, 50);
-      const withSummaries = await Promise.all(
-        rows.map(async (r) => {
-          const full = await latestDigest(deps.db, { week: r.week, studio: r.studio, union: r.union });
-          return { ...r, summary: ((full?.data ?? {}) as { summary?: string }).summary };
-        }),
-      );
       const updated = rows[0]?.generatedAt ?? deps.clock.now();
-      return c.body(digestFeed(withSummaries, base(), updated), 200, { 'Content-Type': 'application/atom+xml; charset=utf-8' }) as never;
+      return c.body(digestFeed(rows, base(), updated), 200, { 'Content-Type': 'application/atom+xml; charset=utf-8' }) as never;
     },
   );
 
