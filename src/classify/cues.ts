@@ -1,3 +1,5 @@
+import { PatternSet } from '../util/pattern-set.ts';
+
 /**
  * Domain cue lexicons: phrases that signal a stance or a concern in how unions, studios and the
  * trade press write about AI. Each group becomes one feature, so the model learns how much a
@@ -7,11 +9,11 @@
  */
 export interface CueGroup {
   name: string;
-  pattern: RegExp;
+  /** alternatives, each matched as whole words */
+  words: string[];
 }
 
-/** Patterns run on lower-cased text, so they need no case-insensitive flag (which is slower). */
-const g = (name: string, words: string[]): CueGroup => ({ name, pattern: new RegExp(`\\b(?:${words.join('|')})\\b`, 'g') });
+const g = (name: string, words: string[]): CueGroup => ({ name, words });
 
 export const CUE_GROUPS: CueGroup[] = [
   // worry
@@ -34,3 +36,13 @@ export const CUE_GROUPS: CueGroup[] = [
   // neutral reporting
   g('report', ['said', 'says', 'according to', 'announced', 'reported', 'report', 'survey\\w*', 'panel', 'will discuss', 'explainer', 'what we know', 'how\\b', 'meets?', 'scheduled', 'filed', 'data show']),
 ];
+
+/**
+ * All groups in one scan. Patterns run on lower-cased text, so they need no case-insensitive flag
+ * (which is slower); each starts and ends on a word boundary.
+ */
+export const CUE_SET = new PatternSet(
+  CUE_GROUPS.map((group) => `(?:${group.words.join('|')})\\b`),
+  '',
+  '\\b',
+);

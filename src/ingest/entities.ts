@@ -1,3 +1,5 @@
+import { PatternSet } from '../util/pattern-set.ts';
+
 /**
  * Tags the studios, unions and guilds, and production areas an item mentions. Each tag has a
  * canonical name and the aliases people write; matching is on word boundaries and, for short
@@ -66,25 +68,35 @@ const AI_PATTERN =
   /\b(?:a\.?i\.?|gen[- ]?ai|generative|artificial intelligence|machine learning|neural|algorithm\w*|automat\w*|synthetic|deepfakes?|digital replicas?|voice clon\w*|cloned|large language models?|llms?|chatgpt|sora|midjourney|runway|stable diffusion|text-to-video|text-to-image|ai-generated|ai-driven|ai-powered)\b/i;
 const AI_CASED = /\b(?:AI|GenAI|ML)\b/;
 
-interface Compiled {
-  name: string;
-  test: (text: string) => boolean;
+/** Aliases match as whole words: not inside a longer word or a hyphenated one. */
+const WORD_START = '(?<![\\w-])';
+const bounded = (alternatives: string[]) => `(?:${alternatives.join('|')})(?![\\w-])`;
+
+type Category = 'studios' | 'unions' | 'areas';
+const CATEGORIES: [Category, Tag[]][] = [
+  ['studios', STUDIOS],
+  ['unions', UNIONS],
+  ['areas', AREAS],
+];
+
+/** One pattern per tag and case rule; `owner` says which tag each belongs to. */
+function compile(cased: boolean) {
+  const sources: string[] = [];
+  const owner: { category: Category; name: string }[] = [];
+  for (const [category, tags] of CATEGORIES) {
+    for (const t of tags) {
+      const list = cased ? t.acronyms : t.words;
+      if (!list?.length) continue;
+      sources.push(bounded(list));
+      owner.push({ category, name: t.name });
+    }
+  }
+  return { set: new PatternSet(sources, cased ? '' : 'i', WORD_START), owner };
 }
 
-const bounded = (alternatives: string[], flags: string) =>
-  new RegExp(`(?<![\\w-])(?:${alternatives.join('|')})(?![\\w-])`, flags);
-
-function compile(tags: Tag[]): Compiled[] {
-  return tags.map((t) => {
-    const words = t.words?.length ? bounded(t.words, 'i') : undefined;
-    const acronyms = t.acronyms?.length ? bounded(t.acronyms, '') : undefined;
-    return { name: t.name, test: (text) => (words?.test(text) ?? false) || (acronyms?.test(text) ?? false) };
-  });
-}
-
-const studios = compile(STUDIOS);
-const unions = compile(UNIONS);
-const areas = compile(AREAS);
+const caseless = compile(false);
+const cased = compile(true);
+const ORDER = new Map(CATEGORIES.flatMap(([, tags]) => tags.map((t, i) => [t.name, i] as const)));
 
 export interface EntityTags {
   studios: string[];
@@ -96,13 +108,18 @@ export interface EntityTags {
 
 /** Tags one text. Pure; the same text always gives the same tags, in declaration order. */
 export function tagEntities(text: string): EntityTags {
-  const pick = (list: Compiled[]) => list.filter((t) => t.test(text)).map((t) => t.name);
-  return {
-    studios: pick(studios),
-    unions: pick(unions),
-    areas: pick(areas),
-    mentionsAi: AI_PATTERN.test(text) || AI_CASED.test(text),
-  };
+  const tags: EntityTags = { studios: [], unions: [], areas: [], mentionsAi: AI_PATTERN.test(text) || AI_CASED.test(text) };
+  for (const { set, owner } of [caseless, cased]) {
+    set.scan(text, (i) => {
+      const o = owner[i]!;
+      if (!tags[o.category].includes(o.name)) tags[o.category].push(o.name);
+    });
+  }
+  const byOrder = (a: string, b: string) => ORDER.get(a)! - ORDER.get(b)!;
+  tags.studios.sort(byOrder);
+  tags.unions.sort(byOrder);
+  tags.areas.sort(byOrder);
+  return tags;
 }
 
 /**
