@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { afinnBaseline, vaderBaseline } from '../src/classify/baselines.ts';
 import { readSplit, splitFiles } from '../src/classify/corpus.ts';
 import { evaluate } from '../src/classify/evaluate.ts';
-import { ALL_FEATURES, featurise, splitSentences } from '../src/classify/features.ts';
+import { FeatureIndex } from '../src/classify/feature-index.ts';
+import { ALL_FEATURES, SHIPPED_FEATURES, analyse, featurise, splitSentences } from '../src/classify/features.ts';
 import { binaryReport, multiClassReport } from '../src/classify/metrics.ts';
 import { defaultModel, MODEL_PATH } from '../src/classify/model.ts';
-import { trainModel } from '../src/classify/train.ts';
+import { trainModel, vocabulary } from '../src/classify/train.ts';
 import { CONCERNS, STANCES } from '../src/labels.ts';
 
 describe('features', () => {
@@ -32,6 +33,31 @@ describe('features', () => {
     expect(f.bag.get('k:union')).toBe(1);
     expect(f.bag.get('e:ai_screen')).toBe(1);
   });
+});
+
+describe('the fast path (model feature indexes) sees exactly the named features training sees', () => {
+  const corpus = [...readSplit('train'), ...readSplit('dev')].map((e) => e.text);
+  // single items, and items run together into long multi-sentence texts
+  const texts = [...corpus, ...corpus.slice(0, 600).map((t, i) => [t, corpus[(i * 7) % corpus.length], corpus[(i * 13) % corpus.length]].join(i % 2 ? ' ' : '\n'))];
+  const kinds = [null, 'news', 'union', 'studio'] as const;
+  for (const [name, o] of [['shipped', SHIPPED_FEATURES], ['with negation', ALL_FEATURES]] as const) {
+    it(`for every corpus text, ${name} features`, () => {
+      const vocab = vocabulary(texts.map((t) => featurise(t, 'union', o).bag), 2);
+      const known = new Set(vocab);
+      const index = new FeatureIndex(vocab, o);
+      const named = (v: { idx: number[]; val: number[] }) => Object.fromEntries(v.idx.map((i, j) => [vocab[i]!, v.val[j]!]));
+      const filtered = (bag: Map<string, number>) => Object.fromEntries([...bag].filter(([k]) => known.has(k)));
+      texts.forEach((text, n) => {
+        const kind = kinds[n % kinds.length];
+        const want = featurise(text, kind, o);
+        const a = analyse(text, o);
+        const got = index.index(a, kind);
+        expect(named(got.x)).toEqual(filtered(want.bag));
+        expect(got.perSentence.map(named)).toEqual(want.perSentence.map(filtered));
+        for (const [st, word] of want.surfaces) if (index.stems.includes(st)) expect(index.surface(st, a, got)).toBe(word);
+      });
+    });
+  }
 });
 
 describe('metrics', () => {

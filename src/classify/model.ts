@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CONCERNS, type Concern, type SourceKind, type Stance } from '../labels.ts';
-import { SHIPPED_FEATURES, featurise, type FeatureBag, type FeatureOptions } from './features.ts';
+import { FeatureIndex, type Indexed } from './feature-index.ts';
+import { SHIPPED_FEATURES, analyse, type Analysis, type FeatureOptions } from './features.ts';
 import { softmax, type SparseVec } from './logreg.ts';
 
 export const MODEL_PATH = fileURLToPath(new URL('./model/stance-model.json', import.meta.url));
@@ -61,13 +62,15 @@ const CUE_LABELS: Record<string, string> = {
 /** A loaded model, ready to classify. */
 export class StanceModel {
   readonly version: string;
-  private readonly index: Map<string, number>;
+  private readonly options: FeatureOptions;
+  private readonly index: FeatureIndex;
   /** stance weights minus their mean across classes: how much a feature favours each class */
   private readonly centered: Float64Array[];
 
   constructor(readonly artifact: ModelArtifact) {
     this.version = artifact.version;
-    this.index = new Map(artifact.features.map((f, i) => [f, i]));
+    this.options = artifact.featureOptions ?? SHIPPED_FEATURES;
+    this.index = new FeatureIndex(artifact.features, this.options);
     const W = artifact.stance.weights;
     this.centered = W.map((w) => Float64Array.from(w, (v, i) => v - W.reduce((s, row) => s + row[i]!, 0) / W.length));
   }
@@ -75,19 +78,6 @@ export class StanceModel {
   /** Reads the artifact from disk (default: the committed model). */
   static load(path = MODEL_PATH): StanceModel {
     return new StanceModel(JSON.parse(readFileSync(path, 'utf8')) as ModelArtifact);
-  }
-
-  vector(bag: FeatureBag): SparseVec {
-    const idx: number[] = [];
-    const val: number[] = [];
-    for (const [k, v] of bag) {
-      const i = this.index.get(k);
-      if (i !== undefined) {
-        idx.push(i);
-        val.push(v);
-      }
-    }
-    return { idx, val };
   }
 
   private dot(w: number[], x: SparseVec): number {
@@ -104,8 +94,9 @@ export class StanceModel {
 
   /** Labels one text. `sourceKind` says who is speaking, when known. */
   classify(text: string, sourceKind?: SourceKind | null): Classification {
-    const f = featurise(text, sourceKind, this.artifact.featureOptions ?? SHIPPED_FEATURES);
-    const x = this.vector(f.bag);
+    const analysis = analyse(text, this.options);
+    const indexed = this.index.index(analysis, sourceKind);
+    const x = indexed.x;
     const a = this.artifact;
     const relevance = sigmoid(a.relevance.bias + this.dot(a.relevance.weights, x));
     const relevant = relevance >= a.thresholds.relevance;
@@ -134,7 +125,7 @@ export class StanceModel {
       relevant,
       relevance: round(relevance),
       concerns,
-      explanation: this.explain(k, x, f.perSentence, f.sentences, f.surfaces),
+      explanation: this.explain(k, analysis, indexed),
       model: this.version,
     };
   }
@@ -143,7 +134,9 @@ export class StanceModel {
    * The terms that pushed the decision towards class k (weight above the class average, times
    * the feature's value), and the sentence whose features push hardest.
    */
-  private explain(k: number, x: SparseVec, perSentence: FeatureBag[], sentences: string[], surfaces: Map<string, string>): Explanation {
+  private explain(k: number, analysis: Analysis, indexed: Indexed): Explanation {
+    const { x, perSentence } = indexed;
+    const word = (st: string) => this.index.surface(st, analysis, indexed);
     const c = this.centered[k]!;
     const features = this.artifact.features;
     const ranked: { i: number; weight: number }[] = [];
@@ -155,40 +148,37 @@ export class StanceModel {
     const terms: Explanation['terms'] = [];
     for (const r of ranked) {
       const key = features[r.i]!;
-      if (key.startsWith('k:') || onlyFunctionWords(key, surfaces)) continue;
-      terms.push({ term: readable(key, surfaces), weight: round(r.weight) });
+      if (key.startsWith('k:') || onlyFunctionWords(key, word)) continue;
+      terms.push({ term: readable(key, word), weight: round(r.weight) });
       if (terms.length === 8) break;
     }
     let best = 0;
     let bestScore = -Infinity;
     if (perSentence.length > 1) {
-      perSentence.forEach((bag, s) => {
+      perSentence.forEach((v, s) => {
         let score = 0;
-        for (const [key, v] of bag) {
-          const i = this.index.get(key);
-          if (i !== undefined) score += c[i]! * v;
-        }
+        for (let j = 0; j < v.idx.length; j++) score += c[v.idx[j]!]! * v.val[j]!;
         if (score > bestScore) {
           bestScore = score;
           best = s;
         }
       });
     }
-    return { terms, sentence: sentences[best] ?? '' };
+    return { terms, sentence: analysis.sentences[best] ?? '' };
   }
 }
 
-function onlyFunctionWords(key: string, surfaces: Map<string, string>): boolean {
+/** `word` gives the word written in the text for a stem. */
+function onlyFunctionWords(key: string, word: (stem: string) => string): boolean {
   if (!key.startsWith('w:') && !key.startsWith('b:')) return false;
   return key
     .slice(2)
     .split('_')
-    .every((st) => FUNCTION_WORDS.has(surfaces.get(st) ?? st));
+    .every((st) => FUNCTION_WORDS.has(word(st)));
 }
 
 /** A feature key as words a reader recognises. */
-function readable(key: string, surfaces: Map<string, string>): string {
-  const word = (st: string) => surfaces.get(st) ?? st;
+function readable(key: string, word: (stem: string) => string): string {
   const [kind, rest] = [key.slice(0, 2), key.slice(2)];
   if (CUE_LABELS[key]) return CUE_LABELS[key];
   if (kind === 'w:') return word(rest);
