@@ -1,12 +1,11 @@
 import { bodyLimit } from 'hono/body-limit';
-import { requestId } from 'hono/request-id';
 import { cors } from 'hono/cors';
 import { timeout } from 'hono/timeout';
-import { routePath } from 'hono/route';
-import { secureHeaders } from 'hono/secure-headers';
 import { authenticate } from './auth.ts';
+import { standardHeaders } from './headers.ts';
+import { requestLog } from './request-log.ts';
 import { rateLimit } from './rate-limit.ts';
-import { router, type AppDeps } from './env.ts';
+import { fromCache, router, type AppDeps } from './env.ts';
 import { AppError, errorJson, onError } from './errors.ts';
 import { ResponseCache } from './response-cache.ts';
 import { alertRoutes } from './routes/alerts.ts';
@@ -37,26 +36,8 @@ export const MAX_CLASSIFY_BODY_BYTES = 10 * 1024 * 1024;
 export function createApp(input: AppDeps) {
   const deps: AppDeps = { ...input, cache: input.cache ?? new ResponseCache(input.config.cacheTtlMs) };
   const app = router();
-  app.use(requestId({ headerName: 'X-Request-Id' }));
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    const seconds = (performance.now() - started) / 1000;
-    // the route pattern, not the path, so ids do not explode the label set ("*" when nothing matched)
-    const route = routePath(c, -1);
-    deps.metrics?.httpDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, seconds);
-    deps.logger.info(
-      {
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-        requestId: c.get('requestId'),
-      },
-      'request',
-    );
-  });
-  app.use(secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
+  app.use(standardHeaders());
+  app.use(requestLog(deps));
   const limit = (maxSize: number) =>
     bodyLimit({
       maxSize,
@@ -66,7 +47,10 @@ export function createApp(input: AppDeps) {
     });
   const defaultLimit = limit(MAX_BODY_BYTES);
   const classifyLimit = limit(MAX_CLASSIFY_BODY_BYTES);
-  app.use('/api/*', (c, next) => (c.req.path.startsWith('/api/v1/classify') ? classifyLimit(c, next) : defaultLimit(c, next)));
+  // Reads carry no body to limit, and looking for one would build a full Request object per read.
+  app.use('/api/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : c.req.path.startsWith('/api/v1/classify') ? classifyLimit(c, next) : defaultLimit(c, next),
+  );
   if (deps.config.corsOrigins?.length) {
     const origins = deps.config.corsOrigins;
     app.use('/api/*', cors({ origin: origins.includes('*') ? '*' : origins, allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }));
@@ -79,6 +63,8 @@ export function createApp(input: AppDeps) {
   app.use('/api/*', throttle);
   app.use('/', throttle);
   app.use('/announcements/*', throttle);
+  // cached reads (trends, reactions) are answered here, once the key and the rate are checked
+  app.on(['GET', 'HEAD'], '/api/*', fromCache(deps.cache));
   const deadline = timeout(deps.config.requestTimeoutMs, () => new AppError(504, 'timeout', `no answer within ${deps.config.requestTimeoutMs} ms`) as never);
   // exports stream for as long as they need; everything else has a deadline
   app.use('/api/*', (c, next) => (c.req.path === '/api/v1/items/export' ? next() : deadline(c, next)));

@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Database } from '../../db/client.ts';
 import type { Db } from '../../db/client.ts';
 import type { PublicKey } from '../../db/queries/keys.ts';
@@ -7,7 +7,8 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import { ResponseCache } from './response-cache.ts';
+import { acceptsEncoding, etagMatches, MIN_COMPRESS_BYTES } from './compression.ts';
+import { ResponseCache, type CachedResponse } from './response-cache.ts';
 import { errorJson } from './errors.ts';
 
 /** What the HTTP app needs from the outside world; tests pass their own. */
@@ -58,6 +59,19 @@ export const errorResponses = {
 } as const;
 
 /**
+ * Answers a read from the response cache, before the route validates its parameters or reads
+ * anything: only answers to valid requests are stored, under the same normalised query. Put it
+ * first in a cached route's middleware.
+ */
+export function fromCache(cache: ResponseCache | undefined): MiddlewareHandler {
+  return async (c, next) => {
+    const entry = cache?.enabled ? cache.get(ResponseCache.key(c.req.url)) : undefined;
+    if (entry) return serveCached(c, cache!, entry);
+    await next();
+  };
+}
+
+/**
  * Serves a read from the response cache (304 when the client's ETag matches) or computes,
  * stores and serves it. Only successful answers are cached.
  */
@@ -72,9 +86,23 @@ export async function cachedRead(
     const fresh = await compute();
     entry = cache.set(key, fresh.body, fresh.contentType, fresh.headers);
   }
-  const headers: Record<string, string> = { ETag: entry.etag, 'Cache-Control': `public, max-age=${Math.max(1, Math.round(cache.ttlMs / 1000) || 30)}`, ...entry.headers };
-  if (c.req.header('if-none-match') === entry.etag) return c.body(null, 304, headers);
-  return c.body(entry.body, 200, { 'Content-Type': entry.contentType, ...headers });
+  return serveCached(c, cache, entry);
+}
+
+function serveCached(c: Context, cache: ResponseCache, entry: CachedResponse): Response {
+  const gzip = entry.body.length >= MIN_COMPRESS_BYTES && acceptsEncoding(c.req.header('accept-encoding'), 'gzip');
+  const headers: Record<string, string> = {
+    ETag: gzip ? `W/${entry.etag}` : entry.etag,
+    'Cache-Control': `public, max-age=${Math.max(1, Math.round(cache.ttlMs / 1000) || 30)}`,
+    Vary: 'Accept-Encoding',
+    ...entry.headers,
+  };
+  // A Response with plain headers, not c.body(): Hono would build undici Headers for them, and
+  // @hono/node-server writes plain headers straight out.
+  if (etagMatches(c.req.header('if-none-match'), entry.etag)) return new Response(null, { status: 304, headers });
+  // compressed once per cached answer, not once per request
+  if (gzip) return new Response(cache.gzipped(entry), { status: 200, headers: { 'Content-Type': entry.contentType, 'Content-Encoding': 'gzip', ...headers } });
+  return new Response(entry.body, { status: 200, headers: { 'Content-Type': entry.contentType, ...headers } });
 }
 
 /** `content` for a JSON request or response body in a route definition. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 
 export interface CachedResponse {
   body: string;
@@ -6,6 +7,8 @@ export interface CachedResponse {
   etag: string;
   headers: Record<string, string>;
   storedAt: number;
+  /** the body gzipped, made the first time a client asks for it */
+  gzip?: Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -26,11 +29,34 @@ export class ResponseCache {
     return this.ttlMs > 0;
   }
 
-  /** The key for a request: path plus its query parameters in a fixed order. */
+  /**
+   * The key for a request: its path plus its query parameters ordered by name (a stable sort,
+   * so repeated parameters keep their order). Built from the raw text without parsing the URL:
+   * two spellings of one value ("a%20b", "a+b") are two keys, which costs a miss, never a wrong
+   * answer.
+   */
   static key(url: string): string {
-    const u = new URL(url);
-    const params = [...u.searchParams].sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1));
-    return `${u.pathname}?${new URLSearchParams(params).toString()}`;
+    const start = url.indexOf('/', url.indexOf('//') + 2);
+    const q = url.indexOf('?', start);
+    if (q < 0) return url.slice(start);
+    const name = (p: string) => {
+      const eq = p.indexOf('=');
+      return eq < 0 ? p : p.slice(0, eq);
+    };
+    const params = url
+      .slice(q + 1)
+      .split('&')
+      .filter((p) => p !== '')
+      .sort((a, b) => {
+        const [x, y] = [name(a), name(b)];
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
+    return `${url.slice(start, q)}?${params.join('&')}`;
+  }
+
+  /** Forgets every answer whose key starts with `prefix` (after a write that changes them). */
+  invalidate(prefix: string): void {
+    for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
   }
 
   get(key: string, now = Date.now()): CachedResponse | undefined {
@@ -43,6 +69,11 @@ export class ResponseCache {
     this.entries.delete(key);
     this.entries.set(key, hit); // most recently used last
     return hit;
+  }
+
+  /** The entry's body gzipped, compressed on first use and kept with the entry. */
+  gzipped(entry: CachedResponse): Uint8Array<ArrayBuffer> {
+    return (entry.gzip ??= new Uint8Array(gzipSync(entry.body)));
   }
 
   set(key: string, body: string, contentType: string, headers: Record<string, string> = {}, now = Date.now()): CachedResponse {

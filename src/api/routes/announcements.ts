@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { compress } from 'hono/compress';
+import { compressLarge } from '../compression.ts';
 import {
   deleteAnnouncement,
   getAnnouncement,
@@ -112,6 +112,7 @@ export function announcementRoutes(deps: AppDeps) {
       const { id } = c.req.valid('param');
       const row = await updateAnnouncement(deps.db, id, c.req.valid('json'));
       if (!row) throw notFound(`announcement ${id}`);
+      deps.cache?.invalidate(`/api/v1/announcements/${id}/`); // its reaction changes with it
       return c.json(present(row), 200);
     },
   );
@@ -129,6 +130,7 @@ export function announcementRoutes(deps: AppDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       if (!(await deleteAnnouncement(deps.db, id))) throw notFound(`announcement ${id}`);
+      deps.cache?.invalidate(`/api/v1/announcements/${id}/`);
       return c.body(null, 204);
     },
   );
@@ -138,7 +140,7 @@ export function announcementRoutes(deps: AppDeps) {
       path: '/{id}/reaction',
       tags: ['announcements'],
       summary: 'Before/after event study: volume, stance shares with intervals, tests, by source kind, daily series, top items',
-      middleware: [compress()] as const,
+      middleware: [compressLarge()] as const,
       request: {
         params: IdParam,
         query: z.object({

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { compress } from 'hono/compress';
+import { compressLarge } from '../compression.ts';
 import { countMatching, exportBatch, getItem, listItems, type ItemCursor, type ItemFilters, type ItemListRow } from '../../../db/queries/items.ts';
 import { csvCell } from '../../analytics/trends.ts';
 import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
@@ -161,7 +161,7 @@ export function itemRoutes(deps: AppDeps) {
       path: '/',
       tags: ['items'],
       summary: 'Items, newest first (best match first with q); `to` is exclusive',
-      middleware: [compress()] as const,
+      middleware: [compressLarge()] as const,
       request: { query: ItemQuery },
       responses: {
         200: { description: 'a page of items', content: { 'application/json': { schema: z.object({ items: z.array(Item), nextCursor: z.string().nullable(), total: z.number().int() }) } } },

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { compress } from 'hono/compress';
+import { compressLarge } from '../compression.ts';
 import { dayCounts, GROUP_DIMENSIONS } from '../../../db/queries/rollups.ts';
 import { addDays, dayInZone, GRANULARITIES, parseDay } from '../../analytics/buckets.ts';
 import { buildSeries, TREND_MIN_N, trendsCsv } from '../../analytics/trends.ts';
@@ -52,7 +52,7 @@ export function trendRoutes(deps: AppDeps) {
       path: '/',
       tags: ['analytics'],
       summary: 'Stance shares over time, with counts, intervals and low-N flags',
-      middleware: [compress()] as const,
+      middleware: [compressLarge()] as const,
       request: { query: Query },
       responses: {
         200: { description: 'series of buckets', content: { 'application/json': { schema: Trends }, 'text/csv': { schema: z.string() } } },
