@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { acceptsEncoding, etagMatches } from '../src/api/compression.ts';
-import { SECURITY_HEADERS } from '../src/api/headers.ts';
+import { API_HEADERS, DOCUMENT_HEADERS, securityHeaders } from '../src/api/headers.ts';
 import { ResponseCache } from '../src/api/response-cache.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startServer } from '../src/server.ts';
@@ -111,13 +111,16 @@ describe('cached reads', () => {
 });
 
 describe('over a real socket (@hono/node-server)', () => {
-  it('every answer carries the security headers and a request id, whatever the route', async () => {
+  it('every answer carries the security headers for its kind and a request id, whatever the route', async () => {
     const server = await startServer({ config: testConfig({ PORT: '0', HOST: '127.0.0.1', PULSE_CACHE_TTL_MS: '60000' }), database, logger: silentLogger() });
     try {
-      for (const path of ['/health', TRENDS, TRENDS, '/api/v1/items?limit=2', '/api/v1/nothing-here', '/api/v1/trends?granularity=year']) {
+      for (const path of ['/health', TRENDS, TRENDS, '/api/v1/items?limit=2', '/api/v1/nothing-here', '/api/v1/trends?granularity=year', '/docs', '/']) {
         const res = await fetch(server.url + path, { headers: { 'X-Request-Id': 'trace-123' } });
         await res.arrayBuffer();
-        for (const [name, value] of SECURITY_HEADERS) expect(res.headers.get(name), `${path} ${name}`).toBe(value);
+        const html = path === '/docs' || path === '/';
+        expect(res.headers.get('content-type')?.startsWith('text/html'), path).toBe(html);
+        for (const [name, value] of securityHeaders(res.headers.get('content-type'))) expect(res.headers.get(name), `${path} ${name}`).toBe(value);
+        if (!html) for (const [name] of DOCUMENT_HEADERS.filter(([n]) => !API_HEADERS.some(([a]) => a === n))) expect(res.headers.get(name), `${path} ${name}`).toBeNull();
         expect(res.headers.get('x-request-id'), path).toBe('trace-123');
       }
       const res = await fetch(server.url + '/api/v1/nothing-here', { headers: { 'X-Request-Id': 'has spaces in it' } });

@@ -8,6 +8,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { acceptsEncoding, etagMatches, MIN_COMPRESS_BYTES } from './compression.ts';
+import { inlineStandardHeaders } from './headers.ts';
 import { ResponseCache, type CachedResponse } from './response-cache.ts';
 import { errorJson } from './errors.ts';
 
@@ -26,7 +27,7 @@ export interface AppDeps {
 }
 
 export interface AppEnv {
-  Variables: { requestId: string; apiKey: PublicKey | undefined };
+  Variables: { requestId: string; apiKey: PublicKey | undefined; headersInline?: boolean };
 }
 
 /** A router for one resource, with the validation hook every router shares. */
@@ -90,8 +91,9 @@ export async function cachedRead(
 }
 
 function serveCached(c: Context, cache: ResponseCache, entry: CachedResponse): Response {
-  const gzip = entry.body.length >= MIN_COMPRESS_BYTES && acceptsEncoding(c.req.header('accept-encoding'), 'gzip');
+  const gzip = entry.body.byteLength >= MIN_COMPRESS_BYTES && acceptsEncoding(c.req.header('accept-encoding'), 'gzip');
   const headers: Record<string, string> = {
+    ...inlineStandardHeaders(c),
     ETag: gzip ? `W/${entry.etag}` : entry.etag,
     'Cache-Control': `public, max-age=${Math.max(1, Math.round(cache.ttlMs / 1000) || 30)}`,
     Vary: 'Accept-Encoding',

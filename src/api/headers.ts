@@ -3,23 +3,55 @@ import type { ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env.ts';
 
+type HeaderList = readonly (readonly [string, string])[];
+
 /**
- * Sent with every answer: what Hono's secureHeaders sets by default, with
- * Cross-Origin-Resource-Policy at same-origin (the dashboard and docs load only our own assets).
+ * Sent with every answer: the set OWASP's REST Security Cheat Sheet gives for API responses. No
+ * sniffing a JSON or CSV answer into something runnable, no framing it, no loading it from other
+ * sites' pages, HTTPS remembered.
  */
-export const SECURITY_HEADERS: readonly (readonly [string, string])[] = [
-  ['Cross-Origin-Opener-Policy', 'same-origin'],
+export const API_HEADERS: HeaderList = [
+  ['Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'"],
   ['Cross-Origin-Resource-Policy', 'same-origin'],
-  ['Origin-Agent-Cluster', '?1'],
-  ['Referrer-Policy', 'no-referrer'],
   ['Strict-Transport-Security', 'max-age=15552000; includeSubDomains'],
   ['X-Content-Type-Options', 'nosniff'],
+  ['X-Frame-Options', 'DENY'],
+];
+
+/**
+ * Added to HTML pages (dashboard, docs, HTML digests): the headers that only mean something to a
+ * document a browser renders (Hono's secureHeaders defaults). The API policy's CSP would block a
+ * page's own scripts and styles, so pages get frame-ancestors only.
+ */
+export const DOCUMENT_HEADERS: HeaderList = [
+  ['Content-Security-Policy', "frame-ancestors 'none'"],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+  ['Origin-Agent-Cluster', '?1'],
+  ['Referrer-Policy', 'no-referrer'],
   ['X-DNS-Prefetch-Control', 'off'],
   ['X-Download-Options', 'noopen'],
-  ['X-Frame-Options', 'SAMEORIGIN'],
   ['X-Permitted-Cross-Domain-Policies', 'none'],
   ['X-XSS-Protection', '0'],
 ];
+
+/** The headers an answer of this content type carries (document headers win for HTML). */
+export function securityHeaders(contentType: string | null | undefined): Map<string, string> {
+  const out = new Map(API_HEADERS);
+  if (contentType?.startsWith('text/html')) for (const [name, value] of DOCUMENT_HEADERS) out.set(name, value);
+  return out;
+}
+
+const API_OBJECT: Readonly<Record<string, string>> = Object.fromEntries(API_HEADERS);
+
+/**
+ * The standard headers of a non-HTML answer as a plain object, for a route that builds its own
+ * Response (cached reads): @hono/node-server then writes them with the rest in one pass. Marks the
+ * context so standardHeaders does not set them again.
+ */
+export function inlineStandardHeaders(c: Context): Record<string, string> {
+  c.set('headersInline', true);
+  return { ...API_OBJECT, 'X-Request-Id': c.get('requestId') };
+}
 
 /** A client's own request id is kept when it is short and plain; otherwise we make one. */
 const CLIENT_ID = /^[\w\-=]{1,255}$/;
@@ -31,30 +63,29 @@ function nodeResponse(c: Context): ServerResponse | undefined {
 }
 
 /**
- * The headers every answer carries: the security headers and `X-Request-Id` (the client's, when
- * it sent a plain one, or a new UUID; also on the context for error bodies and logs).
+ * The headers every answer carries: the security headers for its kind (API or HTML page) and
+ * `X-Request-Id` (the client's, when it sent a plain one, or a new UUID; also on the context for
+ * error bodies and logs).
  *
- * Under @hono/node-server they are set on the Node response before the handler runs; Node merges
- * them into whatever the app answers, the app's own headers winning. Setting them on the finished
- * response instead (as Hono's secureHeaders and requestId do) turns each answer into a full
- * Response object with undici Headers, which cost a cached trends answer a fifth of its
- * throughput (README, benchmarks). Elsewhere (app.request in tests, other runtimes) they are set
- * on the finished response.
+ * Under @hono/node-server they are set on the Node response once the app has answered (Node
+ * merges them into the answer's own headers, which win), unless the route put them in its answer
+ * already ({@link inlineStandardHeaders}). Setting them on the finished Response instead (as
+ * Hono's secureHeaders and requestId do) turns each answer into a full Response object with
+ * undici Headers, which cost a cached trends answer a fifth of its throughput (README,
+ * benchmarks). Elsewhere (app.request in tests, other runtimes) they are set on the Response.
  */
 export function standardHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const sent = c.req.header('x-request-id');
     const id = sent !== undefined && CLIENT_ID.test(sent) ? sent : randomUUID();
     c.set('requestId', id);
-    const outgoing = nodeResponse(c);
-    if (outgoing) {
-      for (const [name, value] of SECURITY_HEADERS) outgoing.setHeader(name, value);
-      outgoing.setHeader('X-Request-Id', id);
-      return next();
-    }
     await next();
-    const headers = c.res.headers;
-    for (const [name, value] of SECURITY_HEADERS) headers.set(name, value);
+    if (c.get('headersInline')) return;
+    const headers = securityHeaders(c.res.headers.get('content-type'));
     headers.set('X-Request-Id', id);
+    // Node has not written the head yet: @hono/node-server writes once the app has answered
+    const outgoing = nodeResponse(c);
+    if (outgoing) for (const [name, value] of headers) outgoing.setHeader(name, value);
+    else for (const [name, value] of headers) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
   };
 }

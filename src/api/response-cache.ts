@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 
 export interface CachedResponse {
-  body: string;
+  /** UTF-8, encoded once: a string body is encoded again on every write */
+  body: Uint8Array<ArrayBuffer>;
   contentType: string;
   etag: string;
   headers: Record<string, string>;
@@ -76,7 +77,8 @@ export class ResponseCache {
     return (entry.gzip ??= new Uint8Array(gzipSync(entry.body)));
   }
 
-  set(key: string, body: string, contentType: string, headers: Record<string, string> = {}, now = Date.now()): CachedResponse {
+  set(key: string, text: string, contentType: string, headers: Record<string, string> = {}, now = Date.now()): CachedResponse {
+    const body = new Uint8Array(Buffer.from(text, 'utf8'));
     const entry = { body, contentType, headers, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, storedAt: now };
     if (this.enabled) {
       this.entries.set(key, entry);
