@@ -11,6 +11,7 @@ describe('loadConfig', () => {
     expect(c.logLevel).toBe('info');
     expect(c.readKeyRequired).toBe(false);
     expect(c.fetch.maxBytes).toBe(10 * 1024 * 1024);
+    expect(c.heapGrowthPercent).toBe(50);
   });
 
   it.each([
@@ -20,6 +21,7 @@ describe('loadConfig', () => {
     ['PULSE_TZ', 'Mars/Olympus', /^PULSE_TZ: expected an IANA time zone/],
     ['PULSE_LOG_LEVEL', 'loud', /^PULSE_LOG_LEVEL: /],
     ['PULSE_READ_KEY_REQUIRED', 'maybe', /^PULSE_READ_KEY_REQUIRED: expected true or false/],
+    ['PULSE_HEAP_GROWTH_PERCENT', '-5', /^PULSE_HEAP_GROWTH_PERCENT: /],
   ])('rejects %s=%s with one line naming it', (name, value, pattern) => {
     let err: unknown;
     try {

@@ -136,6 +136,8 @@ const csvLine = (rec: ReturnType<typeof exportRecord>) =>
   }).join(',') + '\n';
 
 const EXPORT_BATCH = 1000;
+/** Characters per written piece of an export (well under V8's large-object size). */
+const EXPORT_CHUNK_CHARS = 16 * 1024;
 
 /** Stored items: search, one item in full, and a streaming export. */
 export function itemRoutes(deps: AppDeps) {
@@ -204,6 +206,13 @@ export function itemRoutes(deps: AppDeps) {
             for (const r of rows) {
               const rec = exportRecord(r);
               text += format === 'csv' ? csvLine(rec) : JSON.stringify(rec) + '\n';
+              // Small pieces: a batch as one string would be a large object, allocated straight
+              // in V8's old generation and left there until a full collection, which took the
+              // server from 137 to 232 MB over a 1M-row export.
+              if (text.length >= EXPORT_CHUNK_CHARS) {
+                controller.enqueue(encoder.encode(text));
+                text = '';
+              }
             }
             if (text) controller.enqueue(encoder.encode(text));
             if (rows.length < EXPORT_BATCH) controller.close();
