@@ -1,11 +1,14 @@
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
+import { Hono } from 'hono';
 import { acceptsEncoding, etagMatches } from '../src/api/compression.ts';
+import { cachedRead } from '../src/api/env.ts';
 import { API_HEADERS, DOCUMENT_HEADERS, securityHeaders } from '../src/api/headers.ts';
 import { ResponseCache } from '../src/api/response-cache.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startServer } from '../src/server.ts';
+import { SingleFlight } from '../src/util/single-flight.ts';
 import { authHeader, json, testApp, testConfig } from './helpers/app.ts';
 import { freshDatabase } from './helpers/db.ts';
 import { makeItems, makeSource } from './helpers/factories.ts';
@@ -134,5 +137,40 @@ describe('over a real socket (@hono/node-server)', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('one computation per answer at a time', () => {
+  it('shares a computation, and its failure, among the callers that arrive meanwhile', async () => {
+    const flight = new SingleFlight<number>();
+    let runs = 0;
+    const slow = (value: number) => async () => {
+      runs++;
+      await new Promise((r) => setTimeout(r, 30));
+      return value;
+    };
+    expect(await Promise.all([flight.run('a', slow(1)), flight.run('a', slow(2)), flight.run('b', slow(3))])).toEqual([1, 1, 3]);
+    expect(runs).toBe(2);
+    expect(flight.size).toBe(0);
+    const failing = () => Promise.reject(new Error('database down'));
+    const both = await Promise.allSettled([flight.run('a', failing), flight.run('a', slow(4))]);
+    expect(both.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await flight.run('a', slow(5))).toBe(5); // a failure is not remembered
+  });
+
+  it('an expired cached answer asked for by many clients at once is computed once', async () => {
+    const cache = new ResponseCache(60_000);
+    let computed = 0;
+    const app = new Hono();
+    app.get('/answer', (c) =>
+      cachedRead(c, cache, async () => {
+        computed++;
+        await new Promise((r) => setTimeout(r, 40));
+        return { body: JSON.stringify({ computed }), contentType: 'application/json' };
+      }),
+    );
+    const answers = await Promise.all(Array.from({ length: 20 }, async () => (await app.request('/answer')).json() as Promise<{ computed: number }>));
+    expect(computed).toBe(1);
+    expect(new Set(answers.map((a) => a.computed))).toEqual(new Set([1]));
   });
 });

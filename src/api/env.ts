@@ -74,7 +74,8 @@ export function fromCache(cache: ResponseCache | undefined): MiddlewareHandler {
 
 /**
  * Serves a read from the response cache (304 when the client's ETag matches) or computes,
- * stores and serves it. Only successful answers are cached.
+ * stores and serves it; concurrent requests for an answer being computed wait for that one
+ * computation. Only successful answers are cached.
  */
 export async function cachedRead(
   c: Context,
@@ -82,11 +83,12 @@ export async function cachedRead(
   compute: () => Promise<{ body: string; contentType: string; headers?: Record<string, string> }>,
 ): Promise<Response> {
   const key = ResponseCache.key(c.req.url);
-  let entry = cache.get(key);
-  if (!entry) {
-    const fresh = await compute();
-    entry = cache.set(key, fresh.body, fresh.contentType, fresh.headers);
-  }
+  const entry =
+    cache.get(key) ??
+    (await cache.computing.run(key, async () => {
+      const fresh = await compute();
+      return cache.set(key, fresh.body, fresh.contentType, fresh.headers);
+    }));
   return serveCached(c, cache, entry);
 }
 

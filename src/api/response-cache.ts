@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { SingleFlight } from '../util/single-flight.ts';
 
 export interface CachedResponse {
   /** UTF-8, encoded once: a string body is encoded again on every write */
@@ -20,6 +21,8 @@ export interface CachedResponse {
  */
 export class ResponseCache {
   private readonly entries = new Map<string, CachedResponse>();
+  /** answers being computed, shared by the requests that arrive meanwhile */
+  readonly computing = new SingleFlight<CachedResponse>();
 
   constructor(
     readonly ttlMs: number,

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
+import { SingleFlight } from '../../util/single-flight.ts';
 import { countMatching, exportBatch, getItem, listItems, type ItemCursor, type ItemFilters, type ItemListRow } from '../../../db/queries/items.ts';
 import { csvCell } from '../../analytics/trends.ts';
 import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
@@ -145,17 +146,21 @@ export function itemRoutes(deps: AppDeps) {
   // Counting every match is the slow part of a page at millions of items, and the count is the
   // same for every page of one filter: reuse it for as long as other reads are cached.
   const totals = new Map<string, { n: number; at: number }>();
+  const counting = new SingleFlight<number>();
   const countTotal = async (filters: ItemFilters) => {
     const ttl = deps.config.cacheTtlMs;
     const key = JSON.stringify(filters);
     const hit = totals.get(key);
     if (ttl > 0 && hit && Date.now() - hit.at < ttl) return hit.n;
-    const n = await countMatching(deps.db, filters);
-    if (ttl > 0) {
-      if (totals.size > 1000) totals.delete(totals.keys().next().value!);
-      totals.set(key, { n, at: Date.now() });
-    }
-    return n;
+    // pages asked for at once share one count
+    return counting.run(key, async () => {
+      const n = await countMatching(deps.db, filters);
+      if (ttl > 0) {
+        if (totals.size > 1000) totals.delete(totals.keys().next().value!);
+        totals.set(key, { n, at: Date.now() });
+      }
+      return n;
+    });
   };
   app.openapi(
     createRoute({
