@@ -93,14 +93,17 @@ export async function listItems(db: Db, p: { filters: ItemFilters; limit: number
     after = or(lt(items.publishedAt, p.cursor.publishedAt), and(eq(items.publishedAt, p.cursor.publishedAt), lt(items.id, p.cursor.id)));
   }
   const columns = q ? { ...itemColumns, rank: rankExpr(q), snippet: snippetExpr(q) } : { ...itemColumns, rank: sql<number | null>`null::real`, snippet: sql<string | null>`null::text` };
-  const rows = await db
-    .select(columns)
-    .from(items)
-    .innerJoin(sources, eq(items.sourceId, sources.id))
-    .where(and(where, after))
-    .orderBy(...(q ? [sql`${rankExpr(q)} desc`, desc(items.id)] : [desc(items.publishedAt), desc(items.id)]))
-    .limit(p.limit + 1);
-  const n = await (p.countTotal ?? ((f: ItemFilters) => countMatching(db, f)))(p.filters);
+  // the page and the total are independent: ask for both at once (two pool connections)
+  const [rows, n] = await Promise.all([
+    db
+      .select(columns)
+      .from(items)
+      .innerJoin(sources, eq(items.sourceId, sources.id))
+      .where(and(where, after))
+      .orderBy(...(q ? [sql`${rankExpr(q)} desc`, desc(items.id)] : [desc(items.publishedAt), desc(items.id)]))
+      .limit(p.limit + 1),
+    (p.countTotal ?? ((f: ItemFilters) => countMatching(db, f)))(p.filters),
+  ]);
   const page = rows.slice(0, p.limit);
   const last = page.at(-1);
   let next: ItemCursor | null = null;
@@ -121,18 +124,21 @@ export async function explanationsOf(db: Db, ids: number[]): Promise<Map<number,
 
 /** One item with its labels, explanation, entities, source and every place it was seen. */
 export async function getItem(db: Db, id: number) {
-  const [row] = await db
-    .select({ item: items, source: { id: sources.id, name: sources.name, kind: sources.kind, url: sources.url, organisation: sources.organisation } })
-    .from(items)
-    .innerJoin(sources, eq(items.sourceId, sources.id))
-    .where(eq(items.id, id));
+  // both at once: the sightings query needs only the id
+  const [[row], seen] = await Promise.all([
+    db
+      .select({ item: items, source: { id: sources.id, name: sources.name, kind: sources.kind, url: sources.url, organisation: sources.organisation } })
+      .from(items)
+      .innerJoin(sources, eq(items.sourceId, sources.id))
+      .where(eq(items.id, id)),
+    db
+      .select({ sourceId: sightings.sourceId, sourceName: sources.name, url: sightings.url, firstSeenAt: sightings.firstSeenAt })
+      .from(sightings)
+      .innerJoin(sources, eq(sightings.sourceId, sources.id))
+      .where(eq(sightings.itemId, id))
+      .orderBy(asc(sightings.firstSeenAt)),
+  ]);
   if (!row) return undefined;
-  const seen = await db
-    .select({ sourceId: sightings.sourceId, sourceName: sources.name, url: sightings.url, firstSeenAt: sightings.firstSeenAt })
-    .from(sightings)
-    .innerJoin(sources, eq(sightings.sourceId, sources.id))
-    .where(eq(sightings.itemId, id))
-    .orderBy(asc(sightings.firstSeenAt));
   return { ...row, sightings: seen };
 }
 
