@@ -7,6 +7,7 @@ import { cachedRead } from '../src/api/env.ts';
 import { API_HEADERS, DOCUMENT_HEADERS, securityHeaders } from '../src/api/headers.ts';
 import { ResponseCache } from '../src/api/response-cache.ts';
 import { silentLogger } from '../src/logger.ts';
+import { createMetrics } from '../src/metrics.ts';
 import { startServer } from '../src/server.ts';
 import { SingleFlight } from '../src/util/single-flight.ts';
 import { authHeader, json, testApp, testConfig } from './helpers/app.ts';
@@ -172,5 +173,22 @@ describe('one computation per answer at a time', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, async () => (await app.request('/answer')).json() as Promise<{ computed: number }>));
     expect(computed).toBe(1);
     expect(new Set(answers.map((a) => a.computed))).toEqual(new Set([1]));
+  });
+});
+
+describe('request-duration histogram', () => {
+  it('prints cumulative buckets, sum and count per method, route and status', async () => {
+    const metrics = createMetrics();
+    metrics.httpDuration.observe('GET', '/api/v1/trends', 200, 0.003);
+    metrics.httpDuration.observe('GET', '/api/v1/trends', 200, 0.2);
+    metrics.httpDuration.observe('GET', '/api/v1/trends', 200, 9);
+    metrics.httpDuration.observe('POST', '/api/v1/classify', 400, 0.001);
+    const text = await metrics.registry.metrics();
+    const line = (le: string) => new RegExp(`pulse_http_request_duration_seconds_bucket\\{method="GET",route="/api/v1/trends",status="200",le="${le.replace('+', '\\+')}"\\} (\\d+)`).exec(text)?.[1];
+    expect([line('0.001'), line('0.005'), line('0.1'), line('0.25'), line('5'), line('+Inf')]).toEqual(['0', '1', '1', '2', '2', '3']);
+    expect(text).toMatch(/pulse_http_request_duration_seconds_sum\{method="GET",route="\/api\/v1\/trends",status="200"\} 9\.203/);
+    expect(text).toMatch(/pulse_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/trends",status="200"\} 3/);
+    expect(text).toMatch(/pulse_http_request_duration_seconds_bucket\{method="POST",route="\/api\/v1\/classify",status="400",le="0.001"\} 1/);
+    expect(text).toMatch(/# TYPE pulse_http_request_duration_seconds histogram/);
   });
 });
