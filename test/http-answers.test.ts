@@ -102,6 +102,40 @@ describe('cached reads', () => {
     expect((await app.request(url)).status).toBe(404);
   });
 
+  it('reaches every spelling of an announcement id when it changes', async () => {
+    const { app } = testApp(database, { env: { PULSE_CACHE_TTL_MS: '60000' } });
+    const key = { ...(await authHeader(database, 'write')), 'Content-Type': 'application/json' };
+    const made = await json(await app.request('/api/v1/announcements', { method: 'POST', headers: key, body: JSON.stringify({ title: 'Spelt twice', studio: 'Netflix', date: '2025-07-01' }) }));
+    const odd = `/api/v1/announcements/0${made.id}/reaction?window=7d`;
+    expect((await app.request(odd)).status).toBe(200);
+    await app.request(`/api/v1/announcements/${made.id}`, { method: 'DELETE', headers: key });
+    expect((await app.request(odd)).status).toBe(404);
+  });
+
+  it('does not store an answer computed across an invalidation, nor hand it to later callers', async () => {
+    const cache = new ResponseCache(60_000);
+    let version = 1;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const app = new Hono();
+    app.get('/thing', (c) =>
+      cachedRead(c, cache, async () => {
+        const seen = version; // read the data, then take a while to finish
+        if (seen === 1) await gate;
+        return { body: JSON.stringify({ seen }), contentType: 'application/json' };
+      }),
+    );
+    const early = (async () => (await (await app.request('/thing')).json()) as { seen: number })();
+    await new Promise((r) => setTimeout(r, 10));
+    version = 2; // a write lands while the first answer is being computed
+    cache.invalidate('/thing');
+    const late = (await (await app.request('/thing')).json()) as { seen: number };
+    expect(late.seen).toBe(2); // not the computation that read the old data
+    release();
+    expect((await early).seen).toBe(1);
+    expect(((await (await app.request('/thing')).json()) as { seen: number }).seen).toBe(2); // the stale one was not stored
+  });
+
   it('compresses large uncached answers (item pages) for clients that ask', async () => {
     const { app } = testApp(database);
     const res = await app.request('/api/v1/items?limit=100', { headers: { 'Accept-Encoding': 'gzip' } });

@@ -26,9 +26,10 @@ describe('PatternSet', () => {
     );
   });
 
-  it('refuses capture groups and global flags, which would break the scan', () => {
+  it('refuses capture groups and flags that would break the scan', () => {
     expect(() => new PatternSet(['(a)b'])).toThrow(/must not capture/);
     expect(() => new PatternSet(['a'], 'g')).toThrow(/flags/);
+    expect(() => new PatternSet(['a'], 'u')).toThrow(/flags/); // a step of one code unit could split a surrogate pair
     expect(new PatternSet(['(?:a)b', '(?<!x)c']).count('ab c xc')).toEqual(Int32Array.from([1, 1]));
   });
 });

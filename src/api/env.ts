@@ -75,20 +75,19 @@ export function fromCache(cache: ResponseCache | undefined): MiddlewareHandler {
 /**
  * Serves a read from the response cache (304 when the client's ETag matches) or computes,
  * stores and serves it; concurrent requests for an answer being computed wait for that one
- * computation. Only successful answers are cached.
+ * computation. Only successful answers are cached. `path` names the resource canonically, so
+ * that invalidating it reaches every spelling of its URL.
  */
 export async function cachedRead(
   c: Context,
   cache: ResponseCache,
   compute: () => Promise<{ body: string; contentType: string; headers?: Record<string, string> }>,
+  path?: string,
 ): Promise<Response> {
-  const key = ResponseCache.key(c.req.url);
-  const entry =
-    cache.get(key) ??
-    (await cache.computing.run(key, async () => {
-      const fresh = await compute();
-      return cache.set(key, fresh.body, fresh.contentType, fresh.headers);
-    }));
+  const raw = ResponseCache.key(c.req.url);
+  // `path`: the canonical path, when several spellings reach one resource (/announcements/07/...)
+  const key = path === undefined ? raw : raw.includes('?') ? path + raw.slice(raw.indexOf('?')) : path;
+  const entry = cache.get(key) ?? (await cache.fill(key, compute));
   return serveCached(c, cache, entry);
 }
 

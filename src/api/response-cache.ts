@@ -22,7 +22,9 @@ export interface CachedResponse {
 export class ResponseCache {
   private readonly entries = new Map<string, CachedResponse>();
   /** answers being computed, shared by the requests that arrive meanwhile */
-  readonly computing = new SingleFlight<CachedResponse>();
+  private readonly computing = new SingleFlight<CachedResponse>();
+  /** counts invalidations: an answer computed across one is not stored */
+  private generation = 0;
 
   constructor(
     readonly ttlMs: number,
@@ -58,9 +60,28 @@ export class ResponseCache {
     return `${url.slice(start, q)}?${params.join('&')}`;
   }
 
-  /** Forgets every answer whose key starts with `prefix` (after a write that changes them). */
+  /**
+   * Forgets every answer whose key starts with `prefix` (after a write that changes them), and
+   * keeps answers being computed now from being stored: they may have read the old data.
+   */
   invalidate(prefix: string): void {
+    this.generation++;
     for (const key of [...this.entries.keys()]) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+
+  /**
+   * The answer for `key`, computed once for the callers that ask meanwhile. It is stored unless
+   * an invalidation came while it was computed; callers that arrive after an invalidation start
+   * a computation of their own rather than wait for one that may have read the old data.
+   */
+  fill(key: string, compute: () => Promise<{ body: string; contentType: string; headers?: Record<string, string> }>): Promise<CachedResponse> {
+    const generation = this.generation;
+    return this.computing.run(`${generation} ${key}`, async () => {
+      const fresh = await compute();
+      const entry = this.build(fresh.body, fresh.contentType, fresh.headers);
+      if (generation === this.generation) this.store(key, entry);
+      return entry;
+    });
   }
 
   get(key: string, now = Date.now()): CachedResponse | undefined {
@@ -81,12 +102,20 @@ export class ResponseCache {
   }
 
   set(key: string, text: string, contentType: string, headers: Record<string, string> = {}, now = Date.now()): CachedResponse {
-    const body = new Uint8Array(Buffer.from(text, 'utf8'));
-    const entry = { body, contentType, headers, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, storedAt: now };
-    if (this.enabled) {
-      this.entries.set(key, entry);
-      while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    }
+    const entry = this.build(text, contentType, headers, now);
+    this.store(key, entry);
     return entry;
   }
+
+  private build(text: string, contentType: string, headers: Record<string, string> = {}, now = Date.now()): CachedResponse {
+    const body = new Uint8Array(Buffer.from(text, 'utf8'));
+    return { body, contentType, headers, etag: `"${createHash('sha1').update(body).digest('base64url')}"`, storedAt: now };
+  }
+
+  private store(key: string, entry: CachedResponse): void {
+    if (!this.enabled) return;
+    this.entries.set(key, entry);
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+  }
+
 }

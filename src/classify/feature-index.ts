@@ -95,6 +95,11 @@ export class FeatureIndex {
       acc[i] += v;
     };
     const stemIds = new Int32Array(a.words.length);
+    // sentence stamps count up for the life of the process; start again before they overflow
+    if (this.epoch > 0x3fffffff - a.sentences.length) {
+      this.epoch = 0;
+      stamp.fill(0);
+    }
     const perSentence: SparseVec[] = [];
     for (let s = 0; s < a.sentences.length; s++) {
       const sentenceStamp = ++this.epoch;

@@ -18,13 +18,14 @@ export class PatternSet {
   private readonly from: (RegExp | undefined)[];
 
   /**
-   * `sources` are regular-expression sources without capture groups; `flags` may add `i` or `u`.
+   * `sources` are regular-expression sources without capture groups; `flags` may add `i` (not
+   * `u`: the scan steps one code unit at a time, which could land inside a surrogate pair).
    * `lead`, an assertion every pattern starts with (a word boundary, say), is written once in
    * front of the union instead of in every alternative: the regex engine then tests it once per
    * position rather than once per pattern, which is most of the cost.
    */
   constructor(sources: readonly string[], flags = '', lead = '') {
-    if (/[gy]/.test(flags)) throw new Error('PatternSet flags must not include g or y');
+    if (/[^i]/.test(flags)) throw new Error(`PatternSet flags may only be i (got ${flags})`);
     for (const s of sources) {
       if (new RegExp(`${lead}${s}|`, flags).exec('')!.length !== 1) throw new Error(`PatternSet sources must not capture: ${s}`);
     }

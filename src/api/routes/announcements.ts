@@ -166,7 +166,7 @@ export function announcementRoutes(deps: AppDeps) {
         const items = await reactionItems(deps.db, { start: new Date(moment.getTime() - span), end: new Date(moment.getTime() + span), studio: a.studio, keywords: a.keywords, kind });
         const reaction = buildReaction({ moment, windowDays, now: deps.clock.now(), items });
         return { body: JSON.stringify({ announcement: present(a), kind: kind ?? null, method: METHOD, ...reaction }), contentType: 'application/json' };
-      }) as never;
+      }, `/api/v1/announcements/${id}/reaction`) as never;
     },
   );
   return app;
