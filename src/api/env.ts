@@ -93,19 +93,21 @@ export async function cachedRead(
 
 function serveCached(c: Context, cache: ResponseCache, entry: CachedResponse): Response {
   const gzip = entry.body.byteLength >= MIN_COMPRESS_BYTES && acceptsEncoding(c.req.header('accept-encoding'), 'gzip');
+  // A Response with plain headers, built once, not c.body(): Hono would build undici Headers for
+  // them, and @hono/node-server writes plain headers straight out.
   const headers: Record<string, string> = {
     ...inlineStandardHeaders(c),
-    ETag: gzip ? `W/${entry.etag}` : entry.etag,
     'Cache-Control': `public, max-age=${Math.max(1, Math.round(cache.ttlMs / 1000) || 30)}`,
     Vary: 'Accept-Encoding',
+    ETag: gzip ? `W/${entry.etag}` : entry.etag,
     ...entry.headers,
   };
-  // A Response with plain headers, not c.body(): Hono would build undici Headers for them, and
-  // @hono/node-server writes plain headers straight out.
   if (etagMatches(c.req.header('if-none-match'), entry.etag)) return new Response(null, { status: 304, headers });
+  headers['Content-Type'] = entry.contentType;
+  if (!gzip) return new Response(entry.body, { status: 200, headers });
   // compressed once per cached answer, not once per request
-  if (gzip) return new Response(cache.gzipped(entry), { status: 200, headers: { 'Content-Type': entry.contentType, 'Content-Encoding': 'gzip', ...headers } });
-  return new Response(entry.body, { status: 200, headers: { 'Content-Type': entry.contentType, ...headers } });
+  headers['Content-Encoding'] = 'gzip';
+  return new Response(cache.gzipped(entry), { status: 200, headers });
 }
 
 /** `content` for a JSON request or response body in a route definition. */

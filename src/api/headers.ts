@@ -34,11 +34,12 @@ export const DOCUMENT_HEADERS: HeaderList = [
   ['X-XSS-Protection', '0'],
 ];
 
+const FOR_API: ReadonlyMap<string, string> = new Map(API_HEADERS);
+const FOR_HTML: ReadonlyMap<string, string> = new Map([...API_HEADERS, ...DOCUMENT_HEADERS]);
+
 /** The headers an answer of this content type carries (document headers win for HTML). */
-export function securityHeaders(contentType: string | null | undefined): Map<string, string> {
-  const out = new Map(API_HEADERS);
-  if (contentType?.startsWith('text/html')) for (const [name, value] of DOCUMENT_HEADERS) out.set(name, value);
-  return out;
+export function securityHeaders(contentType: string | null | undefined): ReadonlyMap<string, string> {
+  return contentType?.startsWith('text/html') ? FOR_HTML : FOR_API;
 }
 
 const API_OBJECT: Readonly<Record<string, string>> = Object.fromEntries(API_HEADERS);
@@ -82,10 +83,12 @@ export function standardHeaders(): MiddlewareHandler<AppEnv> {
     await next();
     if (c.get('headersInline')) return;
     const headers = securityHeaders(c.res.headers.get('content-type'));
-    headers.set('X-Request-Id', id);
     // Node has not written the head yet: @hono/node-server writes once the app has answered
     const outgoing = nodeResponse(c);
-    if (outgoing) for (const [name, value] of headers) outgoing.setHeader(name, value);
-    else for (const [name, value] of headers) if (!c.res.headers.has(name)) c.res.headers.set(name, value);
+    const set = outgoing
+      ? (name: string, value: string) => outgoing.setHeader(name, value)
+      : (name: string, value: string) => void (c.res.headers.has(name) || c.res.headers.set(name, value));
+    for (const [name, value] of headers) set(name, value);
+    set('X-Request-Id', id);
   };
 }

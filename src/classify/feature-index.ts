@@ -27,6 +27,8 @@ export class FeatureIndex {
   private readonly negated: Int32Array;
   private readonly bigram = new Map<number, number>();
   private readonly cue: Int32Array;
+  private readonly question: number;
+  private readonly exclaim: number;
   private readonly named: Map<string, number>;
   /** scratch: the whole text's values, and which sentence last saw each feature */
   private readonly acc: Float64Array;
@@ -62,6 +64,8 @@ export class FeatureIndex {
     for (const [id, i] of words) this.word[id] = i;
     for (const [id, i] of negs) this.negated[id] = i;
     this.cue = Int32Array.from(CUE_GROUPS, (g) => this.named.get(`c:${g.name}`) ?? -1);
+    this.question = this.named.get('p:question') ?? -1;
+    this.exclaim = this.named.get('p:exclaim') ?? -1;
     this.acc = new Float64Array(features.length);
     this.stamp = new Int32Array(features.length);
   }
@@ -101,17 +105,27 @@ export class FeatureIndex {
       stamp.fill(0);
     }
     const perSentence: SparseVec[] = [];
+    let idx: number[] = [];
+    let val: number[] = [];
+    let sentenceStamp = 0;
+    // a word or bigram counts once per sentence
+    const once = (i: number) => {
+      if (stamp[i] === sentenceStamp) return;
+      stamp[i] = sentenceStamp;
+      idx.push(i);
+      val.push(1);
+      present(i);
+    };
+    const counted = (i: number, v: number) => {
+      if (i < 0 || v === 0) return;
+      idx.push(i);
+      val.push(v);
+      count(i, v);
+    };
     for (let s = 0; s < a.sentences.length; s++) {
-      const sentenceStamp = ++this.epoch;
-      const idx: number[] = [];
-      const val: number[] = [];
-      const once = (i: number) => {
-        if (stamp[i] === sentenceStamp) return;
-        stamp[i] = sentenceStamp;
-        idx.push(i);
-        val.push(1);
-        present(i);
-      };
+      sentenceStamp = ++this.epoch;
+      idx = [];
+      val = [];
       let prev = -1;
       for (let j = a.wordStart[s]!; j < a.wordStart[s + 1]!; j++) {
         const id = this.wordId(a.words[j]!);
@@ -127,15 +141,9 @@ export class FeatureIndex {
         }
         prev = id;
       }
-      const counted = (i: number | undefined, v: number) => {
-        if (i === undefined || i < 0 || v === 0) return;
-        idx.push(i);
-        val.push(v);
-        count(i, v);
-      };
-      counted(this.named.get('p:question'), a.questions[s]!);
-      counted(this.named.get('p:exclaim'), a.exclaims[s]!);
-      if (o.cues) for (let g = 0; g < CUE_GROUPS.length; g++) counted(this.cue[g], a.cues[s * CUE_GROUPS.length + g]!);
+      counted(this.question, a.questions[s]!);
+      counted(this.exclaim, a.exclaims[s]!);
+      if (o.cues) for (let g = 0; g < CUE_GROUPS.length; g++) counted(this.cue[g]!, a.cues[s * CUE_GROUPS.length + g]!);
       perSentence.push({ idx, val });
     }
     if (sourceKind && o.sourceKind) {

@@ -72,31 +72,21 @@ const AI_CASED = /\b(?:AI|GenAI|ML)\b/;
 const WORD_START = '(?<![\\w-])';
 const bounded = (alternatives: string[]) => `(?:${alternatives.join('|')})(?![\\w-])`;
 
-type Category = 'studios' | 'unions' | 'areas';
-const CATEGORIES: [Category, Tag[]][] = [
-  ['studios', STUDIOS],
-  ['unions', UNIONS],
-  ['areas', AREAS],
-];
-
 /** One pattern per tag and case rule; `owner` says which tag each belongs to. */
 function compile(cased: boolean) {
   const sources: string[] = [];
-  const owner: { category: Category; name: string }[] = [];
-  for (const [category, tags] of CATEGORIES) {
-    for (const t of tags) {
-      const list = cased ? t.acronyms : t.words;
-      if (!list?.length) continue;
-      sources.push(bounded(list));
-      owner.push({ category, name: t.name });
-    }
+  const owner: Tag[] = [];
+  for (const t of [...STUDIOS, ...UNIONS, ...AREAS]) {
+    const list = cased ? t.acronyms : t.words;
+    if (!list?.length) continue;
+    sources.push(bounded(list));
+    owner.push(t);
   }
   return { set: new PatternSet(sources, cased ? '' : 'i', WORD_START), owner };
 }
 
 const caseless = compile(false);
 const cased = compile(true);
-const ORDER = new Map(CATEGORIES.flatMap(([, tags]) => tags.map((t, i) => [t.name, i] as const)));
 
 export interface EntityTags {
   studios: string[];
@@ -108,18 +98,10 @@ export interface EntityTags {
 
 /** Tags one text. Pure; the same text always gives the same tags, in declaration order. */
 export function tagEntities(text: string): EntityTags {
-  const tags: EntityTags = { studios: [], unions: [], areas: [], mentionsAi: AI_PATTERN.test(text) || AI_CASED.test(text) };
-  for (const { set, owner } of [caseless, cased]) {
-    set.scan(text, (i) => {
-      const o = owner[i]!;
-      if (!tags[o.category].includes(o.name)) tags[o.category].push(o.name);
-    });
-  }
-  const byOrder = (a: string, b: string) => ORDER.get(a)! - ORDER.get(b)!;
-  tags.studios.sort(byOrder);
-  tags.unions.sort(byOrder);
-  tags.areas.sort(byOrder);
-  return tags;
+  const found = new Set<Tag>();
+  for (const { set, owner } of [caseless, cased]) set.scan(text, (i) => found.add(owner[i]!));
+  const pick = (tags: Tag[]) => tags.filter((t) => found.has(t)).map((t) => t.name);
+  return { studios: pick(STUDIOS), unions: pick(UNIONS), areas: pick(AREAS), mentionsAi: AI_PATTERN.test(text) || AI_CASED.test(text) };
 }
 
 /**
