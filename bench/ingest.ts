@@ -15,7 +15,7 @@ import { migrate } from '../db/migrate.ts';
 import { addSource } from '../db/queries/sources.ts';
 import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
-import { ingest } from '../src/ingest/run.ts';
+import { ingest } from '../src/services/ingest.ts';
 import { silentLogger } from '../src/logger.ts';
 import { body, manyItems, rss, startFeedServer } from '../test/helpers/feed-server.ts';
 import { report, rssSampler } from './lib.ts';

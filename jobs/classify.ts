@@ -1,4 +1,4 @@
-import { labelPending } from '../src/classify/label-items.ts';
+import { labelPending } from '../src/services/labels.ts';
 import type { JobCounts, JobDeps } from './types.ts';
 
 /** Labels every pending item (new ones the ingest run could not label, and retries). */

@@ -1,5 +1,5 @@
-import { labelPending } from '../src/classify/label-items.ts';
-import { ingest } from '../src/ingest/run.ts';
+import { labelPending } from '../src/services/labels.ts';
+import { ingest } from '../src/services/ingest.ts';
 import type { JobCounts, JobDeps } from './types.ts';
 
 /**

@@ -1,7 +1,7 @@
-import { rebuildDirtyDays } from '../db/queries/rollups.ts';
-import { deliverDue } from '../src/alerts/deliver.ts';
-import { detectAlerts } from '../src/alerts/detect.ts';
 import { dayInZone } from '../src/analytics/buckets.ts';
+import { detectAlerts } from '../src/services/alerts.ts';
+import { rebuildRollups } from '../src/services/jobs.ts';
+import { deliverDue } from '../src/services/webhooks.ts';
 import type { JobCounts, JobDeps } from './types.ts';
 
 /** Days rebuilt per run at most; the rest wait for the next run (trends read them from items meanwhile). */
@@ -13,9 +13,9 @@ const MAX_DAYS_PER_RUN = 2000;
  */
 export async function run(deps: JobDeps): Promise<JobCounts> {
   const db = deps.database.db;
-  const { rebuilt, remaining } = await rebuildDirtyDays(db, { limit: MAX_DAYS_PER_RUN });
+  const { rebuilt, remaining } = await rebuildRollups({ db }, { limit: MAX_DAYS_PER_RUN });
   const now = deps.clock.now();
-  const found = await detectAlerts(db, { day: dayInZone(now, 'UTC'), settings: deps.config.alerts, at: now });
+  const found = await detectAlerts({ db }, { day: dayInZone(now, 'UTC'), settings: deps.config.alerts, at: now });
   const sent = await deliverDue({ db, config: deps.config, clock: deps.clock, logger: deps.logger });
   return { daysRebuilt: rebuilt, daysRemaining: remaining, alerts: found.alerts, newAlerts: found.created, ...sent };
 }

@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import { sql } from 'drizzle-orm';
 import { describe, rowsOf, type Database } from '../db/client.ts';
-import { finishRun, recordSkipped, startRun } from '../db/queries/jobs.ts';
+import { finishRun, recordSkipped, startRun } from '../src/services/jobs.ts';
 import type { Config } from '../src/config.ts';
 import type { Logger } from '../src/logger.ts';
 import * as classifyJob from './classify.ts';
@@ -71,13 +71,13 @@ export async function runJob(def: JobDefinition, deps: JobDeps): Promise<RunResu
   let result: RunResult;
   try {
     const body = async (): Promise<JobCounts> => {
-      runId = await startRun(db, { job: def.name, instance: deps.instance, at: deps.clock.now() });
+      runId = await startRun({ db, clock: deps.clock }, { job: def.name, instance: deps.instance });
       log.info({ runId }, 'job started');
       return def.run(deps);
     };
     const outcome = def.singleton ? await withJobLock(deps.database, def.name, body) : { acquired: true as const, value: await body() };
     if (!outcome.acquired) {
-      await recordSkipped(db, { job: def.name, instance: deps.instance, at: deps.clock.now(), reason: 'another process holds the job lock' });
+      await recordSkipped({ db, clock: deps.clock }, { job: def.name, instance: deps.instance, reason: 'another process holds the job lock' });
       result = { status: 'skipped', counts: {}, error: null };
     } else {
       result = { status: 'ok', counts: outcome.value, error: null, runId };
@@ -88,7 +88,7 @@ export async function runJob(def: JobDefinition, deps: JobDeps): Promise<RunResu
   if (runId !== undefined) {
     // The database may be what failed: keep trying to record the outcome for a while.
     const r = result;
-    await withRetries(() => finishRun(db, { id: runId!, at: deps.clock.now(), status: r.status as 'ok' | 'failed', counts: r.counts, error: r.error }), deps.signal).catch((e) =>
+    await withRetries(() => finishRun({ db, clock: deps.clock }, { id: runId!, status: r.status as 'ok' | 'failed', counts: r.counts, error: r.error }), deps.signal).catch((e) =>
       log.error({ err: describe(e), runId }, 'could not record the run; prune will close it'),
     );
   }

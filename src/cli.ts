@@ -4,6 +4,7 @@
  */
 import { DatabaseUnavailableError, describe } from '../db/client.ts';
 import { ConfigError } from './config.ts';
+import { ServiceError } from './services/errors.ts';
 import { CommandError, stdio, UsageError, type Io } from './cli/common.ts';
 import { keysCommand, keysUsage } from './cli/keys.ts';
 import { serveCommand, serveUsage, workerCommand } from './cli/serve.ts';
@@ -62,7 +63,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       io.err(`pulse: ${err.message}\n\n${usage}`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof CommandError || err instanceof DatabaseUnavailableError) {
+    if (err instanceof ConfigError || err instanceof CommandError || err instanceof DatabaseUnavailableError || err instanceof ServiceError) {
       io.err(`pulse: ${err.message}`);
       return 1;
     }

@@ -18,6 +18,10 @@ export type Concern = (typeof CONCERNS)[number];
 export const SOURCE_KINDS = ['news', 'union', 'studio', 'opinion'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
+/** What a trend may be grouped by. */
+export const GROUP_DIMENSIONS = ['studio', 'union', 'kind', 'concern', 'area'] as const;
+export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
+
 export const KEY_SCOPES = ['write', 'admin'] as const;
 export type KeyScope = (typeof KEY_SCOPES)[number];
 

@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './clock.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import type { Metrics } from './metrics.ts';
+import type { StanceModel } from './classify/model.ts';
 
 export interface RunningServer {
   server: ServerType;
@@ -19,9 +20,10 @@ export async function startServer(opts: {
   logger: Logger;
   clock?: Clock;
   metrics?: Metrics;
+  model: StanceModel;
 }): Promise<RunningServer> {
   const { config, database, logger } = opts;
-  const app = createApp({ db: database.db, database, config, logger, clock: opts.clock ?? systemClock, metrics: opts.metrics });
+  const app = createApp({ db: database.db, database, config, logger, clock: opts.clock ?? systemClock, metrics: opts.metrics, model: opts.model });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;

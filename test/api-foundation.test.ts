@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
-import { createKey } from '../src/keys.ts';
+import { createKey } from '../src/services/keys.ts';
 import { freshDatabase } from './helpers/db.ts';
 import { authHeader, json, testApp } from './helpers/app.ts';
 
@@ -130,7 +130,7 @@ describe('API keys', () => {
   });
 
   it('stores only a hash of the secret', async () => {
-    const { secret, key } = await createKey(database.db, { name: 'hash-check', scope: 'write' });
+    const { secret, key } = await createKey({ db: database.db }, { name: 'hash-check', scope: 'write' });
     const rows = await database.db.query.apiKeys.findMany();
     const row = rows.find((r) => r.id === key.id)!;
     expect(row.keyHash).toMatch(/^[0-9a-f]{64}$/);

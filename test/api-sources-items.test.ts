@@ -3,7 +3,7 @@ import type { Database } from '../db/client.ts';
 import { seedSourcesOnce, listSources } from '../db/queries/sources.ts';
 import { defaultSourceRows, DEFAULT_SOURCES } from '../db/seed/sources.ts';
 import { fixedClock } from '../src/clock.ts';
-import { ingest } from '../src/ingest/run.ts';
+import { ingest } from '../src/services/ingest.ts';
 import { silentLogger } from '../src/logger.ts';
 import { authHeader, json, testApp, testConfig } from './helpers/app.ts';
 import { freshDatabase } from './helpers/db.ts';

@@ -1,3 +1,4 @@
+import { defaultModel } from '../src/classify/model.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
@@ -28,7 +29,7 @@ beforeAll(async () => {
   await makeItems(database.db, specs);
   await rebuildDirtyDays(database.db, { limit: 500 });
   await insertAnnouncement(database.db, { title: 'Netflix discloses a generative AI shot', studio: 'Netflix', date: '2025-07-17', keywords: ['Eternauta'], description: 'Test announcement.' });
-  server = await startServer({ config: { ...testConfig(), port: 0, host: '127.0.0.1' }, database, logger: silentLogger() });
+  server = await startServer({ config: { ...testConfig(), port: 0, host: '127.0.0.1' }, database, logger: silentLogger(), model: defaultModel() });
   base = server.url;
 });
 afterAll(async () => {

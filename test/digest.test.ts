@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { insertAnnouncement } from '../db/queries/announcements.ts';
 import { rebuildDirtyDays } from '../db/queries/rollups.ts';
-import { buildDigestData } from '../src/digest/model.ts';
 import { renderHtml } from '../src/digest/render-html.ts';
 import { renderMarkdown, sparkline } from '../src/digest/render-markdown.ts';
-import { lastCompleteWeek } from '../src/digest/service.ts';
+import { digestData, lastCompleteWeek } from '../src/services/digests.ts';
+import { fixedClock } from '../src/clock.ts';
+import { testConfig } from './helpers/app.ts';
 import { authHeader, json, testApp } from './helpers/app.ts';
 import { hasChromium, launchBrowser, OUTPUT_DIR } from './helpers/browser.ts';
 import { freshDatabase } from './helpers/db.ts';
@@ -15,6 +16,8 @@ import { makeItems, makeSource, type ItemSpec } from './helpers/factories.ts';
 
 let database: Database;
 const ctx = { timeZone: 'UTC', model: 'test-model', now: new Date('2025-07-28T09:00:00Z') };
+const deps = () => ({ db: database.db, clock: fixedClock(ctx.now.toISOString()), config: testConfig(), model: { version: ctx.model } as never });
+const buildDigestData = (_db: unknown, q: { week: string; union?: string }) => digestData(deps(), q);
 
 beforeAll(async () => {
   database = await freshDatabase();
@@ -54,8 +57,8 @@ afterAll(async () => {
 
 describe('digest data', () => {
   it('gives exact numbers, changes and ordering for a fixed week', async () => {
-    const d = await buildDigestData(database.db, { week: '2025-W30' }, ctx);
-    expect(d).toMatchObject({ week: '2025-W30', start: '2025-07-21', end: '2025-07-28', empty: false });
+    const d = await buildDigestData(database.db, { week: '2025-W30' });
+    expect(d).toMatchObject({ week: '2025-W30', start: '2025-07-21', end: '2025-07-28', empty: false, incomplete: false });
     expect(d.headline).toMatchObject({ total: 10, previousTotal: 8, counts: { worry: 6, excitement: 2, neutral: 2 }, net: -0.4, previousNet: 0.25, lowN: true });
     const worry = d.headline.shares.find((s) => s.stance === 'worry')!;
     expect(worry.now.value).toBe(0.6);
@@ -78,6 +81,8 @@ describe('digest data', () => {
       { concern: 'compensation', count: 0, previous: 2, change: -2 },
     ]);
     expect(d.announcements).toHaveLength(1);
+    // the same event study as the reaction page, and it says which window it used
+    expect(d.announcements[0]).toMatchObject({ windowDays: 14 });
     expect(d.summary).toMatch(/^In 2025-W30 Pulse read 10 relevant items \(8 the week before\)\. 60% voiced/);
     expect(d.summary).toMatch(/worry share was up 35 points on the previous week, within week-to-week noise/);
     expect(d.method.sources).toBe(2);
@@ -85,10 +90,10 @@ describe('digest data', () => {
   });
 
   it('focuses on one union, and says so for an empty week', async () => {
-    const guild = await buildDigestData(database.db, { week: '2025-W30', union: 'SAG-AFTRA' }, ctx);
+    const guild = await buildDigestData(database.db, { week: '2025-W30', union: 'SAG-AFTRA' });
     expect(guild.headline.total).toBe(4);
     expect(guild.summary).toMatch(/mentioning SAG-AFTRA/);
-    const empty = await buildDigestData(database.db, { week: '2024-W10' }, ctx);
+    const empty = await buildDigestData(database.db, { week: '2024-W10' });
     expect(empty.empty).toBe(true);
     expect(empty.summary).toMatch(/found no relevant items in 2024-W10/);
     expect(renderMarkdown(empty)).toContain('No relevant items were published this week.');
@@ -102,24 +107,34 @@ describe('digest data', () => {
 });
 
 describe('digest API', () => {
-  it('stores immutable snapshots, rebuilds with a key, and serves every format', async () => {
+  it('renders live on GET without storing, stores only on a keyed rebuild, and serves every format', async () => {
     const { app } = testApp(database, { now: '2025-07-28T09:00:00Z' });
     const first = await app.request('/api/v1/digests/2025-W30?format=md');
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toMatch(/^text\/markdown/);
     expect(first.headers.get('content-disposition')).toBe('attachment; filename="pulse-digest-2025-W30.md"');
-    expect(first.headers.get('x-pulse-digest-built')).toBe('true');
+    expect(first.headers.get('x-pulse-digest-stored')).toBe('false');
     const md = await first.text();
     expect(md).toContain('# Pulse weekly digest: 2025-W30');
-    const again = await app.request('/api/v1/digests/2025-W30?format=md');
-    expect(again.headers.get('x-pulse-digest-built')).toBe('false');
-    expect(await again.text()).toBe(md);
+    // a GET never writes: nothing is listed, and the next GET is live again
+    expect((await json(await app.request('/api/v1/digests'))).digests).toEqual([]);
+    expect((await app.request('/api/v1/digests/2025-W30?format=md')).headers.get('x-pulse-digest-stored')).toBe('false');
 
+    expect((await app.request('/api/v1/digests/2025-W30/rebuild', { method: 'POST' })).status).toBe(401);
     expect((await app.request('/api/v1/digests/2025-W30?rebuild=true')).status).toBe(401);
     const key = await authHeader(database, 'write');
+    const stored = await app.request('/api/v1/digests/2025-W30/rebuild', { method: 'POST', headers: key });
+    expect(stored.status).toBe(200);
+    expect((await json(stored)).version).toBe(1);
+    const again = await app.request('/api/v1/digests/2025-W30?format=md');
+    expect(again.headers.get('x-pulse-digest-stored')).toBe('true');
+    expect(await again.text()).toBe(md.replace(/\r?\n/g, '\n'));
+    // the old spelling still stores, and says it is deprecated
     const rebuilt = await app.request('/api/v1/digests/2025-W30?format=json&rebuild=true', { headers: key });
     expect(rebuilt.headers.get('x-pulse-digest-version')).toBe('2');
+    expect(rebuilt.headers.get('deprecation')).toBe('true');
     expect((await json(rebuilt)).version).toBe(2);
+    expect((await app.request('/api/v1/digests/2025-W30/rebuild?studio=Netflix', { method: 'POST', headers: key })).status).toBe(200);
 
     const csv = await (await app.request('/api/v1/digests/2025-W30?format=csv')).text();
     expect(csv.split('\n')[0]).toBe('id,published_at,title,url,source,source_kind,relevant,stance,confidence,concerns,studios,unions,quote,model');
@@ -132,7 +147,15 @@ describe('digest API', () => {
     expect(list.digests.map((d: { week: string; version: number; studio: string | null }) => `${d.week}/${d.version}/${d.studio}`)).toEqual(
       expect.arrayContaining(['2025-W30/1/null', '2025-W30/2/null', '2025-W30/1/Netflix']),
     );
-    for (const [q, param] of [['2025-W54', 'week'], ['2025-30', 'week'], ['2025-W30?format=pdf', 'format'], ['2025-W30?studio=A&union=B', 'union']]) {
+    for (const [q, param] of [
+      ['2025-W54', 'week'],
+      ['2025-30', 'week'],
+      ['2025-W30?format=pdf', 'format'],
+      ['2025-W30?studio=Netflix&union=WGA', 'union'],
+      ['1970-W01', 'week'],
+      ['2030-W01', 'week'],
+      ['2025-W30?studio=Nope', 'studio'],
+    ]) {
       const res = await app.request(`/api/v1/digests/${q}`);
       expect(res.status, q).toBe(400);
       expect((await json(res)).error.message).toMatch(new RegExp(`^${param}: `));
@@ -153,7 +176,7 @@ describe('digest API', () => {
 
 describe.runIf(hasChromium)('the HTML digest in a real browser', () => {
   it('draws the chart, has every section, fetches nothing, and prints a screenshot', { timeout: 60_000 }, async () => {
-    const d = await buildDigestData(database.db, { week: '2025-W30' }, ctx);
+    const d = await buildDigestData(database.db, { week: '2025-W30' });
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage({ viewport: { width: 900, height: 1200 } });

@@ -1,3 +1,4 @@
+import { defaultModel } from '../src/classify/model.ts';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
@@ -150,7 +151,7 @@ describe('cached reads', () => {
 
 describe('over a real socket (@hono/node-server)', () => {
   it('every answer carries the security headers for its kind and a request id, whatever the route', async () => {
-    const server = await startServer({ config: testConfig({ PORT: '0', HOST: '127.0.0.1', PULSE_CACHE_TTL_MS: '60000' }), database, logger: silentLogger() });
+    const server = await startServer({ config: testConfig({ PORT: '0', HOST: '127.0.0.1', PULSE_CACHE_TTL_MS: '60000' }), database, logger: silentLogger(), model: defaultModel() });
     try {
       for (const path of ['/health', TRENDS, TRENDS, '/api/v1/items?limit=2', '/api/v1/nothing-here', '/api/v1/trends?granularity=year', '/docs', '/']) {
         const res = await fetch(server.url + path, { headers: { 'X-Request-Id': 'trace-123' } });

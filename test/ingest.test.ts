@@ -5,7 +5,7 @@ import type { Database } from '../db/client.ts';
 import { addSource, getSource } from '../db/queries/sources.ts';
 import { items, sightings } from '../db/schema/index.ts';
 import { fixedClock } from '../src/clock.ts';
-import { ingest, type IngestDeps } from '../src/ingest/run.ts';
+import { ingest, type IngestDeps } from '../src/services/ingest.ts';
 import { silentLogger } from '../src/logger.ts';
 import { testConfig } from './helpers/app.ts';
 import { freshDatabase } from './helpers/db.ts';

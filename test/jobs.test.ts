@@ -126,7 +126,7 @@ describe('GET /api/v1/jobs and /metrics', () => {
 
   it('exposes ingest, job, classification and HTTP metrics in Prometheus format', async () => {
     const { createApp } = await import('../src/api/app.ts');
-    const app = createApp({ db: database.db, database, config: testConfig(), logger: silentLogger(), clock: systemClock, metrics });
+    const app = createApp({ db: database.db, database, config: testConfig(), logger: silentLogger(), clock: systemClock, metrics, model: defaultModel() });
     await app.request('/api/v1/sources/999');
     const res = await app.request('/metrics');
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);

@@ -1,3 +1,4 @@
+import type { ReactionItem } from '../../src/analytics/reaction.ts';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Stance, SourceKind } from '../../src/labels.ts';
 import { rowsOf, type Db } from '../client.ts';
@@ -43,17 +44,7 @@ export async function seedAnnouncementsOnce(db: Db, list: SeedAnnouncement[]): P
   });
 }
 
-export interface ReactionItem {
-  id: number;
-  title: string;
-  url: string;
-  publishedAt: Date;
-  stance: Stance;
-  confidence: number;
-  kind: SourceKind;
-  sourceName: string;
-  quote: string | null;
-}
+export type { ReactionItem } from '../../src/analytics/reaction.ts';
 
 /**
  * Relevant, labelled items in [start, end) that name the studio or match any keyword

@@ -1,21 +1,13 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { lookupKeys, planEntries, reconcileRaced, sightingsOf, type KnownItems } from '../../src/ingest/dedup-plan.ts';
 import type { NormalisedItem } from '../../src/ingest/normalise.ts';
 import { rowsOf, type Db } from '../client.ts';
 import { arrayParam, pgArrayLiteral } from './pg-array.ts';
 import { items, sightings, sources } from '../schema/index.ts';
 
-/** What one fetch did to its source's health. */
-export interface SourceHealth {
-  at: Date;
-  ok: boolean;
-  status: number | null;
-  error: string | null;
-  consecutiveFailures: number;
-  nextFetchAt: Date;
-  /** only set when the server sent new validators */
-  etag?: string | null;
-  lastModified?: string | null;
-}
+import type { SourceHealth } from '../../src/ingest/health.ts';
+
+export type { SourceHealth } from '../../src/ingest/health.ts';
 
 export interface StoreResult {
   inserted: number;
@@ -37,55 +29,28 @@ export async function storeFetch(
 ): Promise<StoreResult> {
   return db.transaction(async (tx) => {
     const result: StoreResult = { inserted: 0, duplicates: 0, newIds: [] };
-    /** every entry with the item it belongs to: known id, or the URL of the batch entry it copies */
-    const seen: { entry: NormalisedItem; itemId?: number; sameAs?: string }[] = [];
     if (p.entries.length) {
-      const urls = [...new Set(p.entries.map((e) => e.url))];
-      const hashes = [...new Set(p.entries.filter((e) => e.linkableHash).map((e) => e.contentHash))];
-      const guids = [...new Set(p.entries.map((e) => e.guid).filter((g): g is string => !!g))];
-      const byUrl = new Map<string, number>();
-      const byHash = new Map<string, number>();
-      const byGuid = new Map<string, number>();
-      for (const chunk of chunks(urls, BATCH)) {
-        for (const r of await tx.select({ id: items.id, url: items.url }).from(items).where(inArray(items.url, chunk))) byUrl.set(r.url, r.id);
+      const keys = lookupKeys(p.entries);
+      const known: KnownItems = { byUrl: new Map(), byGuid: new Map(), byHash: new Map() };
+      for (const chunk of chunks(keys.urls, BATCH)) {
+        for (const r of await tx.select({ id: items.id, url: items.url }).from(items).where(inArray(items.url, chunk))) known.byUrl.set(r.url, r.id);
       }
-      for (const chunk of chunks(hashes, BATCH)) {
+      for (const chunk of chunks(keys.hashes, BATCH)) {
         const rows = await tx.select({ id: items.id, key: items.dedupKey }).from(items).where(inArray(items.dedupKey, chunk));
-        for (const r of rows) byHash.set(r.key!, r.id);
+        for (const r of rows) known.byHash.set(r.key!, r.id);
       }
-      for (const chunk of chunks(guids, BATCH)) {
+      for (const chunk of chunks(keys.guids, BATCH)) {
         const rows = await tx
           .select({ id: sightings.itemId, guid: sightings.guid })
           .from(sightings)
           .where(and(eq(sightings.sourceId, p.sourceId), inArray(sightings.guid, chunk)));
-        for (const r of rows) byGuid.set(r.guid!, r.id);
+        for (const r of rows) known.byGuid.set(r.guid!, r.id);
       }
-
-      // Decide each entry: a known item, a copy of one earlier in this batch, or new.
-      const fresh: NormalisedItem[] = [];
-      const batchUrls = new Set<string>();
-      const batchHashes = new Map<string, string>();
-      for (const e of p.entries) {
-        const known = byUrl.get(e.url) ?? (e.guid ? byGuid.get(e.guid) : undefined) ?? (e.linkableHash ? byHash.get(e.contentHash) : undefined);
-        if (known !== undefined) {
-          seen.push({ entry: e, itemId: known });
-          result.duplicates++;
-          continue;
-        }
-        const twinUrl = batchUrls.has(e.url) ? e.url : e.linkableHash ? batchHashes.get(e.contentHash) : undefined;
-        if (twinUrl !== undefined) {
-          seen.push({ entry: e, sameAs: twinUrl });
-          result.duplicates++;
-          continue;
-        }
-        batchUrls.add(e.url);
-        if (e.linkableHash) batchHashes.set(e.contentHash, e.url);
-        fresh.push(e);
-        seen.push({ entry: e });
-      }
+      const plan = planEntries(p.entries, known);
+      result.duplicates = plan.duplicates;
 
       const idOf = new Map<string, number>();
-      for (const chunk of chunks(fresh, BATCH)) {
+      for (const chunk of chunks(plan.fresh, BATCH)) {
         const rows = await insertItems(tx as unknown as Db, p.sourceId, chunk);
         for (const r of rows) idOf.set(r.url, r.id);
         result.inserted += rows.length;
@@ -93,28 +58,19 @@ export async function storeFetch(
       }
       // Another process may have stored some of these stories a moment ago (same URL or same
       // text): they count as duplicates and their sightings point at that copy.
-      const raced = fresh.filter((e) => !idOf.has(e.url));
+      const raced = plan.fresh.filter((e) => !idOf.has(e.url));
       if (raced.length) {
         result.duplicates += raced.length;
         const urls = raced.map((e) => e.url);
-        const keys = raced.filter((e) => e.linkableHash).map((e) => e.contentHash);
+        const hashes = raced.filter((e) => e.linkableHash).map((e) => e.contentHash);
         const rows = await tx
           .select({ id: items.id, url: items.url, key: items.dedupKey })
           .from(items)
-          .where(keys.length ? or(inArray(items.url, urls), inArray(items.dedupKey, keys)) : inArray(items.url, urls));
-        for (const e of raced) {
-          const hit = rows.find((r) => r.url === e.url) ?? (e.linkableHash ? rows.find((r) => r.key === e.contentHash) : undefined);
-          if (hit) idOf.set(e.url, hit.id);
-        }
+          .where(hashes.length ? or(inArray(items.url, urls), inArray(items.dedupKey, hashes)) : inArray(items.url, urls));
+        for (const [url, id] of reconcileRaced(raced, rows)) idOf.set(url, id);
       }
 
-      const sightingRows = seen
-        .map(({ entry, itemId, sameAs }) => {
-          const id = itemId ?? idOf.get(sameAs ?? entry.url);
-          return id === undefined ? undefined : { itemId: id, sourceId: p.sourceId, url: entry.url, guid: entry.guid, firstSeenAt: entry.fetchedAt };
-        })
-        .filter((r) => r !== undefined);
-      for (const chunk of chunks(sightingRows, BATCH)) {
+      for (const chunk of chunks(sightingsOf(plan.seen, idOf, p.sourceId), BATCH)) {
         await tx.execute(sql`
           insert into item_sightings (item_id, source_id, url, guid, first_seen_at)
           select * from unnest(${arrayParam(chunk.map((r) => r.itemId), 'bigint')}, ${arrayParam(chunk.map((r) => r.sourceId), 'int')},

@@ -3,8 +3,11 @@ import type { SourceKind, Stance } from '../../src/labels.ts';
 import { rowsOf, type Db } from '../client.ts';
 import { arrayParam } from './pg-array.ts';
 
-export const GROUP_DIMENSIONS = ['studio', 'union', 'kind', 'concern', 'area'] as const;
-export type GroupDimension = (typeof GROUP_DIMENSIONS)[number];
+import type { GroupDimension } from '../../src/labels.ts';
+import type { DayCount } from '../../src/analytics/trends.ts';
+
+export { GROUP_DIMENSIONS, type GroupDimension } from '../../src/labels.ts';
+export type { DayCount } from '../../src/analytics/trends.ts';
 
 export interface TrendFilters {
   /** first day, inclusive (YYYY-MM-DD, in `tz`) */
@@ -22,12 +25,6 @@ export interface TrendFilters {
   relevant?: boolean | undefined;
 }
 
-export interface DayCount {
-  day: string;
-  group: string | null;
-  stance: Stance;
-  n: number;
-}
 
 /** Marks the UTC days of these items for a rollup rebuild (call in the transaction that changed them). */
 export async function markDirtyItems(db: Db, ids: number[]): Promise<void> {

@@ -1,7 +1,19 @@
-import type { AnnouncementRow, ReactionItem } from '../../db/queries/announcements.ts';
 import { SOURCE_KINDS, STANCES, type SourceKind, type Stance } from '../labels.ts';
 import { addDays, formatDay, parseDay, zonedInstant } from './buckets.ts';
 import { netScoreTest, poissonTest, twoProportionTest, wilson, type Interval, type TestResult } from './stats.ts';
+
+/** A relevant, labelled item inside an event-study window. */
+export interface ReactionItem {
+  id: number;
+  title: string;
+  url: string;
+  publishedAt: Date;
+  stance: Stance;
+  confidence: number;
+  kind: SourceKind;
+  sourceName: string;
+  quote: string | null;
+}
 
 /** Fewer labelled items than this on either side, and the comparison says it cannot conclude. */
 export const REACTION_MIN_N = 30;
@@ -121,6 +133,6 @@ export function buildReaction(p: ReactionInput) {
 }
 
 /** When the announcement became public: its local time in its zone, else the start of its day (UTC). */
-export function momentOf(a: Pick<AnnouncementRow, 'date' | 'time' | 'timeZone'>): Date {
+export function momentOf(a: { date: string; time: string | null; timeZone: string | null }): Date {
   return a.time && a.timeZone ? zonedInstant(a.date, a.time, a.timeZone) : new Date(parseDay(a.date));
 }

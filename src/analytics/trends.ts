@@ -1,7 +1,14 @@
-import type { DayCount } from '../../db/queries/rollups.ts';
 import { STANCES, type Stance } from '../labels.ts';
 import { bucketStart, bucketStarts, type Granularity } from './buckets.ts';
 import { wilson, type Interval } from './stats.ts';
+
+/** Labelled items of one day (in the query's zone), per group when grouped, per stance. */
+export interface DayCount {
+  day: string;
+  group: string | null;
+  stance: Stance;
+  n: number;
+}
 
 /** Buckets with fewer labelled items than this are flagged `lowN`: shares from them are noise. */
 export const TREND_MIN_N = 30;

@@ -34,7 +34,8 @@ export const MAX_CLASSIFY_BODY_BYTES = 10 * 1024 * 1024;
  * `app.request()`, and src/server.ts listens.
  */
 export function createApp(input: AppDeps) {
-  const deps: AppDeps = { ...input, cache: input.cache ?? new ResponseCache(input.config.cacheTtlMs) };
+  const cache = input.cache ?? new ResponseCache(input.config.cacheTtlMs);
+  const deps: AppDeps = { ...input, cache, invalidate: (prefix) => cache.invalidate(prefix) };
   const app = router();
   app.use(standardHeaders());
   app.use(requestLog(deps));

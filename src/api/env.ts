@@ -2,7 +2,9 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Database } from '../../db/client.ts';
 import type { Db } from '../../db/client.ts';
-import type { PublicKey } from '../../db/queries/keys.ts';
+import type { PublicKey } from '../services/keys.ts';
+import type { StanceModel } from '../classify/model.ts';
+import type { ServiceDeps } from '../services/deps.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -12,12 +14,15 @@ import { inlineStandardHeaders } from './headers.ts';
 import { ResponseCache, type CachedResponse } from './response-cache.ts';
 import { errorJson } from './errors.ts';
 
-/** What the HTTP app needs from the outside world; tests pass their own. */
-export interface AppDeps {
+/** What the HTTP app needs from the outside world; tests pass their own. Routes hand it to
+ * service verbs as their ServiceDeps. */
+export interface AppDeps extends ServiceDeps {
   db: Db;
   config: Config;
   clock: Clock;
   logger: Logger;
+  /** the classifier the app labels with (POST /classify, digests name its version) */
+  model: StanceModel;
   /** Lets /ready tell a reachable database; defaults to a `select 1` on db. */
   database?: Pick<Database, 'driver'>;
   /** when set, requests are measured and GET /metrics reports them */

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger.ts';
+import { ServiceError, type ServiceErrorKind } from '../services/errors.ts';
 
 /** The one error type routes throw: an HTTP status, a stable machine code and a readable message. */
 export class AppError extends Error {
@@ -44,10 +45,30 @@ export function errorJson(c: Context, status: ContentfulStatusCode, code: string
   return c.json<ErrorBody>({ error: { code, message, requestId } }, status);
 }
 
+/** How each kind of service error reads over HTTP: the one place the mapping lives. */
+const SERVICE_STATUS: Record<ServiceErrorKind, { status: ContentfulStatusCode; code: string }> = {
+  invalid: { status: 400, code: 'invalid_parameter' },
+  not_found: { status: 404, code: 'not_found' },
+  conflict: { status: 409, code: 'conflict' },
+  unavailable: { status: 503, code: 'unavailable' },
+  too_large: { status: 413, code: 'payload_too_large' },
+  forbidden: { status: 403, code: 'forbidden' },
+};
+
+/** The HTTP status and code of a service error. */
+export function httpOf(err: ServiceError): { status: ContentfulStatusCode; code: string } {
+  return SERVICE_STATUS[err.kind];
+}
+
 /** The single error handler: known errors keep their status, everything else is a bare 500. */
 export function onError(logger: Logger) {
   return (err: Error, c: Context) => {
     if (err instanceof AppError) return errorJson(c, err.status, err.code, err.message);
+    if (err instanceof ServiceError) {
+      const { status, code } = httpOf(err);
+      if (status === 503) c.header('Retry-After', '5');
+      return errorJson(c, status, code, err.message);
+    }
     if (err instanceof HTTPException) {
       const status = err.status as ContentfulStatusCode;
       const message = err.message || defaultMessage(status);

@@ -3,6 +3,9 @@ import type { Database } from '../../db/client.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { openAndMigrate } from '../runtime.ts';
+import { systemClock } from '../clock.ts';
+import { defaultModel } from '../classify/model.ts';
+import type { ServiceDeps } from '../services/deps.ts';
 
 /** A mistake in how the command was called: usage goes to stderr, exit code 2. */
 export class UsageError extends Error {
@@ -55,6 +58,25 @@ export async function withDatabase<T>(ctx: Context, fn: (database: Database) => 
   } finally {
     await database.close();
   }
+}
+
+/** Service dependencies over an open database: the system clock, and the shipped model, loaded
+ * only when a verb asks for it. */
+export function serviceDeps(ctx: Context, database: Database): ServiceDeps {
+  return {
+    db: database.db,
+    clock: systemClock,
+    config: ctx.config,
+    logger: ctx.logger,
+    get model() {
+      return defaultModel();
+    },
+  };
+}
+
+/** Runs fn with service dependencies over an open, migrated database, and always closes it. */
+export async function withServices<T>(ctx: Context, fn: (deps: ServiceDeps, database: Database) => Promise<T>): Promise<T> {
+  return withDatabase(ctx, (database) => fn(serviceDeps(ctx, database), database));
 }
 
 /** A positive whole-number id from a positional argument. */

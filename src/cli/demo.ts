@@ -4,18 +4,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { seedAnnouncementsOnce, listAnnouncements } from '../../db/queries/announcements.ts';
-import { rebuildDirtyDays } from '../../db/queries/rollups.ts';
-import { addSource } from '../../db/queries/sources.ts';
 import { DEFAULT_ANNOUNCEMENTS } from '../../db/seed/announcements.ts';
-import { detectAlerts } from '../alerts/detect.ts';
+import { listAnnouncements, seedAnnouncementsOnce } from '../services/announcements.ts';
+import { detectAlerts } from '../services/alerts.ts';
+import { rebuildDigest } from '../services/digests.ts';
+import { rebuildRollups } from '../services/jobs.ts';
+import { addSource } from '../services/sources.ts';
 import { addDays, isoWeekOf } from '../analytics/buckets.ts';
-import { labelPending } from '../classify/label-items.ts';
+import { labelPending } from '../services/labels.ts';
 import { defaultModel } from '../classify/model.ts';
 import { systemClock } from '../clock.ts';
 import { loadConfig } from '../config.ts';
-import { getDigest } from '../digest/service.ts';
-import { ingest } from '../ingest/run.ts';
+import { ingest } from '../services/ingest.ts';
 import { INSTANCE_ID } from '../instance.ts';
 import { createLogger } from '../logger.ts';
 import { createMetrics } from '../metrics.ts';
@@ -78,9 +78,10 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
   };
   try {
     const db = database.db;
-    await seedAnnouncementsOnce(db, DEFAULT_ANNOUNCEMENTS);
-    for (const f of feedsJson) await addSource(db, { url: `${feeds.base}/${basename(f.file)}`, kind: f.kind, name: f.name, organisation: f.organisation ?? null });
     const model = defaultModel();
+    const deps = { db, clock: systemClock, config, model, logger };
+    await seedAnnouncementsOnce(deps, DEFAULT_ANNOUNCEMENTS);
+    for (const f of feedsJson) await addSource(deps, { url: `${feeds.base}/${basename(f.file)}`, kind: f.kind, name: f.name, organisation: f.organisation }, { existingOk: true });
     const { totals } = await ingest(
       {
         db,
@@ -95,15 +96,15 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
       { all: true },
     );
     io.out(`ingested ${totals.inserted} items from ${totals.sources} feeds (${totals.failed} failed), labelled with ${model.version}`);
-    while ((await rebuildDirtyDays(db, { limit: 1000 })).remaining > 0);
+    while ((await rebuildRollups(deps, { limit: 1000 })).remaining > 0);
     let alerts = 0;
-    for (let d = DEMO_FIRST_WEEK; d < addDays(DEMO_FIRST_WEEK, 7 * DEMO_WEEKS); d = addDays(d, 1)) alerts += (await detectAlerts(db, { day: d, settings: config.alerts, at: new Date(d + 'T23:00:00Z') })).created;
+    for (let d = DEMO_FIRST_WEEK; d < addDays(DEMO_FIRST_WEEK, 7 * DEMO_WEEKS); d = addDays(d, 1)) alerts += (await detectAlerts(deps, { day: d, settings: config.alerts, at: new Date(d + 'T23:00:00Z') })).created;
     const weeks = Array.from({ length: DEMO_WEEKS }, (_, k) => isoWeekOf(addDays(DEMO_FIRST_WEEK, 7 * k)));
-    for (const week of weeks) await getDigest(db, { week }, { timeZone: config.timeZone, model: model.version, now: new Date(), publicUrl: undefined });
+    for (const week of weeks) await rebuildDigest(deps, { week });
     io.out(`${alerts} alerts found; ${weeks.length} weekly digests stored`);
 
-    const server = await startServer({ config, database, logger, metrics: createMetrics() });
-    const netflix = (await listAnnouncements(db)).find((a) => a.studio === 'Netflix');
+    const server = await startServer({ config, database, logger, metrics: createMetrics(), model });
+    const netflix = (await listAnnouncements(deps)).find((a) => a.studio === 'Netflix');
     const url = server.url;
     io.out(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Try:`);
     io.out(`  dashboard       ${url}/`);

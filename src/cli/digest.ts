@@ -1,13 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { mondayOfIsoWeek } from '../analytics/buckets.ts';
-import { defaultModel } from '../classify/model.ts';
-import { bodyOf, DIGEST_FORMATS, getDigest, lastCompleteWeek, type DigestFormat } from '../digest/service.ts';
-import { CommandError, context, parse, UsageError, withDatabase, type Io } from './common.ts';
+import { bodyOf, DIGEST_FORMATS, lastCompleteWeek, readDigest, rebuildDigest, type DigestFormat } from '../services/digests.ts';
+import { CommandError, context, parse, UsageError, withServices, type Io } from './common.ts';
 
 export const digestUsage = `pulse digest [--week 2025-W30] [--format md|html|csv|json] [--out FILE] [--studio S | --union U] [--rebuild]
                                                          a week's digest (default: the last complete week, Markdown)`;
 
-/** `pulse digest`: the stored snapshot, built and stored first when there is none. */
+/** `pulse digest`: the stored snapshot, or the week rendered live; `--rebuild` stores a new version. */
 export async function digestCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, {
     week: { type: 'string' },
@@ -23,9 +22,8 @@ export async function digestCommand(args: string[], io: Io): Promise<number> {
   const ctx = context({ quiet: true });
   const now = new Date();
   const week = values.week ?? lastCompleteWeek(now, ctx.config.timeZone);
-  const { digest, created } = await withDatabase(ctx, (d) =>
-    getDigest(d.db, { week, studio: values.studio, union: values.union, rebuild: values.rebuild }, { timeZone: ctx.config.timeZone, model: defaultModel().version, now, publicUrl: ctx.config.publicUrl }),
-  );
+  const q = { week, studio: values.studio, union: values.union };
+  const digest = await withServices(ctx, (d) => (values.rebuild ? rebuildDigest(d, q) : readDigest(d, q)));
   const out = bodyOf(digest, values.format as DigestFormat);
   if (values.out) {
     try {
@@ -33,7 +31,7 @@ export async function digestCommand(args: string[], io: Io): Promise<number> {
     } catch (err) {
       throw new CommandError(`cannot write ${values.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    io.err(`${created ? 'built' : 'stored'} digest ${digest.week} version ${digest.version} -> ${values.out}`);
+    io.err(`${values.rebuild ? 'built and stored' : digest.stored ? 'stored' : 'live (not stored)'} digest ${digest.week}${digest.version ? ` version ${digest.version}` : ''} -> ${values.out}`);
   } else process.stdout.write(out.body);
   return 0;
 }

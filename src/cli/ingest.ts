@@ -1,8 +1,8 @@
-import { labelPending } from '../classify/label-items.ts';
+import { labelPending } from '../services/labels.ts';
 import { defaultModel } from '../classify/model.ts';
 import { systemClock } from '../clock.ts';
 import { INSTANCE_ID } from '../instance.ts';
-import { ingest, type SourceReport } from '../ingest/run.ts';
+import { ingest, type SourceReport } from '../services/ingest.ts';
 import { context, parse, parseId, withDatabase, type Io } from './common.ts';
 
 export const ingestUsage = `pulse ingest [--source ID]... [--all]                    fetch due sources now (or the given ones, or all)`;

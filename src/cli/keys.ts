@@ -1,7 +1,6 @@
-import { listKeys, revokeKey } from '../../db/queries/keys.ts';
-import { createKey } from '../keys.ts';
+import { createKey, listKeys, revokeKey } from '../services/keys.ts';
 import { KEY_SCOPES, type KeyScope } from '../labels.ts';
-import { CommandError, context, parse, parseId, table, UsageError, withDatabase, type Io } from './common.ts';
+import { context, parse, parseId, table, UsageError, withServices, type Io } from './common.ts';
 
 export const keysUsage = `pulse keys create --name NAME [--scope write|admin]   create a key; the secret is the last line
 pulse keys list                                          list keys (never the secrets)
@@ -16,14 +15,14 @@ export async function keysCommand(args: string[], io: Io): Promise<number> {
       const { values } = parse(rest, { name: { type: 'string' }, scope: { type: 'string', default: 'write' } });
       if (!values.name?.trim()) throw new UsageError('--name is required');
       if (!KEY_SCOPES.includes(values.scope as KeyScope)) throw new UsageError(`--scope must be one of ${KEY_SCOPES.join(', ')}`);
-      const { key, secret } = await withDatabase(ctx, (d) => createKey(d.db, { name: values.name!.trim(), scope: values.scope as KeyScope }));
+      const { key, secret } = await withServices(ctx, (d) => createKey(d, { name: values.name!.trim(), scope: values.scope as KeyScope }));
       io.err(`created key ${key.id} "${key.name}" with ${key.scope} scope; the secret below is shown only once`);
       io.out(secret);
       return 0;
     }
     case 'list': {
       parse(rest, {});
-      const keys = await withDatabase(ctx, (d) => listKeys(d.db));
+      const keys = await withServices(ctx, (d) => listKeys(d));
       if (!keys.length) {
         io.out('no keys yet: pulse keys create --name NAME --scope admin');
         return 0;
@@ -38,8 +37,7 @@ export async function keysCommand(args: string[], io: Io): Promise<number> {
       const { positionals } = parse(rest, {}, true);
       if (positionals.length !== 1) throw new UsageError('pulse keys revoke takes one key id');
       const id = parseId(positionals[0], 'key id');
-      const key = await withDatabase(ctx, (d) => revokeKey(d.db, { id, at: new Date() }));
-      if (!key) throw new CommandError(`no key with id ${id}`);
+      const key = await withServices(ctx, (d) => revokeKey(d, { id }));
       io.out(`revoked key ${key.id} "${key.name}"`);
       return 0;
     }

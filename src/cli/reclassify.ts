@@ -1,4 +1,4 @@
-import { relabel } from '../classify/label-items.ts';
+import { relabel } from '../services/labels.ts';
 import { defaultModel } from '../classify/model.ts';
 import { systemClock } from '../clock.ts';
 import { context, parse, UsageError, withDatabase, type Io } from './common.ts';

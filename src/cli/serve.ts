@@ -1,8 +1,8 @@
 import v8 from 'node:v8';
-import { seedSourcesOnce } from '../../db/queries/sources.ts';
 import { defaultSourceRows } from '../../db/seed/sources.ts';
-import { seedAnnouncementsOnce } from '../../db/queries/announcements.ts';
 import { DEFAULT_ANNOUNCEMENTS } from '../../db/seed/announcements.ts';
+import { seedAnnouncementsOnce } from '../services/announcements.ts';
+import { seedSourcesOnce } from '../services/sources.ts';
 import { startScheduler, type Scheduler } from '../../jobs/scheduler.ts';
 import { defaultModel } from '../classify/model.ts';
 import { systemClock } from '../clock.ts';
@@ -36,16 +36,17 @@ async function runService(opts: { api: boolean; jobs: boolean }): Promise<number
   let scheduler: Scheduler | undefined;
   try {
     if (config.seedSources) {
-      const seeded = await seedSourcesOnce(database.db, defaultSourceRows());
+      const seeded = await seedSourcesOnce({ db: database.db }, defaultSourceRows());
       if (seeded) logger.info({ seeded }, `seeded ${seeded} default sources (first start)`);
     }
-    const announcements = await seedAnnouncementsOnce(database.db, DEFAULT_ANNOUNCEMENTS);
+    const announcements = await seedAnnouncementsOnce({ db: database.db }, DEFAULT_ANNOUNCEMENTS);
     if (announcements) logger.info({ announcements }, `seeded ${announcements} studio AI announcements (first start)`);
+    const model = defaultModel();
     if (opts.jobs) {
-      scheduler = startScheduler({ database, config, logger, clock: systemClock, instance: INSTANCE_ID, model: defaultModel(), metrics });
+      scheduler = startScheduler({ database, config, logger, clock: systemClock, instance: INSTANCE_ID, model, metrics });
     }
     if (opts.api) {
-      server = await startServer({ config, database, logger, metrics });
+      server = await startServer({ config, database, logger, metrics, model });
       logger.info({ url: server.url, jobs: opts.jobs }, `Pulse is listening on ${server.url}`);
     } else {
       logger.info({ instance: INSTANCE_ID }, 'Pulse worker running scheduled jobs');

@@ -1,9 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { deleteSource, listSources } from '../../db/queries/sources.ts';
-import { OpmlError } from '../ingest/opml.ts';
 import { SOURCE_KINDS, type SourceKind } from '../labels.ts';
-import { addSourceFromInput, exportOpml, importOpml, validateFeedUrl } from '../sources.ts';
-import { CommandError, context, parse, parseId, table, UsageError, withDatabase, type Io } from './common.ts';
+import { addSource, deleteSource, exportOpml, importOpml, listSources, validateFeedUrl } from '../services/sources.ts';
+import { CommandError, context, parse, parseId, table, UsageError, withServices, type Io } from './common.ts';
 
 export const sourcesUsage = `pulse sources list                                       list sources and their health
 pulse sources add --url URL --kind KIND [--name NAME] [--organisation ORG]
@@ -19,7 +17,7 @@ export async function sourcesCommand(args: string[], io: Io): Promise<number> {
   switch (sub) {
     case 'list': {
       parse(rest, {});
-      const rows = await withDatabase(ctx, (d) => listSources(d.db));
+      const rows = await withServices(ctx, (d) => listSources(d));
       if (!rows.length) {
         io.out('no sources: pulse sources add --url URL --kind news');
         return 0;
@@ -37,10 +35,7 @@ export async function sourcesCommand(args: string[], io: Io): Promise<number> {
       if (!SOURCE_KINDS.includes(values.kind as SourceKind)) throw new UsageError(`--kind must be one of ${SOURCE_KINDS.join(', ')}`);
       const checked = validateFeedUrl(values.url);
       if (!checked.ok) throw new UsageError(`--url: ${checked.message}`);
-      const result = await withDatabase(ctx, (d) =>
-        addSourceFromInput(d.db, { url: checked.url, kind: values.kind as SourceKind, name: values.name, organisation: values.organisation }),
-      );
-      if (result.outcome === 'exists') throw new CommandError(`source ${result.row.id} already has this URL`);
+      const result = await withServices(ctx, (d) => addSource(d, { url: checked.url, kind: values.kind as SourceKind, name: values.name, organisation: values.organisation }));
       io.out(`${result.outcome} source ${result.row.id} "${result.row.name}" (${result.row.kind}) ${result.row.url}`);
       return 0;
     }
@@ -48,8 +43,7 @@ export async function sourcesCommand(args: string[], io: Io): Promise<number> {
       const { positionals } = parse(rest, {}, true);
       if (positionals.length !== 1) throw new UsageError('pulse sources remove takes one source id');
       const id = parseId(positionals[0], 'source id');
-      const done = await withDatabase(ctx, (d) => deleteSource(d.db, { id, at: new Date() }));
-      if (!done) throw new CommandError(`no source with id ${id}`);
+      await withServices(ctx, (d) => deleteSource(d, { id }));
       io.out(`removed source ${id} (its items are kept)`);
       return 0;
     }
@@ -62,21 +56,14 @@ export async function sourcesCommand(args: string[], io: Io): Promise<number> {
       } catch (err) {
         throw new CommandError(`cannot read ${positionals[0]}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
-      const report = await withDatabase(ctx, async (d) => {
-        try {
-          return await importOpml(d.db, xml);
-        } catch (err) {
-          if (err instanceof OpmlError) throw new CommandError(`${positionals[0]}: ${err.message}`);
-          throw err;
-        }
-      });
+      const report = await withServices(ctx, (d) => importOpml(d, xml));
       for (const bad of report.invalid) io.err(`skipped ${bad.url}: ${bad.reason}`);
       io.out(`imported: ${report.created} new, ${report.restored} restored, ${report.existing} already present, ${report.invalid.length} invalid`);
       return 0;
     }
     case 'export': {
       parse(rest, {});
-      process.stdout.write(await withDatabase(ctx, (d) => exportOpml(d.db, new Date())));
+      process.stdout.write(await withServices(ctx, (d) => exportOpml(d)));
       return 0;
     }
     default:

@@ -1,7 +1,16 @@
-import type { listDigests } from '../../db/queries/digests.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-type Entry = Awaited<ReturnType<typeof listDigests>>[number];
+/** A stored digest as the feed lists it. */
+export interface FeedEntry {
+  id: number;
+  week: string;
+  studio: string | null;
+  union: string | null;
+  version: number;
+  generatedAt: Date;
+  summary: string | null;
+}
+type Entry = FeedEntry;
 
 /** An Atom feed of stored digests, newest first, each linking to its HTML page. */
 export function digestFeed(entries: Entry[], base: string, updated: Date): string {

@@ -1,9 +1,5 @@
-import type { Db } from '../../db/client.ts';
-import { listAnnouncements, reactionItems } from '../../db/queries/announcements.ts';
-import { liveSourceCount, weekItems } from '../../db/queries/digest-items.ts';
-import { dayCounts } from '../../db/queries/rollups.ts';
+import type { DayCount } from '../analytics/trends.ts';
 import { addDays, isoWeekOf, mondayOfIsoWeek, zonedInstant } from '../analytics/buckets.ts';
-import { buildReaction, momentOf } from '../analytics/reaction.ts';
 import { buildSeries, type TrendBucket } from '../analytics/trends.ts';
 import { twoProportionTest, type Interval } from '../analytics/stats.ts';
 import { CONCERNS, STANCES, type Stance } from '../labels.ts';
@@ -50,12 +46,14 @@ export interface DigestData {
   generatedAt: string;
   model: string;
   empty: boolean;
+  /** the week had not ended when this was made: its numbers will still change */
+  incomplete: boolean;
   headline: { total: number; previousTotal: number; counts: Record<Stance, number>; shares: ShareChange[]; net: number; previousNet: number; lowN: boolean };
   chart: { week: string; start: string; total: number; shares: Record<Stance, number>; lowN: boolean }[];
   topStories: Record<Stance, StoryRef[]>;
   unionStatements: StoryRef[];
   studios: { studio: string; total: number; worryShare: number; previousWorryShare: number | null; change: number | null }[];
-  announcements: { id: number; title: string; studio: string | null; date: string; before: number; after: number; worryShareChange: number | null; p: number | null; note: string | null }[];
+  announcements: { id: number; title: string; studio: string | null; date: string; windowDays: number; before: number; after: number; worryShareChange: number | null; p: number | null; note: string | null }[];
   risingConcerns: { concern: string; count: number; previous: number; change: number }[];
   summary: string;
   method: { sources: number; model: string; stance: string; queries: Record<string, string> };
@@ -68,7 +66,12 @@ function story(i: WeekItem): StoryRef {
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
 /** The one-paragraph summary: plain template prose from the numbers, no model. */
-export function summarise(d: Pick<DigestData, 'week' | 'headline' | 'risingConcerns' | 'studios' | 'filters' | 'empty'>): string {
+export function summarise(d: Pick<DigestData, 'week' | 'headline' | 'risingConcerns' | 'studios' | 'filters' | 'empty' | 'incomplete'>): string {
+  const text = summariseWeek(d);
+  return d.incomplete ? `${d.week} is not over yet: these numbers cover it so far and will change. ${text}` : text;
+}
+
+function summariseWeek(d: Pick<DigestData, 'week' | 'headline' | 'risingConcerns' | 'studios' | 'filters' | 'empty'>): string {
   const scope = d.filters.studio ? ` about ${d.filters.studio}` : d.filters.union ? ` mentioning ${d.filters.union}` : '';
   if (d.empty) return `Pulse found no relevant items${scope} in ${d.week}, so there is nothing to compare this week.`;
   const h = d.headline;
@@ -92,38 +95,71 @@ export function summarise(d: Pick<DigestData, 'week' | 'headline' | 'risingConce
   return parts.join(' ');
 }
 
-/** Builds a digest's data for one ISO week, in the configured time zone. */
-export async function buildDigestData(db: Db, f: DigestFilters, ctx: DigestBuildContext): Promise<DigestData> {
-  return (await buildDigest(db, f, ctx)).data;
-}
-
 export interface DigestBuildContext {
   timeZone: string;
   model: string;
   now: Date;
-  publicUrl?: string;
+  publicUrl?: string | undefined;
 }
 
-export type WeekItem = Awaited<ReturnType<typeof weekItems>>[number];
+/** A labelled item of the digest's week, most confident first. */
+export interface WeekItem {
+  id: number;
+  title: string;
+  url: string;
+  publishedAt: Date;
+  stance: Stance | null;
+  confidence: number | null;
+  relevant: boolean | null;
+  concerns: string[];
+  studios: string[];
+  unions: string[];
+  quote: string | null;
+  model: string | null;
+  sourceName: string;
+  sourceKind: string;
+}
 
-/** A digest's data and the week's labelled items it was built from (the CSV lists them). */
-export async function buildDigest(db: Db, f: DigestFilters, ctx: DigestBuildContext): Promise<{ data: DigestData; rows: WeekItem[] }> {
-  const monday = mondayOfIsoWeek(f.week);
-  if (!monday) throw new Error(`not an ISO week: ${f.week}`);
-  const nextMonday = addDays(monday, 7);
-  const prevMonday = addDays(monday, -7);
+/** An announcement of the digest's week and the reaction measured around it. */
+export interface DigestAnnouncement {
+  id: number;
+  title: string;
+  studio: string | null;
+  date: string;
+  reaction: { windowDays: number; before: { total: number }; after: { total: number }; worryShare: { diff: number; p: number } | null; note: string | null };
+}
+
+/** The week boundaries a digest covers (start of the chart, previous week, the week, the next). */
+export function digestWeeks(week: string): { monday: string; nextMonday: string; prevMonday: string; chartFrom: string } {
+  const monday = mondayOfIsoWeek(week);
+  if (!monday) throw new Error(`not an ISO week: ${week}`);
+  return { monday, nextMonday: addDays(monday, 7), prevMonday: addDays(monday, -7), chartFrom: addDays(monday, -7 * (CHART_WEEKS - 1)) };
+}
+
+/** Everything read from storage to compose one digest. */
+export interface DigestInputs {
+  /** daily counts from chartFrom to the week's end, relevant items, filtered */
+  weekly: DayCount[];
+  /** the two weeks' daily counts grouped by studio, and by concern */
+  byStudio: DayCount[];
+  byConcern: DayCount[];
+  /** the week's labelled items */
+  rows: WeekItem[];
+  announcements: DigestAnnouncement[];
+  liveSources: number;
+}
+
+/**
+ * Composes a digest's data for one ISO week from what was read (no I/O): headline change with
+ * its test, chart, top stories, union statements, studios, announcements, rising concerns,
+ * summary and the queries that reproduce each number.
+ */
+export function composeDigest(f: DigestFilters, input: DigestInputs, ctx: DigestBuildContext): DigestData {
+  const { monday, nextMonday, prevMonday, chartFrom } = digestWeeks(f.week);
   const tz = ctx.timeZone;
   const studio = f.studio ?? undefined;
   const union = f.union ?? undefined;
-
-  // eight weeks of counts for the chart and the week-on-week change
-  const chartFrom = addDays(monday, -7 * (CHART_WEEKS - 1));
-  const weekly = buildSeries(await dayCounts(db, { from: chartFrom, to: nextMonday, tz, studio, union, relevant: true }, 'rollup'), {
-    from: chartFrom,
-    to: nextMonday,
-    granularity: 'week',
-    grouped: false,
-  })[0]!.buckets;
+  const weekly = buildSeries(input.weekly, { from: chartFrom, to: nextMonday, granularity: 'week', grouped: false })[0]!.buckets;
   const thisWeek = weekly.at(-1)!;
   const lastWeek = weekly.at(-2)!;
   const change = (s: Stance): ShareChange => {
@@ -140,14 +176,13 @@ export async function buildDigest(db: Db, f: DigestFilters, ctx: DigestBuildCont
 
   const start = zonedInstant(monday, '00:00', tz);
   const end = zonedInstant(nextMonday, '00:00', tz);
-  const rows = await weekItems(db, { start, end, studio: f.studio, union: f.union });
+  const rows = input.rows;
   const relevantRows = rows.filter((r) => r.relevant);
   const topStories = Object.fromEntries(STANCES.map((s) => [s, relevantRows.filter((r) => r.stance === s).slice(0, TOP_PER_STANCE).map(story)])) as Record<Stance, StoryRef[]>;
   const unionStatements = relevantRows.filter((r) => r.sourceKind === 'union').slice(0, 5).map(story);
 
   // per-studio table and concerns: this week against last week
-  const twoWeeks = { from: prevMonday, to: nextMonday, tz, studio, union, relevant: true };
-  const byStudio = buildSeries(await dayCounts(db, { ...twoWeeks, groupBy: 'studio' }, 'rollup'), { from: prevMonday, to: nextMonday, granularity: 'week', grouped: true });
+  const byStudio = buildSeries(input.byStudio, { from: prevMonday, to: nextMonday, granularity: 'week', grouped: true });
   const studios = byStudio
     .map((s) => {
       const [prev, cur] = s.buckets as [TrendBucket, TrendBucket];
@@ -155,7 +190,7 @@ export async function buildDigest(db: Db, f: DigestFilters, ctx: DigestBuildCont
     })
     .filter((s) => s.total > 0)
     .sort((a, b) => b.total - a.total || a.studio.localeCompare(b.studio));
-  const byConcern = buildSeries(await dayCounts(db, { ...twoWeeks, groupBy: 'concern' }, 'rollup'), { from: prevMonday, to: nextMonday, granularity: 'week', grouped: true });
+  const byConcern = buildSeries(input.byConcern, { from: prevMonday, to: nextMonday, granularity: 'week', grouped: true });
   const risingConcerns = CONCERNS.map((c) => {
     const s = byConcern.find((x) => x.group === c);
     const previous = s?.buckets[0]!.total ?? 0;
@@ -165,16 +200,19 @@ export async function buildDigest(db: Db, f: DigestFilters, ctx: DigestBuildCont
     .filter((c) => c.count > 0 || c.previous > 0)
     .sort((a, b) => b.change - a.change || b.count - a.count || a.concern.localeCompare(b.concern));
 
-  // announcements made this week and the reaction so far (a 7-day window on each side)
-  const announcements = [];
-  for (const a of await listAnnouncements(db)) {
-    if (a.date < monday || a.date >= nextMonday) continue;
-    if (studio && a.studio !== studio) continue;
-    const moment = momentOf(a);
-    const list = await reactionItems(db, { start: new Date(moment.getTime() - 7 * 86_400_000), end: new Date(moment.getTime() + 7 * 86_400_000), studio: a.studio, keywords: a.keywords });
-    const r = buildReaction({ moment, windowDays: 7, now: ctx.now, items: list });
-    announcements.push({ id: a.id, title: a.title, studio: a.studio, date: a.date, before: r.before.total, after: r.after.total, worryShareChange: r.worryShare?.diff ?? null, p: r.worryShare?.p ?? null, note: r.note });
-  }
+  // announcements made this week and the reaction so far, measured as the reaction page does
+  const announcements = input.announcements.map((a) => ({
+    id: a.id,
+    title: a.title,
+    studio: a.studio,
+    date: a.date,
+    windowDays: a.reaction.windowDays,
+    before: a.reaction.before.total,
+    after: a.reaction.after.total,
+    worryShareChange: a.reaction.worryShare?.diff ?? null,
+    p: a.reaction.worryShare?.p ?? null,
+    note: a.reaction.note,
+  }));
 
   const base = (ctx.publicUrl ?? '').replace(/\/$/, '');
   const filterQs = `${studio ? `&studio=${encodeURIComponent(studio)}` : ''}${union ? `&union=${encodeURIComponent(union)}` : ''}`;
@@ -198,6 +236,7 @@ export async function buildDigest(db: Db, f: DigestFilters, ctx: DigestBuildCont
     generatedAt: ctx.now.toISOString(),
     model: models.length ? models.join(', ') : ctx.model,
     empty: thisWeek.total === 0,
+    incomplete: ctx.now.getTime() < end.getTime(),
     headline,
     chart: weekly.map((b) => ({ week: isoWeekOf(b.start), start: b.start, total: b.total, shares: { excitement: b.shares.excitement.value, worry: b.shares.worry.value, neutral: b.shares.neutral.value }, lowN: b.lowN })),
     topStories,
@@ -206,7 +245,7 @@ export async function buildDigest(db: Db, f: DigestFilters, ctx: DigestBuildCont
     announcements,
     risingConcerns,
     method: {
-      sources: await liveSourceCount(db),
+      sources: input.liveSources,
       model: models.length ? models.join(', ') : ctx.model,
       stance:
         "Each item's stance toward studio AI use (excitement, job-security worry, neutral) was assigned by Pulse's classifier, a logistic regression on words, phrases and domain cues trained on a labelled corpus; off-topic items are left out. Shares carry 95% Wilson intervals; a week-on-week change is called beyond noise when a two-proportion test gives p < 0.05 with at least 30 items in each week.",
@@ -219,5 +258,5 @@ export async function buildDigest(db: Db, f: DigestFilters, ctx: DigestBuildCont
       },
     },
   };
-  return { data: { ...data, summary: summarise(data) }, rows };
+  return { ...data, summary: summarise(data) };
 }

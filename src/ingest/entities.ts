@@ -111,3 +111,28 @@ export function tagEntities(text: string): EntityTags {
 export function looksRelevant(tags: EntityTags): boolean {
   return tags.mentionsAi && (tags.studios.length > 0 || tags.unions.length > 0 || tags.areas.length > 0);
 }
+
+const TAG_LISTS = { studio: STUDIOS, union: UNIONS, area: AREAS } as const;
+export type EntityKind = keyof typeof TAG_LISTS;
+
+/** Every tag's aliases as whole-value patterns, case-insensitive (a filter value, not running text). */
+const wholeValue = new Map(
+  (Object.keys(TAG_LISTS) as EntityKind[]).map((kind) => [
+    kind,
+    TAG_LISTS[kind].map((t) => ({ name: t.name, re: new RegExp(`^(?:${[...(t.words ?? []), ...(t.acronyms ?? [])].join('|') || '(?!)'})$`, 'i') })),
+  ]),
+);
+
+/**
+ * The canonical name of the studio, union or area a filter value means: its name in any case,
+ * or any of its aliases ("wbd" and "HBO" are Warner Bros. Discovery). `known` lists the names,
+ * for an error message when there is no match.
+ */
+export function resolveEntity(kind: EntityKind, value: string): { name: string | undefined; known: string[] } {
+  const v = value.trim().replace(/\s+/g, ' ');
+  const tags = wholeValue.get(kind)!;
+  const known = tags.map((t) => t.name);
+  const exact = tags.find((t) => t.name.toLowerCase() === v.toLowerCase());
+  if (exact) return { name: exact.name, known };
+  return { name: tags.find((t) => t.re.test(v))?.name, known };
+}

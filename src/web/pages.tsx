@@ -1,8 +1,8 @@
 /** @jsxImportSource hono/jsx */
 import type { Child, FC } from 'hono/jsx';
 import type { TrendBucket } from '../analytics/trends.ts';
-import type { ItemListRow } from '../../db/queries/items.ts';
-import type { AlertRow } from '../../db/queries/alerts.ts';
+import type { ItemListRow } from '../services/items.ts';
+import type { AlertRow } from '../services/alerts.ts';
 import { CONCERNS, SOURCE_KINDS } from '../labels.ts';
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;

@@ -2,9 +2,10 @@ import type { Database } from '../../db/client.ts';
 import { createApp } from '../../src/api/app.ts';
 import { fixedClock } from '../../src/clock.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { createKey } from '../../src/keys.ts';
+import { createKey } from '../../src/services/keys.ts';
 import type { KeyScope } from '../../src/labels.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { defaultModel } from '../../src/classify/model.ts';
 
 /** Config as in production but for test-friendly overrides. */
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -15,13 +16,13 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export function testApp(database: Database, opts: { env?: Record<string, string>; now?: string } = {}) {
   const clock = fixedClock(opts.now ?? '2025-07-20T12:00:00Z');
   const config = testConfig(opts.env);
-  const app = createApp({ db: database.db, database, config, clock, logger: silentLogger() });
+  const app = createApp({ db: database.db, database, config, clock, logger: silentLogger(), model: defaultModel() });
   return { app, clock, config };
 }
 
 /** Creates a key and returns its Authorization header. */
 export async function authHeader(database: Database, scope: KeyScope = 'write'): Promise<Record<string, string>> {
-  const { secret } = await createKey(database.db, { name: `test-${scope}`, scope });
+  const { secret } = await createKey({ db: database.db }, { name: `test-${scope}`, scope });
   return { Authorization: `Bearer ${secret}` };
 }
 

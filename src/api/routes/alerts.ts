@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { etag } from 'hono/etag';
-import { deleteWebhook, insertWebhook, listAlerts, listDeliveries, listWebhooks, type WebhookRow } from '../../../db/queries/alerts.ts';
-import { ALERT_METRICS, alertView } from '../../alerts/view.ts';
-import { webhookUrlProblem } from '../../alerts/webhook-url.ts';
+import { ALERT_METRICS } from '../../alerts/view.ts';
+import { listAlerts } from '../../services/alerts.ts';
+import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from '../../services/webhooks.ts';
 import { requireScope } from '../auth.ts';
 import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
-import { badRequest, notFound } from '../errors.ts';
 import { dayParam, nameParam } from '../params.ts';
 
 const METRICS = ALERT_METRICS;
@@ -29,8 +27,18 @@ const Alert = z
   })
   .openapi('Alert');
 
-const presentAlert = alertView;
-const presentWebhook = (w: WebhookRow) => ({ id: w.id, url: w.url, entity: w.entity, metric: w.metric, enabled: w.enabled, createdAt: w.createdAt.toISOString() });
+const Delivery = z
+  .object({
+    id: z.number().int(),
+    alertId: z.number().int(),
+    status: z.string(),
+    attempts: z.number().int(),
+    lastStatus: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    nextAttemptAt: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+  })
+  .openapi('Delivery');
 
 /** Spike alerts per studio and union, and the webhooks that receive them. */
 export function alertRoutes(deps: AppDeps) {
@@ -46,15 +54,8 @@ export function alertRoutes(deps: AppDeps) {
       responses: { 200: { description: 'alerts', ...json(z.object({ alerts: z.array(Alert), method: z.string() })) }, ...errorResponses },
     }),
     async (c) => {
-      const q = c.req.valid('query');
-      if (q.from && q.to && q.from > q.to) throw badRequest('to', 'must not be before from');
-      const s = deps.config.alerts;
-      const method =
-        `Per studio and union, each UTC day against the trailing ${s.baselineDays} days. Volume: today's relevant items against a Poisson baseline ` +
-        `(daily mean), flagged when P(X ≥ today) < ${s.maxP}. Worry share: two-proportion z-test of today's share against the baseline's, flagged when z ≥ ${s.minZ}. ` +
-        `Days with fewer than ${s.minVolume} items are never flagged.`;
       c.header('Cache-Control', 'public, max-age=30');
-      return c.json({ alerts: (await listAlerts(deps.db, q)).map(presentAlert), method }, 200);
+      return c.json(await listAlerts(deps, c.req.valid('query')), 200);
     },
   );
 
@@ -71,17 +72,12 @@ export function alertRoutes(deps: AppDeps) {
       responses: { 201: { description: 'registered; the secret is in this response only', ...json(Webhook.extend({ secret: z.string() })) }, ...errorResponses },
     }),
     async (c) => {
-      const body = c.req.valid('json');
-      const problem = await webhookUrlProblem(body.url, deps.config.allowPrivateFeeds);
-      if (problem) throw badRequest('url', problem);
-      const secret = randomBytes(32).toString('hex');
-      const row = await insertWebhook(deps.db, { url: new URL(body.url).toString(), entity: body.entity ?? null, metric: body.metric ?? null, secret });
-      return c.json({ ...presentWebhook(row), secret }, 201);
+      return c.json(await createWebhook(deps, c.req.valid('json')), 201);
     },
   );
   app.openapi(
     createRoute({ method: 'get', path: '/webhooks', tags: ['alerts'], summary: 'Registered webhooks (never their secrets)', security, middleware: [write] as const, responses: { 200: { description: 'webhooks', ...json(z.object({ webhooks: z.array(Webhook) })) }, ...errorResponses } }),
-    async (c) => c.json({ webhooks: (await listWebhooks(deps.db)).map(presentWebhook) }, 200),
+    async (c) => c.json({ webhooks: await listWebhooks(deps) }, 200),
   );
   app.openapi(
     createRoute({
@@ -92,34 +88,16 @@ export function alertRoutes(deps: AppDeps) {
       security,
       middleware: [write] as const,
       request: { params: IdParam },
-      responses: { 200: { description: 'deliveries', ...json(z.object({ deliveries: z.array(z.record(z.string(), z.unknown())) })) }, ...errorResponses },
+      responses: { 200: { description: 'deliveries', ...json(z.object({ deliveries: z.array(Delivery) })) }, ...errorResponses },
     }),
     async (c) => {
-      const { id } = c.req.valid('param');
-      if (!(await listWebhooks(deps.db)).some((w) => w.id === id)) throw notFound(`webhook ${id}`);
-      const rows = await listDeliveries(deps.db, id, 200);
-      return c.json(
-        {
-          deliveries: rows.map((d) => ({
-            id: d.id,
-            alertId: d.alertId,
-            status: d.status,
-            attempts: d.attempts,
-            lastStatus: d.lastStatus,
-            lastError: d.lastError,
-            nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
-            deliveredAt: d.deliveredAt?.toISOString() ?? null,
-          })),
-        },
-        200,
-      );
+      return c.json({ deliveries: await listDeliveries(deps, c.req.valid('param')) }, 200);
     },
   );
   app.openapi(
     createRoute({ method: 'delete', path: '/webhooks/{id}', tags: ['alerts'], summary: 'Remove a webhook', security, middleware: [write] as const, request: { params: IdParam }, responses: { 204: { description: 'removed' }, ...errorResponses } }),
     async (c) => {
-      const { id } = c.req.valid('param');
-      if (!(await deleteWebhook(deps.db, id))) throw notFound(`webhook ${id}`);
+      await deleteWebhook(deps, c.req.valid('param'));
       return c.body(null, 204);
     },
   );

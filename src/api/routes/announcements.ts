@@ -1,22 +1,20 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
+import { SOURCE_KINDS } from '../../labels.ts';
 import {
+  createAnnouncement,
   deleteAnnouncement,
   getAnnouncement,
-  insertAnnouncement,
   listAnnouncements,
-  reactionItems,
+  presentAnnouncement as present,
   updateAnnouncement,
-  type AnnouncementRow,
-} from '../../../db/queries/announcements.ts';
-import { buildReaction, momentOf } from '../../analytics/reaction.ts';
-import { SOURCE_KINDS } from '../../labels.ts';
+} from '../../services/announcements.ts';
+import { announcementReaction, MAX_WINDOW_DAYS } from '../../services/reactions.ts';
 import { requireScope } from '../auth.ts';
 import { bearerSecurity, cachedRead, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
-import { notFound } from '../errors.ts';
 import { dayParam, tzParam } from '../params.ts';
 
-export const MAX_WINDOW_DAYS = 180;
+export { MAX_WINDOW_DAYS } from '../../services/reactions.ts';
 
 const Announcement = z
   .object({
@@ -48,19 +46,6 @@ const Create = Fields.refine((a) => !a.time || a.timeZone, { message: 'a time ne
 const Patch = Fields.partial().strict().refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
 
 
-const present = (a: AnnouncementRow) => ({
-  id: a.id,
-  title: a.title,
-  studio: a.studio,
-  date: a.date,
-  time: a.time ? a.time.slice(0, 5) : null,
-  timeZone: a.timeZone,
-  url: a.url,
-  description: a.description,
-  keywords: a.keywords,
-  moment: momentOf(a).toISOString(),
-});
-
 const security = bearerSecurity;
 const write = requireScope('write');
 
@@ -69,7 +54,7 @@ export function announcementRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
     createRoute({ method: 'get', path: '/', tags: ['announcements'], summary: 'All announcements, oldest first', responses: { 200: { description: 'announcements', ...json(z.object({ announcements: z.array(Announcement) })) } } }),
-    async (c) => c.json({ announcements: (await listAnnouncements(deps.db)).map(present) }, 200),
+    async (c) => c.json({ announcements: (await listAnnouncements(deps)).map(present) }, 200),
   );
   app.openapi(
     createRoute({
@@ -83,18 +68,13 @@ export function announcementRoutes(deps: AppDeps) {
       responses: { 201: { description: 'created', ...json(Announcement) }, ...errorResponses },
     }),
     async (c) => {
-      const a = c.req.valid('json');
-      const row = await insertAnnouncement(deps.db, { ...a, studio: a.studio ?? null, time: a.time ?? null, timeZone: a.timeZone ?? null, url: a.url ?? null, keywords: a.keywords ?? [] });
-      return c.json(present(row), 201);
+      return c.json(present(await createAnnouncement(deps, c.req.valid('json'))), 201);
     },
   );
   app.openapi(
     createRoute({ method: 'get', path: '/{id}', tags: ['announcements'], summary: 'One announcement', request: { params: IdParam }, responses: { 200: { description: 'announcement', ...json(Announcement) }, ...errorResponses } }),
     async (c) => {
-      const { id } = c.req.valid('param');
-      const row = await getAnnouncement(deps.db, id);
-      if (!row) throw notFound(`announcement ${id}`);
-      return c.json(present(row), 200);
+      return c.json(present(await getAnnouncement(deps, c.req.valid('param'))), 200);
     },
   );
   app.openapi(
@@ -110,10 +90,7 @@ export function announcementRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const row = await updateAnnouncement(deps.db, id, c.req.valid('json'));
-      if (!row) throw notFound(`announcement ${id}`);
-      deps.cache?.invalidate(`/api/v1/announcements/${id}/`); // its reaction changes with it
-      return c.json(present(row), 200);
+      return c.json(present(await updateAnnouncement(deps, { id, patch: c.req.valid('json') })), 200);
     },
   );
   app.openapi(
@@ -128,9 +105,7 @@ export function announcementRoutes(deps: AppDeps) {
       responses: { 204: { description: 'deleted' }, ...errorResponses },
     }),
     async (c) => {
-      const { id } = c.req.valid('param');
-      if (!(await deleteAnnouncement(deps.db, id))) throw notFound(`announcement ${id}`);
-      deps.cache?.invalidate(`/api/v1/announcements/${id}/`);
+      await deleteAnnouncement(deps, c.req.valid('param'));
       return c.body(null, 204);
     },
   );
@@ -157,22 +132,15 @@ export function announcementRoutes(deps: AppDeps) {
     async (c) => {
       const { id } = c.req.valid('param');
       const { window, kind } = c.req.valid('query');
-      const a = await getAnnouncement(deps.db, id);
-      if (!a) throw notFound(`announcement ${id}`);
       const windowDays = Number(window.slice(0, -1));
-      const moment = momentOf(a);
-      const span = windowDays * 86_400_000;
+      // a missing announcement is a 404 before anything is cached
+      await getAnnouncement(deps, { id });
       return cachedRead(c, deps.cache!, async () => {
-        const items = await reactionItems(deps.db, { start: new Date(moment.getTime() - span), end: new Date(moment.getTime() + span), studio: a.studio, keywords: a.keywords, kind });
-        const reaction = buildReaction({ moment, windowDays, now: deps.clock.now(), items });
-        return { body: JSON.stringify({ announcement: present(a), kind: kind ?? null, method: METHOD, ...reaction }), contentType: 'application/json' };
+        const answer = await announcementReaction(deps, { id, windowDays, kind });
+        return { body: JSON.stringify(answer), contentType: 'application/json' };
       }, `/api/v1/announcements/${id}/reaction`) as never;
     },
   );
   return app;
 }
 
-const METHOD =
-  'Items are relevant, labelled items that name the studio or match a keyword, published in the window before the announcement or the window after it. ' +
-  'Shares carry 95% Wilson intervals. The change in worry share uses a pooled two-proportion z-test; the change in net score ((excitement - worry) / total) a z-test on per-item scores (+1, 0, -1); ' +
-  'the change in volume an exact two-sided Poisson test of the after count against the before count. With fewer than 30 items on a side the result says it cannot conclude.';

@@ -1,5 +1,4 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { defaultModel } from '../../classify/model.ts';
 import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
 import { errorResponses, router, type AppDeps } from '../env.ts';
 import { AppError } from '../errors.ts';
@@ -24,7 +23,7 @@ const Body = z.object({
 });
 
 /** Classifies texts on the fly; nothing is stored, so no key is needed. */
-export function classifyRoutes(_deps: AppDeps) {
+export function classifyRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
     createRoute({
@@ -44,7 +43,7 @@ export function classifyRoutes(_deps: AppDeps) {
       if (texts.length > MAX_TEXTS) throw new AppError(413, 'payload_too_large', `texts: at most ${MAX_TEXTS} texts per request, got ${texts.length}`);
       const long = texts.findIndex((t) => t.length > MAX_TEXT_CHARS);
       if (long >= 0) throw new AppError(413, 'payload_too_large', `texts.${long}: longer than ${MAX_TEXT_CHARS} characters`);
-      const model = defaultModel();
+      const model = deps.model;
       const results = texts.map((t) => {
         const r = model.classify(t, sourceKind);
         return { stance: r.stance, confidence: r.confidence, relevant: r.relevant, concerns: r.concerns, explanation: r.explanation, model: r.model };

@@ -1,22 +1,56 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { listDigests } from '../../../db/queries/digests.ts';
-import { mondayOfIsoWeek } from '../../analytics/buckets.ts';
-import { defaultModel } from '../../classify/model.ts';
-import { digestFeed } from '../../digest/feed.ts';
-import { bodyOf, DIGEST_FORMATS, fileName, getDigest } from '../../digest/service.ts';
-import { scopeAllows } from '../../keys.ts';
-import { errorResponses, router, type AppDeps } from '../env.ts';
-import { AppError, badRequest } from '../errors.ts';
+import type { Context } from 'hono';
+import { bodyOf, DIGEST_FORMATS, digestFeed, fileName, listDigests, readDigest, rebuildDigest, type DigestView } from '../../services/digests.ts';
+import { assertScope, requireScope } from '../auth.ts';
+import { bearerSecurity, errorResponses, json, router, type AppDeps, type AppEnv } from '../env.ts';
 import { nameParam } from '../params.ts';
 
 const WeekParam = z.object({
   week: z.string().max(10).openapi({ description: 'ISO week such as 2025-W30' }),
 });
 
-/** Weekly digests for journalists: stored snapshots in four formats, and an Atom feed. */
+const Filters = {
+  studio: nameParam.optional().openapi({ description: 'a studio Pulse knows (any case, or an alias such as wbd)' }),
+  union: nameParam.optional().openapi({ description: 'a union or guild Pulse knows' }),
+};
+
+const DigestEntry = z
+  .object({
+    id: z.number().int(),
+    week: z.string(),
+    studio: z.string().nullable(),
+    union: z.string().nullable(),
+    version: z.number().int(),
+    generatedAt: z.string(),
+    model: z.string(),
+    summary: z.string().nullable(),
+    links: z.object(Object.fromEntries(DIGEST_FORMATS.map((f) => [f, z.string()])) as Record<(typeof DIGEST_FORMATS)[number], z.ZodString>),
+  })
+  .openapi('DigestEntry');
+
+const DigestBodies = {
+  'text/html': { schema: z.string() },
+  'text/markdown': { schema: z.string() },
+  'text/csv': { schema: z.string() },
+  'application/json': { schema: z.record(z.string(), z.unknown()).openapi({ description: 'the digest data: headline, chart, stories, studios, announcements, concerns, summary, method' }) },
+};
+
+function sendDigest(c: Context<AppEnv>, digest: DigestView, format: (typeof DIGEST_FORMATS)[number], extra: Record<string, string> = {}) {
+  const out = bodyOf(digest, format);
+  const disposition = format === 'html' ? 'inline' : 'attachment';
+  return c.body(out.body, 200, {
+    'Content-Type': out.contentType,
+    'Content-Disposition': `${disposition}; filename="${fileName(digest, out.extension)}"`,
+    'X-Pulse-Digest-Stored': String(digest.stored),
+    'X-Pulse-Digest-Incomplete': String(digest.incomplete),
+    ...(digest.version !== null ? { 'X-Pulse-Digest-Version': String(digest.version) } : {}),
+    ...extra,
+  });
+}
+
+/** Weekly digests for journalists: stored snapshots in four formats, live renderings, an Atom feed. */
 export function digestRoutes(deps: AppDeps) {
   const app = router();
-  const base = () => deps.config.publicUrl ?? `http://localhost:${deps.config.port}`;
 
   app.openapi(
     createRoute({
@@ -25,29 +59,9 @@ export function digestRoutes(deps: AppDeps) {
       tags: ['digests'],
       summary: 'Stored digests, newest first',
       request: { query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) },
-      responses: { 200: { description: 'digests', content: { 'application/json': { schema: z.object({ digests: z.array(z.record(z.string(), z.unknown())) }) } } }, ...errorResponses },
+      responses: { 200: { description: 'digests', ...json(z.object({ digests: z.array(DigestEntry) })) }, ...errorResponses },
     }),
-    async (c) => {
-      const rows = await listDigests(deps.db, c.req.valid('query').limit);
-      return c.json(
-        {
-          digests: rows.map((d) => {
-            const qs = new URLSearchParams({ ...(d.studio ? { studio: d.studio } : {}), ...(d.union ? { union: d.union } : {}) }).toString();
-            return {
-              id: d.id,
-              week: d.week,
-              studio: d.studio,
-              union: d.union,
-              version: d.version,
-              generatedAt: d.generatedAt.toISOString(),
-              model: d.model,
-              links: Object.fromEntries(DIGEST_FORMATS.map((f) => [f, `/api/v1/digests/${d.week}?format=${f}${qs ? `&${qs}` : ''}`])),
-            };
-          }),
-        },
-        200,
-      );
-    },
+    async (c) => c.json({ digests: await listDigests(deps, c.req.valid('query')) }, 200),
   );
 
   app.openapi(
@@ -58,11 +72,7 @@ export function digestRoutes(deps: AppDeps) {
       summary: 'Atom feed of stored digests',
       responses: { 200: { description: 'Atom', content: { 'application/atom+xml': { schema: z.string() } } } },
     }),
-    async (c) => {
-      const rows = await listDigests(deps.db, 50);
-      const updated = rows[0]?.generatedAt ?? deps.clock.now();
-      return c.body(digestFeed(rows, base(), updated), 200, { 'Content-Type': 'application/atom+xml; charset=utf-8' }) as never;
-    },
+    async (c) => c.body(await digestFeed(deps), 200, { 'Content-Type': 'application/atom+xml; charset=utf-8' }),
   );
 
   app.openapi(
@@ -70,48 +80,42 @@ export function digestRoutes(deps: AppDeps) {
       method: 'get',
       path: '/{week}',
       tags: ['digests'],
-      summary: "A week's digest: the stored snapshot (built on first request); rebuild=true (write key) stores a new version",
+      summary:
+        "A week's digest. Never stores anything: the stored snapshot when there is one, else rendered live (X-Pulse-Digest-Stored: false); the current week carries an incomplete notice. " +
+        'rebuild=true (write key) is deprecated: use POST /api/v1/digests/{week}/rebuild.',
       request: {
         params: WeekParam,
-        query: z.object({
-          format: z.enum(DIGEST_FORMATS).default('html'),
-          studio: nameParam.optional(),
-          union: nameParam.optional(),
-          rebuild: z.enum(['true', 'false']).default('false'),
-        }),
+        query: z.object({ format: z.enum(DIGEST_FORMATS).default('html'), ...Filters, rebuild: z.enum(['true', 'false']).default('false').openapi({ deprecated: true }) }),
       },
-      responses: {
-        200: {
-          description: 'the digest',
-          content: { 'text/html': { schema: z.string() }, 'text/markdown': { schema: z.string() }, 'text/csv': { schema: z.string() }, 'application/json': { schema: z.record(z.string(), z.unknown()) } },
-        },
-        ...errorResponses,
-      },
+      responses: { 200: { description: 'the digest', content: DigestBodies }, ...errorResponses },
     }),
     async (c) => {
       const { week } = c.req.valid('param');
-      const q = c.req.valid('query');
-      if (!mondayOfIsoWeek(week)) throw badRequest('week', 'expected an ISO week such as 2025-W30');
-      if (q.studio && q.union) throw badRequest('union', 'choose studio or union, not both');
-      const rebuild = q.rebuild === 'true';
-      if (rebuild) {
-        const key = c.get('apiKey');
-        if (!key) throw new AppError(401, 'unauthorized', 'rebuild=true needs an API key (Authorization: Bearer <key>)');
-        if (!scopeAllows(key.scope, 'write')) throw new AppError(403, 'forbidden', 'rebuild=true needs a key with write scope');
+      const { format, rebuild, ...filters } = c.req.valid('query');
+      if (rebuild === 'true') {
+        assertScope(c.get('apiKey'), 'write', 'rebuild=true');
+        const digest = await rebuildDigest(deps, { week, ...filters });
+        return sendDigest(c, digest, format, { Deprecation: 'true', Link: `</api/v1/digests/${week}/rebuild>; rel="successor-version"` });
       }
-      const { digest, created } = await getDigest(
-        deps.db,
-        { week, studio: q.studio, union: q.union, rebuild },
-        { timeZone: deps.config.timeZone, model: defaultModel().version, now: deps.clock.now(), publicUrl: deps.config.publicUrl },
-      );
-      const out = bodyOf(digest, q.format);
-      const disposition = q.format === 'html' ? 'inline' : 'attachment';
-      return c.body(out.body, 200, {
-        'Content-Type': out.contentType,
-        'Content-Disposition': `${disposition}; filename="${fileName(digest, out.extension)}"`,
-        'X-Pulse-Digest-Version': String(digest.version),
-        'X-Pulse-Digest-Built': String(created),
-      }) as never;
+      return sendDigest(c, await readDigest(deps, { week, ...filters }), format);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/{week}/rebuild',
+      tags: ['digests'],
+      summary: "Build a finished week's digest now and store it as a new version (write key)",
+      security: bearerSecurity,
+      middleware: [requireScope('write')] as const,
+      request: { params: WeekParam, query: z.object({ format: z.enum(DIGEST_FORMATS).default('json'), ...Filters }) },
+      responses: { 200: { description: 'the stored digest', content: DigestBodies }, ...errorResponses },
+    }),
+    async (c) => {
+      const { week } = c.req.valid('param');
+      const { format, ...filters } = c.req.valid('query');
+      return sendDigest(c, await rebuildDigest(deps, { week, ...filters }), format);
     },
   );
   return app;

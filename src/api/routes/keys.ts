@@ -1,10 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { listKeys, revokeKey } from '../../../db/queries/keys.ts';
-import { createKey } from '../../keys.ts';
+import { createKey, listKeys, revokeKey, type PublicKey } from '../../services/keys.ts';
 import { KEY_SCOPES } from '../../labels.ts';
 import { requireScope } from '../auth.ts';
 import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
-import { notFound } from '../errors.ts';
 
 const Key = z
   .object({
@@ -27,8 +25,7 @@ const CreateKey = z.object({
 const security = bearerSecurity;
 const admin = requireScope('admin');
 
-type KeyRow = Awaited<ReturnType<typeof listKeys>>[number];
-const present = (k: KeyRow) => ({
+const present = (k: PublicKey) => ({
   id: k.id,
   name: k.name,
   scope: k.scope,
@@ -52,7 +49,7 @@ export function keyRoutes(deps: AppDeps) {
       middleware: [admin] as const,
       responses: { 200: { description: 'keys', content: { 'application/json': { schema: z.object({ keys: z.array(Key) }) } } }, ...errorResponses },
     }),
-    async (c) => c.json({ keys: (await listKeys(deps.db)).map(present) }, 200),
+    async (c) => c.json({ keys: (await listKeys(deps)).map(present) }, 200),
   );
   app.openapi(
     createRoute({
@@ -70,7 +67,7 @@ export function keyRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const { key, secret } = await createKey(deps.db, body);
+      const { key, secret } = await createKey(deps, body);
       return c.json({ ...present(key), secret }, 201);
     },
   );
@@ -87,9 +84,7 @@ export function keyRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const key = await revokeKey(deps.db, { id, at: deps.clock.now() });
-      if (!key) throw notFound(`key ${id}`);
-      return c.json(present(key), 200);
+      return c.json(present(await revokeKey(deps, { id })), 200);
     },
   );
   return app;

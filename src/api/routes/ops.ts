@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { listRuns, type JobRunRow } from '../../../db/queries/jobs.ts';
+import { listRuns } from '../../services/jobs.ts';
 import { JOB_NAMES, JOB_STATUSES } from '../../labels.ts';
 import { errorResponses, router, type AppDeps } from '../env.ts';
 
@@ -16,17 +16,6 @@ const Run = z
   })
   .openapi('JobRun');
 
-const present = (r: JobRunRow) => ({
-  id: r.id,
-  job: r.job,
-  instance: r.instance,
-  status: r.status,
-  startedAt: r.startedAt.toISOString(),
-  finishedAt: r.finishedAt?.toISOString() ?? null,
-  counts: r.counts,
-  error: r.error,
-});
-
 /** Recent job runs across every process sharing the database. */
 export function jobRoutes(deps: AppDeps) {
   const app = router();
@@ -41,7 +30,7 @@ export function jobRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const q = c.req.valid('query');
-      return c.json({ runs: (await listRuns(deps.db, q)).map(present) }, 200);
+      return c.json({ runs: await listRuns(deps, q) }, 200);
     },
   );
   return app;

@@ -1,12 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { markDirtySource } from '../../../db/queries/rollups.ts';
-import { deleteSource, getSource, listSources, updateSource, type SourceRow } from '../../../db/queries/sources.ts';
-import { OpmlError } from '../../ingest/opml.ts';
 import { SOURCE_KINDS } from '../../labels.ts';
-import { addSourceFromInput, exportOpml, importOpml, validateFeedUrl } from '../../sources.ts';
+import { addSource, deleteSource, exportOpml, getSource, importOpml, listSources, updateSource, validateFeedUrl, type SourceRow } from '../../services/sources.ts';
 import { requireScope } from '../auth.ts';
 import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
-import { AppError, badRequest, notFound } from '../errors.ts';
 
 const Health = z.object({
   lastFetchedAt: z.string().nullable(),
@@ -94,7 +90,6 @@ export const presentSource = (s: SourceRow) => ({
 
 const security = bearerSecurity;
 const write = requireScope('write');
-const MAX_OPML_CHARS = 2 * 1024 * 1024;
 
 /** Feeds Pulse reads: list, add, inspect health, change, delete, OPML import and export. */
 export function sourceRoutes(deps: AppDeps) {
@@ -102,7 +97,7 @@ export function sourceRoutes(deps: AppDeps) {
 
   app.openapi(
     createRoute({ method: 'get', path: '/', tags: ['sources'], summary: 'List sources with their health', request: { query: ListQuery }, responses: { 200: { description: 'sources', ...json(z.object({ sources: z.array(Source) })) }, ...errorResponses } }),
-    async (c) => c.json({ sources: (await listSources(deps.db, c.req.valid('query'))).map(presentSource) }, 200),
+    async (c) => c.json({ sources: (await listSources(deps, c.req.valid('query'))).map(presentSource) }, 200),
   );
 
   app.openapi(
@@ -115,7 +110,7 @@ export function sourceRoutes(deps: AppDeps) {
     }),
     async (c) => {
       c.header('Content-Disposition', 'attachment; filename="pulse-sources.opml"');
-      return c.body(await exportOpml(deps.db, deps.clock.now()), 200, { 'Content-Type': 'text/x-opml; charset=utf-8' });
+      return c.body(await exportOpml(deps), 200, { 'Content-Type': 'text/x-opml; charset=utf-8' });
     },
   );
 
@@ -134,15 +129,7 @@ export function sourceRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const body = await c.req.text();
-      if (!body.trim()) throw badRequest('body', 'expected an OPML document');
-      if (body.length > MAX_OPML_CHARS) throw new AppError(413, 'payload_too_large', `OPML over ${MAX_OPML_CHARS} characters`);
-      try {
-        return c.json(await importOpml(deps.db, body), 200);
-      } catch (err) {
-        if (err instanceof OpmlError) throw badRequest('body', err.message);
-        throw err;
-      }
+      return c.json(await importOpml(deps, await c.req.text()), 200);
     },
   );
 
@@ -158,8 +145,7 @@ export function sourceRoutes(deps: AppDeps) {
       responses: { 201: { description: 'created', ...json(Source) }, 409: { description: 'a live source already has this URL' }, ...errorResponses },
     }),
     async (c) => {
-      const result = await addSourceFromInput(deps.db, c.req.valid('json'));
-      if (result.outcome === 'exists') throw new AppError(409, 'conflict', `source ${result.row.id} already has this URL`);
+      const result = await addSource(deps, c.req.valid('json'));
       return c.json(presentSource(result.row), 201);
     },
   );
@@ -167,10 +153,7 @@ export function sourceRoutes(deps: AppDeps) {
   app.openapi(
     createRoute({ method: 'get', path: '/{id}', tags: ['sources'], summary: 'One source with its health', request: { params: IdParam }, responses: { 200: { description: 'source', ...json(Source) }, ...errorResponses } }),
     async (c) => {
-      const { id } = c.req.valid('param');
-      const source = await getSource(deps.db, id);
-      if (!source) throw notFound(`source ${id}`);
-      return c.json(presentSource(source), 200);
+      return c.json(presentSource(await getSource(deps, c.req.valid('param'))), 200);
     },
   );
 
@@ -187,18 +170,7 @@ export function sourceRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const patch = c.req.valid('json');
-      if (patch.url) patch.url = (validateFeedUrl(patch.url) as { url: string }).url;
-      let source;
-      try {
-        source = await updateSource(deps.db, id, patch);
-      } catch (err) {
-        if (/unique|duplicate/i.test(String((err as Error).cause ?? err))) throw new AppError(409, 'conflict', 'url: another source already has this URL');
-        throw err;
-      }
-      if (!source) throw notFound(`source ${id}`);
-      if (patch.kind) await markDirtySource(deps.db, id); // rollups count items by source kind
-      return c.json(presentSource(source), 200);
+      return c.json(presentSource(await updateSource(deps, { id, patch: c.req.valid('json') })), 200);
     },
   );
 
@@ -214,8 +186,7 @@ export function sourceRoutes(deps: AppDeps) {
       responses: { 204: { description: 'deleted' }, ...errorResponses },
     }),
     async (c) => {
-      const { id } = c.req.valid('param');
-      if (!(await deleteSource(deps.db, { id, at: deps.clock.now() }))) throw notFound(`source ${id}`);
+      await deleteSource(deps, c.req.valid('param'));
       return c.body(null, 204);
     },
   );

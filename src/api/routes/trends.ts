@@ -1,16 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
-import { dayCounts, GROUP_DIMENSIONS } from '../../../db/queries/rollups.ts';
-import { addDays, dayInZone, GRANULARITIES, parseDay } from '../../analytics/buckets.ts';
-import { buildSeries, TREND_MIN_N, trendsCsv } from '../../analytics/trends.ts';
-import { STANCES } from '../../labels.ts';
+import { GRANULARITIES } from '../../analytics/buckets.ts';
+import { GROUP_DIMENSIONS, STANCES } from '../../labels.ts';
+import { getTrends, trendRange, trendsAsCsv } from '../../services/trends.ts';
 import { cachedRead, errorResponses, router, type AppDeps } from '../env.ts';
-import { badRequest } from '../errors.ts';
 import { dayParam, tagFilters, tzParam } from '../params.ts';
 
-/** The longest range one trends request may cover. */
-export const MAX_TREND_DAYS = 3660;
-const DEFAULT_SPAN_DAYS = { day: 30, week: 84, month: 365 } as const;
+export { MAX_TREND_DAYS } from '../../services/trends.ts';
 
 const Query = z.object({
   from: dayParam.optional().openapi({ description: 'first day (inclusive); default: a span before `to`' }),
@@ -60,19 +56,14 @@ export function trendRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const q = c.req.valid('query');
-      const to = q.to ?? addDays(dayInZone(deps.clock.now(), q.tz), 1);
-      const from = q.from ?? addDays(to, -DEFAULT_SPAN_DAYS[q.granularity]);
-      if (from >= to) throw badRequest('to', 'must be after from');
-      if ((parseDay(to) - parseDay(from)) / 86_400_000 > MAX_TREND_DAYS) throw badRequest('from', `a range may cover at most ${MAX_TREND_DAYS} days`);
-      const relevant = q.relevant === 'all' ? undefined : q.relevant === 'true';
+      const { format, ...q } = c.req.valid('query');
+      trendRange(q, deps.clock.now()); // a bad range is a 400 before anything is cached
       return cachedRead(c, deps.cache!, async () => {
-        const rows = await dayCounts(deps.db, { from, to, tz: q.tz, groupBy: q.group_by, studio: q.studio, union: q.union, kind: q.kind, area: q.area, concern: q.concern, relevant }, 'rollup');
-        const series = buildSeries(rows, { from, to, granularity: q.granularity, grouped: !!q.group_by });
-        if (q.format === 'csv') {
-          return { body: trendsCsv(series), contentType: 'text/csv; charset=utf-8', headers: { 'Content-Disposition': `attachment; filename="pulse-trends-${from}-${to}.csv"` } };
+        const answer = await getTrends(deps, q);
+        if (format === 'csv') {
+          return { body: trendsAsCsv(answer), contentType: 'text/csv; charset=utf-8', headers: { 'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"` } };
         }
-        return { body: JSON.stringify({ granularity: q.granularity, from, to, tz: q.tz, minN: TREND_MIN_N, series }), contentType: 'application/json' };
+        return { body: JSON.stringify(answer), contentType: 'application/json' };
       }) as never;
     },
   );

@@ -1,11 +1,50 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
-import { dueDeliveries, recordAttempt, type AlertRow } from '../../db/queries/alerts.ts';
+import { deleteWebhook as deleteRow, dueDeliveries, insertWebhook, listDeliveries as listDeliveryRows, listWebhooks as listRows, recordAttempt, type AlertRow, type WebhookRow } from '../../db/queries/alerts.ts';
+import { webhookUrlProblem } from '../alerts/webhook-url.ts';
+import { alertView, type AlertMetric } from '../alerts/view.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { FetchError, postJson } from '../ingest/fetcher.ts';
 import type { Logger } from '../logger.ts';
-import { alertView } from './view.ts';
+import type { DbDeps, ServiceDeps } from './deps.ts';
+import { invalid, notFound } from './errors.ts';
+
+/** A webhook as shown (never its secret). */
+export const presentWebhook = (w: WebhookRow) => ({ id: w.id, url: w.url, entity: w.entity, metric: w.metric, enabled: w.enabled, createdAt: w.createdAt.toISOString() });
+
+/** Registers a URL for alerts; the secret it signs with is in this answer only. */
+export async function createWebhook(deps: Pick<ServiceDeps, 'db' | 'config'>, p: { url: string; entity?: string | undefined; metric?: AlertMetric | undefined }) {
+  const problem = await webhookUrlProblem(p.url, deps.config.allowPrivateFeeds);
+  if (problem) throw invalid('url', problem);
+  const secret = randomBytes(32).toString('hex');
+  const row = await insertWebhook(deps.db, { url: new URL(p.url).toString(), entity: p.entity ?? null, metric: p.metric ?? null, secret });
+  return { ...presentWebhook(row), secret };
+}
+
+export async function listWebhooks(deps: DbDeps) {
+  return (await listRows(deps.db)).map(presentWebhook);
+}
+
+export async function deleteWebhook(deps: DbDeps, p: { id: number }): Promise<void> {
+  if (!(await deleteRow(deps.db, p.id))) throw notFound(`webhook ${p.id}`);
+}
+
+/** Every delivery to a webhook, newest first. */
+export async function listDeliveries(deps: DbDeps, p: { id: number; limit?: number }) {
+  if (!(await listRows(deps.db)).some((w) => w.id === p.id)) throw notFound(`webhook ${p.id}`);
+  const rows = await listDeliveryRows(deps.db, p.id, p.limit ?? 200);
+  return rows.map((d) => ({
+    id: d.id,
+    alertId: d.alertId,
+    status: d.status,
+    attempts: d.attempts,
+    lastStatus: d.lastStatus,
+    lastError: d.lastError,
+    nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
+    deliveredAt: d.deliveredAt?.toISOString() ?? null,
+  }));
+}
 
 /** Waits between attempts: 1 min, 5 min, 30 min, 2 h, 12 h; then the delivery is marked failed. */
 export const RETRY_DELAYS_MS = [60_000, 300_000, 1_800_000, 7_200_000, 43_200_000];

@@ -1,9 +1,9 @@
 import type { Db } from '../../db/client.ts';
 import { itemsForRelabel, labelPendingBatch, writeLabels, type ItemToLabel, type Label } from '../../db/queries/labels.ts';
+import type { StanceModel } from '../classify/model.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
-import type { StanceModel } from './model.ts';
 
 const BATCH = 500;
 

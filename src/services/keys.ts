@@ -1,7 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Db } from '../db/client.ts';
-import { findKeyByHash, insertKey, touchKey, type PublicKey } from '../db/queries/keys.ts';
-import type { KeyScope } from './labels.ts';
+import { findKeyByHash, insertKey, listKeys as listKeyRows, revokeKey as revokeKeyRow, touchKey, type PublicKey } from '../../db/queries/keys.ts';
+import type { KeyScope } from '../labels.ts';
+import type { DbClockDeps, DbDeps } from './deps.ts';
+import { notFound } from './errors.ts';
+
+export type { PublicKey } from '../../db/queries/keys.ts';
 
 const KEY_PREFIX = 'pulse_';
 
@@ -15,9 +18,9 @@ export function hashSecret(secret: string): string {
 }
 
 /** Creates a key and returns it with its secret, which is never stored and never shown again. */
-export async function createKey(db: Db, p: { name: string; scope: KeyScope }): Promise<{ key: PublicKey; secret: string }> {
+export async function createKey(deps: DbDeps, p: { name: string; scope: KeyScope }): Promise<{ key: PublicKey; secret: string }> {
   const secret = generateSecret();
-  const key = await insertKey(db, {
+  const key = await insertKey(deps.db, {
     name: p.name,
     scope: p.scope,
     prefix: secret.slice(0, KEY_PREFIX.length + 6),
@@ -26,20 +29,32 @@ export async function createKey(db: Db, p: { name: string; scope: KeyScope }): P
   return { key, secret };
 }
 
+/** Every key, oldest first (never a secret or a hash). */
+export async function listKeys(deps: DbDeps): Promise<PublicKey[]> {
+  return listKeyRows(deps.db);
+}
+
+/** Revokes a key; revoking it again returns it unchanged. */
+export async function revokeKey(deps: DbClockDeps, p: { id: number }): Promise<PublicKey> {
+  const key = await revokeKeyRow(deps.db, { id: p.id, at: deps.clock.now() });
+  if (!key) throw notFound(`key ${p.id}`);
+  return key;
+}
+
 export type KeyCheck = { ok: true; key: PublicKey } | { ok: false; reason: 'unknown' | 'revoked' };
 
 /**
  * Looks a presented secret up by its hash and compares the hashes in constant time. Only a hash
  * ever reaches the database, so lookup timing says nothing about the secret itself.
  */
-export async function verifyKey(db: Db, secret: string, now: Date): Promise<KeyCheck> {
+export async function verifyKey(deps: DbClockDeps, secret: string): Promise<KeyCheck> {
   const presented = hashSecret(secret);
-  const row = await findKeyByHash(db, presented);
+  const row = await findKeyByHash(deps.db, presented);
   const stored = row?.keyHash ?? '0'.repeat(64);
   const same = timingSafeEqual(Buffer.from(presented, 'hex'), Buffer.from(stored, 'hex'));
   if (!row || !same) return { ok: false, reason: 'unknown' };
   if (row.revokedAt) return { ok: false, reason: 'revoked' };
-  await touchKey(db, { id: row.id, at: now });
+  await touchKey(deps.db, { id: row.id, at: deps.clock.now() });
   const { keyHash: _omit, ...key } = row;
   return { ok: true, key };
 }

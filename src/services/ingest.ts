@@ -1,15 +1,15 @@
 import type { Db } from '../../db/client.ts';
-import { storeFetch, recordHealth, type SourceHealth } from '../../db/queries/ingest.ts';
+import { storeFetch, recordHealth } from '../../db/queries/ingest.ts';
 import { claimSources, releaseClaims, type SourceRow } from '../../db/queries/sources.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
+import { FetchError, fetchFeed, userAgentFor, type FetchOptions } from '../ingest/fetcher.ts';
+import { healthAfterFetch, type FetchOutcome } from '../ingest/health.ts';
+import { normaliseEntry, type NormalisedItem } from '../ingest/normalise.ts';
+import { FeedParseError, parseFeed } from '../ingest/parse.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { KeyedSemaphore } from '../util/semaphore.ts';
-import { FetchError, fetchFeed, userAgentFor, type FetchOptions } from './fetcher.ts';
-import { normaliseEntry, type NormalisedItem } from './normalise.ts';
-import { FeedParseError, parseFeed } from './parse.ts';
-import { nextFetchAt } from './schedule.ts';
 
 export interface IngestDeps {
   db: Db;
@@ -136,16 +136,13 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
     durationMs: 0,
   };
   const random = deps.random ?? Math.random;
-  const schedule = (failures: number, retryAfterMs?: number) =>
-    nextFetchAt({ now: deps.clock.now(), intervalMinutes: source.fetchIntervalMinutes, consecutiveFailures: failures, retryAfterMs, random: random() });
+  const health = (outcome: FetchOutcome) => healthAfterFetch(source, outcome, deps.clock.now(), random());
   const fail = async (error: string, status: number | null, retryAfterMs?: number) => {
-    const failures = source.consecutiveFailures + 1;
     report.outcome = 'failed';
     report.error = error;
     deps.metrics?.fetchFailures.inc({ reason: error.split(':')[0] });
     report.status = status;
-    const health: SourceHealth = { at: deps.clock.now(), ok: false, status, error, consecutiveFailures: failures, nextFetchAt: schedule(failures, retryAfterMs) };
-    await recordHealth(deps.db, source.id, health).catch((err) => deps.logger.error({ err, sourceId: source.id }, 'could not record fetch failure'));
+    await recordHealth(deps.db, source.id, health({ ok: false, status, error, retryAfterMs })).catch((err) => deps.logger.error({ err, sourceId: source.id }, 'could not record fetch failure'));
   };
 
   try {
@@ -160,8 +157,7 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
       signal,
     });
     report.status = res.status;
-    const validators = { etag: res.etag ?? source.etag, lastModified: res.lastModified ?? source.lastModified };
-    const okHealth = (): SourceHealth => ({ at: deps.clock.now(), ok: true, status: res.status, error: null, consecutiveFailures: 0, nextFetchAt: schedule(0), ...validators });
+    const okHealth = () => health({ ok: true, status: res.status, etag: res.etag, lastModified: res.lastModified });
     if (res.notModified) {
       report.outcome = 'not_modified';
       await recordHealth(deps.db, source.id, okHealth());

@@ -1,0 +1,23 @@
+import type { ItemCursor } from '../../db/queries/items.ts';
+
+/** Opaque cursor: base64url of the last row's position (rank or published time, then id). */
+export function encodeCursor(c: ItemCursor): string {
+  const body = 'rank' in c ? ['r', c.rank, c.id] : ['t', c.publishedAt.toISOString(), c.id];
+  return Buffer.from(JSON.stringify(body)).toString('base64url');
+}
+
+/** The position a cursor names, or undefined when it is not one this API made for this kind of query. */
+export function decodeCursor(raw: string, withQuery: boolean): ItemCursor | undefined {
+  try {
+    const [kind, pos, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [string, unknown, number];
+    if (!Number.isSafeInteger(id) || id < 0) return undefined;
+    if (kind === 'r' && withQuery && typeof pos === 'number' && Number.isFinite(pos)) return { rank: pos, id };
+    if (kind === 't' && !withQuery && typeof pos === 'string') {
+      const publishedAt = new Date(pos);
+      return Number.isNaN(publishedAt.getTime()) ? undefined : { publishedAt, id };
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}

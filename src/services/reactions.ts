@@ -1,0 +1,37 @@
+import { reactionItems } from '../../db/queries/announcements.ts';
+import { buildReaction, momentOf } from '../analytics/reaction.ts';
+import type { SourceKind } from '../labels.ts';
+import { getAnnouncement, presentAnnouncement } from './announcements.ts';
+import type { DbClockDeps } from './deps.ts';
+import { invalid } from './errors.ts';
+
+/** The event-study window on each side of an announcement, unless the caller asks for another. */
+export const DEFAULT_WINDOW_DAYS = 14;
+export const MAX_WINDOW_DAYS = 180;
+
+export const REACTION_METHOD =
+  'Items are relevant, labelled items that name the studio or match a keyword, published in the window before the announcement or the window after it. ' +
+  'Shares carry 95% Wilson intervals. The change in worry share uses a pooled two-proportion z-test; the change in net score ((excitement - worry) / total) a z-test on per-item scores (+1, 0, -1); ' +
+  'the change in volume an exact two-sided Poisson test of the after count against the before count. With fewer than 30 items on a side the result says it cannot conclude.';
+
+export interface ReactionQuery {
+  id: number;
+  windowDays?: number | undefined;
+  kind?: SourceKind | undefined;
+}
+
+/**
+ * The one event study: the reaction to an announcement, as the API, the reaction page and the
+ * digest all show it. The answer carries the window it used (`windowDays`, `windows`).
+ */
+export async function announcementReaction(deps: DbClockDeps, q: ReactionQuery) {
+  const windowDays = q.windowDays ?? DEFAULT_WINDOW_DAYS;
+  if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS) throw invalid('window', `expected 1d to ${MAX_WINDOW_DAYS}d`);
+  const a = await getAnnouncement(deps, { id: q.id });
+  const moment = momentOf(a);
+  const span = windowDays * 86_400_000;
+  const items = await reactionItems(deps.db, { start: new Date(moment.getTime() - span), end: new Date(moment.getTime() + span), studio: a.studio, keywords: a.keywords, kind: q.kind });
+  const reaction = buildReaction({ moment, windowDays, now: deps.clock.now(), items });
+  return { announcement: presentAnnouncement(a), kind: q.kind ?? null, method: REACTION_METHOD, ...reaction };
+}
+export type ReactionAnswer = Awaited<ReturnType<typeof announcementReaction>>;
