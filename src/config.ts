@@ -170,3 +170,16 @@ export function isTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+/**
+ * The process environment with some variables replaced (undefined removes one), for a command
+ * that runs with its own settings, as `pulse demo` does. The one other place process.env is read.
+ */
+export function environmentWith(overrides: Record<string, string | undefined>): Record<string, string | undefined> {
+  return { ...process.env, ...overrides };
+}
+
+/** Whether the process environment sets a variable at all (a default may differ when unset). */
+export function isSet(name: keyof Env): boolean {
+  return process.env[name] !== undefined;
+}

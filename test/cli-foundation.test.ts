@@ -59,7 +59,7 @@ describe('pulse command line', () => {
     expect((await runPulse(['keys', 'list'], env)).stdout).toMatch(/revoked/);
     const missing = await runPulse(['keys', 'revoke', '42'], env);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/no key with id 42/);
+    expect(missing.stderr).toMatch(/^pulse: key 42 not found\n$/);
   });
 
   it('serves on the embedded database, keeps data across a restart, and exits 0 on SIGTERM', { timeout: 120_000 }, async () => {

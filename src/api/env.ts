@@ -1,5 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler, TypedResponse } from 'hono';
 import type { Database } from '../../db/client.ts';
 import type { Db } from '../../db/client.ts';
 import type { PublicKey } from '../services/keys.ts';
@@ -83,17 +83,19 @@ export function fromCache(cache: ResponseCache | undefined): MiddlewareHandler {
  * computation. Only successful answers are cached. `path` names the resource canonically, so
  * that invalidating it reaches every spelling of its URL.
  */
-export async function cachedRead(
+export async function cachedRead<T = unknown>(
   c: Context,
   cache: ResponseCache,
   compute: () => Promise<{ body: string; contentType: string; headers?: Record<string, string> }>,
   path?: string,
-): Promise<Response> {
+): Promise<TypedResponse<T, 200, 'json'>> {
   const raw = ResponseCache.key(c.req.url);
   // `path`: the canonical path, when several spellings reach one resource (/announcements/07/...)
   const key = path === undefined ? raw : raw.includes('?') ? path + raw.slice(raw.indexOf('?')) : path;
   const entry = cache.get(key) ?? (await cache.fill(key, compute));
-  return serveCached(c, cache, entry);
+  // The body is the JSON of a T that `compute` serialised (or its CSV form); the response test
+  // checks real answers against /openapi.json.
+  return serveCached(c, cache, entry) as unknown as TypedResponse<T, 200, 'json'>;
 }
 
 function serveCached(c: Context, cache: ResponseCache, entry: CachedResponse): Response {

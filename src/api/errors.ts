@@ -40,9 +40,9 @@ export interface ErrorBody {
 }
 
 /** Builds the standard error body `{error: {code, message, requestId}}`. */
-export function errorJson(c: Context, status: ContentfulStatusCode, code: string, message: string) {
+export function errorJson<S extends ContentfulStatusCode>(c: Context, status: S, code: string, message: string) {
   const requestId = (c.get('requestId' as never) as string | undefined) ?? '';
-  return c.json<ErrorBody>({ error: { code, message, requestId } }, status);
+  return c.json<ErrorBody, S>({ error: { code, message, requestId } }, status);
 }
 
 /** How each kind of service error reads over HTTP: the one place the mapping lives. */

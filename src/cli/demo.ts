@@ -14,7 +14,7 @@ import { addDays, isoWeekOf } from '../analytics/buckets.ts';
 import { labelPending } from '../services/labels.ts';
 import { defaultModel } from '../classify/model.ts';
 import { systemClock } from '../clock.ts';
-import { loadConfig } from '../config.ts';
+import { environmentWith, isSet, loadConfig } from '../config.ts';
 import { ingest } from '../services/ingest.ts';
 import { INSTANCE_ID } from '../instance.ts';
 import { createLogger } from '../logger.ts';
@@ -59,8 +59,9 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
   const ownDir = !values['data-dir'];
   const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'pulse-demo-'));
   // The demo's own configuration: the caller's log level and time zone, but never their database.
-  const config = loadConfig({ ...process.env, DATABASE_URL: undefined, PULSE_DATA_DIR: dataDir, PORT: values.port, PULSE_SEED_SOURCES: 'false', PULSE_CACHE_TTL_MS: '5000' });
-  const logger = createLogger(process.env.PULSE_LOG_LEVEL ?? 'warn');
+  const config = loadConfig(environmentWith({ DATABASE_URL: undefined, PULSE_DATA_DIR: dataDir, PORT: values.port, PULSE_SEED_SOURCES: 'false', PULSE_CACHE_TTL_MS: '5000' }));
+  // quiet unless the caller asked for a log level
+  const logger = createLogger(isSet('PULSE_LOG_LEVEL') ? config.logLevel : 'warn');
   let feedsJson: DemoFeed[];
   try {
     feedsJson = JSON.parse(readFileSync(join(DEMO_DIR, 'feeds.json'), 'utf8')) as DemoFeed[];

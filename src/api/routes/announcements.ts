@@ -9,7 +9,7 @@ import {
   presentAnnouncement as present,
   updateAnnouncement,
 } from '../../services/announcements.ts';
-import { announcementReaction, MAX_WINDOW_DAYS } from '../../services/reactions.ts';
+import { announcementReaction, MAX_WINDOW_DAYS, type ReactionAnswer } from '../../services/reactions.ts';
 import { requireScope } from '../auth.ts';
 import { bearerSecurity, cachedRead, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
 import { dayParam, tzParam } from '../params.ts';
@@ -30,6 +30,45 @@ const Announcement = z
     moment: z.string().openapi({ description: 'the instant the reaction windows split at' }),
   })
   .openapi('Announcement');
+
+const Stances = <T extends z.ZodType>(t: T) => z.object({ excitement: t, worry: t, neutral: t });
+const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() });
+const Side = z.object({ total: z.number().int(), counts: Stances(z.number().int()), shares: Stances(Interval), net: z.number(), rate: z.number().openapi({ description: 'items per day' }) });
+const Test = z.object({ diff: z.number(), z: z.number(), p: z.number() }).nullable();
+const Comparison = z.object({
+  before: Side,
+  after: Side,
+  worryShare: Test.openapi({ description: 'pooled two-proportion z-test of the worry share' }),
+  net: Test.openapi({ description: 'z-test of the net score' }),
+  volume: z.object({ before: z.number().int(), after: z.number().int(), ratio: z.number().nullable(), p: z.number() }),
+  enoughData: z.boolean(),
+  note: z.string().nullable(),
+});
+const TopItem = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  url: z.string(),
+  source: z.string(),
+  kind: z.enum(SOURCE_KINDS),
+  publishedAt: z.string(),
+  stance: z.enum(['excitement', 'worry', 'neutral']),
+  confidence: z.number(),
+  quote: z.string().nullable(),
+});
+const Reaction = Comparison.extend({
+  announcement: z.lazy(() => Announcement),
+  kind: z.enum(SOURCE_KINDS).nullable(),
+  method: z.string(),
+  moment: z.string(),
+  windowDays: z.number().int(),
+  windows: z.object({
+    before: z.object({ from: z.string(), to: z.string() }),
+    after: z.object({ from: z.string(), to: z.string(), complete: z.boolean() }),
+  }),
+  byKind: z.object({ news: Comparison.optional(), union: Comparison.optional(), studio: Comparison.optional(), opinion: Comparison.optional() }),
+  daily: z.array(z.object({ day: z.string(), side: z.enum(['before', 'after']), counts: Stances(z.number().int()), total: z.number().int() })),
+  topItems: z.object({ before: z.array(TopItem), after: z.array(TopItem) }),
+}).openapi('Reaction');
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const Fields = z.object({
@@ -127,7 +166,7 @@ export function announcementRoutes(deps: AppDeps) {
           kind: z.enum(SOURCE_KINDS).optional(),
         }),
       },
-      responses: { 200: { description: 'the reaction', ...json(z.record(z.string(), z.unknown())) }, ...errorResponses },
+      responses: { 200: { description: 'the reaction', ...json(Reaction) }, ...errorResponses },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
@@ -135,10 +174,10 @@ export function announcementRoutes(deps: AppDeps) {
       const windowDays = Number(window.slice(0, -1));
       // a missing announcement is a 404 before anything is cached
       await getAnnouncement(deps, { id });
-      return cachedRead(c, deps.cache!, async () => {
+      return cachedRead<ReactionAnswer>(c, deps.cache!, async () => {
         const answer = await announcementReaction(deps, { id, windowDays, kind });
         return { body: JSON.stringify(answer), contentType: 'application/json' };
-      }, `/api/v1/announcements/${id}/reaction`) as never;
+      }, `/api/v1/announcements/${id}/reaction`);
     },
   );
   return app;

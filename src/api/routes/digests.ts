@@ -28,11 +28,61 @@ const DigestEntry = z
   })
   .openapi('DigestEntry');
 
+const Stances = <T extends z.ZodType>(t: T) => z.object({ excitement: t, worry: t, neutral: t });
+const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() });
+const Story = z.object({ id: z.number().int(), title: z.string(), url: z.string(), source: z.string(), kind: z.string(), publishedAt: z.string(), stance: z.enum(['excitement', 'worry', 'neutral']), confidence: z.number(), quote: z.string().nullable() });
+const Digest = z
+  .object({
+    id: z.number().int().nullable().openapi({ description: 'null when rendered live, not stored' }),
+    version: z.number().int().nullable(),
+    stored: z.boolean(),
+    week: z.string(),
+    start: z.string(),
+    end: z.string(),
+    timeZone: z.string(),
+    filters: z.object({ studio: z.string().nullable(), union: z.string().nullable() }),
+    generatedAt: z.string(),
+    model: z.string(),
+    empty: z.boolean(),
+    incomplete: z.boolean().openapi({ description: 'the week had not ended: its numbers will still change' }),
+    headline: z.object({
+      total: z.number().int(),
+      previousTotal: z.number().int(),
+      counts: Stances(z.number().int()),
+      shares: z.array(z.object({ stance: z.enum(['excitement', 'worry', 'neutral']), now: Interval, before: Interval, change: z.number(), p: z.number().nullable(), significant: z.boolean() })),
+      net: z.number(),
+      previousNet: z.number(),
+      lowN: z.boolean(),
+    }),
+    chart: z.array(z.object({ week: z.string(), start: z.string(), total: z.number().int(), shares: Stances(z.number()), lowN: z.boolean() })),
+    topStories: Stances(z.array(Story)),
+    unionStatements: z.array(Story),
+    studios: z.array(z.object({ studio: z.string(), total: z.number().int(), worryShare: z.number(), previousWorryShare: z.number().nullable(), change: z.number().nullable() })),
+    announcements: z.array(
+      z.object({
+        id: z.number().int(),
+        title: z.string(),
+        studio: z.string().nullable(),
+        date: z.string(),
+        windowDays: z.number().int().openapi({ description: 'days on each side of the announcement, as on its reaction page' }),
+        before: z.number().int(),
+        after: z.number().int(),
+        worryShareChange: z.number().nullable(),
+        p: z.number().nullable(),
+        note: z.string().nullable(),
+      }),
+    ),
+    risingConcerns: z.array(z.object({ concern: z.string(), count: z.number().int(), previous: z.number().int(), change: z.number().int() })),
+    summary: z.string(),
+    method: z.object({ sources: z.number().int(), model: z.string(), stance: z.string(), queries: z.record(z.string(), z.string()) }),
+  })
+  .openapi('Digest');
+
 const DigestBodies = {
   'text/html': { schema: z.string() },
   'text/markdown': { schema: z.string() },
   'text/csv': { schema: z.string() },
-  'application/json': { schema: z.record(z.string(), z.unknown()).openapi({ description: 'the digest data: headline, chart, stories, studios, announcements, concerns, summary, method' }) },
+  'application/json': { schema: Digest },
 };
 
 function sendDigest(c: Context<AppEnv>, digest: DigestView, format: (typeof DIGEST_FORMATS)[number], extra: Record<string, string> = {}) {

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
 import { GRANULARITIES } from '../../analytics/buckets.ts';
 import { GROUP_DIMENSIONS, STANCES } from '../../labels.ts';
-import { getTrends, trendRange, trendsAsCsv } from '../../services/trends.ts';
+import { getTrends, trendRange, trendsAsCsv, type TrendAnswer } from '../../services/trends.ts';
 import { cachedRead, errorResponses, router, type AppDeps } from '../env.ts';
 import { dayParam, tagFilters, tzParam } from '../params.ts';
 
@@ -58,13 +58,13 @@ export function trendRoutes(deps: AppDeps) {
     async (c) => {
       const { format, ...q } = c.req.valid('query');
       trendRange(q, deps.clock.now()); // a bad range is a 400 before anything is cached
-      return cachedRead(c, deps.cache!, async () => {
+      return cachedRead<TrendAnswer>(c, deps.cache!, async () => {
         const answer = await getTrends(deps, q);
         if (format === 'csv') {
           return { body: trendsAsCsv(answer), contentType: 'text/csv; charset=utf-8', headers: { 'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"` } };
         }
         return { body: JSON.stringify(answer), contentType: 'application/json' };
-      }) as never;
+      });
     },
   );
   return app;
