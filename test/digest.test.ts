@@ -61,8 +61,8 @@ describe('digest data', () => {
     expect(d).toMatchObject({ week: '2025-W30', start: '2025-07-21', end: '2025-07-28', empty: false, incomplete: false });
     expect(d.headline).toMatchObject({ total: 10, previousTotal: 8, counts: { worry: 6, excitement: 2, neutral: 2 }, net: -0.4, previousNet: 0.25, lowN: true });
     const worry = d.headline.shares.find((s) => s.stance === 'worry')!;
-    expect(worry.now.value).toBe(0.6);
-    expect(worry.before.value).toBe(0.25);
+    expect(worry.now!.value).toBe(0.6);
+    expect(worry.before!.value).toBe(0.25);
     expect(worry.change).toBe(0.35);
     expect(worry.significant).toBe(false); // too few items to call it beyond noise
     expect(d.chart).toHaveLength(8);
@@ -75,10 +75,10 @@ describe('digest data', () => {
       { studio: 'Netflix', total: 7, worryShare: expect.closeTo(0.8571, 3), previousWorryShare: expect.closeTo(0.3333, 3), change: expect.closeTo(0.5238, 3) },
       { studio: 'Disney', total: 1, worryShare: 0, previousWorryShare: null, change: null },
     ]);
-    expect(d.risingConcerns).toEqual([
-      { concern: 'job_displacement', count: 6, previous: 0, change: 6 },
-      { concern: 'consent_likeness', count: 3, previous: 0, change: 3 },
-      { concern: 'compensation', count: 0, previous: 2, change: -2 },
+    // only rises are listed (compensation fell from 2 to 0), each as a share of the week's relevant items
+    expect(d.risingConcerns.map((c) => [c.concern, c.count, c.previous, c.share.value, c.change, c.beyondNoise])).toEqual([
+      ['job_displacement', 6, 0, 0.6, 0.6, false],
+      ['consent_likeness', 3, 0, 0.3, 0.3, false],
     ]);
     expect(d.announcements).toHaveLength(1);
     // the same event study as the reaction page, and it says which window it used
@@ -90,9 +90,20 @@ describe('digest data', () => {
   });
 
   it('focuses on one union, and says so for an empty week', async () => {
-    const guild = await buildDigestData(database.db, { week: '2025-W30', union: 'SAG-AFTRA' });
+    const guild = await buildDigestData(database.db, { week: '2025-W30', union: 'sag-aftra' });
+    expect(guild.filters.union).toBe('SAG-AFTRA'); // any case, resolved to the canonical name
     expect(guild.headline.total).toBe(4);
     expect(guild.summary).toMatch(/mentioning SAG-AFTRA/);
+    // the week before had no SAG-AFTRA items: there is no change from nothing, and nothing says +100 pts
+    expect(guild.headline.previousTotal).toBe(0);
+    expect(guild.headline.shares.every((s) => s.change === null && s.before === null)).toBe(true);
+    expect(guild.headline.previousNet).toBeNull();
+    expect(guild.summary).not.toMatch(/points on the previous week/);
+    const guildMd = renderMarkdown(guild);
+    expect(guildMd).not.toMatch(/\+100 pts/);
+    expect(guildMd).toMatch(/\| worry \| 100% \| \d+%–100% \| n\/a \| no \|/);
+    // empty weeks are gaps in the sparkline, not the lowest bar
+    expect(guildMd).toMatch(/worry {6} {7}█/);
     const empty = await buildDigestData(database.db, { week: '2024-W10' });
     expect(empty.empty).toBe(true);
     expect(empty.summary).toMatch(/found no relevant items in 2024-W10/);
@@ -187,7 +198,9 @@ describe.runIf(hasChromium)('the HTML digest in a real browser', () => {
       await page.setContent(renderHtml(d), { waitUntil: 'load' });
       const box = await page.locator('#trend-chart').boundingBox();
       expect(box!.width).toBeGreaterThan(300);
-      expect(await page.locator('#trend-chart path.worry').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+( L[\d.]+,[\d.]+){7}$/);
+      // six empty weeks then two with items: the line starts at the first week that has a share
+    expect(await page.locator('#trend-chart path.worry').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+ L[\d.]+,[\d.]+$/);
+    expect(await page.locator('#trend-chart circle.worry').count()).toBe(2);
       for (const id of ['summary', 'headline', 'chart', 'top-stories', 'unions', 'studios', 'announcements', 'concerns', 'method']) expect(await page.locator(`section#${id}`).count(), id).toBe(1);
       expect(await page.locator('#top-stories li').count()).toBeGreaterThan(3);
       expect(requests.filter((u) => !u.startsWith('about:') && !u.startsWith('data:'))).toEqual([]);

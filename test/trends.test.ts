@@ -107,7 +107,9 @@ describe('GET /api/v1/trends', () => {
     const [s] = body.series;
     expect(s.group).toBeNull();
     expect(s.buckets.map((b: { start: string }) => b.start)).toEqual(['2025-07-07', '2025-07-14', '2025-07-21', '2025-07-28']);
-    expect(s.buckets[0]).toMatchObject({ total: 0, counts: { excitement: 0, worry: 0, neutral: 0 }, net: 0, lowN: true });
+    // an empty week has counts of zero and no shares at all: not 0% with a 0-0 interval
+    expect(s.buckets[0]).toMatchObject({ total: 0, counts: { excitement: 0, worry: 0, neutral: 0 }, net: null, lowN: true, partial: false });
+    expect(s.buckets[0].shares).toEqual({ excitement: null, worry: null, neutral: null });
     const w = s.buckets[1];
     expect(w).toMatchObject({ total: 4, counts: { excitement: 1, worry: 3, neutral: 0 }, net: -0.5, lowN: true });
     expect(w.shares.worry.value).toBe(0.75);
@@ -137,13 +139,63 @@ describe('GET /api/v1/trends', () => {
   });
 
   it('answers CSV with one row per group and bucket', async () => {
-    const { app } = testApp(database);
+    const { app } = testApp(database, { now: '2025-08-01T12:00:00Z' });
     const res = await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-28&granularity=week&group_by=studio&format=csv');
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (await res.text()).trim().split('\n');
-    expect(lines[0]).toBe('group,bucket_start,total,excitement_count,worry_count,neutral_count,excitement_share,excitement_low,excitement_high,worry_share,worry_low,worry_high,neutral_share,neutral_low,neutral_high,net,low_n');
+    expect(lines[0]).toBe(
+      'group,bucket_start,bucket_end,total,excitement_count,worry_count,neutral_count,excitement_share,excitement_low,excitement_high,worry_share,worry_low,worry_high,neutral_share,neutral_low,neutral_high,net,low_n,partial',
+    );
     expect(lines).toHaveLength(5);
-    expect(lines[1]).toMatch(/^Netflix,2025-07-14,4,1,3,0,0\.25,/);
+    expect(lines[1]).toMatch(/^Netflix,2025-07-14,2025-07-21,4,1,3,0,0\.25,/);
+    // Disney had nothing in the first week: its shares and net are empty cells, not zeros
+    expect(lines.find((l) => l.startsWith('Disney,2025-07-14'))).toBe('Disney,2025-07-14,2025-07-21,0,0,0,0,,,,,,,,,,,true,false');
+    // what made the answer travels in headers
+    expect(res.headers.get('pulse-model')).toMatch(/^pulse-stance/);
+    expect(res.headers.get('pulse-relevance')).toBe('relevant items only');
+    expect(new URLSearchParams(res.headers.get('pulse-filters')!).get('group_by')).toBe('studio');
+  });
+
+  it('flags buckets the range or the present cuts, and by default shows whole buckets up to the last complete day', async () => {
+    const { app } = testApp(database, { now: '2025-07-23T12:00:00Z' });
+    const month = await json(await app.request('/api/v1/trends?granularity=month&from=2025-06-15&to=2025-08-01'));
+    expect(month.series[0].buckets.map((b: { start: string; partial: boolean }) => [b.start, b.partial])).toEqual([
+      ['2025-06-01', true],
+      ['2025-07-01', true], // today (23 July) falls inside it
+    ]);
+    const weeks = await json(await app.request('/api/v1/trends?granularity=week'));
+    // Wednesday 23 July: the week in progress is left out; twelve whole weeks end on Sunday 20 July
+    expect(weeks).toMatchObject({ from: '2025-04-28', to: '2025-07-21' });
+    expect(weeks.series[0].buckets).toHaveLength(12);
+    expect(weeks.series[0].buckets.every((b: { partial: boolean }) => !b.partial)).toBe(true);
+    const days = await json(await app.request('/api/v1/trends?granularity=day'));
+    expect(days.to).toBe('2025-07-23'); // exclusive: yesterday is the last day counted
+    const months = await json(await app.request('/api/v1/trends?granularity=month'));
+    expect(months).toMatchObject({ from: '2024-07-01', to: '2025-07-01' });
+  });
+
+  it('says what made the answer', async () => {
+    const { app } = testApp(database, { now: '2025-08-01T12:00:00Z' });
+    const body = await json(await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-28&studio=Netflix'));
+    expect(body.meta).toEqual({
+      model: expect.stringMatching(/^pulse-stance/),
+      filters: { from: '2025-07-14', to: '2025-07-28', granularity: 'week', tz: 'UTC', relevant: 'true', studio: 'Netflix' },
+      relevance: 'relevant items only',
+      generatedAt: '2025-08-01T12:00:00.000Z',
+      dataThrough: expect.stringMatching(/^2025-07-2/),
+    });
+  });
+
+  it('gives each concern a denominator: its share of the bucket\'s relevant items and of its worry items', async () => {
+    const { app } = testApp(database);
+    const body = await json(await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-21&granularity=week&group_by=concern'));
+    const jobs = body.series.find((s: { group: string }) => s.group === 'job_displacement');
+    // the week has 4 relevant items, 3 of them worry, and 3 raise job displacement
+    expect(jobs.buckets[0].concern).toMatchObject({ count: 3, relevantTotal: 4, worryTotal: 3 });
+    expect(jobs.buckets[0].concern.ofRelevant.value).toBe(0.75);
+    expect(jobs.buckets[0].concern.ofWorry.value).toBe(1);
+    const csv = await (await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-21&granularity=week&group_by=concern&format=csv')).text();
+    expect(csv.split('\n')[0]).toMatch(/,relevant_total,worry_total,share_of_relevant,share_of_relevant_low,share_of_relevant_high,share_of_worry,/);
   });
 
   it('sends an ETag and answers 304 to a matching If-None-Match', async () => {

@@ -25,7 +25,8 @@ export function bucketStart(day: string, g: Granularity): string {
   return formatDay(ms - weekday * DAY_MS);
 }
 
-function nextBucket(start: string, g: Granularity): string {
+/** The first day after the bucket that starts on `start`. */
+export function nextBucket(start: string, g: Granularity): string {
   if (g === 'day') return addDays(start, 1);
   if (g === 'week') return addDays(start, 7);
   const y = Number(start.slice(0, 4));

@@ -1,5 +1,5 @@
 import { STANCES, type Stance } from '../labels.ts';
-import { bucketStart, bucketStarts, type Granularity } from './buckets.ts';
+import { bucketStart, bucketStarts, nextBucket, type Granularity } from './buckets.ts';
 import { wilson, type Interval } from './stats.ts';
 
 /** Labelled items of one day (in the query's zone), per group when grouped, per stance. */
@@ -14,13 +14,19 @@ export interface DayCount {
 export const TREND_MIN_N = 30;
 
 export interface TrendBucket {
+  /** the bucket's first calendar day */
   start: string;
+  /** the first day after the bucket */
+  end: string;
   total: number;
   counts: Record<Stance, number>;
-  shares: Record<Stance, Interval>;
-  /** (excitement − worry) / total; 0 for an empty bucket */
-  net: number;
+  /** null when the bucket has no items: an empty bucket has no share, not a share of 0 */
+  shares: Record<Stance, Interval | null>;
+  /** (excitement − worry) / total; null for an empty bucket */
+  net: number | null;
   lowN: boolean;
+  /** the requested range or the present cuts this bucket: it holds fewer days than its length */
+  partial: boolean;
 }
 
 export interface TrendSeries {
@@ -28,24 +34,42 @@ export interface TrendSeries {
   buckets: TrendBucket[];
 }
 
+/** Per concern bucket: how many items raise it, as a share of relevant items and of worry items. */
+export interface ConcernFigures {
+  count: number;
+  relevantTotal: number;
+  worryTotal: number;
+  ofRelevant: Interval | null;
+  ofWorry: Interval | null;
+}
+
 const round = (v: number) => Math.round(v * 10_000) / 10_000;
 
-/** One bucket's figures from its stance counts. */
-export function bucketFigures(start: string, counts: Record<Stance, number>, minN = TREND_MIN_N): TrendBucket {
+/** A share with its 95% Wilson interval, rounded; null when there is nothing to divide by. */
+export function shareOf(count: number, total: number): Interval | null {
+  if (total <= 0) return null;
+  const w = wilson(count, total);
+  return { value: round(w.value), low: round(w.low), high: round(w.high) };
+}
+
+/** One bucket's figures from its stance counts. `partial` says the range or the present cut it. */
+export function bucketFigures(start: string, counts: Record<Stance, number>, minN = TREND_MIN_N, end = start, partial = false): TrendBucket {
   const total = counts.excitement + counts.worry + counts.neutral;
-  const shares = {} as Record<Stance, Interval>;
-  for (const s of STANCES) {
-    const w = wilson(counts[s], total);
-    shares[s] = { value: round(w.value), low: round(w.low), high: round(w.high) };
-  }
-  return { start, total, counts: { ...counts }, shares, net: total ? round((counts.excitement - counts.worry) / total) : 0, lowN: total < minN };
+  const shares = {} as Record<Stance, Interval | null>;
+  for (const s of STANCES) shares[s] = shareOf(counts[s], total);
+  return { start, end, total, counts: { ...counts }, shares, net: total ? round((counts.excitement - counts.worry) / total) : null, lowN: total < minN, partial };
 }
 
 /**
  * Turns per-day counts into series of buckets: every bucket between from and to is present
- * (empty ones as zeros), one series per group (largest first), or one series with group null.
+ * (empty ones with zero counts and null shares), one series per group (largest first), or one
+ * series with group null. A bucket is partial when it starts before `from`, ends after `to`, or
+ * reaches past `asOf` (the first day not yet complete, usually today).
  */
-export function buildSeries(rows: DayCount[], p: { from: string; to: string; granularity: Granularity; grouped: boolean; minN?: number }): TrendSeries[] {
+export function buildSeries(
+  rows: DayCount[],
+  p: { from: string; to: string; granularity: Granularity; grouped: boolean; minN?: number; asOf?: string },
+): TrendSeries[] {
   const starts = bucketStarts(p.from, p.to, p.granularity);
   const byGroup = new Map<string | null, Map<string, Record<Stance, number>>>();
   if (!p.grouped) byGroup.set(null, new Map());
@@ -65,13 +89,21 @@ export function buildSeries(rows: DayCount[], p: { from: string; to: string; gra
     .sort((a, b) => totals.get(b)! - totals.get(a)! || String(a).localeCompare(String(b)))
     .map((group) => ({
       group,
-      buckets: starts.map((start) => bucketFigures(start, byGroup.get(group)!.get(start) ?? { excitement: 0, worry: 0, neutral: 0 }, p.minN)),
+      buckets: starts.map((start) => {
+        const end = nextBucket(start, p.granularity);
+        const partial = start < p.from || end > p.to || (p.asOf !== undefined && end > p.asOf);
+        return bucketFigures(start, byGroup.get(group)!.get(start) ?? { excitement: 0, worry: 0, neutral: 0 }, p.minN, end, partial);
+      }),
     }));
 }
 
-/** CSV: one row per (group, bucket) with counts, shares and bounds. */
-export function trendsCsv(series: TrendSeries[]): string {
-  const header = ['group', 'bucket_start', 'total', ...STANCES.map((s) => `${s}_count`), ...STANCES.flatMap((s) => [`${s}_share`, `${s}_low`, `${s}_high`]), 'net', 'low_n'];
+const intervalCells = (sh: Interval | null | undefined): (number | string)[] => (sh ? [sh.value, sh.low, sh.high] : ['', '', '']);
+
+/** CSV: one row per (group, bucket) with counts, shares and bounds; empty cells where there is no share. */
+export function trendsCsv(series: { group: string | null; buckets: (TrendBucket & { concern?: ConcernFigures })[] }[]): string {
+  const withConcern = series.some((s) => s.buckets.some((b) => b.concern));
+  const header = ['group', 'bucket_start', 'bucket_end', 'total', ...STANCES.map((s) => `${s}_count`), ...STANCES.flatMap((s) => [`${s}_share`, `${s}_low`, `${s}_high`]), 'net', 'low_n', 'partial'];
+  if (withConcern) header.push('relevant_total', 'worry_total', 'share_of_relevant', 'share_of_relevant_low', 'share_of_relevant_high', 'share_of_worry', 'share_of_worry_low', 'share_of_worry_high');
   const lines = [header.join(',')];
   for (const s of series) {
     for (const b of s.buckets) {
@@ -79,11 +111,15 @@ export function trendsCsv(series: TrendSeries[]): string {
         [
           csvCell(s.group ?? ''),
           b.start,
+          b.end,
           b.total,
           ...STANCES.map((st) => b.counts[st]),
-          ...STANCES.flatMap((st) => [b.shares[st].value, b.shares[st].low, b.shares[st].high]),
-          b.net,
+          // an empty bucket has empty share cells, not zeros
+          ...STANCES.flatMap((st) => intervalCells(b.shares[st])),
+          b.net ?? '',
           b.lowN,
+          b.partial,
+          ...(withConcern ? [b.concern?.relevantTotal ?? '', b.concern?.worryTotal ?? '', ...intervalCells(b.concern?.ofRelevant), ...intervalCells(b.concern?.ofWorry)] : []),
         ].join(','),
       );
     }

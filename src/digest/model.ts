@@ -1,6 +1,6 @@
 import type { DayCount } from '../analytics/trends.ts';
 import { addDays, isoWeekOf, mondayOfIsoWeek, zonedInstant } from '../analytics/buckets.ts';
-import { buildSeries, type TrendBucket } from '../analytics/trends.ts';
+import { buildSeries, shareOf, type TrendBucket } from '../analytics/trends.ts';
 import { twoProportionTest, type Interval } from '../analytics/stats.ts';
 import { CONCERNS, STANCES, type Stance } from '../labels.ts';
 
@@ -28,12 +28,28 @@ export interface StoryRef {
 
 export interface ShareChange {
   stance: Stance;
-  now: Interval;
-  before: Interval;
-  change: number;
+  /** null for a week with no items */
+  now: Interval | null;
+  before: Interval | null;
+  /** null when either week is empty: there is no change from nothing */
+  change: number | null;
   p: number | null;
   /** true when the two-proportion test puts the change beyond noise (p < 0.05, enough items) */
   significant: boolean;
+}
+
+export interface RisingConcern {
+  concern: string;
+  count: number;
+  previous: number;
+  /** share of the week's relevant items that raise it, and the week before's */
+  share: Interval;
+  previousShare: Interval;
+  /** change in share, in proportion points */
+  change: number;
+  p: number | null;
+  /** two-proportion test p < 0.05 with at least 30 items each week */
+  beyondNoise: boolean;
 }
 
 /** Everything a digest says, as data; the renderers only lay it out. */
@@ -48,13 +64,15 @@ export interface DigestData {
   empty: boolean;
   /** the week had not ended when this was made: its numbers will still change */
   incomplete: boolean;
-  headline: { total: number; previousTotal: number; counts: Record<Stance, number>; shares: ShareChange[]; net: number; previousNet: number; lowN: boolean };
-  chart: { week: string; start: string; total: number; shares: Record<Stance, number>; lowN: boolean }[];
+  headline: { total: number; previousTotal: number; counts: Record<Stance, number>; shares: ShareChange[]; net: number | null; previousNet: number | null; lowN: boolean };
+  /** shares are null for weeks with no items: the chart leaves a gap */
+  chart: { week: string; start: string; total: number; shares: Record<Stance, number | null>; lowN: boolean; partial: boolean }[];
   topStories: Record<Stance, StoryRef[]>;
   unionStatements: StoryRef[];
   studios: { studio: string; total: number; worryShare: number; previousWorryShare: number | null; change: number | null }[];
   announcements: { id: number; title: string; studio: string | null; date: string; windowDays: number; before: number; after: number; worryShareChange: number | null; p: number | null; note: string | null }[];
-  risingConcerns: { concern: string; count: number; previous: number; change: number }[];
+  /** concerns whose share of relevant items rose, each saying whether the rise is beyond noise */
+  risingConcerns: RisingConcern[];
   summary: string;
   method: { sources: number; model: string; stance: string; queries: Record<string, string> };
 }
@@ -77,9 +95,10 @@ function summariseWeek(d: Pick<DigestData, 'week' | 'headline' | 'risingConcerns
   const h = d.headline;
   const worry = h.shares.find((s) => s.stance === 'worry')!;
   const excitement = h.shares.find((s) => s.stance === 'excitement')!;
+  const net = h.net ?? 0;
   const parts = [`In ${d.week} Pulse read ${h.total} relevant item${h.total === 1 ? '' : 's'}${scope} (${h.previousTotal} the week before).`];
-  parts.push(`${pct(worry.now.value)} voiced job-security or related worry and ${pct(excitement.now.value)} excitement, a net score of ${h.net >= 0 ? '+' : ''}${h.net.toFixed(2)}.`);
-  if (h.previousTotal > 0) {
+  parts.push(`${pct(worry.now?.value ?? 0)} voiced job-security or related worry and ${pct(excitement.now?.value ?? 0)} excitement, a net score of ${net >= 0 ? '+' : ''}${net.toFixed(2)}.`);
+  if (worry.change !== null) {
     const dir = worry.change > 0 ? 'up' : worry.change < 0 ? 'down' : 'unchanged';
     parts.push(
       dir === 'unchanged'
@@ -87,8 +106,11 @@ function summariseWeek(d: Pick<DigestData, 'week' | 'headline' | 'risingConcerns
         : `The worry share was ${dir} ${Math.abs(Math.round(worry.change * 100))} points on the previous week${worry.significant ? ', a change beyond week-to-week noise' : ', within week-to-week noise'}.`,
     );
   }
-  const rising = d.risingConcerns.filter((c) => c.change > 0)[0];
-  if (rising) parts.push(`The fastest-rising concern was ${rising.concern.replace(/_/g, ' ')} (${rising.count} items, ${rising.previous} the week before).`);
+  const rising = d.risingConcerns[0];
+  if (rising)
+    parts.push(
+      `The fastest-rising concern was ${rising.concern.replace(/_/g, ' ')} (${rising.count} items, ${rising.previous} the week before${rising.beyondNoise ? '' : '; within week-to-week noise'}).`,
+    );
   const top = d.studios[0];
   if (top && !d.filters.studio) parts.push(`${top.studio} drew the most coverage (${top.total} items, ${pct(top.worryShare)} worried).`);
   if (h.lowN) parts.push('With fewer than 30 items, treat the shares as indicative.');
@@ -164,11 +186,13 @@ export function composeDigest(f: DigestFilters, input: DigestInputs, ctx: Digest
   const lastWeek = weekly.at(-2)!;
   const change = (s: Stance): ShareChange => {
     const t = twoProportionTest(lastWeek.counts[s], lastWeek.total, thisWeek.counts[s], thisWeek.total);
+    const now = thisWeek.shares[s];
+    const before = lastWeek.shares[s];
     return {
       stance: s,
-      now: thisWeek.shares[s],
-      before: lastWeek.shares[s],
-      change: r4(thisWeek.shares[s].value - lastWeek.shares[s].value),
+      now,
+      before,
+      change: now && before ? r4(now.value - before.value) : null,
       p: t ? r4(t.p) : null,
       significant: !!t && t.p < 0.05 && thisWeek.total >= 30 && lastWeek.total >= 30,
     };
@@ -186,19 +210,29 @@ export function composeDigest(f: DigestFilters, input: DigestInputs, ctx: Digest
   const studios = byStudio
     .map((s) => {
       const [prev, cur] = s.buckets as [TrendBucket, TrendBucket];
-      return { studio: s.group!, total: cur.total, worryShare: cur.shares.worry.value, previousWorryShare: prev.total ? prev.shares.worry.value : null, change: prev.total ? r4(cur.shares.worry.value - prev.shares.worry.value) : null };
+      const worryShare = cur.shares.worry?.value ?? 0;
+      const previousWorryShare = prev.shares.worry?.value ?? null;
+      return { studio: s.group!, total: cur.total, worryShare, previousWorryShare, change: previousWorryShare === null ? null : r4(worryShare - previousWorryShare) };
     })
     .filter((s) => s.total > 0)
     .sort((a, b) => b.total - a.total || a.studio.localeCompare(b.studio));
   const byConcern = buildSeries(input.byConcern, { from: prevMonday, to: nextMonday, granularity: 'week', grouped: true });
-  const risingConcerns = CONCERNS.map((c) => {
+  // a concern rises when its share of the week's relevant items grows; only rises are listed
+  const risingConcerns: RisingConcern[] = [];
+  for (const c of CONCERNS) {
     const s = byConcern.find((x) => x.group === c);
-    const previous = s?.buckets[0]!.total ?? 0;
-    const count = s?.buckets[1]!.total ?? 0;
-    return { concern: c, count, previous, change: count - previous };
-  })
-    .filter((c) => c.count > 0 || c.previous > 0)
-    .sort((a, b) => b.change - a.change || b.count - a.count || a.concern.localeCompare(b.concern));
+    const previous = s?.buckets[0]?.total ?? 0;
+    const count = s?.buckets[1]?.total ?? 0;
+    const share = shareOf(count, thisWeek.total);
+    const previousShare = shareOf(previous, lastWeek.total);
+    // nothing rises from a week with no items at all: there is no share to compare with
+    if (!share || !previousShare || count === 0) continue;
+    const change = r4(share.value - previousShare.value);
+    if (change <= 0) continue;
+    const t = twoProportionTest(previous, lastWeek.total, count, thisWeek.total);
+    risingConcerns.push({ concern: c, count, previous, share, previousShare, change, p: t ? r4(t.p) : null, beyondNoise: !!t && t.p < 0.05 && thisWeek.total >= 30 && lastWeek.total >= 30 });
+  }
+  risingConcerns.sort((a, b) => b.change - a.change || b.count - a.count || a.concern.localeCompare(b.concern));
 
   // announcements made this week and the reaction so far, measured as the reaction page does
   const announcements = input.announcements.map((a) => ({
@@ -238,7 +272,14 @@ export function composeDigest(f: DigestFilters, input: DigestInputs, ctx: Digest
     empty: thisWeek.total === 0,
     incomplete: ctx.now.getTime() < end.getTime(),
     headline,
-    chart: weekly.map((b) => ({ week: isoWeekOf(b.start), start: b.start, total: b.total, shares: { excitement: b.shares.excitement.value, worry: b.shares.worry.value, neutral: b.shares.neutral.value }, lowN: b.lowN })),
+    chart: weekly.map((b) => ({
+      week: isoWeekOf(b.start),
+      start: b.start,
+      total: b.total,
+      shares: { excitement: b.shares.excitement?.value ?? null, worry: b.shares.worry?.value ?? null, neutral: b.shares.neutral?.value ?? null },
+      lowN: b.lowN,
+      partial: ctx.now.getTime() < zonedInstant(b.end, '00:00', tz).getTime(),
+    })),
     topStories,
     unionStatements,
     studios,

@@ -1,8 +1,5 @@
+import { escapeHtml as esc, net2, pct, pValue, safeHref, signedPts as signed } from './format.ts';
 import type { DigestData, StoryRef } from './model.ts';
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const pct = (v: number) => `${Math.round(v * 100)}%`;
-const signed = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : '±'}${Math.abs(Math.round(v * 100))} pts`;
 
 /** Worry and excitement shares over the chart weeks as an inline SVG line chart. */
 export function chartSvg(d: DigestData): string {
@@ -12,10 +9,32 @@ export function chartSvg(d: DigestData): string {
   const n = d.chart.length;
   const x = (i: number) => pad.l + (n <= 1 ? 0 : (i * (W - pad.l - pad.r)) / (n - 1));
   const y = (v: number) => pad.t + (1 - v) * (H - pad.t - pad.b);
-  const line = (key: 'worry' | 'excitement') => d.chart.map((c, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(c.shares[key]).toFixed(1)}`).join(' ');
+  // an empty week has no share: the line breaks there (a new M after the gap) instead of dropping to 0%
+  const line = (key: 'worry' | 'excitement') => {
+    let pen = false;
+    return d.chart
+      .map((c, i) => {
+        const v = c.shares[key];
+        if (v === null) {
+          pen = false;
+          return '';
+        }
+        const cmd = pen ? 'L' : 'M';
+        pen = true;
+        return `${cmd}${x(i).toFixed(1)},${y(v).toFixed(1)}`;
+      })
+      .filter(Boolean)
+      .join(' ');
+  };
   const grid = [0, 0.25, 0.5, 0.75, 1].map((v) => `<line x1="${pad.l}" x2="${W - pad.r}" y1="${y(v)}" y2="${y(v)}" class="grid"/><text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end">${pct(v)}</text>`).join('');
   const labels = d.chart.map((c, i) => `<text x="${x(i)}" y="${H - pad.b + 16}" text-anchor="middle">${esc(c.week.slice(5))}</text>`).join('');
-  const dots = (key: 'worry' | 'excitement') => d.chart.map((c, i) => `<circle cx="${x(i)}" cy="${y(c.shares[key])}" r="${c.lowN ? 2.5 : 4}" class="${key}"><title>${esc(c.week)}: ${pct(c.shares[key])} ${key} of ${c.total}</title></circle>`).join('');
+  const dots = (key: 'worry' | 'excitement') =>
+    d.chart
+      .map((c, i) => {
+        const v = c.shares[key];
+        return v === null ? '' : `<circle cx="${x(i)}" cy="${y(v)}" r="${c.lowN ? 2.5 : 4}" class="${key}"><title>${esc(c.week)}: ${pct(v)} ${key} of ${c.total}</title></circle>`;
+      })
+      .join('');
   return `<svg id="trend-chart" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">
 <title id="chart-title">Worry and excitement shares, last ${n} weeks</title>
 ${grid}${labels}
@@ -29,7 +48,7 @@ function stories(list: StoryRef[]): string {
   return `<ul class="stories">${list
     .map(
       (s) =>
-        `<li><a href="${esc(s.url)}">${esc(s.title)}</a> <span class="meta">${esc(s.source)}, ${s.publishedAt.slice(0, 10)} · <span class="badge ${s.stance}">${s.stance}</span></span>${s.quote ? `<blockquote>${esc(s.quote)}</blockquote>` : ''}</li>`,
+        `<li><a href="${safeHref(s.url)}">${esc(s.title)}</a> <span class="meta">${esc(s.source)}, ${s.publishedAt.slice(0, 10)} · <span class="badge ${s.stance}">${s.stance}</span></span>${s.quote ? `<blockquote>${esc(s.quote)}</blockquote>` : ''}</li>`,
     )
     .join('')}</ul>`;
 }
@@ -47,7 +66,10 @@ code{font-size:.85rem;word-break:break-all}@media print{a{color:inherit}body{mar
 export function renderHtml(d: DigestData): string {
   const scope = d.filters.studio ? ` — ${esc(d.filters.studio)}` : d.filters.union ? ` — ${esc(d.filters.union)}` : '';
   const shares = d.headline.shares
-    .map((s) => `<tr><td>${s.stance}</td><td class="num">${pct(s.now.value)}</td><td class="num">${pct(s.now.low)}–${pct(s.now.high)}</td><td class="num">${signed(s.change)}</td><td>${s.significant ? `yes (p = ${s.p})` : 'no'}</td></tr>`)
+    .map(
+      (s) =>
+        `<tr><td>${s.stance}</td><td class="num">${pct(s.now?.value)}</td><td class="num">${s.now ? `${pct(s.now.low)}–${pct(s.now.high)}` : 'n/a'}</td><td class="num">${signed(s.change)}</td><td>${s.significant && s.p !== null ? `yes (${pValue(s.p)})` : 'no'}</td></tr>`,
+    )
     .join('');
   const studios = d.studios.length
     ? `<table><thead><tr><th>studio</th><th class="num">items</th><th class="num">worry share</th><th class="num">change</th></tr></thead><tbody>${d.studios
@@ -55,22 +77,33 @@ export function renderHtml(d: DigestData): string {
         .join('')}</tbody></table>`
     : '<p class="none">No studio was named in this week\'s items.</p>';
   const announcements = d.announcements.length
-    ? `<ul>${d.announcements.map((a) => `<li><strong>${esc(a.title)}</strong> (${a.date}): ${a.before} items in the week before, ${a.after} since; worry share ${a.worryShareChange === null ? 'n/a' : signed(a.worryShareChange)}${a.p === null ? '' : ` (p = ${a.p})`}.${a.note ? ` <em>${esc(a.note)}</em>` : ''}</li>`).join('')}</ul>`
+    ? `<ul>${d.announcements
+        .map(
+          (a) =>
+            `<li><strong>${esc(a.title)}</strong> (${a.date}): ${a.before} items in the ${a.windowDays} days before, ${a.after} in the ${a.windowDays} days after; worry share ${signed(a.worryShareChange)}${a.p === null ? '' : ` (${pValue(a.p)})`}.${a.note ? ` <em>${esc(a.note)}</em>` : ''}</li>`,
+        )
+        .join('')}</ul>`
     : '<p class="none">None.</p>';
   const concerns = d.risingConcerns.length
-    ? `<ul>${d.risingConcerns.map((c) => `<li>${c.concern.replace(/_/g, ' ')}: ${c.count} (previous week ${c.previous}, ${c.change >= 0 ? '+' : ''}${c.change})</li>`).join('')}</ul>`
-    : '<p class="none">None.</p>';
+    ? `<ul>${d.risingConcerns
+        .map(
+          (c) =>
+            `<li>${esc(c.concern.replace(/_/g, ' '))}: ${c.count} items, ${pct(c.share.value)} of relevant items (previous week ${c.previous}, ${pct(c.previousShare.value)}; ${signed(c.change)}, ${c.beyondNoise ? 'beyond noise' : 'within week-to-week noise'})</li>`,
+        )
+        .join('')}</ul>`
+    : '<p class="none">None rose this week.</p>';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Pulse weekly digest ${esc(d.week)}${scope}</title><style>${CSS}</style></head>
 <body>
 <header><h1>Pulse weekly digest: ${esc(d.week)}${scope}</h1>
 <p class="sub">${d.start} to ${d.end} (exclusive), ${esc(d.timeZone)}. Generated ${esc(d.generatedAt.slice(0, 16).replace('T', ' '))} UTC.</p></header>
+${d.incomplete ? `<p id="incomplete" class="notice"><strong>Incomplete:</strong> ${esc(d.week)} had not ended when this was made; its numbers will change.</p>` : ''}
 <section id="summary"><h2>Summary</h2><p>${esc(d.summary)}</p></section>
 <section id="headline"><h2>Headline numbers</h2>${
     d.empty
       ? '<p>No relevant items were published this week.</p>'
-      : `<p>Relevant items: <strong>${d.headline.total}</strong> (previous week ${d.headline.previousTotal}). Net score: <strong>${d.headline.net.toFixed(2)}</strong> (previous ${d.headline.previousNet.toFixed(2)}).</p>
+      : `<p>Relevant items: <strong>${d.headline.total}</strong> (previous week ${d.headline.previousTotal}). Net score: <strong>${net2(d.headline.net)}</strong> (previous ${net2(d.headline.previousNet)}).</p>
 <table><thead><tr><th>stance</th><th class="num">share</th><th class="num">95% interval</th><th class="num">change</th><th>beyond noise?</th></tr></thead><tbody>${shares}</tbody></table>${d.headline.lowN ? '<p><em>Fewer than 30 items this week: shares are indicative only.</em></p>' : ''}`
   }</section>
 <section id="chart"><h2>The last ${d.chart.length} weeks</h2>${chartSvg(d)}</section>

@@ -1,13 +1,17 @@
+import { latestLabelledAt } from '../../db/queries/dashboard.ts';
 import { dayCounts } from '../../db/queries/rollups.ts';
-import { addDays, dayInZone, parseDay, type Granularity } from '../analytics/buckets.ts';
-import { buildSeries, TREND_MIN_N, trendsCsv, type TrendSeries } from '../analytics/trends.ts';
+import { bucketStart, dayInZone, parseDay, type Granularity } from '../analytics/buckets.ts';
+import { buildSeries, shareOf, TREND_MIN_N, trendsCsv, type ConcernFigures, type TrendBucket, type TrendSeries } from '../analytics/trends.ts';
 import type { GroupDimension, SourceKind } from '../labels.ts';
-import type { DbClockDeps } from './deps.ts';
+import type { ServiceDeps } from './deps.ts';
 import { invalid } from './errors.ts';
 
 /** The longest range one trends request may cover. */
 export const MAX_TREND_DAYS = 3660;
-export const DEFAULT_SPAN_DAYS = { day: 30, week: 84, month: 365 } as const;
+/** Whole buckets shown when no range is given. */
+export const DEFAULT_BUCKETS = { day: 30, week: 12, month: 12 } as const;
+
+export const RELEVANCE_MODES = { true: 'relevant items only', false: 'off-topic items only', all: 'relevant and off-topic items' } as const;
 
 export interface TrendQuery {
   from?: string | undefined;
@@ -23,34 +27,105 @@ export interface TrendQuery {
   tz: string;
 }
 
+/** What made an answer: the model, the filters as applied, the relevance rule, when, and data through when. */
+export interface AnswerMeta {
+  model: string;
+  filters: Record<string, string>;
+  relevance: string;
+  generatedAt: string;
+  /** publication time of the newest labelled item: nothing later is counted yet */
+  dataThrough: string | null;
+}
+
+export type TrendAnswerBucket = TrendBucket & { concern?: ConcernFigures };
+
 export interface TrendAnswer {
   granularity: Granularity;
   from: string;
   to: string;
   tz: string;
   minN: number;
-  series: TrendSeries[];
+  series: { group: string | null; buckets: TrendAnswerBucket[] }[];
+  meta: AnswerMeta;
 }
 
-/** The range a trends request covers: [from, to) in its zone, checked. */
+/** `n` buckets before the bucket that starts on `start` (a bucket start). */
+function bucketsBefore(start: string, g: Granularity, n: number): string {
+  if (g === 'day') return new Date(parseDay(start) - n * 86_400_000).toISOString().slice(0, 10);
+  if (g === 'week') return new Date(parseDay(start) - n * 7 * 86_400_000).toISOString().slice(0, 10);
+  const y = Number(start.slice(0, 4));
+  const m = Number(start.slice(5, 7)) - 1 - n;
+  const year = y + Math.floor(m / 12);
+  return `${String(year).padStart(4, '0')}-${String((((m % 12) + 12) % 12) + 1).padStart(2, '0')}-01`;
+}
+
+/**
+ * The range a trends request covers: [from, to) in its zone, checked. With no range given it
+ * is whole buckets ending with the last complete day (the bucket in progress is left out).
+ */
 export function trendRange(q: Pick<TrendQuery, 'from' | 'to' | 'granularity' | 'tz'>, now: Date): { from: string; to: string } {
-  const to = q.to ?? addDays(dayInZone(now, q.tz), 1);
-  const from = q.from ?? addDays(to, -DEFAULT_SPAN_DAYS[q.granularity]);
-  if (from >= to) throw invalid('to', 'must be after from');
+  const today = dayInZone(now, q.tz);
+  const to = q.to ?? bucketStart(today, q.granularity);
+  const from = q.from ?? bucketsBefore(bucketStart(to, q.granularity), q.granularity, DEFAULT_BUCKETS[q.granularity]);
+  if (from >= to) throw invalid(q.to ? 'to' : 'from', 'must be after from');
   if ((parseDay(to) - parseDay(from)) / 86_400_000 > MAX_TREND_DAYS) throw invalid('from', `a range may cover at most ${MAX_TREND_DAYS} days`);
   return { from, to };
 }
 
-/** Stance over time with counts, shares, 95% Wilson intervals, net score and low-N flags. */
-export async function getTrends(deps: DbClockDeps, q: TrendQuery): Promise<TrendAnswer> {
-  const { from, to } = trendRange(q, deps.clock.now());
-  const relevant = q.relevant === 'all' ? undefined : q.relevant === 'true';
-  const rows = await dayCounts(deps.db, { from, to, tz: q.tz, groupBy: q.group_by, studio: q.studio, union: q.union, kind: q.kind, area: q.area, concern: q.concern, relevant }, 'rollup');
-  const series = buildSeries(rows, { from, to, granularity: q.granularity, grouped: !!q.group_by });
-  return { granularity: q.granularity, from, to, tz: q.tz, minN: TREND_MIN_N, series };
+/** The filters an answer was made with, as applied (defaults filled in, names resolved). */
+function appliedFilters(q: TrendQuery, range: { from: string; to: string }): Record<string, string> {
+  const out: Record<string, string> = { from: range.from, to: range.to, granularity: q.granularity, tz: q.tz, relevant: q.relevant };
+  for (const k of ['group_by', 'studio', 'union', 'kind', 'area', 'concern'] as const) if (q[k] !== undefined) out[k] = q[k]!;
+  return out;
 }
 
-/** The same answer as CSV, one row per bucket and group. */
+/** Stance over time with counts, shares, 95% Wilson intervals, net score, low-N and partial flags. */
+export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'>, q: TrendQuery): Promise<TrendAnswer> {
+  const now = deps.clock.now();
+  const { from, to } = trendRange(q, now);
+  const relevant = q.relevant === 'all' ? undefined : q.relevant === 'true';
+  const filters = { from, to, tz: q.tz, studio: q.studio, union: q.union, kind: q.kind, area: q.area, concern: q.concern, relevant };
+  const shape = { from, to, granularity: q.granularity, asOf: dayInZone(now, q.tz) };
+  const [rows, through, totals] = await Promise.all([
+    dayCounts(deps.db, { ...filters, groupBy: q.group_by }, 'rollup'),
+    latestLabelledAt(deps.db),
+    // concerns are counted against every item of the bucket, not only the items that raise them
+    q.group_by === 'concern' ? dayCounts(deps.db, { ...filters, concern: undefined }, 'rollup') : Promise.resolve(undefined),
+  ]);
+  let series: TrendAnswer['series'] = buildSeries(rows, { ...shape, grouped: !!q.group_by });
+  if (totals) {
+    const all = buildSeries(totals, { ...shape, grouped: false })[0]!.buckets;
+    series = series.map((s: TrendSeries) => ({
+      group: s.group,
+      buckets: s.buckets.map((b, i) => {
+        const t = all[i]!;
+        return { ...b, concern: { count: b.total, relevantTotal: t.total, worryTotal: t.counts.worry, ofRelevant: shareOf(b.total, t.total), ofWorry: shareOf(b.total, t.counts.worry) } };
+      }),
+    }));
+  }
+  return {
+    granularity: q.granularity,
+    from,
+    to,
+    tz: q.tz,
+    minN: TREND_MIN_N,
+    series,
+    meta: { model: deps.model.version, filters: appliedFilters(q, { from, to }), relevance: RELEVANCE_MODES[q.relevant], generatedAt: now.toISOString(), dataThrough: through?.toISOString() ?? null },
+  };
+}
+
+/** The same answer as CSV, one row per bucket and group (concern columns when grouped by concern). */
 export function trendsAsCsv(answer: TrendAnswer): string {
   return trendsCsv(answer.series);
+}
+
+/** An answer's provenance as response headers, for formats with no room for it in the body. */
+export function metaHeaders(meta: AnswerMeta): Record<string, string> {
+  return {
+    'Pulse-Model': meta.model,
+    'Pulse-Filters': new URLSearchParams(meta.filters).toString(),
+    'Pulse-Relevance': meta.relevance,
+    'Pulse-Generated-At': meta.generatedAt,
+    'Pulse-Data-Through': meta.dataThrough ?? '',
+  };
 }

@@ -10,7 +10,7 @@
 
   function trendChart(el, buckets) {
     var xs = buckets.map(function (b) { return seconds(b.start); });
-    var col = function (s, k) { return buckets.map(function (b) { return b.total ? b.shares[s][k] : null; }); };
+    var col = function (s, k) { return buckets.map(function (b) { return b.shares[s] ? b.shares[s][k] : null; }); };
     var data = [xs, col('worry', 'value'), col('worry', 'low'), col('worry', 'high'), col('excitement', 'value'), col('excitement', 'low'), col('excitement', 'high')];
     var hidden = { stroke: 'transparent', points: { show: false } };
     var opts = {
@@ -52,9 +52,10 @@
 
   function rows(buckets) {
     return buckets.map(function (b) {
-      return '<tr><td>' + b.start + '</td><td class="num">' + b.total + '</td><td class="num">' + pct(b.shares.worry.value) +
-        '</td><td class="num">' + pct(b.shares.excitement.value) + '</td><td class="num">' + pct(b.shares.neutral.value) +
-        '</td><td class="num">' + b.net.toFixed(2) + '</td><td>' + (b.lowN ? '<span class="lown">fewer than 30</span>' : '') + '</td></tr>';
+      var share = function (s) { return b.shares[s] ? pct(b.shares[s].value) : 'n/a'; };
+      return '<tr><td>' + b.start + '</td><td class="num">' + b.total + '</td><td class="num">' + share('worry') +
+        '</td><td class="num">' + share('excitement') + '</td><td class="num">' + share('neutral') +
+        '</td><td class="num">' + (b.net === null ? 'n/a' : b.net.toFixed(2)) + '</td><td>' + (b.lowN ? '<span class="lown">fewer than 30</span>' : '') + '</td></tr>';
     }).join('');
   }
 

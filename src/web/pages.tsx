@@ -5,7 +5,7 @@ import type { ItemListRow } from '../services/items.ts';
 import type { AlertRow } from '../services/alerts.ts';
 import { CONCERNS, SOURCE_KINDS } from '../labels.ts';
 
-const pct = (v: number) => `${Math.round(v * 100)}%`;
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${Math.round(v * 100)}%`);
 /** JSON for a <script type="application/json"> block: "</" cannot close the tag. */
 const safeJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
@@ -118,10 +118,10 @@ export const Dashboard: FC<DashboardProps> = (p) => {
                   <tr>
                     <td>{b.start}</td>
                     <td class="num">{b.total}</td>
-                    <td class="num">{pct(b.shares.worry.value)}</td>
-                    <td class="num">{pct(b.shares.excitement.value)}</td>
-                    <td class="num">{pct(b.shares.neutral.value)}</td>
-                    <td class="num">{b.net.toFixed(2)}</td>
+                    <td class="num">{pct(b.shares.worry?.value)}</td>
+                    <td class="num">{pct(b.shares.excitement?.value)}</td>
+                    <td class="num">{pct(b.shares.neutral?.value)}</td>
+                    <td class="num">{b.net === null ? 'n/a' : b.net.toFixed(2)}</td>
                     <td>{b.lowN ? <span class="lown">fewer than 30</span> : ''}</td>
                   </tr>
                 ))}

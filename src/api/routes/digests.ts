@@ -30,6 +30,7 @@ const DigestEntry = z
 
 const Stances = <T extends z.ZodType>(t: T) => z.object({ excitement: t, worry: t, neutral: t });
 const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() });
+const MaybeInterval = Interval.nullable().openapi({ description: 'null for a week with no items' });
 const Story = z.object({ id: z.number().int(), title: z.string(), url: z.string(), source: z.string(), kind: z.string(), publishedAt: z.string(), stance: z.enum(['excitement', 'worry', 'neutral']), confidence: z.number(), quote: z.string().nullable() });
 const Digest = z
   .object({
@@ -49,12 +50,14 @@ const Digest = z
       total: z.number().int(),
       previousTotal: z.number().int(),
       counts: Stances(z.number().int()),
-      shares: z.array(z.object({ stance: z.enum(['excitement', 'worry', 'neutral']), now: Interval, before: Interval, change: z.number(), p: z.number().nullable(), significant: z.boolean() })),
-      net: z.number(),
-      previousNet: z.number(),
+      shares: z.array(
+        z.object({ stance: z.enum(['excitement', 'worry', 'neutral']), now: MaybeInterval, before: MaybeInterval, change: z.number().nullable(), p: z.number().nullable(), significant: z.boolean() }),
+      ),
+      net: z.number().nullable(),
+      previousNet: z.number().nullable(),
       lowN: z.boolean(),
     }),
-    chart: z.array(z.object({ week: z.string(), start: z.string(), total: z.number().int(), shares: Stances(z.number()), lowN: z.boolean() })),
+    chart: z.array(z.object({ week: z.string(), start: z.string(), total: z.number().int(), shares: Stances(z.number().nullable()), lowN: z.boolean(), partial: z.boolean() })),
     topStories: Stances(z.array(Story)),
     unionStatements: z.array(Story),
     studios: z.array(z.object({ studio: z.string(), total: z.number().int(), worryShare: z.number(), previousWorryShare: z.number().nullable(), change: z.number().nullable() })),
@@ -72,7 +75,18 @@ const Digest = z
         note: z.string().nullable(),
       }),
     ),
-    risingConcerns: z.array(z.object({ concern: z.string(), count: z.number().int(), previous: z.number().int(), change: z.number().int() })),
+    risingConcerns: z.array(
+      z.object({
+        concern: z.string(),
+        count: z.number().int(),
+        previous: z.number().int(),
+        share: Interval.openapi({ description: "share of the week's relevant items" }),
+        previousShare: Interval,
+        change: z.number().openapi({ description: 'change in share, proportion points' }),
+        p: z.number().nullable(),
+        beyondNoise: z.boolean(),
+      }),
+    ),
     summary: z.string(),
     method: z.object({ sources: z.number().int(), model: z.string(), stance: z.string(), queries: z.record(z.string(), z.string()) }),
   })

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
 import { GRANULARITIES } from '../../analytics/buckets.ts';
 import { GROUP_DIMENSIONS, STANCES } from '../../labels.ts';
-import { getTrends, trendRange, trendsAsCsv, type TrendAnswer } from '../../services/trends.ts';
+import { getTrends, metaHeaders, trendRange, trendsAsCsv, type TrendAnswer } from '../../services/trends.ts';
 import { cachedRead, errorResponses, router, type AppDeps } from '../env.ts';
 import { dayParam, tagFilters, tzParam } from '../params.ts';
 
@@ -19,7 +19,19 @@ const Query = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-const Share = z.object({ value: z.number(), low: z.number(), high: z.number() });
+const Share = z.object({ value: z.number(), low: z.number(), high: z.number() }).nullable().openapi({ description: 'null for an empty bucket' });
+export const Meta = z
+  .object({
+    model: z.string().openapi({ description: 'the model version labels are counted under' }),
+    filters: z.record(z.string(), z.string()).openapi({ description: 'the filters as applied: defaults filled in, names resolved' }),
+    relevance: z.string(),
+    generatedAt: z.string(),
+    dataThrough: z.string().nullable().openapi({ description: 'publication time of the newest labelled item' }),
+  })
+  .openapi('AnswerMeta');
+const Concern = z
+  .object({ count: z.number().int(), relevantTotal: z.number().int(), worryTotal: z.number().int(), ofRelevant: Share, ofWorry: Share })
+  .openapi({ description: 'with group_by=concern: items raising the concern as a share of the bucket\'s items and of its worry items' });
 const Stances = <T extends z.ZodType>(t: T) => z.object(Object.fromEntries(STANCES.map((s) => [s, t])) as Record<(typeof STANCES)[number], T>);
 const Trends = z
   .object({
@@ -32,10 +44,21 @@ const Trends = z
       z.object({
         group: z.string().nullable(),
         buckets: z.array(
-          z.object({ start: z.string(), total: z.number().int(), counts: Stances(z.number().int()), shares: Stances(Share), net: z.number(), lowN: z.boolean() }),
+          z.object({
+            start: z.string(),
+            end: z.string().openapi({ description: 'first day after the bucket' }),
+            total: z.number().int(),
+            counts: Stances(z.number().int()),
+            shares: Stances(Share),
+            net: z.number().nullable(),
+            lowN: z.boolean(),
+            partial: z.boolean().openapi({ description: 'the range or the present cuts this bucket' }),
+            concern: Concern.optional(),
+          }),
         ),
       }),
     ),
+    meta: Meta,
   })
   .openapi('Trends');
 
@@ -61,7 +84,11 @@ export function trendRoutes(deps: AppDeps) {
       return cachedRead<TrendAnswer>(c, deps.cache!, async () => {
         const answer = await getTrends(deps, q);
         if (format === 'csv') {
-          return { body: trendsAsCsv(answer), contentType: 'text/csv; charset=utf-8', headers: { 'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"` } };
+          return {
+            body: trendsAsCsv(answer),
+            contentType: 'text/csv; charset=utf-8',
+            headers: { 'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"`, ...metaHeaders(answer.meta) },
+          };
         }
         return { body: JSON.stringify(answer), contentType: 'application/json' };
       });
