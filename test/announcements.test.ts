@@ -57,8 +57,11 @@ describe('announcement reaction', () => {
     expect(r.byKind.union.before.total + r.byKind.news.before.total).toBe(40);
     expect(r.byKind.union.enoughData).toBe(false);
     expect(r.byKind.union.note).toMatch(/^Too few items to conclude/);
-    expect(r.daily).toHaveLength(29); // 3 July 22:45 to 31 July 22:45 touches 29 UTC days
+    // 3 July 22:45 to 31 July 22:45 touches 29 UTC days; the moment's day has a row for each side
+    expect(r.daily).toHaveLength(30);
     expect(r.daily[0]).toMatchObject({ day: '2025-07-03', side: 'before' });
+    expect(r.daily.filter((d: { day: string }) => d.day === '2025-07-17').map((d: { side: string }) => d.side)).toEqual(['before', 'after']);
+    expect(r.windowDays).toBe(14);
     expect(r.daily.reduce((s: number, d: { total: number }) => s + d.total, 0)).toBe(100);
     expect(r.topItems.after.filter((i: { stance: string }) => i.stance === 'worry')).toHaveLength(5);
     expect(r.topItems.after[0].quote).toMatch(/^quote /);

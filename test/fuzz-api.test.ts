@@ -92,3 +92,41 @@ describe('every route under random and adversarial input', () => {
     );
   });
 });
+
+describe('every route, every parameter, with the shapes that used to give 500', () => {
+  it('NUL bytes, out-of-range dates and weeks, prototype keys: a 400 or 404 naming the problem, never a 500', { timeout: 120_000 }, async () => {
+    const { app } = testApp(database, { now: '2025-08-01T12:00:00Z' });
+    const doc = await json(await app.request('/openapi.json'));
+    const values = ['a\u0000b', '\u0000', '0000-01-01', '0001-01-01T00:00:00Z', '9999-W52', '1970-W01', 'constructor', '__proto__', 'toString', 'hasOwnProperty'];
+    const failures: string[] = [];
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const params = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+        for (const v of values) {
+          const urls = [fill(path, v), ...params.map((p) => `${fill(path, '1')}?${new URLSearchParams({ [p]: v })}`)];
+          for (const url of urls) {
+            const body = method === 'get' || method === 'delete' ? undefined : JSON.stringify({ title: v, url: v, name: v, texts: [v], kind: 'news', date: '2025-07-17', ['__proto__']: { admin: true } });
+            const res = await app.request(url, { method: method.toUpperCase(), headers: { ...writeKey, 'Content-Type': 'application/json' }, body });
+            if (res.status >= 500) failures.push(`${method.toUpperCase()} ${url} -> ${res.status}`);
+            await res.arrayBuffer();
+          }
+        }
+      }
+    }
+    for (const asset of ['/assets/constructor', '/assets/__proto__', '/docs/assets/constructor', '/docs/assets/__proto__', '/assets/toString']) {
+      const res = await app.request(asset);
+      if (res.status !== 404) failures.push(`${asset} -> ${res.status}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('names the parameter that holds a NUL, in the query and in a JSON body', async () => {
+    const { app } = testApp(database);
+    const q = await app.request('/api/v1/items?studio=Net%00flix');
+    expect(q.status).toBe(400);
+    expect((await json(q)).error.message).toBe('studio: contains a NUL character');
+    const b = await app.request('/api/v1/classify', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ texts: ['fine', 'bad\u0000text'] }) });
+    expect(b.status).toBe(400);
+    expect((await json(b)).error.message).toBe('texts.1: contains a NUL character');
+  });
+});

@@ -91,21 +91,31 @@ export function buildReaction(p: ReactionInput) {
     if (b.length || a.length) byKind[k] = compare(b, a, p.windowDays);
   }
 
+  // Every UTC day the two windows touch, empty ones included. The announcement's own day is split
+  // at the moment into a "before" row and an "after" row, so the series sums exactly to the totals.
   const startDay = formatDay(t - p.windowDays * 86_400_000);
-  const daily: { day: string; side: 'before' | 'after'; counts: Record<Stance, number>; total: number }[] = [];
   const momentDay = formatDay(t);
-  const byDay = new Map<string, Record<Stance, number>>();
+  const lastDay = formatDay(t + p.windowDays * 86_400_000 - 1);
+  const empty = () => ({ excitement: 0, worry: 0, neutral: 0 }) as Record<Stance, number>;
+  const byDay = new Map<string, { before: Record<Stance, number>; after: Record<Stance, number> }>();
   for (const i of p.items) {
     const d = formatDay(i.publishedAt.getTime());
-    const c = byDay.get(d) ?? { excitement: 0, worry: 0, neutral: 0 };
-    c[i.stance]++;
-    byDay.set(d, c);
+    let c = byDay.get(d);
+    if (!c) byDay.set(d, (c = { before: empty(), after: empty() }));
+    c[i.publishedAt.getTime() < t ? 'before' : 'after'][i.stance]++;
   }
-  // every UTC day the two windows touch, empty ones included; the announcement's day is "after"
-  const lastDay = formatDay(t + p.windowDays * 86_400_000 - 1);
+  const daily: { day: string; side: 'before' | 'after'; counts: Record<Stance, number>; total: number }[] = [];
+  const row = (day: string, side: 'before' | 'after') => {
+    const counts = byDay.get(day)?.[side] ?? empty();
+    daily.push({ day, side, counts, total: counts.excitement + counts.worry + counts.neutral });
+  };
   for (let d = startDay; d <= lastDay; d = addDays(d, 1)) {
-    const counts = byDay.get(d) ?? { excitement: 0, worry: 0, neutral: 0 };
-    daily.push({ day: d, side: d < momentDay ? 'before' : 'after', counts, total: counts.excitement + counts.worry + counts.neutral });
+    if (d < momentDay) row(d, 'before');
+    else if (d > momentDay) row(d, 'after');
+    else {
+      row(d, 'before');
+      row(d, 'after');
+    }
   }
 
   const top = (list: ReactionItem[]) =>

@@ -5,6 +5,7 @@ import { authenticate } from './auth.ts';
 import { standardHeaders } from './headers.ts';
 import { requestLog } from './request-log.ts';
 import { rateLimit } from './rate-limit.ts';
+import { refuseNul } from './nul-guard.ts';
 import { fromCache, router, type AppDeps } from './env.ts';
 import { AppError, errorJson, onError } from './errors.ts';
 import { ResponseCache } from './response-cache.ts';
@@ -56,6 +57,7 @@ export function createApp(input: AppDeps) {
     const origins = deps.config.corsOrigins;
     app.use('/api/*', cors({ origin: origins.includes('*') ? '*' : origins, allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }));
   }
+  app.use('*', refuseNul());
   app.use('/api/*', authenticate(deps));
   // the dashboard shows the same data as the read API, so it follows the same key rule
   app.use('/', authenticate(deps));

@@ -1,20 +1,31 @@
 import { z } from '@hono/zod-openapi';
 import { isTimeZone } from '../config.ts';
+import { resolveEntity, type EntityKind } from '../ingest/entities.ts';
 import { CONCERNS, SOURCE_KINDS } from '../labels.ts';
+
+/** Years a date parameter may name: nothing Pulse reads is older, and the database's range is far wider. */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2200;
+const inYears = (s: string) => Number(s.slice(0, 4)) >= MIN_YEAR && Number(s.slice(0, 4)) <= MAX_YEAR;
 
 /** Query parameters shared by trends, items and exports. */
 export const dayParam = z
   .string()
   .max(10)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s + 'T00:00:00Z')) && new Date(s + 'T00:00:00Z').toISOString().startsWith(s), {
-    message: 'expected a date such as 2025-07-17',
+  .superRefine((s, ctx) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(s + 'T00:00:00Z')) || !new Date(s + 'T00:00:00Z').toISOString().startsWith(s)) {
+      ctx.addIssue({ code: 'custom', message: 'expected a date such as 2025-07-17' });
+    } else if (!inYears(s)) ctx.addIssue({ code: 'custom', message: `expected a year from ${MIN_YEAR} to ${MAX_YEAR}` });
   });
 
 export const instantParam = z
   .string()
   .max(40)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(new Date(s).getTime()), {
-    message: 'expected an ISO date such as 2025-07-17 or 2025-07-17T12:00:00Z',
+  .superRefine((s, ctx) => {
+    const d = new Date(s);
+    if (!/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) || Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: 'custom', message: 'expected an ISO date such as 2025-07-17 or 2025-07-17T12:00:00Z' });
+    } else if (!inYears(d.toISOString())) ctx.addIssue({ code: 'custom', message: `expected a year from ${MIN_YEAR} to ${MAX_YEAR}` });
   })
   .transform((s) => new Date(s));
 
@@ -22,11 +33,30 @@ export const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true'
 export const tzParam = z.string().max(64).refine(isTimeZone, { message: 'expected an IANA time zone such as UTC or Europe/London' });
 export const nameParam = z.string().trim().min(1).max(200);
 
+/**
+ * A studio, union or area filter: any case, or an alias ("wbd", "HBO", "screen actors guild"),
+ * resolved to the canonical name stored on items. A value Pulse does not know is a 400 that lists
+ * the ones it does, never an empty answer that looks like "no coverage". With several kinds
+ * (an alert's entity), the first that matches wins.
+ */
+export function entityParam(...kinds: EntityKind[]) {
+  return nameParam.transform((value, ctx) => {
+    const known: string[] = [];
+    for (const kind of kinds) {
+      const r = resolveEntity(kind, value);
+      if (r.name) return r.name;
+      known.push(...r.known);
+    }
+    ctx.addIssue({ code: 'custom', message: `unknown ${kinds.join(' or ')} "${value.slice(0, 80)}"; known: ${known.join(', ')}` });
+    return z.NEVER;
+  });
+}
+
 /** The tag and source filters every analytical route accepts. */
 export const tagFilters = {
-  studio: nameParam.optional(),
-  union: nameParam.optional(),
+  studio: entityParam('studio').optional(),
+  union: entityParam('union').optional(),
   kind: z.enum(SOURCE_KINDS).optional(),
-  area: nameParam.optional(),
+  area: entityParam('area').optional(),
   concern: z.enum(CONCERNS).optional(),
 };

@@ -1,5 +1,7 @@
 import { countMatching, exportBatch, getItem as getItemRow, listItems as listItemRows, type ItemFilters, type ItemListRow } from '../../db/queries/items.ts';
 import type { Db } from '../../db/client.ts';
+import { latestLabelledAt } from '../../db/queries/dashboard.ts';
+import { RELEVANCE_MODES, type AnswerMeta } from './trends.ts';
 import type { Logger } from '../logger.ts';
 import { SingleFlight } from '../util/single-flight.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -162,4 +164,19 @@ export function exportItems(deps: Pick<ServiceDeps, 'db'> & { logger?: Logger | 
       }
     },
   });
+}
+
+/** The items filter for a relevance mode: true, false, or all (no filter). */
+export const relevantFilter = (mode: 'true' | 'false' | 'all'): boolean | undefined => (mode === 'all' ? undefined : mode === 'true');
+
+/** What an item answer was made with: model, filters as applied, relevance mode, when, data through when. */
+export async function itemsMeta(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'>, applied: Record<string, unknown>): Promise<AnswerMeta> {
+  const filters: Record<string, string> = {};
+  for (const [k, v] of Object.entries(applied)) {
+    if (v === undefined || k === 'cursor' || k === 'limit') continue;
+    filters[k] = v instanceof Date ? v.toISOString() : String(v);
+  }
+  const through = await latestLabelledAt(deps.db);
+  const mode = (applied.relevant as 'true' | 'false' | 'all' | undefined) ?? 'all';
+  return { model: deps.model.version, filters, relevance: RELEVANCE_MODES[mode], generatedAt: deps.clock.now().toISOString(), dataThrough: through?.toISOString() ?? null };
 }

@@ -21,7 +21,9 @@ const cache = new Map<string, Buffer>();
 export function assetRoutes() {
   const app = new Hono();
   app.get('/assets/:name', (c) => {
-    const f = FILES[c.req.param('name')];
+    const name = c.req.param('name');
+    // own properties only: "constructor" or "__proto__" are not assets
+    const f = Object.hasOwn(FILES, name) ? FILES[name] : undefined;
     if (!f) return c.json({ error: { code: 'not_found', message: 'no such asset', requestId: '' } }, 404);
     let body = cache.get(f.path);
     if (!body) cache.set(f.path, (body = readFileSync(f.path)));

@@ -6,15 +6,19 @@ import { getAnnouncement } from '../services/announcements.ts';
 import { announcementReaction } from '../services/reactions.ts';
 import type { AppDeps, AppEnv } from '../api/env.ts';
 import { badRequest } from '../api/errors.ts';
+import { entityParam } from '../api/params.ts';
 import { CONCERNS, SOURCE_KINDS } from '../labels.ts';
 import { Dashboard, ReactionPage } from './pages.tsx';
 
-const Filters = z.object({
-  studio: z.string().trim().min(1).max(200).optional(),
-  union: z.string().trim().min(1).max(200).optional(),
-  kind: z.enum(SOURCE_KINDS).optional(),
-  concern: z.enum(CONCERNS).optional(),
-});
+const Filters = z.strictObject(
+  {
+    studio: entityParam('studio').optional(),
+    union: entityParam('union').optional(),
+    kind: z.enum(SOURCE_KINDS).optional(),
+    concern: z.enum(CONCERNS).optional(),
+  },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? 'unknown parameter; expected studio, union, kind, concern' : undefined) },
+);
 
 /** The server-rendered dashboard at `/` and the reaction view of each announcement. */
 export function webRoutes(deps: AppDeps) {
@@ -25,7 +29,7 @@ export function webRoutes(deps: AppDeps) {
     const parsed = Filters.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw badRequest(String(issue.path[0]), issue.message);
+      throw badRequest(issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0]), issue.message);
     }
     const f = parsed.data;
     const d = await dashboardData(deps, f);

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
 import { SOURCE_KINDS } from '../../labels.ts';
 import {
@@ -11,7 +11,7 @@ import {
 } from '../../services/announcements.ts';
 import { announcementReaction, MAX_WINDOW_DAYS, type ReactionAnswer } from '../../services/reactions.ts';
 import { requireScope } from '../auth.ts';
-import { bearerSecurity, cachedRead, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
+import { bearerSecurity, cachedRead, errorResponses, IdParam, json, router, type AppDeps, route } from '../env.ts';
 import { dayParam, tzParam } from '../params.ts';
 
 export { MAX_WINDOW_DAYS } from '../../services/reactions.ts';
@@ -92,11 +92,11 @@ const write = requireScope('write');
 export function announcementRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
-    createRoute({ method: 'get', path: '/', tags: ['announcements'], summary: 'All announcements, oldest first', responses: { 200: { description: 'announcements', ...json(z.object({ announcements: z.array(Announcement) })) } } }),
+    route({ method: 'get', path: '/', tags: ['announcements'], summary: 'All announcements, oldest first', responses: { 200: { description: 'announcements', ...json(z.object({ announcements: z.array(Announcement) })) } } }),
     async (c) => c.json({ announcements: (await listAnnouncements(deps)).map(present) }, 200),
   );
   app.openapi(
-    createRoute({
+    route({
       method: 'post',
       path: '/',
       tags: ['announcements'],
@@ -111,13 +111,13 @@ export function announcementRoutes(deps: AppDeps) {
     },
   );
   app.openapi(
-    createRoute({ method: 'get', path: '/{id}', tags: ['announcements'], summary: 'One announcement', request: { params: IdParam }, responses: { 200: { description: 'announcement', ...json(Announcement) }, ...errorResponses } }),
+    route({ method: 'get', path: '/{id}', tags: ['announcements'], summary: 'One announcement', request: { params: IdParam }, responses: { 200: { description: 'announcement', ...json(Announcement) }, ...errorResponses } }),
     async (c) => {
       return c.json(present(await getAnnouncement(deps, c.req.valid('param'))), 200);
     },
   );
   app.openapi(
-    createRoute({
+    route({
       method: 'patch',
       path: '/{id}',
       tags: ['announcements'],
@@ -133,7 +133,7 @@ export function announcementRoutes(deps: AppDeps) {
     },
   );
   app.openapi(
-    createRoute({
+    route({
       method: 'delete',
       path: '/{id}',
       tags: ['announcements'],
@@ -149,7 +149,7 @@ export function announcementRoutes(deps: AppDeps) {
     },
   );
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/{id}/reaction',
       tags: ['announcements'],

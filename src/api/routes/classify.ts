@@ -1,6 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
-import { errorResponses, router, type AppDeps } from '../env.ts';
+import { errorResponses, router, type AppDeps, route } from '../env.ts';
 import { AppError } from '../errors.ts';
 
 export const MAX_TEXTS = 100;
@@ -26,7 +26,7 @@ const Body = z.object({
 export function classifyRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
-    createRoute({
+    route({
       method: 'post',
       path: '/',
       tags: ['classify'],

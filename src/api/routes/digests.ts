@@ -1,8 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { bodyOf, DIGEST_FORMATS, digestFeed, fileName, listDigests, readDigest, rebuildDigest, type DigestView } from '../../services/digests.ts';
 import { assertScope, requireScope } from '../auth.ts';
-import { bearerSecurity, errorResponses, json, router, type AppDeps, type AppEnv } from '../env.ts';
+import { bearerSecurity, errorResponses, json, router, type AppDeps, type AppEnv, route } from '../env.ts';
 import { nameParam } from '../params.ts';
 
 const WeekParam = z.object({
@@ -117,7 +117,7 @@ export function digestRoutes(deps: AppDeps) {
   const app = router();
 
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/',
       tags: ['digests'],
@@ -129,7 +129,7 @@ export function digestRoutes(deps: AppDeps) {
   );
 
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/feed.xml',
       tags: ['digests'],
@@ -140,7 +140,7 @@ export function digestRoutes(deps: AppDeps) {
   );
 
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/{week}',
       tags: ['digests'],
@@ -166,7 +166,7 @@ export function digestRoutes(deps: AppDeps) {
   );
 
   app.openapi(
-    createRoute({
+    route({
       method: 'post',
       path: '/{week}/rebuild',
       tags: ['digests'],

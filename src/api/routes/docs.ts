@@ -52,8 +52,8 @@ export function docsRoutes() {
   app.get('/docs/assets/init.js', (c) => c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
   app.get('/docs/assets/:name', (c) => {
     const name = c.req.param('name');
-    const meta = ASSETS[name];
-    if (!meta) return errorJson(c, 404, 'not_found', `no asset ${name}`);
+    const meta = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
+    if (!meta) return errorJson(c, 404, 'not_found', `no asset ${name.slice(0, 100)}`);
     return c.body(new Uint8Array(asset(name)), 200, { 'Content-Type': meta.type, 'Cache-Control': 'public, max-age=86400' });
   });
   return app;

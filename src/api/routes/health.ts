@@ -1,6 +1,6 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { checkDatabase } from '../../services/health.ts';
-import { ErrorSchema, router, type AppDeps } from '../env.ts';
+import { ErrorSchema, router, type AppDeps, route } from '../env.ts';
 import { errorJson } from '../errors.ts';
 
 const Health = z.object({ status: z.literal('ok') });
@@ -10,7 +10,7 @@ const Ready = z.object({ status: z.literal('ready'), database: z.string() });
 export function healthRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/health',
       tags: ['ops'],
@@ -20,7 +20,7 @@ export function healthRoutes(deps: AppDeps) {
     (c) => c.json({ status: 'ok' as const }, 200),
   );
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/ready',
       tags: ['ops'],

@@ -1,9 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
 import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
-import { exportItems, getItem, listItems, presentItem } from '../../services/items.ts';
-import { errorResponses, json, router, type AppDeps } from '../env.ts';
-import { boolParam, instantParam, nameParam } from '../params.ts';
+import { exportItems, getItem, itemsMeta, listItems, presentItem, relevantFilter } from '../../services/items.ts';
+import { metaHeaders } from '../../services/trends.ts';
+import { errorResponses, json, router, type AppDeps, route } from '../env.ts';
+import { entityParam, instantParam } from '../params.ts';
+import { Meta } from './trends.ts';
 
 export { decodeCursor, encodeCursor } from '../../services/item-cursor.ts';
 
@@ -11,12 +13,15 @@ const filterParams = {
   q: z.string().trim().min(1).max(500).optional().openapi({ description: 'full-text search: words, "phrases", -exclusions, or' }),
   source: z.coerce.number().int().positive().max(2_147_483_647).optional(),
   kind: z.enum(SOURCE_KINDS).optional(),
-  relevant: boolParam.optional(),
+  relevant: z
+    .enum(['true', 'false', 'all'])
+    .default('all')
+    .openapi({ description: 'true: relevant items only; false: off-topic only; all (the default): both. Trends count relevant items only.' }),
   stance: z.enum(STANCES).optional(),
   concern: z.enum(CONCERNS).optional(),
-  studio: nameParam.optional(),
-  union: nameParam.optional(),
-  area: nameParam.optional(),
+  studio: entityParam('studio').optional(),
+  union: entityParam('union').optional(),
+  area: entityParam('area').optional(),
   from: instantParam.optional(),
   to: instantParam.optional(),
 };
@@ -88,7 +93,7 @@ const ItemDetail = z
 export function itemRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/',
       tags: ['items'],
@@ -96,19 +101,19 @@ export function itemRoutes(deps: AppDeps) {
       middleware: [compressLarge()] as const,
       request: { query: ItemQuery },
       responses: {
-        200: { description: 'a page of items', ...json(z.object({ items: z.array(Item), nextCursor: z.string().nullable(), total: z.number().int() })) },
+        200: { description: 'a page of items', ...json(z.object({ items: z.array(Item), nextCursor: z.string().nullable(), total: z.number().int(), meta: Meta })) },
         ...errorResponses,
       },
     }),
     async (c) => {
-      const { limit, cursor, ...filters } = c.req.valid('query');
-      const page = await listItems(deps, { filters, limit, cursor });
-      return c.json({ items: page.rows.map(presentItem), nextCursor: page.nextCursor, total: page.total }, 200);
+      const { limit, cursor, relevant, ...filters } = c.req.valid('query');
+      const page = await listItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, limit, cursor });
+      return c.json({ items: page.rows.map(presentItem), nextCursor: page.nextCursor, total: page.total, meta: await itemsMeta(deps, c.req.valid('query')) }, 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/export',
       tags: ['items'],
@@ -117,17 +122,19 @@ export function itemRoutes(deps: AppDeps) {
       responses: { 200: { description: 'the rows', content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } } }, ...errorResponses },
     }),
     async (c) => {
-      const { format, ...filters } = c.req.valid('query');
-      const stream = exportItems(deps, { filters, format });
+      const { format, relevant, ...filters } = c.req.valid('query');
+      const stream = exportItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, format });
+      const { format: _f, ...applied } = c.req.valid('query');
       return c.body(stream, 200, {
         'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
         'Content-Disposition': `attachment; filename="pulse-items.${format}"`,
+        ...metaHeaders(await itemsMeta(deps, applied)),
       });
     },
   );
 
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/{id}',
       tags: ['items'],

@@ -1,8 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createKey, listKeys, revokeKey, type PublicKey } from '../../services/keys.ts';
 import { KEY_SCOPES } from '../../labels.ts';
 import { requireScope } from '../auth.ts';
-import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
+import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps, route } from '../env.ts';
 
 const Key = z
   .object({
@@ -40,7 +40,7 @@ const present = (k: PublicKey) => ({
 export function keyRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/',
       tags: ['keys'],
@@ -52,7 +52,7 @@ export function keyRoutes(deps: AppDeps) {
     async (c) => c.json({ keys: (await listKeys(deps)).map(present) }, 200),
   );
   app.openapi(
-    createRoute({
+    route({
       method: 'post',
       path: '/',
       tags: ['keys'],
@@ -72,7 +72,7 @@ export function keyRoutes(deps: AppDeps) {
     },
   );
   app.openapi(
-    createRoute({
+    route({
       method: 'delete',
       path: '/{id}',
       tags: ['keys'],

@@ -1,7 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { listRuns } from '../../services/jobs.ts';
 import { JOB_NAMES, JOB_STATUSES } from '../../labels.ts';
-import { errorResponses, router, type AppDeps } from '../env.ts';
+import { errorResponses, router, type AppDeps, route } from '../env.ts';
 
 const Run = z
   .object({
@@ -20,7 +20,7 @@ const Run = z
 export function jobRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/',
       tags: ['ops'],
@@ -40,7 +40,7 @@ export function jobRoutes(deps: AppDeps) {
 export function metricsRoute(deps: AppDeps) {
   const app = router();
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/metrics',
       tags: ['ops'],

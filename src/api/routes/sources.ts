@@ -1,8 +1,8 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { SOURCE_KINDS } from '../../labels.ts';
 import { addSource, deleteSource, exportOpml, getSource, importOpml, listSources, updateSource, validateFeedUrl, type SourceRow } from '../../services/sources.ts';
 import { requireScope } from '../auth.ts';
-import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps } from '../env.ts';
+import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps, route } from '../env.ts';
 
 const Health = z.object({
   lastFetchedAt: z.string().nullable(),
@@ -96,12 +96,12 @@ export function sourceRoutes(deps: AppDeps) {
   const app = router();
 
   app.openapi(
-    createRoute({ method: 'get', path: '/', tags: ['sources'], summary: 'List sources with their health', request: { query: ListQuery }, responses: { 200: { description: 'sources', ...json(z.object({ sources: z.array(Source) })) }, ...errorResponses } }),
+    route({ method: 'get', path: '/', tags: ['sources'], summary: 'List sources with their health', request: { query: ListQuery }, responses: { 200: { description: 'sources', ...json(z.object({ sources: z.array(Source) })) }, ...errorResponses } }),
     async (c) => c.json({ sources: (await listSources(deps, c.req.valid('query'))).map(presentSource) }, 200),
   );
 
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/export',
       tags: ['sources'],
@@ -115,7 +115,7 @@ export function sourceRoutes(deps: AppDeps) {
   );
 
   app.openapi(
-    createRoute({
+    route({
       method: 'post',
       path: '/import',
       tags: ['sources'],
@@ -134,7 +134,7 @@ export function sourceRoutes(deps: AppDeps) {
   );
 
   app.openapi(
-    createRoute({
+    route({
       method: 'post',
       path: '/',
       tags: ['sources'],
@@ -151,14 +151,14 @@ export function sourceRoutes(deps: AppDeps) {
   );
 
   app.openapi(
-    createRoute({ method: 'get', path: '/{id}', tags: ['sources'], summary: 'One source with its health', request: { params: IdParam }, responses: { 200: { description: 'source', ...json(Source) }, ...errorResponses } }),
+    route({ method: 'get', path: '/{id}', tags: ['sources'], summary: 'One source with its health', request: { params: IdParam }, responses: { 200: { description: 'source', ...json(Source) }, ...errorResponses } }),
     async (c) => {
       return c.json(presentSource(await getSource(deps, c.req.valid('param'))), 200);
     },
   );
 
   app.openapi(
-    createRoute({
+    route({
       method: 'patch',
       path: '/{id}',
       tags: ['sources'],
@@ -175,7 +175,7 @@ export function sourceRoutes(deps: AppDeps) {
   );
 
   app.openapi(
-    createRoute({
+    route({
       method: 'delete',
       path: '/{id}',
       tags: ['sources'],

@@ -1,9 +1,9 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
 import { GRANULARITIES } from '../../analytics/buckets.ts';
 import { GROUP_DIMENSIONS, STANCES } from '../../labels.ts';
 import { getTrends, metaHeaders, trendRange, trendsAsCsv, type TrendAnswer } from '../../services/trends.ts';
-import { cachedRead, errorResponses, router, type AppDeps } from '../env.ts';
+import { cachedRead, errorResponses, router, type AppDeps, route } from '../env.ts';
 import { dayParam, tagFilters, tzParam } from '../params.ts';
 
 export { MAX_TREND_DAYS } from '../../services/trends.ts';
@@ -66,7 +66,7 @@ const Trends = z
 export function trendRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
-    createRoute({
+    route({
       method: 'get',
       path: '/',
       tags: ['analytics'],
