@@ -131,7 +131,7 @@ describe('items API', () => {
     let cursor = first.nextCursor;
     while (cursor) {
       const page = await json(await app.request(`/api/v1/items?limit=10&source=${created.id}&cursor=${cursor}`));
-      page.items.forEach((i: { id: number }) => seen.add(i.id));
+      for (const i of page.items as { id: number }[]) seen.add(i.id);
       cursor = page.nextCursor;
     }
     expect(seen.size).toBe(25);

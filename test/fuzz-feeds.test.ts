@@ -24,7 +24,7 @@ describe('feed parsing and normalisation under mutated and random documents', ()
   it('either parses or fails with a FeedParseError, and normalises without throwing', { timeout: 120_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(mutated, fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 }).map((b) => decodeBody(b, 'text/xml').text)), async (doc) => {
-        let parsed;
+        let parsed: Awaited<ReturnType<typeof parseFeed>> | undefined;
         try {
           parsed = await parseFeed(doc);
         } catch (err) {

@@ -49,7 +49,7 @@ describe('item search', () => {
   it('pages with a cursor that stays stable while new items arrive', async () => {
     const { app } = testApp(database);
     const seen: number[] = [];
-    let url = '/api/v1/items?limit=200&kind=news';
+    const url = '/api/v1/items?limit=200&kind=news';
     let page = await json(await app.request(url));
     seen.push(...page.items.map((i: { id: number }) => i.id));
     // new items land in the middle of the paging: newer than every page, and one at an old date

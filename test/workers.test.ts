@@ -33,7 +33,9 @@ async function scalar(db: Database, query: ReturnType<typeof sql>): Promise<numb
 }
 
 const children: ChildProcess[] = [];
-afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
 
 describe('pulse worker on PGlite (one process)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pulse-worker-'));

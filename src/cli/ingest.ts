@@ -42,7 +42,7 @@ export async function ingestCommand(args: string[], io: Io): Promise<number> {
   });
   if (tty) {
     process.stderr.write('\r\x1b[2K');
-    reports.forEach((r) => io.out(describeReport(r)));
+    for (const r of reports) io.out(describeReport(r));
   }
   if (ids.length) {
     const missing = ids.filter((id) => !reports.some((r) => r.sourceId === id));

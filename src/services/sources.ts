@@ -136,7 +136,7 @@ export interface ImportReport {
 export async function importOpml(deps: DbDeps, xml: string, defaultKind: SourceKind = 'news'): Promise<ImportReport> {
   if (!xml.trim()) throw invalid('body', 'expected an OPML document');
   if (xml.length > MAX_OPML_CHARS) throw tooLarge(`OPML over ${MAX_OPML_CHARS} characters`, 'body');
-  let feeds;
+  let feeds: ReturnType<typeof parseOpml>;
   try {
     feeds = parseOpml(xml);
   } catch (err) {

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { createKey, listKeys, revokeKey, type PublicKey } from '../../services/keys.ts';
 import { KEY_SCOPES } from '../../labels.ts';
 import { requireScope } from '../auth.ts';
-import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps, route } from '../env.ts';
+import { bearerSecurity, errorResponses, IdParam, router, type AppDeps, route } from '../env.ts';
 
 const Key = z
   .object({
