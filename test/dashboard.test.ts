@@ -2,6 +2,7 @@ import { defaultModel } from '../src/classify/model.ts';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
+import { upsertAlert } from '../db/queries/alerts.ts';
 import { insertAnnouncement } from '../db/queries/announcements.ts';
 import { rebuildDirtyDays } from '../db/queries/rollups.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -29,6 +30,8 @@ beforeAll(async () => {
   await makeItems(database.db, specs);
   await rebuildDirtyDays(database.db, { limit: 500 });
   await insertAnnouncement(database.db, { title: 'Netflix discloses a generative AI shot', studio: 'Netflix', date: '2025-07-17', keywords: ['Eternauta'], description: 'Test announcement.' });
+  // an alert inside the charted range but weeks before its end (the panel used to show only the last 14 days)
+  await upsertAlert(database.db, { day: '2025-07-18', entityType: 'studio', entity: 'Netflix', metric: 'volume', value: 40, baseline: 4, score: 5, pValue: 0.0001, count: 40, baselineCount: 112 }, new Date('2025-07-18T23:00:00Z'));
   server = await startServer({ config: { ...testConfig(), port: 0, host: '127.0.0.1' }, database, logger: silentLogger(), model: defaultModel() });
   base = server.url;
 });
@@ -48,6 +51,9 @@ describe('dashboard without JavaScript', () => {
     expect(html).not.toContain('<b>bold</b>');
     expect(html).toMatch(/<option value="union" selected/);
     expect(html).toContain('href="/docs"');
+    // the alerts panel shows the alerts of the displayed range
+    expect(html).toMatch(/2025-07-18[\s\S]{0,400}Netflix|Netflix[\s\S]{0,400}2025-07-18/);
+    expect(html).not.toContain('No spikes detected');
     expect((await fetch(`${base}/?kind=pirates`)).status).toBe(400);
     const reaction = await fetch(`${base}/announcements/1`);
     expect(await reaction.text()).toContain('id="reaction-table"');

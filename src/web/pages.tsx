@@ -147,7 +147,7 @@ export const Dashboard: FC<DashboardProps> = (p) => {
       </section>
 
       <section aria-labelledby="alerts-title">
-        <h2 id="alerts-title">Current alerts</h2>
+        <h2 id="alerts-title">Alerts in this range</h2>
         {p.alerts.length ? (
           <div class="scroll">
             <table>
@@ -174,7 +174,7 @@ export const Dashboard: FC<DashboardProps> = (p) => {
             </table>
           </div>
         ) : (
-          <p class="muted">No spikes detected.</p>
+          <p class="muted">No spikes in this range.</p>
         )}
       </section>
 
