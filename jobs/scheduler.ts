@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { sql } from 'drizzle-orm';
-import { describe, rowsOf, type Database } from '../db/client.ts';
+import { describe, type Database } from '../db/client.ts';
+import { withSessionLock, type HeldLock, type LockOutcome } from '../db/session-lock.ts';
 import { finishRun, recordSkipped, startRun } from '../src/services/jobs.ts';
 import type { Config } from '../src/config.ts';
 import type { Logger } from '../src/logger.ts';
@@ -22,20 +22,14 @@ export function jobDefinitions(config: Config): JobDefinition[] {
   ];
 }
 
-type Outcome<T> = { acquired: true; value: T } | { acquired: false };
-
 /**
- * Runs fn while holding a PostgreSQL advisory lock named after the job, or not at all when
- * another session holds it. The lock is transaction-scoped, so a crashed process releases it
- * with its connection. PGlite serves one process only, so there is nobody to exclude.
+ * Runs fn while holding a session-level PostgreSQL advisory lock named after the job, or not at
+ * all when another session holds it. The lock sits on its own connection with no transaction
+ * open (see db/session-lock.ts), so a server's idle-in-transaction timeout cannot end it mid-job;
+ * a crashed process releases it with its connection. `lost` aborts if that connection closes.
  */
-export async function withJobLock<T>(database: Database, job: string, fn: () => Promise<T>): Promise<Outcome<T>> {
-  if (database.driver === 'pglite') return { acquired: true, value: await fn() };
-  return database.db.transaction(async (tx) => {
-    const [row] = rowsOf<{ locked: boolean }>(await tx.execute(sql`select pg_try_advisory_xact_lock(hashtext(${'pulse:job:' + job})) as locked`));
-    if (!row?.locked) return { acquired: false } as const;
-    return { acquired: true, value: await fn() } as const;
-  });
+export function withJobLock<T>(database: Database, job: string, fn: (lock: HeldLock) => Promise<T>): Promise<LockOutcome<T>> {
+  return withSessionLock(database, `pulse:job:${job}`, fn);
 }
 
 const RETRY_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
@@ -70,10 +64,12 @@ export async function runJob(def: JobDefinition, deps: JobDeps): Promise<RunResu
   let runId: number | undefined;
   let result: RunResult;
   try {
-    const body = async (): Promise<JobCounts> => {
+    const body = async (lock?: HeldLock): Promise<JobCounts> => {
       runId = await startRun({ db, clock: deps.clock }, { job: def.name, instance: deps.instance });
       log.info({ runId }, 'job started');
-      return def.run(deps);
+      if (!lock) return def.run(deps);
+      lock.lost.addEventListener('abort', () => log.error({ runId }, 'job lock lost (its connection closed): asking the job to stop'));
+      return def.run({ ...deps, signal: deps.signal ? AbortSignal.any([deps.signal, lock.lost]) : lock.lost });
     };
     const outcome = def.singleton ? await withJobLock(deps.database, def.name, body) : { acquired: true as const, value: await body() };
     if (!outcome.acquired) {

@@ -27,6 +27,14 @@ describe('detectSpikes', () => {
     expect(spikes[0]!.score).toBeGreaterThan(3);
     expect(spikes[0]!.baseline).toBe(0.3);
   });
+  it('alerts only on a rise in worry: a fall from 50% to 0% raises nothing, the mirror rise does', () => {
+    const baseline = { total: 28 * 20, worry: 28 * 10 }; // 50% worry, 20 items a day
+    expect(detectSpikes({ total: 20, worry: 0 }, baseline, s)).toEqual([]);
+    const rise = detectSpikes({ total: 20, worry: 20 }, baseline, s);
+    expect(rise.map((x) => x.metric)).toEqual(['worry_share']);
+    expect(rise[0]).toMatchObject({ value: 1, baseline: 0.5 });
+    expect(rise[0]!.pValue).toBeLessThan(0.001);
+  });
 });
 
 describe('alerts and webhooks', () => {

@@ -27,5 +27,9 @@ describe('calendar buckets', () => {
     expect(dayInZone(new Date('2025-07-17T23:30:00Z'), 'UTC')).toBe('2025-07-17');
     expect(dayInZone(new Date('2025-07-17T23:30:00Z'), 'Europe/Madrid')).toBe('2025-07-18');
     expect(dayInZone(new Date('2025-07-17T03:00:00Z'), 'America/Los_Angeles')).toBe('2025-07-16');
+    // midnight belongs to the day it starts, never to the one it ends
+    expect(dayInZone(new Date('2025-05-06T00:00:00.000Z'), 'UTC')).toBe('2025-05-06');
+    expect(dayInZone(new Date('2025-05-05T23:59:59.999Z'), 'UTC')).toBe('2025-05-05');
+    expect(bucketStarts('2025-05-06', '2025-05-07', 'day')).toEqual(['2025-05-06']);
   });
 });

@@ -14,6 +14,7 @@ import { body, manyItems, rss, startFeedServer } from './helpers/feed-server.ts'
 let database: Database;
 let server: Awaited<ReturnType<typeof startFeedServer>>;
 const clock = fixedClock('2025-07-20T12:00:00Z');
+let edits = 0;
 
 const story = (n: number, extra: Partial<{ link: string; guid: string; title: string }> = {}) => ({
   title: `Guild warns on AI replicas, part ${n}`,
@@ -86,6 +87,15 @@ beforeAll(async () => {
       if (req.headers['if-none-match'] === '"abc"') return res.writeHead(304).end();
       res.writeHead(200, { 'Content-Type': 'application/rss+xml', ETag: '"abc"' }).end(rss([story(10), story(11)]));
     },
+    // the publisher edits an entry between fetches: new link and new text, same guid
+    '/edited': (_req, res) => {
+      const version = edits++ === 0
+        ? story(20, { guid: 'edited-20', link: 'https://news.example.org/draft-headline' })
+        : { title: 'Studio and guild settle AI likeness terms', link: 'https://news.example.org/final-headline', guid: 'edited-20', description: 'The final version of the article, rewritten after the negotiators announced consent and pay terms for digital doubles.', pubDate: 'Thu, 17 Jul 2025 18:00:00 GMT' };
+      res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(rss([version]));
+    },
+    // another publisher's guid scheme happens to give the same guid to another story
+    '/same-guid': body(rss([{ title: 'Dubbing actors and synthetic voices', link: 'https://other.example.net/dubbing', guid: 'edited-20', description: 'A different story from a different publisher about voice actors and AI dubbing contracts in Europe.' }])),
     '/to-localhost': (_req, res) => res.writeHead(302, { Location: server.url('/rss').replace('127.0.0.1', 'localhost') }).end(),
   });
 });
@@ -227,6 +237,20 @@ describe('ingest', () => {
     ]);
     const again = await ingest(deps(), { ids: [a.id, b.id] });
     expect(again.totals.inserted).toBe(0);
+  });
+
+  it('stores an entry once when its source changes its link and text but keeps its guid, and keeps the sighting', async () => {
+    const s = await source('/edited');
+    expect((await ingest(deps(), { ids: [s.id] })).reports[0]).toMatchObject({ inserted: 1, duplicates: 0 });
+    expect((await ingest(deps(), { ids: [s.id] })).reports[0]).toMatchObject({ outcome: 'ok', inserted: 0, duplicates: 1 });
+    const stored = await itemsOf(s.id);
+    expect(stored.map((r) => r.url)).toEqual(['https://news.example.org/draft-headline']);
+    const seen = await database.db.select().from(sightings).where(eq(sightings.sourceId, s.id));
+    expect(seen.map((x) => ({ item: x.itemId, url: x.url, guid: x.guid }))).toEqual([{ item: stored[0]!.id, url: 'https://news.example.org/draft-headline', guid: 'edited-20' }]);
+    // the guid identifies an entry within its own source only
+    const other = await source('/same-guid');
+    expect((await ingest(deps(), { ids: [other.id] })).reports[0]).toMatchObject({ inserted: 1, duplicates: 0 });
+    expect((await itemsOf(other.id)).map((r) => r.url)).toEqual(['https://other.example.net/dubbing']);
   });
 
   it('stores a story once when two feeds carrying it are stored at the same moment', async () => {

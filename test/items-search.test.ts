@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { json, testApp } from './helpers/app.ts';
@@ -65,6 +66,28 @@ describe('item search', () => {
     expect(seen.length).toBe(2502 + 1); // every original row, plus the late one that sorts after the cursor
     const wrong = await app.request(`/api/v1/items?q=storyboard&cursor=${page.nextCursor ?? encodeURIComponent('eyJ4IjoxfQ')}`);
     expect(wrong.status).toBe(400);
+  });
+
+  it('pages through items that share one published_at exactly once each', async () => {
+    const { app } = testApp(database);
+    // every undated entry of one fetch gets the fetch time: ties are normal, not an edge case
+    const tied = await makeSource(database.db, 'opinion', 'Undated feed');
+    const at = new Date('2025-06-01T08:00:00Z');
+    const ids = await makeItems(database.db, [0, 1, 2].map(() => ({ sourceId: tied, publishedAt: at, stance: 'neutral' as const, title: 'Same words in a tied item' })));
+    // an updated row is stored anew, so storage order stops being id order (as after re-dating)
+    await database.db.execute(sql`update items set published_at = published_at + interval '1 second' where id = ${ids[0]!}`);
+    await database.db.execute(sql`update items set published_at = published_at - interval '1 second' where id = ${ids[0]!}`);
+    for (const query of [`source=${tied}`, `source=${tied}&q=${encodeURIComponent('tied item')}`]) {
+      const seen: number[] = [];
+      let page = await json(await app.request(`/api/v1/items?limit=2&${query}`));
+      expect(page.items, query).toHaveLength(2);
+      seen.push(...page.items.map((i: { id: number }) => i.id));
+      while (page.nextCursor) {
+        page = await json(await app.request(`/api/v1/items?limit=2&${query}&cursor=${page.nextCursor}`));
+        seen.push(...page.items.map((i: { id: number }) => i.id));
+      }
+      expect([...seen].sort((a, b) => a - b), query).toEqual(ids);
+    }
   });
 
   it('shows one item with labels, explanation, entities, source and sightings', async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../db/client.ts';
+import { sql } from 'drizzle-orm';
+import { openDatabase, rowsOf, type Database } from '../db/client.ts';
 import { listRuns } from '../db/queries/jobs.ts';
 import { addSource } from '../db/queries/sources.ts';
 import { runJob, startScheduler, withJobLock } from '../jobs/scheduler.ts';
@@ -50,8 +51,8 @@ describe('runJob', () => {
   });
 
   it('runs a singleton job on exactly one of two sessions started at once', async () => {
-    // Two separate pools are two sessions, as two processes would be. On PGlite there is only
-    // ever one process, so the lock lets every run through.
+    // Two separate pools are two sessions, as two processes would be. PGlite is one process and
+    // one session: a process-local guard does the excluding there.
     const other: Database = database.url ? await openDatabase({ databaseUrl: database.url, dataDir: '' }) : database;
     try {
       let release!: () => void;
@@ -61,26 +62,79 @@ describe('runJob', () => {
       const first = runJob(slow, { ...deps('proc:a'), database });
       await new Promise((r) => setTimeout(r, 200));
       const second = runJob(slow, { ...deps('proc:b'), database: other });
-      if (database.driver === 'postgres') {
-        expect((await second).status).toBe('skipped');
-        release();
-        expect((await first).status).toBe('ok');
-        expect(runs).toBe(1);
-        const recent = await listRuns(database.db, { job: 'prune', limit: 2 });
-        expect(recent.map((r) => `${r.instance}:${r.status}`).sort()).toEqual(['proc:a:ok', 'proc:b:skipped']);
-      } else {
-        release();
-        expect((await first).status).toBe('ok');
-        expect((await second).status).toBe('ok');
-      }
+      expect((await second).status).toBe('skipped');
+      release();
+      expect((await first).status).toBe('ok');
+      expect(runs).toBe(1);
+      const recent = await listRuns(database.db, { job: 'prune', limit: 2 });
+      expect(recent.map((r) => `${r.instance}:${r.status}`).sort()).toEqual(['proc:a:ok', 'proc:b:skipped']);
     } finally {
       if (other !== database) await other.close();
     }
   });
 
-  it('withJobLock is free again once the holder finishes', async () => {
+  it('withJobLock is free again once the holder finishes, or fails', async () => {
     expect(await withJobLock(database, 'x', async () => 1)).toEqual({ acquired: true, value: 1 });
     expect(await withJobLock(database, 'x', async () => 2)).toEqual({ acquired: true, value: 2 });
+    await expect(withJobLock(database, 'x', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    expect(await withJobLock(database, 'x', async () => 3)).toEqual({ acquired: true, value: 3 });
+  });
+
+  it('a 5 s singleton job keeps its lock under idle_in_transaction_session_timeout = 1s', { timeout: 30_000 }, async (ctx) => {
+    if (!database.url) return ctx.skip('PostgreSQL only: PGlite has one in-process session and no idle timeouts');
+    const name = new URL(database.url).pathname.slice(1);
+    await database.db.execute(sql.raw(`alter database "${name}" set idle_in_transaction_session_timeout = '1s'`));
+    // new pools, so that every session (the lock's included) starts under the timeout
+    const a = await openDatabase({ databaseUrl: database.url, dataDir: '' });
+    const b = await openDatabase({ databaseUrl: database.url, dataDir: '' });
+    try {
+      expect(rowsOf<{ t: string }>(await a.db.execute(sql`select current_setting('idle_in_transaction_session_timeout') as t`))[0]!.t).toBe('1s');
+      let runs = 0;
+      let finished = false;
+      const job = {
+        name: 'digest', schedule: '* * * * *', singleton: true,
+        run: async () => { runs++; await new Promise((r) => setTimeout(r, 5000)); finished = true; return { slept: 5 }; },
+      };
+      const first = runJob(job, { ...deps('idle:a'), database: a });
+      await new Promise((r) => setTimeout(r, 2500)); // well past the 1 s timeout
+      expect(await runJob(job, { ...deps('idle:b'), database: b })).toMatchObject({ status: 'skipped' });
+      const holder = rowsOf<{ state: string }>(await b.db.execute(sql`
+        select a.state from pg_locks l join pg_stat_activity a on a.pid = l.pid
+        where l.locktype = 'advisory' and l.granted and a.datname = current_database()`));
+      expect(holder).toEqual([{ state: 'idle' }]); // held by a session with no transaction open
+      expect(await first).toMatchObject({ status: 'ok', counts: { slept: 5 } });
+      expect(finished).toBe(true);
+      expect(runs).toBe(1);
+      const recent = await listRuns(database.db, { job: 'digest', limit: 2 });
+      expect(recent.map((r) => `${r.instance}:${r.status}`).sort()).toEqual(['idle:a:ok', 'idle:b:skipped']);
+      expect(await withJobLock(b, 'digest', async () => 'free')).toEqual({ acquired: true, value: 'free' });
+    } finally {
+      await database.db.execute(sql.raw(`alter database "${name}" reset idle_in_transaction_session_timeout`));
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('tells a singleton job when its lock connection dies, and the lock is free again', { timeout: 30_000 }, async (ctx) => {
+    if (!database.url) return ctx.skip('PostgreSQL only: PGlite has no connection to lose');
+    let sawAbort = false;
+    const job = {
+      name: 'rollup', schedule: '* * * * *', singleton: true,
+      run: async (d: JobDeps) => {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 10_000);
+          d.signal?.addEventListener('abort', () => { clearTimeout(t); sawAbort = true; resolve(); });
+        });
+        return {};
+      },
+    };
+    const run = runJob(job, deps('lost:a'));
+    await new Promise((r) => setTimeout(r, 500));
+    await database.db.execute(sql`
+      select pg_terminate_backend(l.pid) from pg_locks l join pg_stat_activity a on a.pid = l.pid
+      where l.locktype = 'advisory' and a.datname = current_database()`);
+    expect((await run).status).toBe('ok');
+    expect(sawAbort).toBe(true);
+    expect(await withJobLock(database, 'rollup', async () => 'free')).toEqual({ acquired: true, value: 'free' });
   });
 });
 

@@ -240,3 +240,27 @@ describe('GET /api/v1/trends', () => {
     }
   });
 });
+
+describe('an item at exactly midnight UTC', () => {
+  it('is counted once, in the day it starts, from rollups and from items alike', async () => {
+    const { app } = testApp(database);
+    // Tuesday 6 May 2025 00:00:00.000Z, and the last millisecond of Monday
+    await makeItems(database.db, [
+      { sourceId: sources.news!, publishedAt: new Date('2025-05-06T00:00:00.000Z'), stance: 'worry' },
+      { sourceId: sources.news!, publishedAt: new Date('2025-05-05T23:59:59.999Z'), stance: 'excitement' },
+    ]);
+    const totals = async (query: string) =>
+      (await json(await app.request(`/api/v1/trends?${query}`))).series[0].buckets.map((b: { start: string; total: number }) => `${b.start}:${b.total}`);
+    for (const state of ['dirty days, read from items', 'rolled up']) {
+      if (state === 'rolled up') await rebuildDirtyDays(database.db, { limit: 10_000 });
+      expect(await totals('from=2025-05-04&to=2025-05-08&granularity=day'), state).toEqual(['2025-05-04:0', '2025-05-05:1', '2025-05-06:1', '2025-05-07:0']);
+      expect(await totals('from=2025-05-06&to=2025-05-07&granularity=day'), state).toEqual(['2025-05-06:1']);
+      expect(await totals('from=2025-05-05&to=2025-05-06&granularity=day'), state).toEqual(['2025-05-05:1']);
+      expect(await totals('from=2025-05-05&to=2025-05-12&granularity=week'), state).toEqual(['2025-05-05:2']);
+    }
+    for (const mode of ['rollup', 'direct'] as const) {
+      expect(sortRows(await dayCounts(database.db, { from: '2025-05-06', to: '2025-05-07', tz: 'UTC' }, mode)), mode).toEqual(['2025-05-06|null|worry|1']);
+      expect(sortRows(await dayCounts(database.db, { from: '2025-05-05', to: '2025-05-06', tz: 'UTC' }, mode)), mode).toEqual(['2025-05-05|null|excitement|1']);
+    }
+  });
+});
