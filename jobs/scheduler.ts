@@ -3,7 +3,6 @@ import { describe, type Database } from '../db/client.ts';
 import { withSessionLock, type HeldLock, type LockOutcome } from '../db/session-lock.ts';
 import { finishRun, recordSkipped, startRun } from '../src/services/jobs.ts';
 import type { Config } from '../src/config.ts';
-import type { Logger } from '../src/logger.ts';
 import * as classifyJob from './classify.ts';
 import * as digestJob from './digest.ts';
 import * as ingestJob from './ingest.ts';
