@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { acquireDataDirLock, type HeldDataDirLock } from './data-dir-lock.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -15,6 +16,8 @@ export interface Database {
   url?: string;
   /** A readable place the data lives, for logs (never includes a password). */
   where: string;
+  /** PGlite only: this process's hold on its data directory */
+  dirLock?: HeldDataDirLock;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,8 @@ export interface OpenOptions {
   dataDir: string;
   /** postgres.js pool size */
   max?: number;
+  /** what opens an embedded database, written in its lock ("pulse serve") */
+  command?: string;
 }
 
 /**
@@ -74,14 +79,29 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   } catch (err) {
     throw new DatabaseUnavailableError(`cannot create the data directory ${opts.dataDir}: ${describe(err)}`);
   }
+  // one process per data directory: PGlite cannot share one
+  const dirLock = acquireDataDirLock(opts.dataDir, opts.command ?? 'a pulse process');
   let client: InstanceType<typeof PGlite>;
   try {
     client = await PGlite.create(opts.dataDir);
   } catch (err) {
+    dirLock.release();
     throw new DatabaseUnavailableError(`cannot open the embedded database in ${opts.dataDir}: ${describe(err)}`);
   }
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, driver: 'pglite', where: opts.dataDir, close: () => client.close() };
+  return {
+    db,
+    driver: 'pglite',
+    where: opts.dataDir,
+    dirLock,
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        dirLock.release();
+      }
+    },
+  };
 }
 
 /** Errno values of the WebAssembly file system PGlite runs on (Emscripten's numbering). */

@@ -5,7 +5,10 @@
 import { DatabaseUnavailableError, describe } from '../db/client.ts';
 import { ConfigError } from './config.ts';
 import { ServiceError } from './services/errors.ts';
-import { CommandError, stdio, UsageError, type Io } from './cli/common.ts';
+import { DataDirBusyError, readLock } from '../db/data-dir-lock.ts';
+import { forwardToServer, LOCAL_COMMANDS } from './cli/admin-channel.ts';
+import { loadConfig } from './config.ts';
+import { CommandError, setCurrentCommand, stdio, UsageError, type Io } from './cli/common.ts';
 import { keysCommand, keysUsage } from './cli/keys.ts';
 import { serveCommand, serveUsage, workerCommand } from './cli/serve.ts';
 import { migrateCommand, migrateUsage } from './cli/migrate.ts';
@@ -57,13 +60,24 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       io.out(usage);
       return 0;
     }
+    // One process per embedded data directory: while a server holds it, a command that needs
+    // the database runs inside that server; while anything else holds it, it says so and stops.
+    setCurrentCommand(name);
+    if (!LOCAL_COMMANDS.has(name)) {
+      const config = loadConfig();
+      const holder = config.databaseUrl ? undefined : readLock(config.dataDir);
+      if (holder && holder.pid !== process.pid) {
+        if (holder.socket) return await forwardToServer(holder.socket, [name, ...args], io);
+        throw new DataDirBusyError(config.dataDir, holder);
+      }
+    }
     return await command(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.err(`pulse: ${err.message}\n\n${usage}`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof CommandError || err instanceof DatabaseUnavailableError || err instanceof ServiceError) {
+    if (err instanceof ConfigError || err instanceof CommandError || err instanceof DatabaseUnavailableError || err instanceof ServiceError || err instanceof DataDirBusyError) {
       io.err(`pulse: ${err.message}`);
       return 1;
     }

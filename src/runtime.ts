@@ -4,8 +4,8 @@ import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
 /** Opens the configured database and brings its schema up to date. */
-export async function openAndMigrate(config: Config, logger?: Logger): Promise<Database> {
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+export async function openAndMigrate(config: Config, logger?: Logger, command?: string): Promise<Database> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, command });
   try {
     await migrate(database);
   } catch (err) {

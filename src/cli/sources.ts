@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { SOURCE_KINDS, type SourceKind } from '../labels.ts';
 import { addSource, deleteSource, exportOpml, importOpml, listSources, validateFeedUrl } from '../services/sources.ts';
-import { CommandError, context, parse, parseId, table, UsageError, withServices, type Io } from './common.ts';
+import { CommandError, context, parse, parseId, pathFrom, table, UsageError, withServices, writeOut, type Io } from './common.ts';
 
 export const sourcesUsage = `pulse sources list                                       list sources and their health
 pulse sources add --url URL --kind KIND [--name NAME] [--organisation ORG]
@@ -52,7 +52,7 @@ export async function sourcesCommand(args: string[], io: Io): Promise<number> {
       if (positionals.length !== 1) throw new UsageError('pulse sources import takes one OPML file');
       let xml: string;
       try {
-        xml = await readFile(positionals[0]!, 'utf8');
+        xml = await readFile(pathFrom(io, positionals[0]!), 'utf8');
       } catch (err) {
         throw new CommandError(`cannot read ${positionals[0]}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
@@ -63,7 +63,7 @@ export async function sourcesCommand(args: string[], io: Io): Promise<number> {
     }
     case 'export': {
       parse(rest, {});
-      process.stdout.write(await withServices(ctx, (d) => exportOpml(d)));
+      writeOut(io, await withServices(ctx, (d) => exportOpml(d)));
       return 0;
     }
     default:
