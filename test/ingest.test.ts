@@ -180,7 +180,9 @@ describe('ingest', () => {
     ['/bomb', /^too_large: .*after decompression/, null],
   ])('records %s as a failure with a readable reason and backs off', async (path, reason, status) => {
     const s = await source(path);
-    const { reports } = await ingest(deps(), { ids: [s.id] });
+    // the two that wait for the timeout get a short one
+    const waits = path === '/hang' || path === '/trickle';
+    const { reports } = await ingest(deps(waits ? { PULSE_FETCH_TIMEOUT_MS: '400' } : {}), { ids: [s.id] });
     expect(reports[0]!.outcome).toBe('failed');
     const health = (await getSource(database.db, s.id))!;
     expect(health.lastError).toMatch(reason);
@@ -270,11 +272,13 @@ describe('ingest', () => {
     // newly added sources are due from the moment they are added (database time); after a
     // fetch they are not due again until their interval has passed
     clock.set(new Date(Date.now() + 60_000));
-    const first = await ingest(deps());
+    // every source of this file is due: a short timeout keeps the hanging ones from setting the pace
+    const quick = { PULSE_FETCH_TIMEOUT_MS: '400' };
+    const first = await ingest(deps(quick));
     expect(first.reports.some((r) => r.sourceId === s.id)).toBe(true);
-    const second = await ingest(deps());
+    const second = await ingest(deps(quick));
     expect(second.reports.some((r) => r.sourceId === s.id)).toBe(false);
-    const forced = await ingest(deps(), { all: true });
+    const forced = await ingest(deps(quick), { all: true });
     expect(forced.reports.filter((r) => r.sourceId === s.id)).toHaveLength(1);
     clock.set('2025-07-20T12:00:00Z');
   });
