@@ -11,8 +11,7 @@ export const PULSE_BIN = fileURLToPath(new URL('../../bin/pulse.js', import.meta
  * first start on an empty directory use an empty one instead.
  */
 export function migratedDataDir(dir: string): string {
-  const template = inject('pgliteDataDir');
-  if (template) cpSync(template, dir, { recursive: true });
+  cpSync(inject('pgliteDataDir'), dir, { recursive: true });
   return dir;
 }
 

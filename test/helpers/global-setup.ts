@@ -6,22 +6,18 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteSnapshot: string;
-    /** a migrated PGlite data directory to copy for child processes ('' on PostgreSQL) */
+    /** a migrated PGlite data directory to copy for child processes */
     pgliteDataDir: string;
   }
 }
 
 /**
- * On PGlite, build one migrated database and save it as a snapshot; each test file restores it
- * (about a second) instead of creating and migrating a new one (several seconds each). The same
- * database is also left as a data directory, which tests copy for `pulse` child processes.
+ * Build one migrated PGlite database and save it as a snapshot; on PGlite each test file restores
+ * it (about a second) instead of creating and migrating a new one (several seconds each). The same
+ * database is also left as a data directory, which tests copy for `pulse` child processes that run
+ * embedded (some do when the suite runs on PostgreSQL too).
  */
 export default async function setup(project: TestProject) {
-  if (process.env.TEST_DATABASE_URL) {
-    project.provide('pgliteSnapshot', '');
-    project.provide('pgliteDataDir', '');
-    return;
-  }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
