@@ -7,6 +7,9 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'test/restart/**'],
     globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
+    // vitest's default is one worker fewer than the cores: one file at a time on a 2-core machine,
+    // while the slowest files mostly wait on child processes and timers
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 90_000,
     env: { DOTENV_CONFIG_QUIET: 'true' },

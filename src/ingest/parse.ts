@@ -61,6 +61,17 @@ function imageOf(item: RawItem): string | undefined {
   return fromMedia ?? thumb ?? (enclosure?.type?.startsWith('image/') ? enclosure.url : undefined);
 }
 
+/** The text after a leading XML declaration and comments (an XHTML page or a CMS banner starts so). */
+function skipProlog(head: string): string {
+  let rest = head;
+  for (;;) {
+    const close = rest.startsWith('<?xml') ? '?>' : rest.startsWith('<!--') ? '-->' : undefined;
+    const end = close ? rest.indexOf(close) : -1;
+    if (end === -1) return rest;
+    rest = rest.slice(end + close!.length).trimStart();
+  }
+}
+
 /**
  * Parses RSS 0.9x/1.0/2.0 or Atom text. Undeclared entities and bare ampersands are repaired
  * first; anything still broken throws FeedParseError with the parser's message.
@@ -68,7 +79,7 @@ function imageOf(item: RawItem): string | undefined {
 export async function parseFeed(xml: string): Promise<ParsedFeed> {
   const head = xml.slice(0, 1024).trimStart();
   if (!head) throw new FeedParseError('empty body: no feed');
-  if (/^(<!doctype html|<html)/i.test(head)) throw new FeedParseError('the server sent an HTML page, not a feed');
+  if (/^(<!doctype html|<html)/i.test(skipProlog(head))) throw new FeedParseError('the server sent an HTML page, not a feed');
   let feed: Awaited<ReturnType<typeof parser.parseString>>;
   try {
     feed = await parser.parseString(repairXml(xml));
