@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests StrykerJS runs for every mutant (npm run mutate): pure, database-free and fast, so a
+ * full run fits a 2-core machine. No global setup (no PGlite snapshot), no network.
+ */
+export default defineConfig({
+  test: {
+    include: [
+      'test/ingest-pure.test.ts',
+      'test/stats.test.ts',
+      'test/buckets.test.ts',
+      'test/pattern-set.test.ts',
+      'test/fuzz-feeds.test.ts',
+    ],
+    pool: 'forks',
+    env: { DOTENV_CONFIG_QUIET: 'true' },
+  },
+});
