@@ -22,6 +22,8 @@ export default defineConfig({
       'test/canonical-url.test.ts',
       'test/charset.test.ts',
       'test/entities-html.test.ts',
+      'test/schedule.test.ts',
+      'test/normalise.test.ts',
     ],
     pool: 'forks',
     env: { DOTENV_CONFIG_QUIET: 'true' },
