@@ -24,6 +24,7 @@ export default defineConfig({
       'test/entities-html.test.ts',
       'test/schedule.test.ts',
       'test/normalise.test.ts',
+      'test/entities.test.ts',
     ],
     pool: 'forks',
     env: { DOTENV_CONFIG_QUIET: 'true' },
