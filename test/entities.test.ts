@@ -1,6 +1,162 @@
 import { describe, expect, it } from 'vitest';
 import { looksRelevant, resolveEntity, tagEntities, type EntityTags } from '../src/ingest/entities.ts';
 
+/** How people write each tag: one example per alias (a regression list, written out by hand). */
+const EXAMPLES: Record<'studios' | 'unions' | 'areas', Record<string, string[]>> = {
+  studios: {
+    Netflix: ['netflix'],
+    Disney: ['disney', 'pixar', 'lucasfilm', 'marvel studios', 'industrial light & magic', 'industrial light and magic', 'ILM'],
+    'Warner Bros. Discovery': ['warner bros. discovery', 'warner bros.', 'warner bros', 'warner brothers', 'hbo max', 'hbo', 'WBD'],
+    Paramount: ['paramount', 'skydance'],
+    Sony: ['sony pictures', 'sony'],
+    'Universal/Comcast': [
+      'universal pictures',
+      'nbcuniversal',
+      'nbc universal',
+      'comcast',
+      'dreamworks animation',
+      'illumination entertainment',
+      'peacock',
+    ],
+    'Amazon MGM': ['amazon mgm', 'amazon studios', 'prime video', 'mgm'],
+    Apple: ['apple tv+', 'apple tv', 'apple original films', 'apple'],
+    Lionsgate: ['lionsgate', 'lions gate'],
+    A24: ['a24'],
+    Ubisoft: ['ubisoft'],
+    'Electronic Arts': ['electronic arts', 'EA'],
+    'Activision Blizzard': ['activision', 'blizzard entertainment', 'blizzard'],
+    'Microsoft Gaming': ['xbox game studios', 'xbox'],
+    'Take-Two': ['take-two', 'take two interactive', 'rockstar games'],
+    Runway: ['runway ml', 'runwayml'],
+  },
+  unions: {
+    'SAG-AFTRA': ['sag-aftra', 'sag aftra', 'sagaftra', 'screen actors guild'],
+    WGA: ['writers guild of america', 'wga west', 'wga east', 'wgaw', 'wgae', 'WGA'],
+    IATSE: ['iatse', 'international alliance of theatrical stage employees'],
+    'The Animation Guild': ['animation guild', 'tag local 839', 'local 839'],
+    DGA: ['directors guild of america', 'directors guild', 'DGA'],
+    'Equity UK': ['british equity', 'equity uk', 'uk equity', 'equity union'],
+    BECTU: ['bectu'],
+    ACTRA: ['actra'],
+    FIA: ['international federation of actors', 'fia-actors', 'FIA'],
+    'Writers Guild of Great Britain': ["writers' guild of great britain", 'writers guild of great britain', 'WGGB'],
+    'Writers Guild of Canada': ['writers guild of canada', 'WGC'],
+    MEAA: ['meaa', 'media, entertainment & arts alliance', 'media, entertainment and arts alliance'],
+    Teamsters: ['teamsters'],
+    'Motion Picture Editors Guild': ['editors guild', 'local 700'],
+    VES: ['visual effects society'],
+  },
+  areas: {
+    vfx: [
+      'vfx',
+      'visual effect',
+      'visual effects',
+      'compositing',
+      'compositor',
+      'compositors',
+      'rotoscoping',
+      'de-aging',
+      'deaging',
+      'digital double',
+      'digital doubles',
+      'cgi',
+      'render',
+      'rendering',
+      'renders',
+      'rendered',
+    ],
+    writing: [
+      'screenwriters',
+      'script',
+      'scripts',
+      'writer',
+      'writers',
+      "writers' room",
+      "writers' rooms",
+      'screenplay',
+      'screenplays',
+      'teleplay',
+      'teleplays',
+    ],
+    acting_likeness: [
+      'actor',
+      'actors',
+      'actress',
+      'actresses',
+      'performer',
+      'performers',
+      'likeness',
+      'likenesses',
+      'digital replica',
+      'digital replicas',
+      'body scan',
+      'body scans',
+      'background actors',
+      'background performers',
+      'extras',
+      'deepfake',
+      'deepfakes',
+      'synthetic performer',
+      'synthetic performers',
+    ],
+    voice_dubbing: [
+      'voice actor',
+      'voice actors',
+      'voice-over',
+      'voice over',
+      'voice cloning',
+      'cloned voice',
+      'cloned voices',
+      'synthetic voice',
+      'synthetic voices',
+      'dubbing',
+      'dubbed',
+      'dubber',
+      'dubbers',
+      'voice work',
+      'localisation',
+      'localization',
+    ],
+    animation: ['animation', 'animator', 'animators', 'animated', 'anime'],
+    previs_storyboards: [
+      'previs',
+      'previsualisation',
+      'pre-vis',
+      'pre-visualization',
+      'storyboard',
+      'storyboarding',
+      'concept art',
+      'concept artist',
+      'concept artists',
+      'animatic',
+      'animatics',
+    ],
+    marketing: ['trailer', 'trailers', 'poster', 'posters', 'marketing', 'key art', 'promo', 'promos'],
+    recommendation: [
+      'recommendation engine',
+      'recommendation algorithms',
+      'recommendation systems',
+      'recommendation',
+      'recommendations',
+      'personalised artwork',
+      'personalized artwork',
+      'algorithmic',
+    ],
+    games: ['video game', 'video games', 'videogames', 'game studio', 'game developers', 'game publisher', 'gaming'],
+    editing_post: [
+      'editor',
+      'editors',
+      'editing',
+      'post-production',
+      'color grading',
+      'colour grading',
+      'sound design',
+      'subtitles',
+      'subtitling',
+    ],
+  },
+};
+
 const tags = (over: Partial<EntityTags>): EntityTags => ({ studios: [], unions: [], areas: [], mentionsAi: false, ...over });
 
 describe('looksRelevant', () => {
@@ -47,6 +203,28 @@ describe('tagEntities', () => {
   });
   it('gives an empty text no tags', () => {
     expect(tagEntities('')).toEqual({ studios: [], unions: [], areas: [], mentionsAi: false });
+  });
+});
+
+describe('tagEntities: every alias', () => {
+  for (const kind of ['studios', 'unions', 'areas'] as const) {
+    for (const [name, examples] of Object.entries(EXAMPLES[kind])) {
+      it(`tags ${name} for ${examples.map((e) => `"${e}"`).join(', ')}`, () => {
+        for (const example of examples)
+          expect({ example, tags: tagEntities(`Yesterday ${example} said so.`)[kind] }).toEqual({
+            example,
+            tags: expect.arrayContaining([name]),
+          });
+      });
+    }
+  }
+  it('tags nothing in a text that names no studio, union or area, punctuation and all', () => {
+    expect(tagEntities('Box office: down, again — cinemas, too; 3 of 4 (sic). “Quiet” - at last!')).toEqual({
+      studios: [],
+      unions: [],
+      areas: [],
+      mentionsAi: false,
+    });
   });
 });
 
