@@ -25,6 +25,7 @@ export default defineConfig({
       'test/schedule.test.ts',
       'test/normalise.test.ts',
       'test/entities.test.ts',
+      'test/module-load.test.ts',
     ],
     pool: 'forks',
     env: { DOTENV_CONFIG_QUIET: 'true' },

@@ -188,6 +188,17 @@ describe('tagEntities', () => {
   it('sees AI in its many spellings, in any case where it is a word', () => {
     for (const text of [
       'A.I. tools',
+      'A.I tools',
+      'an ai tool',
+      'genai',
+      'automation',
+      'the algorithm',
+      'algorithmic feeds',
+      'a deepfake',
+      'a digital replica',
+      'voice cloning',
+      'a large language model',
+      'an llm',
       'gen-AI',
       'generative models',
       'machine learning',
@@ -198,8 +209,8 @@ describe('tagEntities', () => {
       'ML models',
       'GenAI',
     ])
-      expect(tagEntities(text).mentionsAi).toBe(true);
-    for (const text of ['said the aide', 'a main role', 'html', 'Mail']) expect(tagEntities(text).mentionsAi).toBe(false);
+      expect(tagEntities(text).mentionsAi, text).toBe(true);
+    for (const text of ['said the aide', 'a main role', 'html', 'Mail']) expect(tagEntities(text).mentionsAi, text).toBe(false);
   });
   it('gives an empty text no tags', () => {
     expect(tagEntities('')).toEqual({ studios: [], unions: [], areas: [], mentionsAi: false });
