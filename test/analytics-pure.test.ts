@@ -52,6 +52,12 @@ describe('detectSpikes: volume', () => {
     ]);
   });
 
+  it('does not flag a day exactly at the baseline mean, however lax the p limit', () => {
+    // mean 10 a day, today 10: P(X ≥ 10) ≈ 0.54, under a limit of 0.6, but no rise at all
+    expect(poissonTest(10, 10).pUpper).toBeLessThan(0.6);
+    expect(detectSpikes({ total: 10, worry: 0 }, { total: 280, worry: 0 }, { ...s, maxP: 0.6 })).toEqual([]);
+  });
+
   it('does not flag an ordinary day', () => {
     expect(detectSpikes({ total: 30, worry: 8 }, { total: 28 * 30, worry: 28 * 8 }, s)).toEqual([]);
   });
@@ -209,6 +215,17 @@ describe('buildSeries', () => {
     const out = buildSeries(rows, { from: '2025-07-14', to: '2025-07-16', granularity: 'day', grouped: true });
     expect(out.map((x) => x.group)).toEqual(['Sony', 'Apple', 'Netflix']);
     expect(out[0]!.buckets.map((b) => b.total)).toEqual([5, 0]);
+  });
+
+  it('orders groups by what falls inside the range only, neutral items included', () => {
+    const rows = [
+      row('2025-07-13', 'worry', 100, 'Before'),
+      row('2025-07-16', 'worry', 100, 'After'),
+      row('2025-07-14', 'neutral', 5, 'Calm'),
+      row('2025-07-14', 'worry', 3, 'Worried'),
+    ];
+    const out = buildSeries(rows, { from: '2025-07-14', to: '2025-07-16', granularity: 'day', grouped: true });
+    expect(out.map((x) => x.group)).toEqual(['Calm', 'Worried']);
   });
 
   it('gives no series when grouped and nothing matched', () => {
@@ -386,6 +403,13 @@ describe('buildReaction', () => {
     expect(r.byKind.union!.before.total).toBe(1);
     expect(r.byKind.studio!.after.total).toBe(1);
     expect(r.byKind.studio!.before.total).toBe(0);
+  });
+
+  it('breaks a confidence tie by the lower id, whatever order the items come in', () => {
+    const late = item(2, 'worry', { id: 902, confidence: 0.7 });
+    const early = item(1, 'worry', { id: 901, confidence: 0.7 });
+    expect(reaction([late, early]).topItems.after.map((t) => t.id)).toEqual([901, 902]);
+    expect(reaction([early, late]).topItems.after.map((t) => t.id)).toEqual([901, 902]);
   });
 
   it('lists the five most confident worried and excited items on each side, ties by id, neutral left out', () => {

@@ -73,6 +73,10 @@ describe('decodeBody: choosing the charset', () => {
   it('keeps the first bytes of a single-byte body that has no byte-order mark', () => {
     expect(decodeBody(bytes([0xef, 0xbb, 0x41]), 'text/xml; charset=windows-1252').text).toBe('ï»A');
   });
+  it('strips a doubled byte-order mark, and keeps a U+FEFF inside the text', () => {
+    expect(decodeBody(bytes([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf], '<a/>')).text).toBe('<a/>');
+    expect(decodeBody(Buffer.from('<a>\uFEFF</a>')).text).toBe('<a>\uFEFF</a>');
+  });
   it('strips a UTF-16 byte-order mark from the text', () => {
     expect(decodeBody(Buffer.from([0xfe, 0xff, 0x00, 0x41])).text).toBe('A');
   });
@@ -96,6 +100,24 @@ describe('charset sources', () => {
     expect(charsetFromXmlDeclaration(bytes('<rss encoding="latin1"/>'))).toBeUndefined();
     expect(charsetFromXmlDeclaration(bytes('<?xml version="1.0" myencoding="latin1"?>'))).toBeUndefined();
   });
+  it('skips three bytes only when they are a whole UTF-8 byte-order mark', () => {
+    const decl = '<?xml version="1.0" encoding="latin1"?>';
+    for (const junk of [
+      [0x20, 0xbb, 0xbf],
+      [0xef, 0x20, 0xbf],
+      [0xef, 0xbb, 0x20],
+      [0x20, 0x20, 0xbf],
+    ])
+      expect(charsetFromXmlDeclaration(bytes(junk, decl)), String(junk)).toBeUndefined();
+  });
+  it('reads a declaration only at the start of the document', () => {
+    expect(charsetFromXmlDeclaration(bytes('<a/><?xml version="1.0" encoding="latin1"?>'))).toBeUndefined();
+  });
+  it('reads exactly 200 bytes: a declaration whose closing quote is the 201st byte is not read', () => {
+    const decl = '<?xml version="1.0" encoding="latin1"';
+    expect(charsetFromXmlDeclaration(bytes(' '.repeat(201 - decl.length), decl))).toBeUndefined();
+    expect(charsetFromXmlDeclaration(bytes(' '.repeat(200 - decl.length), decl))).toBe('latin1');
+  });
   it('reads only the first 200 bytes for the declaration', () => {
     const far = bytes(' '.repeat(190), '<?xml version="1.0" encoding="latin1"?>');
     expect(charsetFromXmlDeclaration(far)).toBeUndefined();
@@ -110,6 +132,7 @@ describe('charset sources', () => {
     expect(charsetFromBom(Buffer.from([0xfe, 0x41]))).toBeUndefined();
     expect(charsetFromBom(Buffer.from([0xff, 0x41]))).toBeUndefined();
     expect(charsetFromBom(Buffer.from([0x41, 0xbb, 0xbf]))).toBeUndefined();
+    expect(charsetFromBom(Buffer.from([0xef, 0x41, 0xbf]))).toBeUndefined();
     expect(charsetFromBom(Buffer.from([0x41, 0xff]))).toBeUndefined();
     expect(charsetFromBom(Buffer.from([0x41, 0xfe]))).toBeUndefined();
     expect(charsetFromBom(new Uint8Array())).toBeUndefined();

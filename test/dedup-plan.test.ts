@@ -172,6 +172,14 @@ describe('reconcileRaced', () => {
     const e = entry('https://a.org/1', { contentHash: 'h', linkableHash: true });
     expect(reconcileRaced([e], [{ id: 5, url: 'https://b.org/x', key: 'h' }]).get('https://a.org/1')).toBe(5);
   });
+  it('takes the row whose content hash is the entry’s, not just any row', () => {
+    const e = entry('https://a.org/1', { contentHash: 'h', linkableHash: true });
+    const rows = [
+      { id: 5, url: 'https://b.org/x', key: 'other' },
+      { id: 6, url: 'https://b.org/y', key: 'h' },
+    ];
+    expect(reconcileRaced([e], rows).get('https://a.org/1')).toBe(6);
+  });
   it('prefers the same URL over a hash match', () => {
     const e = entry('https://a.org/1', { contentHash: 'h', linkableHash: true });
     const rows = [

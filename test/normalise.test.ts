@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { hashText, normaliseEntry } from '../src/ingest/normalise.ts';
 import type { FeedEntry } from '../src/ingest/parse.ts';
@@ -128,6 +129,9 @@ describe('hashText', () => {
     expect(hashText('Guild: AI!', '  some   text ')).toBe(hashText('guild ai', 'some text'));
     expect(hashText('Guild', 'text')).not.toBe(hashText('Guild', 'texts'));
     expect(hashText('Café', 'x')).not.toBe(hashText('Caf', 'x'));
+  });
+  it('keeps the stored hash of a text stable: SHA-256 of its lower-cased words joined by spaces', () => {
+    expect(hashText('Guild: AI!', 'Some <b>text</b>')).toBe(createHash('sha256').update('guild ai some b text b').digest('hex'));
   });
   it('is a SHA-256 hex digest', () => {
     expect(hashText('', '')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
