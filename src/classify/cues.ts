@@ -1,4 +1,5 @@
 import { PatternSet } from '../util/pattern-set.ts';
+import { CUE_WORDS_ES } from './lexicon-es.ts';
 
 /**
  * Domain cue lexicons: phrases that signal a stance or a concern in how unions, studios and the
@@ -37,12 +38,35 @@ export const CUE_GROUPS: CueGroup[] = [
   g('report', ['said', 'says', 'according to', 'announced', 'reported', 'report', 'survey\\w*', 'panel', 'will discuss', 'explainer', 'what we know', 'how\\b', 'meets?', 'scheduled', 'filed', 'data show']),
 ];
 
+/** The languages with a model, and so with cue lexicons. */
+export const MODEL_LANGS = ['en', 'es'] as const;
+export type ModelLang = (typeof MODEL_LANGS)[number];
+
+/** Each group's alternatives per language (Spanish ones match text with accents removed). */
+export const CUE_WORDS: Record<ModelLang, string[][]> = {
+  en: CUE_GROUPS.map((group) => group.words),
+  es: CUE_GROUPS.map((group) => {
+    const words = CUE_WORDS_ES[group.name];
+    if (!words) throw new Error(`no Spanish cue words for group ${group.name}`);
+    return words;
+  }),
+};
+
 /**
- * All groups in one scan. Patterns run on lower-cased text, so they need no case-insensitive flag
- * (which is slower); each starts and ends on a word boundary.
+ * All groups of one language in one scan. Patterns run on lower-cased text, so they need no
+ * case-insensitive flag (which is slower); each starts and ends on a word boundary.
  */
-export const CUE_SET = new PatternSet(
-  CUE_GROUPS.map((group) => `(?:${group.words.join('|')})\\b`),
-  '',
-  '\\b',
-);
+export const CUE_SETS: Record<ModelLang, PatternSet> = {
+  en: new PatternSet(CUE_WORDS.en.map((words) => `(?:${words.join('|')})\\b`), '', '\\b'),
+  es: new PatternSet(CUE_WORDS.es.map((words) => `(?:${words.join('|')})\\b`), '', '\\b'),
+};
+
+const sticky = new Map<string, RegExp>();
+/** The words cue group g matched at `at` in `lower` (for explanations). */
+export function cueMatchAt(lang: ModelLang, g: number, lower: string, at: number): string {
+  const key = `${lang}:${g}`;
+  let re = sticky.get(key);
+  if (!re) sticky.set(key, (re = new RegExp(`\\b(?:${CUE_WORDS[lang][g]!.join('|')})\\b`, 'y')));
+  re.lastIndex = at;
+  return re.exec(lower)?.[0] ?? '';
+}

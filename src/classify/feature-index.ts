@@ -1,6 +1,6 @@
 import type { SourceKind } from '../labels.ts';
 import { CUE_GROUPS } from './cues.ts';
-import { LINKED, NEGATED, entityFeatures, scaleCount, stem, type Analysis, type FeatureOptions } from './features.ts';
+import { LINKED, NEGATED, entityFeatures, scaleCount, stem, topicFeatures, type Analysis, type FeatureOptions } from './features.ts';
 import type { SparseVec } from './logreg.ts';
 
 /** A text's features as one model's indexes: the whole text, and each sentence on its own. */
@@ -155,6 +155,14 @@ export class FeatureIndex {
         const i = this.named.get(f);
         if (i !== undefined) present(i);
       }
+    }
+    for (const f of topicFeatures(a.topic)) {
+      const i = this.named.get(f);
+      if (i !== undefined) present(i);
+    }
+    if (a.lang !== 'en') {
+      const i = this.named.get(`l:${a.lang}`);
+      if (i !== undefined) present(i);
     }
     const x: SparseVec = { idx: touched, val: touched.map((i) => scaleCount(acc[i]!)) };
     for (const i of touched) acc[i] = 0;
