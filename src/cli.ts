@@ -13,6 +13,7 @@ import { ingestCommand, ingestUsage } from './cli/ingest.ts';
 import { classifyCommand, classifyUsage } from './cli/classify.ts';
 import { trainCommand, trainUsage } from './cli/train.ts';
 import { evalCommand, evalUsage } from './cli/eval.ts';
+import { topicCommand, topicUsage } from './cli/topic.ts';
 import { reclassifyCommand, reclassifyUsage } from './cli/reclassify.ts';
 import { digestCommand, digestUsage } from './cli/digest.ts';
 import { demoCommand, demoUsage } from './cli/demo.ts';
@@ -29,6 +30,7 @@ const commands: Record<string, Command> = {
   classify: classifyCommand,
   train: trainCommand,
   eval: evalCommand,
+  topic: topicCommand,
   reclassify: reclassifyCommand,
   digest: digestCommand,
   demo: demoCommand,
@@ -37,7 +39,7 @@ const commands: Record<string, Command> = {
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage, digestUsage, demoUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, digestUsage, demoUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;

@@ -32,6 +32,10 @@ const GROUP_PHRASE: Record<string, string> = {
   violent_praise: 'praise in violent words',
   reassure: 'reassurance words',
   report: 'reporting words',
+  ai_subject: "AI as a story's subject",
+  other_industry: 'other-industry words',
+  by_hand: 'done-by-hand words',
+  non_ml: 'non-AI technology words',
 };
 const AREA_PHRASE: Record<string, string> = {
   vfx: 'visual effects',
@@ -44,6 +48,13 @@ const AREA_PHRASE: Record<string, string> = {
   recommendation: 'recommendations',
   games: 'games',
   editing_post: 'editing and post-production',
+};
+const MARK_PHRASE: Record<string, string> = {
+  question: 'asked as a question',
+  exclaim: 'exclamation',
+  scare: "words held in scare quotes",
+  emoji_up: 'cheering emoji',
+  emoji_down: 'grimacing emoji',
 };
 const STANCE_PHRASE = { excitement: 'Excitement', worry: 'Worry', neutral: 'Neutral' } as const;
 
@@ -63,13 +74,15 @@ interface Input {
   k: number;
   relevant: boolean;
   relevance: number;
+  /** whether the topic gate let the item on to the relevance model */
+  passes: boolean;
 }
 
 /**
  * The features that pushed the decision towards class k (weight above the class average, times
  * the feature's value), phrased for a reader, and the sentence whose features push hardest.
  */
-export function explain({ lm, analysis, indexed, k, relevant, relevance }: Input): Explanation {
+export function explain({ lm, analysis, indexed, k, relevant, relevance, passes }: Input): Explanation {
   const { x, perSentence } = indexed;
   const c = lm.centered[k]!;
   const features = lm.m.features;
@@ -101,8 +114,8 @@ export function explain({ lm, analysis, indexed, k, relevant, relevance }: Input
   }
   const stance = lm.m.stance.classes[k]!;
   let summary: string;
-  if (!analysis.topic.matched) summary = 'Off-topic: no AI, machine-learning or generative terms.';
-  else if (!relevant) summary = `Off-topic: names ${quoteList(analysis.topic.terms.slice(0, 3))} but reads as something other than AI in screen work (relevance ${relevance.toFixed(2)}).`;
+  if (!passes) summary = 'Off-topic: no AI, machine-learning or generative terms.';
+  else if (!relevant) summary = `Off-topic: ${analysis.topic.terms.length ? `names ${quoteList(analysis.topic.terms.slice(0, 3))} but ` : ''}reads as something other than AI in screen work (relevance ${relevance.toFixed(2)}).`;
   else {
     const reasons = terms.slice(0, 3).map((t) => t.term);
     summary = `${STANCE_PHRASE[stance]}${reasons.length ? `: ${reasons.join('; ')}` : ''}.`;
@@ -128,7 +141,7 @@ function readable(key: string, a: Analysis, word: (stem: string) => string): str
     }
     return `${GROUP_PHRASE[rest] ?? rest}${seen.length ? `: ${quoteList(seen)}` : ''}`;
   }
-  if (kind === 'p:') return rest === 'question' ? 'asked as a question' : 'exclamation';
+  if (kind === 'p:') return MARK_PHRASE[rest] ?? rest;
   if (key === 'e:ai') return `AI terms: ${quoteList(a.topic.terms.slice(0, 3))}`;
   if (key === 'e:studio') return `names a studio${a.tags?.studios.length ? `: ${a.tags.studios.filter((s) => STUDIOS.some((t) => t.name === s) || s.startsWith('(')).join(', ')}` : ''}`;
   if (key === 'e:union') return `names a union${a.tags?.unions.length ? `: ${a.tags.unions.filter((u) => UNIONS.some((t) => t.name === u) || u.startsWith('(')).join(', ')}` : ''}`;

@@ -66,6 +66,18 @@ export const MAX_CLASSIFIED_CHARS = 6000;
 /** Raw input read before preparation (HTML is longer than the text it carries). */
 const MAX_RAW_CHARS = 24_000;
 
+/**
+ * Marks counted per sentence: short phrases in quotation marks (scare quotes: 'AI review',
+ * "efficiency", a studio's claim held up to be doubted) and emoji that cheer or grimace. The
+ * model learns what each is worth; social posts and sarcastic columns lean on them.
+ */
+export const MARKS = ['scare', 'emoji_up', 'emoji_down'] as const;
+const MARK_PATTERNS: RegExp[] = [
+  /(?:^|[\s(—–-])['‘"“«](?=[^'’"”»]{2,40}['’"”»](?:[\s,.;:!?)—–-]|$))(?:[^\s'’"”»]+(?:\s+[^\s'’"”»]+){0,4})['’"”»](?=[\s,.;:!?)—–-]|$)/gu,
+  /[\u{1F389}\u{1F525}\u{1F680}\u{1F60D}\u{1F44F}\u{2728}\u{1F64C}\u{1F929}\u{1F4AF}\u{1F973}\u{2764}\u{1F495}\u{1F60A}\u{1F603}\u{1F604}]/gu,
+  /[\u{1F621}\u{1F620}\u{1F624}\u{1F631}\u{1F622}\u{1F44E}\u{1F92C}\u{1F644}\u{1F62C}\u{1F610}\u{1F643}\u{1F612}\u{1F480}\u{1F494}\u{1F928}\u{1F611}]/gu,
+];
+
 /** Flags of a word in {@link Analysis.flags}. */
 export const LINKED = 1; // follows another word with no punctuation between: the two make a bigram
 export const NEGATED = 2; // within a negation's scope (and not a negator itself)
@@ -96,6 +108,8 @@ export interface Analysis {
   flags: number[];
   questions: number[];
   exclaims: number[];
+  /** marks[s * MARKS.length + m]: scare quotes and emoji of sentence s ({@link MARKS}) */
+  marks: Int32Array;
   /** cues[s * CUE_GROUPS.length + g]: matches of cue group g in sentence s (empty without cues) */
   cues: Int32Array;
   /** entity tags of the whole text (undefined without entities) */
@@ -148,6 +162,7 @@ export function analyse(text: string | string[], o: FeatureOptions = SHIPPED_FEA
     flags: [],
     questions: new Array<number>(n).fill(0),
     exclaims: new Array<number>(n).fill(0),
+    marks: new Int32Array(n * MARKS.length),
     cues: new Int32Array(o.cues ? n * CUE_GROUPS.length : 0),
   };
   let s = -1;
@@ -183,6 +198,16 @@ export function analyse(text: string | string[], o: FeatureOptions = SHIPPED_FEA
     else if (negate > 0) negate--;
   }
   while (a.wordStart.length <= n) a.wordStart.push(a.words.length);
+  for (let t = 0; t < n; t++) {
+    const sentence = sentences[t]!;
+    MARK_PATTERNS.forEach((re, k) => {
+      if (!re.test(sentence)) return;
+      re.lastIndex = 0;
+      let hits = 0;
+      while (re.exec(sentence) !== null) hits++;
+      a.marks[t * MARKS.length + k] = hits;
+    });
+  }
   if (o.cues) {
     let sentence = 0;
     CUE_SETS[lang].scan(joined, (group, at) => {
@@ -260,6 +285,10 @@ export function featuriseAnalysis(a: Analysis, sourceKind?: SourceKind | null, o
     }
     if (a.questions[s]) bag.set('p:question', a.questions[s]!);
     if (a.exclaims[s]) bag.set('p:exclaim', a.exclaims[s]!);
+    MARKS.forEach((mark, k) => {
+      const hits = a.marks[s * MARKS.length + k]!;
+      if (hits) bag.set(`p:${mark}`, hits);
+    });
     if (o.cues) {
       CUE_GROUPS.forEach((group, g) => {
         const hits = a.cues[s * CUE_GROUPS.length + g]!;

@@ -7,6 +7,7 @@ import { FeatureIndex } from './feature-index.ts';
 import { SHIPPED_FEATURES, analyse, readSentences, type Analysis, type FeatureOptions } from './features.ts';
 import { detectLanguage, type Language } from './language.ts';
 import { softmax, type SparseVec } from './logreg.ts';
+import type { Gate } from './train.ts';
 import { extractQuotes, type Quote } from './quotes.ts';
 
 export type { Explanation } from './explain.ts';
@@ -36,6 +37,8 @@ export interface LangModel {
 export interface ModelArtifact {
   version: string;
   trainedOn: { writers: string[]; examples: number; byLang: Record<string, number>; sha256: string };
+  /** which topic match lets an item on to the relevance model (default: AI named or a related word) */
+  gate?: Gate;
   models: LangModel[];
   /** only in experimental models trained with some feature families off */
   featureOptions?: FeatureOptions;
@@ -151,8 +154,11 @@ export class StanceModel {
     const indexed = lm.index.index(analysis, sourceKind);
     const x = indexed.x;
     const m = lm.m;
-    const relevance = analysis.topic.matched ? lm.relevance(x) : 0;
-    const relevant = analysis.topic.matched && relevance >= m.thresholds.relevance;
+    const topic = analysis.topic;
+    const gate = this.artifact.gate ?? 'related';
+    const passes = gate === 'none' || (gate === 'named' ? topic.named : topic.matched);
+    const relevance = passes ? lm.relevance(x) : 0;
+    const relevant = passes && relevance >= m.thresholds.relevance;
     const probs = lm.stanceProba(x);
     const classes = m.stance.classes;
     let k = probs.indexOf(Math.max(...probs));
@@ -181,7 +187,7 @@ export class StanceModel {
       relevant,
       relevance: round(relevance),
       concerns,
-      explanation: explain({ lm, analysis, indexed, k, relevant, relevance }),
+      explanation: explain({ lm, analysis, indexed, k, relevant, relevance, passes }),
       quotes,
       model: this.version,
     };

@@ -10,13 +10,18 @@ export const MODEL_FAMILY = 'pulse-stance-lr-2';
 
 /** How the languages share models (docs/decisions/0003-relevance-spanish-quotes.md). */
 export type Layout = 'shared' | 'separate';
+/** Which topic match lets an item on to the relevance model: AI named, named or a related word, or any item. */
+export type Gate = 'named' | 'related' | 'none';
 
 /** Settings chosen on the dev split and across writers (docs/decisions/0001, 0003). */
 export const HYPER = {
   minDocFreq: 2,
   layout: 'shared' as Layout,
+  gate: 'related' as Gate,
   /** train stance on relevant examples only: off-topic ones are neutral by the gate anyway */
   stanceOnRelevantOnly: true,
+  /** let the relevance model see who is speaking (source kind) */
+  relevanceSeesKind: false,
   stance: { epochs: 300, learningRate: 0.3, l2: 0.0005 } satisfies TrainOptions,
   relevance: { epochs: 300, learningRate: 0.3, l2: 0.001 } satisfies TrainOptions,
   concern: { epochs: 300, learningRate: 0.3, l2: 0.001 } satisfies TrainOptions,
@@ -51,6 +56,15 @@ function vectorise(bag: FeatureBag, index: Map<string, number>): SparseVec {
       val.push(v);
     }
   }
+  return { idx, val };
+}
+
+function dropFeatures(x: SparseVec, drop: Set<number>): SparseVec {
+  const idx: number[] = [];
+  const val: number[] = [];
+  x.idx.forEach((i, j) => {
+    if (!drop.has(i)) idx.push(i), val.push(x.val[j]!);
+  });
   return { idx, val };
 }
 
@@ -128,8 +142,11 @@ interface Prepared {
   e: Example;
   lang: ModelLang;
   bag: FeatureBag;
-  topic: boolean;
+  topic: { matched: boolean; named: boolean };
 }
+
+/** Whether an item with this topic match goes on to the relevance model. */
+export const passesGate = (gate: Gate, topic: { matched: boolean; named: boolean }) => (gate === 'none' ? true : gate === 'named' ? topic.named : topic.matched);
 
 /** Reads every example once, in its own language (examples in languages with no model are left out). */
 export function prepareExamples(examples: Example[], o: FeatureOptions = SHIPPED_FEATURES): Prepared[] {
@@ -138,7 +155,7 @@ export function prepareExamples(examples: Example[], o: FeatureOptions = SHIPPED
     const lang = (e.lang ?? 'en') as ModelLang;
     if (!MODEL_LANGS.includes(lang)) continue;
     const a = analyse(e.text, o, lang);
-    out.push({ e, lang, bag: featuriseAnalysis(a, e.source_kind ?? null, o).bag, topic: a.topic.matched });
+    out.push({ e, lang, bag: featuriseAnalysis(a, e.source_kind ?? null, o).bag, topic: a.topic });
   }
   return out;
 }
@@ -153,9 +170,13 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
   const stance = trainSoftmax(stanceIdx.map((i) => X[i]!), stanceIdx.map((i) => STANCES.indexOf(data[i]!.e.stance)), STANCES.length, features.length, hyper.stance);
 
   // Stage two of relevance learns only from items that pass the topic gate: the traps.
-  const gated = pick((d) => d.topic);
+  const gated = pick((d) => passesGate(hyper.gate, d.topic));
   const gy = gated.map((i) => data[i]!.e.relevant);
-  const trainRelevance = (rows: number[]) => toBinary(trainSoftmax(rows.map((i) => X[i]!), rows.map((i) => (data[i]!.e.relevant ? 1 : 0)), 2, features.length, hyper.relevance));
+  // Who is speaking says nothing about the topic (a union's health-plan release is off-topic):
+  // the relevance model does not see source kind.
+  const kindFeature = new Set(features.flatMap((f, i) => (hyper.relevanceSeesKind || !f.startsWith('k:') ? [] : [i])));
+  const XR = X.map((x) => (kindFeature.size ? dropFeatures(x, kindFeature) : x));
+  const trainRelevance = (rows: number[]) => toBinary(trainSoftmax(rows.map((i) => XR[i]!), rows.map((i) => (data[i]!.e.relevant ? 1 : 0)), 2, features.length, hyper.relevance));
   const relevance = trainRelevance(gated);
   // held-out scores for calibration: each fold scored by a model trained on the other folds
   const folds = gated.map((i) => textBucket(data[i]!.e.text) % hyper.calibrationFolds);
@@ -165,12 +186,12 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
     if (!rest.length) continue;
     const m = trainRelevance(rest);
     gated.forEach((i, j) => {
-      if (folds[j] === k) z[j] = dot(m, X[i]!);
+      if (folds[j] === k) z[j] = dot(m, XR[i]!);
     });
   }
   const calibration = plattScale(z, gy);
   const p = z.map((zi) => sigmoid(calibration.a * zi + calibration.b));
-  const gatedOut = data.filter((d) => !d.topic && !d.e.relevant).length;
+  const gatedOut = data.filter((d) => !passesGate(hyper.gate, d.topic) && !d.e.relevant).length;
   const threshold = streamThreshold(p, gy, gatedOut, hyper.streamPrior);
 
   // Concerns are learned from worry examples: that is where the labels live.
@@ -201,7 +222,7 @@ export function trainModel(examples: Example[], hyper: Hyper = HYPER, featureOpt
   const data = prepareExamples(examples, featureOptions);
   const groups: ModelLang[][] = hyper.layout === 'shared' ? [[...MODEL_LANGS]] : MODEL_LANGS.map((l) => [l]);
   const models = groups.map((langs) => trainLangModel(langs, data.filter((d) => langs.includes(d.lang)), hyper)).filter((m) => m.examples > 0);
-  const body = { models, ...(featureOptions === SHIPPED_FEATURES ? {} : { featureOptions }) };
+  const body = { gate: hyper.gate, models, ...(featureOptions === SHIPPED_FEATURES ? {} : { featureOptions }) };
   const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 10);
   const byLang: Record<string, number> = {};
   for (const d of data) byLang[d.lang] = (byLang[d.lang] ?? 0) + 1;
