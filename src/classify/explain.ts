@@ -93,9 +93,11 @@ export function explain({ lm, analysis, indexed, k, relevant, relevance, passes 
   }
   ranked.sort((a, b) => b.weight - a.weight || a.i - b.i);
   const word = (st: string) => lm.index.surface(st, analysis, indexed);
+  let lowered: string | undefined;
+  const written = () => (lowered ??= analysis.sentences.join('\n').toLowerCase());
   const terms: Explanation['terms'] = [];
   for (const r of ranked) {
-    const phrase = readable(features[r.i]!, analysis, word);
+    const phrase = readable(features[r.i]!, analysis, word, written);
     if (!phrase) continue;
     terms.push({ term: phrase, weight: round(r.weight) });
     if (terms.length === 8) break;
@@ -124,7 +126,7 @@ export function explain({ lm, analysis, indexed, k, relevant, relevance, passes 
 }
 
 /** A feature as words a reader recognises, or undefined for one that explains nothing. */
-function readable(key: string, a: Analysis, word: (stem: string) => string): string | undefined {
+function readable(key: string, a: Analysis, word: (stem: string) => string, written: () => string): string | undefined {
   const kind = key.slice(0, 2);
   const rest = key.slice(2);
   if (kind === 'k:' || kind === 'l:' || kind === 't:') return undefined;
@@ -135,7 +137,7 @@ function readable(key: string, a: Analysis, word: (stem: string) => string): str
       if (group !== g) continue;
       // Spanish cues match text without accents: show the words as written
       const len = cueMatchAt(a.lang, g, a.joined, at).length;
-      const w = a.sentences.join('\n').toLowerCase().slice(at, at + len).trim();
+      const w = written().slice(at, at + len).trim();
       if (w && !seen.includes(w)) seen.push(w);
       if (seen.length === 3) break;
     }

@@ -22,6 +22,10 @@ export const HYPER = {
   stanceOnRelevantOnly: true,
   /** let the relevance model see who is speaking (source kind) */
   relevanceSeesKind: false,
+  /** weight of each stance in the loss: missing worry costs a union reader most */
+  stanceClassWeights: { worry: 1 } as Partial<Record<(typeof STANCES)[number], number>>,
+  /** weight of a writers'-file example in the relevance loss (original slices: 1) */
+  writerRelevanceWeight: 3,
   stance: { epochs: 300, learningRate: 0.3, l2: 0.0005 } satisfies TrainOptions,
   relevance: { epochs: 300, learningRate: 0.3, l2: 0.001 } satisfies TrainOptions,
   concern: { epochs: 300, learningRate: 0.3, l2: 0.001 } satisfies TrainOptions,
@@ -167,7 +171,8 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
   const pick = (keep: (d: Prepared) => boolean) => data.map((d, i) => (keep(d) ? i : -1)).filter((i) => i >= 0);
 
   const stanceIdx = pick((d) => !hyper.stanceOnRelevantOnly || d.e.relevant);
-  const stance = trainSoftmax(stanceIdx.map((i) => X[i]!), stanceIdx.map((i) => STANCES.indexOf(data[i]!.e.stance)), STANCES.length, features.length, hyper.stance);
+  const classWeights = STANCES.map((c) => hyper.stanceClassWeights[c] ?? 1);
+  const stance = trainSoftmax(stanceIdx.map((i) => X[i]!), stanceIdx.map((i) => STANCES.indexOf(data[i]!.e.stance)), STANCES.length, features.length, { ...hyper.stance, classWeights });
 
   // Stage two of relevance learns only from items that pass the topic gate: the traps.
   const gated = pick((d) => passesGate(hyper.gate, d.topic));
@@ -176,7 +181,11 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
   // the relevance model does not see source kind.
   const kindFeature = new Set(features.flatMap((f, i) => (hyper.relevanceSeesKind || !f.startsWith('k:') ? [] : [i])));
   const XR = X.map((x) => (kindFeature.size ? dropFeatures(x, kindFeature) : x));
-  const trainRelevance = (rows: number[]) => toBinary(trainSoftmax(rows.map((i) => XR[i]!), rows.map((i) => (data[i]!.e.relevant ? 1 : 0)), 2, features.length, hyper.relevance));
+  // The writers' files carry the traps (off-topic labour news, AI as a story's subject) that the
+  // original slices barely have; they count more in what the relevance model learns.
+  const weightOf = (i: number) => ((data[i]!.e as { writer?: string }).writer?.startsWith('orig-') === false ? hyper.writerRelevanceWeight : 1);
+  const trainRelevance = (rows: number[]) =>
+    toBinary(trainSoftmax(rows.map((i) => XR[i]!), rows.map((i) => (data[i]!.e.relevant ? 1 : 0)), 2, features.length, { ...hyper.relevance, sampleWeights: rows.map(weightOf) }));
   const relevance = trainRelevance(gated);
   // held-out scores for calibration: each fold scored by a model trained on the other folds
   const folds = gated.map((i) => textBucket(data[i]!.e.text) % hyper.calibrationFolds);
