@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { detectLanguage } from '../src/classify/language.ts';
 import { prepareSentences, prepareText, splitHashtag } from '../src/classify/prepare.ts';
+import { extractQuotes } from '../src/classify/quotes.ts';
 import { splitSentences } from '../src/classify/sentences.ts';
 
 describe('text preparation', () => {
@@ -54,5 +55,30 @@ describe('language detection', () => {
   it('defaults to English when a text has no telling word', () => {
     expect(detectLanguage('Netflix AI VFX').lang).toBe('en');
     expect(detectLanguage('').lang).toBe('en');
+  });
+});
+
+describe('quotes and speakers', () => {
+  const quotes = (text: string) => extractQuotes(prepareSentences(text)).map((q) => [q.text, q.speaker, q.speakerKind]);
+  it('attributes each quotation once, after or before it, and carries a pronoun to the last speaker', () => {
+    expect(
+      quotes('"This will let our artists localise a season in days," said Dana Whitfield, chief executive of Netflix. "We will not let studios clone our voices," said Fran Drescher, president of SAG-AFTRA. "Nobody asked us about any of it," she added.'),
+    ).toEqual([
+      ['This will let our artists localise a season in days', 'Dana Whitfield', 'studio'],
+      ['We will not let studios clone our voices', 'Fran Drescher', 'union'],
+      ['Nobody asked us about any of it', 'Fran Drescher', 'union'],
+    ]);
+    expect(quotes('According to Maya Lin, an analyst at Ampere, "the savings are real but small."')).toEqual([['the savings are real but small.', 'Maya Lin', 'analyst']]);
+  });
+  it('reads Spanish attributions and a surname alone', () => {
+    expect(
+      quotes('«No vamos a permitir que nos reemplacen», dijo la actriz de doblaje Marisa Lozano. «Primero se van los encargos pequeños de siempre», añadió Lozano.'),
+    ).toEqual([
+      ['No vamos a permitir que nos reemplacen', 'Marisa Lozano', 'worker'],
+      ['Primero se van los encargos pequeños de siempre', 'Marisa Lozano', 'worker'],
+    ]);
+  });
+  it('leaves short scare quotes alone', () => {
+    expect(quotes('The studio calls it "AI review" and nothing more.')).toEqual([]);
   });
 });

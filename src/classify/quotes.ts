@@ -56,6 +56,8 @@ function speakerIn(span: string): { who: string; description: string } | undefin
 }
 
 const QUOTE = /“([^”]{3,600})”|«([^»]{3,600})»|"([^"]{3,600})"/g;
+/** the same quotations, for removing them from a text (a separate object: replace() resets lastIndex) */
+const QUOTE_ANYWHERE = new RegExp(QUOTE.source, 'g');
 const MIN_WORDS = 4;
 
 const UNION_WORDS = /\b(?:union|guild|local \d+|sindicato|gremio|asociaci[oó]n (?:nacional |argentina )?de actores|actors' association)\b/i;
@@ -100,7 +102,12 @@ function attribution(before: string, after: string): { who: string; description:
   // X said: "…" / According to X, "…"
   const head = before.slice(-220);
   const accBefore = ACCORDING.exec(head);
-  if (accBefore && /^[^“«"]*$/.test(head.slice(accBefore.index)) && head.length - accBefore.index - accBefore[0].length <= 4) return speakerIn(accBefore[1]!);
+  if (accBefore && /^[^“«"]*$/.test(head.slice(accBefore.index))) {
+    // "According to Maya Lin, an analyst at Ampere, “…”"
+    const rest = head.slice(accBefore.index + accBefore[0].length);
+    const who = speakerIn(accBefore[1]!);
+    if (who && /^(?:,\s*[^,“”«»"]{2,90})?[,:]?\s*$/.test(rest)) return { who: who.who, description: `${who.description} ${rest}`.trim() };
+  }
   let last: RegExpExecArray | null = null;
   const all = new RegExp(SAY.source, 'gu');
   for (let m = all.exec(head); m; m = all.exec(head)) last = m;
@@ -147,7 +154,7 @@ export function extractQuotes(sentences: string[]): Omit<Quote, 'stance'>[] {
         else {
           // the words around the speaker's first mention say who they are ("Marisa Lozano, actriz de doblaje")
           const at = full.indexOf(speaker);
-          const around = at >= 0 ? full.slice(Math.max(0, at - 60), at + speaker.length + 100).replace(QUOTE, ' ') : '';
+          const around = at >= 0 ? full.slice(Math.max(0, at - 60), at + speaker.length + 100).replace(QUOTE_ANYWHERE, ' ') : '';
           kind = speakerKind(speaker, found.description);
           if (kind === 'other') kind = speakerKind(speaker, `${found.description} ${around}`);
           // "its spokesperson", "su portavoz": the organisation is named elsewhere in the sentence
