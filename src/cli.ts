@@ -17,6 +17,7 @@ import { ingestCommand, ingestUsage } from './cli/ingest.ts';
 import { classifyCommand, classifyUsage } from './cli/classify.ts';
 import { trainCommand, trainUsage } from './cli/train.ts';
 import { evalCommand, evalUsage } from './cli/eval.ts';
+import { topicCommand, topicUsage } from './cli/topic.ts';
 import { reclassifyCommand, reclassifyUsage } from './cli/reclassify.ts';
 import { digestCommand, digestUsage } from './cli/digest.ts';
 import { demoCommand, demoUsage } from './cli/demo.ts';
@@ -33,6 +34,7 @@ const commands: Record<string, Command> = {
   classify: classifyCommand,
   train: trainCommand,
   eval: evalCommand,
+  topic: topicCommand,
   reclassify: reclassifyCommand,
   digest: digestCommand,
   demo: demoCommand,
@@ -41,7 +43,7 @@ const commands: Record<string, Command> = {
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage, digestUsage, demoUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, digestUsage, demoUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;

@@ -23,6 +23,16 @@ import { sources } from './sources.ts';
 export interface Explanation {
   terms: { term: string; weight: number }[];
   sentence: string;
+  /** one line in plain words: the label and its main reasons */
+  summary?: string;
+}
+
+/** A direct quotation found in an item, with its speaker and the quote's own stance. */
+export interface StoredQuote {
+  text: string;
+  speaker: string | null;
+  speakerKind: 'studio' | 'union' | 'worker' | 'analyst' | 'other';
+  stance?: 'excitement' | 'worry' | 'neutral';
 }
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -49,6 +59,7 @@ export const items = pgTable(
     /** the content hash when the text is long enough to identify a story; unique, so two feeds
      * storing the same story at the same moment cannot both insert it */
     dedupKey: text('dedup_key').unique(),
+    /** ISO 639-1 from the feed at ingest; the classifier's detected language once labelled */
     language: text('language'),
     studios: text('studios').array().notNull().default(sql`'{}'::text[]`),
     unions: text('unions').array().notNull().default(sql`'{}'::text[]`),
@@ -59,6 +70,8 @@ export const items = pgTable(
     confidence: real('confidence'),
     concerns: text('concerns').array().$type<Concern[]>().notNull().default(sql`'{}'::text[]`),
     explanation: jsonb('explanation').$type<Explanation>(),
+    /** direct quotations with speaker, speaker kind and stance (set by the classifier) */
+    quotes: jsonb('quotes').$type<StoredQuote[]>(),
     model: text('model'),
     classifiedAt: timestamp('classified_at', { withTimezone: true }),
     classifyAttempts: integer('classify_attempts').notNull().default(0),
