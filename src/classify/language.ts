@@ -94,7 +94,12 @@ export function detectLanguage(text: string): LanguageGuess {
   const cased = text.length > MAX_CHARS ? text.slice(0, MAX_CHARS) : text;
   while ((m = CASED.exec(cased)) !== null) {
     if (m[0] === 'KI') score.de += 2;
-    else if (m[0] === 'IA') (score.es += 0.7), (score.pt += 0.5), (score.fr += 0.5), (score.it += 0.5);
+    else if (m[0] === 'IA') {
+      score.es += 0.7;
+      score.pt += 0.5;
+      score.fr += 0.5;
+      score.it += 0.5;
+    }
   }
   let best: Language = 'en';
   let total = 0;

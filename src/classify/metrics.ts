@@ -14,7 +14,9 @@ const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
 
 export function multiClassReport<L extends string>(labels: readonly L[], gold: L[], predicted: L[]): MultiClassReport<L> {
   const confusion = Object.fromEntries(labels.map((g) => [g, Object.fromEntries(labels.map((p) => [p, 0]))])) as Record<L, Record<L, number>>;
-  gold.forEach((g, i) => confusion[g][predicted[i]!]++);
+  gold.forEach((g, i) => {
+    confusion[g][predicted[i]!]++;
+  });
   const perClass = {} as MultiClassReport<L>['perClass'];
   for (const l of labels) {
     const tp = confusion[l][l];

@@ -46,7 +46,7 @@ const isInitials = (w: string) => /^(?:\p{L}{1,2}\.)+\p{L}{0,2}$/u.test(w) || /^
 
 /** Whether a terminator match may end a sentence, given what follows it. */
 function endsSentence(p: string, at: number, mark: string, next: string): boolean {
-  if (!/^[\p{Lu}\p{N}"“«¿¡('‘\[—–-]/u.test(next)) return false; // lower case continues the sentence
+  if (!/^[\p{Lu}\p{N}"“«¿¡('‘[—–-]/u.test(next)) return false; // lower case continues the sentence
   if (!mark.startsWith('.') || mark.startsWith('..')) return true;
   const word = wordBefore(p, at + 1);
   const nextWord = /^[\p{L}']+/u.exec(next)?.[0].toLowerCase() ?? '';

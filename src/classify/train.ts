@@ -67,7 +67,10 @@ function dropFeatures(x: SparseVec, drop: Set<number>): SparseVec {
   const idx: number[] = [];
   const val: number[] = [];
   x.idx.forEach((i, j) => {
-    if (!drop.has(i)) idx.push(i), val.push(x.val[j]!);
+    if (!drop.has(i)) {
+      idx.push(i);
+      val.push(x.val[j]!);
+    }
   });
   return { idx, val };
 }

@@ -32,6 +32,6 @@ export async function evalCommand(args: string[], io: Io): Promise<number> {
     report.leaveOneWriterOut = leaveOneWriterOut(corpus, (a) => new StanceModel(a), undefined, (w) => io.err(`leave-one-writer-out: ${w}`));
   }
   if (values.json) io.out(JSON.stringify(report, null, 2));
-  else formatReport(report).forEach((l) => io.out(l));
+  else for (const l of formatReport(report)) io.out(l);
   return 0;
 }

@@ -16,7 +16,7 @@ export function trainingExamples() {
 export async function trainCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { out: { type: 'string' } });
   const started = performance.now();
-  let artifact;
+  let artifact: ReturnType<typeof trainModel>;
   try {
     const { examples, writers } = trainingExamples();
     if (!examples.length) throw new Error('no training examples (src/classify/corpus/)');
