@@ -113,14 +113,14 @@ describe('pulse classify and pulse eval', () => {
     expect(JSON.parse(r.stdout.trim())).toMatchObject({ id: 'pt', lang: 'pt', supported: false, stance: null, relevant: null });
   });
 
-  it('prints an evaluation beside VADER and AFINN, as text or JSON', async () => {
-    const text = await runPulse(['eval']);
+  // two full evaluations (1,250 dev texts, VADER and AFINN beside, in child processes) side by side
+  it('prints an evaluation beside VADER and AFINN, as text or JSON', { timeout: 240_000 }, async () => {
+    const [text, asJson] = await Promise.all([runPulse(['eval']), runPulse(['eval', '--json'])]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^all dev\s+\d+\s+0\.\d+/m);
     for (const slice of ['original kind', 'register social', 'register podcast', 'lang es', 'stream (']) expect(text.stdout).toContain(slice);
     expect(text.stdout).toContain('relevance calibration');
     expect(text.stdout).toMatch(/VADERF1\s+AFINNF1/);
-    const asJson = await runPulse(['eval', '--json']);
     const report = JSON.parse(asJson.stdout);
     expect(Object.keys(report.slices[0].baselines)).toEqual(['VADER', 'AFINN']);
     expect(report.calibration).toHaveLength(10);
