@@ -23,6 +23,8 @@ export interface TrendFilters {
   concern?: string | undefined;
   /** undefined: relevant and irrelevant items alike */
   relevant?: boolean | undefined;
+  /** ISO 639-1 language of the items (rollups have no language: answered from items) */
+  lang?: string | undefined;
 }
 
 
@@ -96,6 +98,7 @@ function itemParts(f: TrendFilters) {
   const where: SQL[] = [];
   if (f.relevant !== undefined) where.push(sql`coalesce(i.relevant, false) = ${f.relevant}`);
   if (f.kind) where.push(sql`s.kind = ${f.kind}`);
+  if (f.lang) where.push(sql`i.language = ${f.lang}`);
   for (const d of ['studio', 'union', 'area', 'concern'] as const) {
     const v = f[d];
     if (v) where.push(sql`${v} = any(${sql.raw(`i.${TAG_COLUMN[d]}`)})`);
@@ -134,7 +137,7 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
     for (const r of rowsOf<{ day: string; grp: string | null; stance: Stance; n: number | string }>(rows)) out.push({ day: r.day, group: r.grp, stance: r.stance, n: Number(r.n) });
   };
   const dims = tagDimensions(f);
-  const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1;
+  const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1 && !f.lang;
   // One snapshot for both reads, so a day turning dirty in between is counted exactly once.
   await db.transaction(async (tx) => {
   const i = itemParts(f);

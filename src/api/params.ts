@@ -52,6 +52,12 @@ export function entityParam(...kinds: EntityKind[]) {
   });
 }
 
+/** An ISO 639-1 language code (items are labelled with the language detected in them). */
+export const langParam = z
+  .string()
+  .regex(/^[a-z]{2}$/, { message: 'expected an ISO 639-1 code such as en or es' })
+  .openapi({ description: 'language of the items, ISO 639-1 (en, es; others are stored and flagged as unsupported)' });
+
 /** The tag and source filters every analytical route accepts. */
 export const tagFilters = {
   studio: entityParam('studio').optional(),
@@ -59,4 +65,5 @@ export const tagFilters = {
   kind: z.enum(SOURCE_KINDS).optional(),
   area: entityParam('area').optional(),
   concern: z.enum(CONCERNS).optional(),
+  lang: langParam.optional(),
 };

@@ -4,7 +4,7 @@ import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
 import { exportItems, getItem, itemsMeta, listItems, presentItem, relevantFilter } from '../../services/items.ts';
 import { metaHeaders } from '../../services/trends.ts';
 import { errorResponses, json, router, type AppDeps, route } from '../env.ts';
-import { entityParam, instantParam } from '../params.ts';
+import { entityParam, instantParam, langParam } from '../params.ts';
 import { Meta } from './trends.ts';
 
 export { decodeCursor, encodeCursor } from '../../services/item-cursor.ts';
@@ -22,6 +22,7 @@ const filterParams = {
   studio: entityParam('studio').optional(),
   union: entityParam('union').optional(),
   area: entityParam('area').optional(),
+  lang: langParam.optional(),
   from: instantParam.optional(),
   to: instantParam.optional(),
 };
