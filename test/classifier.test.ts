@@ -45,7 +45,7 @@ describe('the fast path (model feature indexes) sees exactly the named features 
   const texts = [...corpus, ...corpus.slice(0, 600).map((t, i) => [t, corpus[(i * 7) % corpus.length], corpus[(i * 13) % corpus.length]].join(i % 2 ? ' ' : '\n'))];
   const kinds = [null, 'news', 'union', 'studio'] as const;
   for (const [name, o] of [['shipped', SHIPPED_FEATURES], ['with negation', ALL_FEATURES]] as const) {
-    it(`for every corpus text, ${name} features`, () => {
+    it(`for every corpus text, ${name} features`, { timeout: 300_000 }, () => {
       const vocab = vocabulary(texts.map((t) => featurise(t, 'union', o).bag), 2);
       const known = new Set(vocab);
       const index = new FeatureIndex(vocab, o);
@@ -86,7 +86,7 @@ describe('metrics', () => {
 });
 
 describe('model artifact', () => {
-  it('is exactly what pulse train builds from the committed corpus', () => {
+  it('is exactly what pulse train builds from the committed corpus', { timeout: 300_000 }, () => {
     const { examples, writers } = trainingExamples();
     const rebuilt = trainModel(examples, undefined, undefined, writers);
     const committed = JSON.parse(readFileSync(MODEL_PATH, 'utf8'));
