@@ -86,7 +86,7 @@ describe('metrics', () => {
 });
 
 describe('model artifact', () => {
-  it('is exactly what pulse train builds from the committed corpus', { timeout: 300_000 }, () => {
+  it('is exactly what pulse train builds from the committed corpus', () => {
     const { examples, writers } = trainingExamples();
     const rebuilt = trainModel(examples, undefined, undefined, writers);
     const committed = JSON.parse(readFileSync(MODEL_PATH, 'utf8'));
