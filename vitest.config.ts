@@ -10,7 +10,9 @@ export default defineConfig({
     // vitest's default is one worker fewer than the cores: one file at a time on a 2-core machine,
     // while the slowest files mostly wait on child processes and timers
     maxWorkers: 2,
-    testTimeout: 60_000,
+    // a limit for hangs, not a speed target: with two files at once on a busy shared machine a test
+    // can take several times its usual time
+    testTimeout: 120_000,
     hookTimeout: 90_000,
     env: { DOTENV_CONFIG_QUIET: 'true' },
   },

@@ -48,7 +48,7 @@ describe.concurrent('pulse command line', () => {
     expect(lines[0]).toMatch(/^pulse: cannot connect to the database at postgres:\/\/postgres@127\.0\.0\.1:1\/none: .*ECONNREFUSED/);
   });
 
-  it('creates, lists and revokes keys; the secret is the last stdout line', { timeout: 120_000 }, async () => {
+  it('creates, lists and revokes keys; the secret is the last stdout line', { timeout: 240_000 }, async () => {
     const env = { PULSE_DATA_DIR: migratedDataDir(join(tempDir(), 'data')) };
     const created = await runPulse(['keys', 'create', '--name', 'ops', '--scope', 'admin'], env);
     expect(created.code).toBe(0);
@@ -65,7 +65,7 @@ describe.concurrent('pulse command line', () => {
     expect(missing.stderr).toMatch(/^pulse: key 42 not found\n$/);
   });
 
-  it('serves on the embedded database, keeps data across a restart, and exits 0 on SIGTERM', { timeout: 120_000 }, async () => {
+  it('serves on the embedded database, keeps data across a restart, and exits 0 on SIGTERM', { timeout: 240_000 }, async () => {
     const dataDir = tempDir(); // empty: the first start creates and migrates the database
     const env = { PULSE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', PULSE_LOG_LEVEL: 'info' };
     const first = await startPulse(['serve'], env, /listening on (http:\/\/[\d.]+:\d+)/);

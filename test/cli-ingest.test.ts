@@ -31,7 +31,7 @@ afterAll(async () => {
 
 // The two tests are independent and mostly wait on child processes: they run side by side.
 describe.concurrent('pulse sources and pulse ingest', () => {
-  it('adds, lists, ingests, exports, removes and imports sources', { timeout: 180_000 }, async () => {
+  it('adds, lists, ingests, exports, removes and imports sources', { timeout: 300_000 }, async () => {
     // commands refused before they open the database run beside the first one that does (only
     // one process may open an embedded database at a time, so the others take turns)
     const [added, badKind, missing] = await Promise.all([

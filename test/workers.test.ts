@@ -41,7 +41,7 @@ describe('pulse worker on PGlite (one process)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pulse-worker-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('runs the same jobs unchanged: ingests, labels and records runs, then exits 0 on SIGTERM', { timeout: 90_000 }, async () => {
+  it('runs the same jobs unchanged: ingests, labels and records runs, then exits 0 on SIGTERM', { timeout: 180_000 }, async () => {
     const server = await startFeedServer({ '/a': body(feed(1)), '/b': body(feed(2)) });
     try {
       const env = { ...FAST, PULSE_DATA_DIR: migratedDataDir(join(dir, 'data')) };

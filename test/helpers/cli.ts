@@ -48,7 +48,7 @@ export function startPulse(
   args: string[],
   env: Record<string, string | undefined>,
   ready: RegExp,
-  timeoutMs = 60_000,
+  timeoutMs = 120_000,
 ): Promise<{ child: ChildProcess; output: () => string; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [PULSE_BIN, ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
