@@ -18,12 +18,15 @@ export interface RunningServer {
 
 /**
  * node:http limits: a client gets `headersTimeoutMs` (10 s by default, Node's own is 60 s) to
- * send its request head and twice that for the whole request, so slow-header connections are
- * dropped early; an idle keep-alive connection is closed after 5 s.
+ * send its request head and twice that for the whole request (Node's own: 300 s), so slow-header
+ * connections are dropped within seconds, not held for 90; an idle keep-alive connection is
+ * closed after 5 s.
  */
 export function httpServerOptions(config: Config): ServerOptions {
   const headersTimeout = config.http.headersTimeoutMs;
-  return { headersTimeout, requestTimeout: headersTimeout * 2, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024 };
+  // Node enforces both timeouts on a sweep (every 30 s by default): sweep often enough that the
+  // limit means what it says
+  return { headersTimeout, requestTimeout: headersTimeout * 2, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024, connectionsCheckingInterval: Math.min(2_000, headersTimeout) };
 }
 
 /**
