@@ -31,10 +31,11 @@ const OPENING = /<(?:item|entry)[\s>/]/g;
  * the original. A document kept whole is returned as it came.
  */
 export function cutFeed(xml: string, limits: FeedLimits): FeedCut {
+  // positions of the entries that can be kept (and the one after), a count for the rest
   const openings: number[] = [];
+  let total = 0;
   OPENING.lastIndex = 0;
-  for (let m = OPENING.exec(xml); m; m = OPENING.exec(xml)) openings.push(m.index);
-  const total = openings.length;
+  for (let m = OPENING.exec(xml); m; m = OPENING.exec(xml)) if (total++ <= limits.maxItems) openings.push(m.index);
   if (total <= limits.maxItems && xml.length <= limits.maxChars) return { xml, total, kept: total, reason: undefined };
   // the end of the entries: just after the last closing tag (what follows closes the document)
   const closeItem = xml.lastIndexOf('</item>');
@@ -47,7 +48,7 @@ export function cutFeed(xml: string, limits: FeedLimits): FeedCut {
       reason = 'items';
       break;
     }
-    const entryEnd = kept + 1 < total ? openings[kept + 1]! : Math.max(end, openings[kept]!);
+    const entryEnd = kept + 1 < openings.length ? openings[kept + 1]! : Math.max(end, openings[kept]!);
     if (entryEnd > limits.maxChars) {
       reason = 'bytes';
       break;
