@@ -39,6 +39,8 @@ const envSchema = z.object({
   PULSE_FETCH_MAX_BYTES: int(1024, 1_073_741_824).default(10 * 1024 * 1024),
   PULSE_FETCH_CONCURRENCY: int(1, 256).default(8),
   PULSE_FETCH_PER_HOST: int(1, 64).default(2),
+  PULSE_FETCH_MAX_ITEMS: int(1, 1_000_000).default(2000),
+  PULSE_FETCH_MAX_PARSE_BYTES: int(1024, 1_073_741_824).default(4 * 1024 * 1024),
   PULSE_CLAIM_LEASE_MS: int(1000, 3_600_000).optional(),
   PULSE_SEED_SOURCES: bool.default(true),
   PULSE_SCHEDULE_INGEST: cron.default('* * * * *'),
@@ -48,12 +50,18 @@ const envSchema = z.object({
   PULSE_SCHEDULE_DIGEST: cron.default('0 6 * * 1'),
   PULSE_JOB_STOP_TIMEOUT_MS: int(0, 600_000).default(30_000),
   PULSE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
+  PULSE_CACHE_MAX_BYTES: int(0, 17_179_869_184).default(64 * 1024 * 1024),
   PULSE_HEAP_GROWTH_PERCENT: int(0, 1000).default(50),
   PULSE_RATE_LIMIT_PER_MIN: int(1, 10_000_000).default(600),
   PULSE_RATE_LIMIT_KEY_PER_MIN: int(1, 10_000_000).default(6000),
   PULSE_RATE_LIMIT_BURST: int(1, 100_000).default(120),
   PULSE_TRUST_PROXY: z.union([z.enum(['true', 'false']), z.string().regex(/^\d{1,2}$/)], { message: 'expected true, false or a number of proxies' }).default('false'),
   PULSE_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  PULSE_EXPORT_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
+  PULSE_EXPENSIVE_PER_CLIENT: int(1, 1000).default(2),
+  PULSE_EXPENSIVE_TOTAL: int(1, 10_000).default(8),
+  PULSE_HEADERS_TIMEOUT_MS: int(1000, 600_000).default(10_000),
+  PULSE_MAX_CONNECTIONS_PER_CLIENT: int(0, 100_000).default(64),
   PULSE_CORS_ORIGINS: z.string().max(4000).optional(),
   PULSE_ALERT_BASELINE_DAYS: int(7, 365).default(28),
   PULSE_ALERT_MIN_VOLUME: int(1, 100_000).default(5),
@@ -87,10 +95,23 @@ export interface Config {
   alerts: AlertSettings;
   /** how long trend and reaction answers are reused (0: never) */
   cacheTtlMs: number;
+  /** the response cache's byte budget (bodies, their gzip forms and keys) */
+  cacheMaxBytes: number;
   /** V8's heap growing factor for serve and worker, as a percentage (0: V8's own) */
   heapGrowthPercent: number;
   rateLimit: { perMinute: number; keyPerMinute: number; burst: number; trustProxy: number };
   requestTimeoutMs: number;
+  /** expensive reads (exports, uncached trends, reactions, search, the dashboard) */
+  expensive: {
+    /** how long a streaming export may run before it is cut */
+    exportTimeoutMs: number;
+    /** expensive requests one client (key or address) may have running at once (more: 429) */
+    perClient: number;
+    /** expensive requests the process runs at once (more: 503) */
+    total: number;
+  };
+  /** node:http limits: time to receive a request's headers; connections one address may hold (0: no cap) */
+  http: { headersTimeoutMs: number; maxConnectionsPerClient: number };
   /** origins allowed by CORS: undefined sends no CORS headers; ['*'] allows any */
   corsOrigins: string[] | undefined;
   fetch: {
@@ -99,6 +120,10 @@ export interface Config {
     maxBytes: number;
     concurrency: number;
     perHost: number;
+    /** entries read from one fetch; the rest are cut and the cut recorded on the source */
+    maxItems: number;
+    /** bytes of feed text handed to the XML parser; entries past it are cut */
+    maxParseBytes: number;
   };
 }
 
@@ -141,6 +166,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     schedules: { ingest: e.PULSE_SCHEDULE_INGEST, classify: e.PULSE_SCHEDULE_CLASSIFY, prune: e.PULSE_SCHEDULE_PRUNE, rollup: e.PULSE_SCHEDULE_ROLLUP, digest: e.PULSE_SCHEDULE_DIGEST },
     jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
     cacheTtlMs: e.PULSE_CACHE_TTL_MS,
+    cacheMaxBytes: e.PULSE_CACHE_MAX_BYTES,
     heapGrowthPercent: e.PULSE_HEAP_GROWTH_PERCENT,
     rateLimit: {
       perMinute: e.PULSE_RATE_LIMIT_PER_MIN,
@@ -149,6 +175,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxy: e.PULSE_TRUST_PROXY === 'true' ? 1 : e.PULSE_TRUST_PROXY === 'false' ? 0 : Number(e.PULSE_TRUST_PROXY),
     },
     requestTimeoutMs: e.PULSE_REQUEST_TIMEOUT_MS,
+    expensive: { exportTimeoutMs: e.PULSE_EXPORT_TIMEOUT_MS, perClient: e.PULSE_EXPENSIVE_PER_CLIENT, total: e.PULSE_EXPENSIVE_TOTAL },
+    http: { headersTimeoutMs: e.PULSE_HEADERS_TIMEOUT_MS, maxConnectionsPerClient: e.PULSE_MAX_CONNECTIONS_PER_CLIENT },
     corsOrigins: e.PULSE_CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean),
     alerts: { baselineDays: e.PULSE_ALERT_BASELINE_DAYS, minVolume: e.PULSE_ALERT_MIN_VOLUME, minZ: e.PULSE_ALERT_Z, maxP: e.PULSE_ALERT_P },
     fetch: {
@@ -157,6 +185,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: e.PULSE_FETCH_MAX_BYTES,
       concurrency: e.PULSE_FETCH_CONCURRENCY,
       perHost: e.PULSE_FETCH_PER_HOST,
+      maxItems: e.PULSE_FETCH_MAX_ITEMS,
+      maxParseBytes: e.PULSE_FETCH_MAX_PARSE_BYTES,
     },
   };
 }

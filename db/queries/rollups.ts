@@ -25,6 +25,14 @@ export interface TrendFilters {
   relevant?: boolean | undefined;
   /** ISO 639-1 language of the items (rollups have no language: answered from items) */
   lang?: string | undefined;
+  /** rows per bucket instead of per day: `day` is then the bucket's start, or `from` when the range cuts it */
+  bucket?: 'day' | 'week' | 'month' | undefined;
+}
+
+/** The day a row is counted on: itself, or the start of its week or month (never before `from`). */
+function bucketDay(day: SQL, f: TrendFilters): SQL {
+  if (!f.bucket || f.bucket === 'day') return sql`(${day})::text`;
+  return sql`greatest(date_trunc(${f.bucket}, (${day})::timestamp)::date, ${f.from}::date)::text`;
 }
 
 
@@ -147,7 +155,7 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
     const r = rollupParts(f, dims[0]);
     push(
       await tx.execute(sql`
-        select r.day::text as day, ${r.group} as grp, r.stance, sum(r.n)::int as n
+        select ${bucketDay(sql`r.day`, f)} as day, ${r.group} as grp, r.stance, sum(r.n)::int as n
         from daily_rollups r
         where r.day >= ${f.from}::date and r.day < ${f.to}::date
           and not exists (select 1 from rollup_dirty_days d where d.day = r.day)${and(r.where)}
@@ -169,7 +177,7 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
   }
   push(
     await tx.execute(sql`
-      select ((i.published_at at time zone ${f.tz})::date)::text as day, ${i.group} as grp, i.stance, count(*)::int as n
+      select ${bucketDay(sql`(i.published_at at time zone ${f.tz})::date`, f)} as day, ${i.group} as grp, i.stance, count(*)::int as n
       from items i join sources s on s.id = i.source_id${i.join}
       where i.stance is not null and i.published_at >= ${start} and i.published_at < ${end}${and([...i.where, ...itemDays])}
       group by 1, 2, 3`),

@@ -1,4 +1,5 @@
 import Parser from 'rss-parser';
+import { cutFeed, type FeedLimits } from './feed-cut.ts';
 import { repairXml } from './repair.ts';
 
 /** One entry as the feed gave it, before normalisation. */
@@ -20,7 +21,12 @@ export interface ParsedFeed {
   title: string | undefined;
   language: string | undefined;
   entries: FeedEntry[];
+  /** set when entries were cut before parsing (see cutFeed): how many the document had, and why */
+  cut?: { total: number; kept: number; reason: 'items' | 'bytes' } | undefined;
 }
+
+/** Parse limits when none are given: generous, but a hostile document still cannot stall the process. */
+export const DEFAULT_FEED_LIMITS: FeedLimits = { maxItems: 2000, maxChars: 4 * 1024 * 1024 };
 
 /** A feed that could not be read, with the parser's reason. */
 export class FeedParseError extends Error {
@@ -73,16 +79,19 @@ function skipProlog(head: string): string {
 }
 
 /**
- * Parses RSS 0.9x/1.0/2.0 or Atom text. Undeclared entities and bare ampersands are repaired
- * first; anything still broken throws FeedParseError with the parser's message.
+ * Parses RSS 0.9x/1.0/2.0 or Atom text. Entries past `limits` are cut before parsing (the result
+ * says so); undeclared entities and bare ampersands are repaired; anything still broken throws
+ * FeedParseError with the parser's message.
  */
-export async function parseFeed(xml: string): Promise<ParsedFeed> {
+export async function parseFeed(xml: string, limits: FeedLimits = DEFAULT_FEED_LIMITS): Promise<ParsedFeed> {
   const head = xml.slice(0, 1024).trimStart();
   if (!head) throw new FeedParseError('empty body: no feed');
   if (/^(<!doctype html|<html)/i.test(skipProlog(head))) throw new FeedParseError('the server sent an HTML page, not a feed');
+  const cut = cutFeed(xml, limits);
+  if (!cut.xml) throw new FeedParseError(`the feed is larger than ${limits.maxChars} characters outside its entries`);
   let feed: Awaited<ReturnType<typeof parser.parseString>>;
   try {
-    feed = await parser.parseString(repairXml(xml));
+    feed = await parser.parseString(repairXml(cut.xml));
   } catch (err) {
     const msg = ((err as Error).message || 'unreadable XML').split('\n').slice(0, 2).join(' ');
     throw new FeedParseError(`not a readable feed: ${msg}`);
@@ -101,5 +110,5 @@ export async function parseFeed(xml: string): Promise<ParsedFeed> {
       imageUrl: imageOf(item),
     };
   });
-  return { title: str(feed.title), language: str(feed.language), entries };
+  return { title: str(feed.title), language: str(feed.language), entries, cut: cut.reason ? { total: cut.total, kept: cut.kept, reason: cut.reason } : undefined };
 }

@@ -11,6 +11,9 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { KeyedSemaphore } from '../util/semaphore.ts';
 
+/** Entries normalised between two yields to the event loop. */
+const NORMALISE_SLICE = 100;
+
 export interface IngestDeps {
   db: Db;
   config: Config;
@@ -49,6 +52,8 @@ export interface SourceReport {
   duplicates: number;
   /** entries with no usable link or text */
   skipped: number;
+  /** entries cut before parsing (PULSE_FETCH_MAX_ITEMS, PULSE_FETCH_MAX_PARSE_BYTES) */
+  cut: number;
   error: string | null;
   durationMs: number;
 }
@@ -132,6 +137,7 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
     inserted: 0,
     duplicates: 0,
     skipped: 0,
+    cut: 0,
     error: null,
     durationMs: 0,
   };
@@ -162,16 +168,26 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
       report.outcome = 'not_modified';
       await recordHealth(deps.db, source.id, okHealth());
     } else {
-      const feed = await parseFeed(res.text);
+      const feed = await parseFeed(res.text, { maxItems: deps.config.fetch.maxItems, maxChars: deps.config.fetch.maxParseBytes });
+      let cutNote: string | null = null;
+      if (feed.cut) {
+        report.cut = feed.cut.total - feed.cut.kept;
+        const limit = feed.cut.reason === 'items' ? `PULSE_FETCH_MAX_ITEMS=${deps.config.fetch.maxItems}` : `PULSE_FETCH_MAX_PARSE_BYTES=${deps.config.fetch.maxParseBytes}`;
+        // recorded on the source (health.lastError, while the fetch still counts as a success) and logged
+        cutNote = `cut: read ${feed.cut.kept} of ${feed.cut.total} entries (${limit})`;
+        deps.logger.warn({ sourceId: source.id, total: feed.cut.total, kept: feed.cut.kept, reason: feed.cut.reason }, 'feed cut before parsing');
+      }
       const fetchedAt = deps.clock.now();
       const normalised: NormalisedItem[] = [];
-      for (const entry of feed.entries) {
+      for (const [i, entry] of feed.entries.entries()) {
+        // let other work (HTTP answers) run between slices of a large feed
+        if (i > 0 && i % NORMALISE_SLICE === 0) await new Promise((r) => setImmediate(r));
         const item = normaliseEntry(entry, { feedUrl: res.url, fetchedAt, language: source.language ?? feed.language });
         if (item) normalised.push(item);
         else report.skipped++;
       }
       report.entries = feed.entries.length;
-      const stored = await storeFetch(deps.db, { sourceId: source.id, entries: normalised, health: okHealth() });
+      const stored = await storeFetch(deps.db, { sourceId: source.id, entries: normalised, health: { ...okHealth(), error: cutNote } });
       report.inserted = stored.inserted;
       if (stored.inserted) deps.metrics?.itemsIngested.inc({ kind: source.kind }, stored.inserted);
       report.duplicates = stored.duplicates;

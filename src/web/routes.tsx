@@ -5,6 +5,7 @@ import { dashboardData } from '../services/dashboard.ts';
 import { getAnnouncement } from '../services/announcements.ts';
 import { announcementReaction } from '../services/reactions.ts';
 import type { AppDeps, AppEnv } from '../api/env.ts';
+import { cachedRead } from '../api/env.ts';
 import { badRequest } from '../api/errors.ts';
 import { entityParam } from '../api/params.ts';
 import { CONCERNS, SOURCE_KINDS } from '../labels.ts';
@@ -32,8 +33,10 @@ export function webRoutes(deps: AppDeps) {
       throw badRequest(issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0]), issue.message);
     }
     const f = parsed.data;
-    const d = await dashboardData(deps, f);
-    return c.html(
+    // cached like the API's answers, under the validated filters
+    return cachedRead(c, deps.cache!, async () => {
+      const d = await dashboardData(deps, f);
+      const page = (
       <Dashboard
         from={d.from}
         to={d.to}
@@ -45,8 +48,10 @@ export function webRoutes(deps: AppDeps) {
         announcements={d.announcements}
         alerts={d.alerts}
         digests={d.digests}
-      />,
-    );
+      />
+      );
+      return { body: (await page.toString()) as string, contentType: 'text/html; charset=UTF-8' };
+    }, { path: '/', query: f });
   });
 
   app.get('/announcements/:id', async (c) => {

@@ -4,6 +4,7 @@ import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
 import { exportItems, getItem, itemsMeta, listItems, presentItem, relevantFilter } from '../../services/items.ts';
 import { metaHeaders } from '../../services/trends.ts';
 import { errorResponses, json, router, type AppDeps, route } from '../env.ts';
+import { guardedBody } from '../stream-guard.ts';
 import { entityParam, instantParam, langParam } from '../params.ts';
 import { Meta } from './trends.ts';
 
@@ -124,12 +125,17 @@ export function itemRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { format, relevant, ...filters } = c.req.valid('query');
-      const stream = exportItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, format });
+      const source = exportItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, format });
       const { format: _f, ...applied } = c.req.valid('query');
+      const meta = await itemsMeta(deps, applied);
+      // the expensive-read slot is held until the stream ends, and the stream has a deadline
+      const release = c.get('releaseSlot');
+      c.set('releaseSlot', undefined);
+      const stream = guardedBody(c, source, { logger: deps.logger, deadlineMs: deps.config.expensive.exportTimeoutMs, onDone: release });
       return c.body(stream, 200, {
         'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
         'Content-Disposition': `attachment; filename="pulse-items.${format}"`,
-        ...metaHeaders(await itemsMeta(deps, applied)),
+        ...metaHeaders(meta),
       });
     },
   );

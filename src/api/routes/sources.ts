@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { SOURCE_KINDS } from '../../labels.ts';
 import { addSource, deleteSource, exportOpml, getSource, importOpml, listSources, updateSource, validateFeedUrl, type SourceRow } from '../../services/sources.ts';
+import { scopeAllows, type PublicKey } from '../../services/keys.ts';
 import { requireScope } from '../auth.ts';
 import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps, route } from '../env.ts';
 
@@ -10,7 +11,7 @@ const Health = z.object({
   lastStatus: z.number().int().nullable(),
   consecutiveFailures: z.number().int(),
   nextFetchAt: z.string(),
-  lastError: z.string().nullable(),
+  lastError: z.string().nullable().openapi({ description: 'in full for a key with write scope; otherwise only its kind (e.g. "dns", "timeout", "http_status", "parse", "cut")' }),
   etag: z.string().nullable(),
   lastModified: z.string().nullable(),
 });
@@ -65,7 +66,19 @@ const PatchSource = z
 const ListQuery = z.object({ kind: z.enum(SOURCE_KINDS).optional() });
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
-export const presentSource = (s: SourceRow) => ({
+
+/**
+ * The kind of a stored fetch error ("dns: getaddrinfo ENOTFOUND intranet.local" → "dns"): the
+ * detail can say how internal host names resolve, so only write keys see it.
+ */
+export function coarseError(error: string | null): string | null {
+  if (error === null) return null;
+  const kind = /^([a-z_]{1,40}):/.exec(error)?.[1];
+  return kind ?? 'error';
+}
+
+/** A source as the API shows it; `detail` (a write key) shows its last error in full. */
+export const presentSource = (s: SourceRow, detail = false) => ({
   id: s.id,
   name: s.name,
   url: s.url,
@@ -82,13 +95,14 @@ export const presentSource = (s: SourceRow) => ({
     lastStatus: s.lastStatus,
     consecutiveFailures: s.consecutiveFailures,
     nextFetchAt: s.nextFetchAt.toISOString(),
-    lastError: s.lastError,
+    lastError: detail ? s.lastError : coarseError(s.lastError),
     etag: s.etag,
     lastModified: s.lastModified,
   },
 });
 
 const security = bearerSecurity;
+const canWrite = (key: PublicKey | undefined) => key !== undefined && scopeAllows(key.scope, 'write');
 const write = requireScope('write');
 
 /** Feeds Pulse reads: list, add, inspect health, change, delete, OPML import and export. */
@@ -97,7 +111,10 @@ export function sourceRoutes(deps: AppDeps) {
 
   app.openapi(
     route({ method: 'get', path: '/', tags: ['sources'], summary: 'List sources with their health', request: { query: ListQuery }, responses: { 200: { description: 'sources', ...json(z.object({ sources: z.array(Source) })) }, ...errorResponses } }),
-    async (c) => c.json({ sources: (await listSources(deps, c.req.valid('query'))).map(presentSource) }, 200),
+    async (c) => {
+      const detail = canWrite(c.get('apiKey'));
+      return c.json({ sources: (await listSources(deps, c.req.valid('query'))).map((s) => presentSource(s, detail)) }, 200);
+    },
   );
 
   app.openapi(
@@ -146,14 +163,14 @@ export function sourceRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const result = await addSource(deps, c.req.valid('json'));
-      return c.json(presentSource(result.row), 201);
+      return c.json(presentSource(result.row, true), 201);
     },
   );
 
   app.openapi(
     route({ method: 'get', path: '/{id}', tags: ['sources'], summary: 'One source with its health', request: { params: IdParam }, responses: { 200: { description: 'source', ...json(Source) }, ...errorResponses } }),
     async (c) => {
-      return c.json(presentSource(await getSource(deps, c.req.valid('param'))), 200);
+      return c.json(presentSource(await getSource(deps, c.req.valid('param')), canWrite(c.get('apiKey'))), 200);
     },
   );
 
@@ -170,7 +187,7 @@ export function sourceRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      return c.json(presentSource(await updateSource(deps, { id, patch: c.req.valid('json') })), 200);
+      return c.json(presentSource(await updateSource(deps, { id, patch: c.req.valid('json') }), true), 200);
     },
   );
 
