@@ -5,6 +5,7 @@
 import { DatabaseUnavailableError, describe } from '../db/client.ts';
 import { ConfigError } from './config.ts';
 import { ServiceError } from './services/errors.ts';
+import { BackupFileError } from './services/backup.ts';
 import { CommandError, stdio, UsageError, type Io } from './cli/common.ts';
 import { keysCommand, keysUsage } from './cli/keys.ts';
 import { serveCommand, serveUsage, workerCommand } from './cli/serve.ts';
@@ -17,6 +18,7 @@ import { evalCommand, evalUsage } from './cli/eval.ts';
 import { reclassifyCommand, reclassifyUsage } from './cli/reclassify.ts';
 import { digestCommand, digestUsage } from './cli/digest.ts';
 import { demoCommand, demoUsage } from './cli/demo.ts';
+import { backupCommand, backupUsage, moveCommand, restoreCommand } from './cli/backup.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -33,12 +35,15 @@ const commands: Record<string, Command> = {
   reclassify: reclassifyCommand,
   digest: digestCommand,
   demo: demoCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
+  'move-to': moveCommand,
 };
 
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage, digestUsage, demoUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage, digestUsage, backupUsage, demoUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;
@@ -63,7 +68,13 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       io.err(`pulse: ${err.message}\n\n${usage}`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof CommandError || err instanceof DatabaseUnavailableError || err instanceof ServiceError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof CommandError ||
+      err instanceof DatabaseUnavailableError ||
+      err instanceof ServiceError ||
+      err instanceof BackupFileError
+    ) {
       io.err(`pulse: ${err.message}`);
       return 1;
     }
