@@ -57,14 +57,21 @@ export async function fillEveryTable(db: Db, opts: { items?: number } = {}): Pro
            ('rollup', 'host:1:abc', now(), null, 'running', '{}', null)`);
   await db.execute(sql`insert into digests (week, studio, union_name, filter_key, version, generated_at, model, markdown, html, csv, data)
     values ('2025-W30', null, null, '', 1, now(), 'm1', '# Week\n\n| a | b |', '<p>é</p>', 'a,b\n1,2', '{"nested": {"list": [1, 2.5, null, "x"]}, "big": 12345678901234567890}')`);
-  await db.execute(sql`insert into meta (key, value) values ('default_sources_seeded', 'true'::jsonb), ('Zeta', '{"a": [1]}'), ('alpha', '"text"') on conflict do nothing`);
+  await db.execute(
+    sql`insert into meta (key, value) values ('default_sources_seeded', 'true'::jsonb), ('Zeta', '{"a": [1]}'), ('alpha', '"text"') on conflict do nothing`,
+  );
 }
 
 /** Row counts of every public table, by name. */
 export async function rowCounts(db: Db): Promise<Record<string, number>> {
-  const tables = rowsOf<{ name: string }>(await db.execute(sql`select relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and relkind = 'r' order by relname`));
+  const tables = rowsOf<{ name: string }>(
+    await db.execute(
+      sql`select relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' and relkind = 'r' order by relname`,
+    ),
+  );
   const out: Record<string, number> = {};
-  for (const t of tables) out[t.name] = Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from "${t.name}"`)))[0]!.n);
+  for (const t of tables)
+    out[t.name] = Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from "${t.name}"`)))[0]!.n);
   return out;
 }
 
