@@ -18,7 +18,10 @@ const open: Database[] = [];
 afterAll(async () => {
   for (const d of open) await d.close().catch(() => {});
 });
-const keep = <T extends Database>(d: T) => (open.push(d), d);
+const keep = <T extends Database>(d: T): T => {
+  open.push(d);
+  return d;
+};
 
 async function backupTo(database: Database, file: string, batch?: number): Promise<BackupSummary> {
   return writeBackup({ db: database.db, clock: systemClock }, { out: createWriteStream(file), driver: database.driver, batch });
