@@ -78,21 +78,24 @@ export async function moveCommand(args: string[], io: Io): Promise<number> {
     throw new CommandError('the target is the database Pulse is configured to use; unset DATABASE_URL to move the embedded one');
   const report = await withDatabase(ctx, async (source) => {
     const target = await openDatabase({ databaseUrl: url, dataDir: '', max: 2 });
+    const tty = process.stderr.isTTY === true;
     try {
-      let lastTable = '';
       return await moveDatabase(
         { db: source.db, clock: systemClock },
         {
           target,
           source: `${source.driver}:${source.where}`,
           batch,
+          // one line per batch, rewritten in place on a terminal
           onProgress: (pr) => {
-            if (pr.table !== lastTable) lastTable = pr.table;
-            io.err(`${pr.table}: ${pr.copied} of ${pr.total} rows copied`);
+            const line = `${pr.table}: ${pr.copied} of ${pr.total} rows copied`;
+            if (tty) process.stderr.write(`\r\x1b[2K${line}`);
+            else io.err(line);
           },
         },
       );
     } finally {
+      if (tty) process.stderr.write('\r\x1b[2K');
       await target.close();
     }
   });
