@@ -8,6 +8,7 @@ import { ServiceError } from './services/errors.ts';
 import { DataDirBusyError, readLock } from '../db/data-dir-lock.ts';
 import { forwardToServer, LOCAL_COMMANDS } from './cli/admin-channel.ts';
 import { loadConfig } from './config.ts';
+import { BackupFileError } from './services/backup.ts';
 import { CommandError, setCurrentCommand, stdio, UsageError, type Io } from './cli/common.ts';
 import { keysCommand, keysUsage } from './cli/keys.ts';
 import { serveCommand, serveUsage, workerCommand } from './cli/serve.ts';
@@ -21,6 +22,7 @@ import { topicCommand, topicUsage } from './cli/topic.ts';
 import { reclassifyCommand, reclassifyUsage } from './cli/reclassify.ts';
 import { digestCommand, digestUsage } from './cli/digest.ts';
 import { demoCommand, demoUsage } from './cli/demo.ts';
+import { backupCommand, backupUsage, moveCommand, restoreCommand } from './cli/backup.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -38,12 +40,15 @@ const commands: Record<string, Command> = {
   reclassify: reclassifyCommand,
   digest: digestCommand,
   demo: demoCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
+  'move-to': moveCommand,
 };
 
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, digestUsage, demoUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, digestUsage, backupUsage, demoUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;
@@ -79,7 +84,14 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       io.err(`pulse: ${err.message}\n\n${usage}`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof CommandError || err instanceof DatabaseUnavailableError || err instanceof ServiceError || err instanceof DataDirBusyError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof CommandError ||
+      err instanceof DatabaseUnavailableError ||
+      err instanceof ServiceError ||
+      err instanceof BackupFileError ||
+      err instanceof DataDirBusyError
+    ) {
       io.err(`pulse: ${err.message}`);
       return 1;
     }

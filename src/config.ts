@@ -28,6 +28,10 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// or postgresql:// URL' })
     .optional(),
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// or postgresql:// URL' })
+    .optional(),
   PULSE_DATA_DIR: z.string().min(1).default('./data'),
   PULSE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   PULSE_TZ: timeZone.default('UTC'),
@@ -80,6 +84,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** a PostgreSQL streaming replica that serves the API's reads that may lag (unset: the primary) */
+  databaseReadUrl: string | undefined;
   dataDir: string;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   timeZone: string;
@@ -147,14 +153,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
     const value = present[name];
-    const shown = name === 'DATABASE_URL' ? '' : ` (got ${JSON.stringify(value)})`;
+    const shown = name === 'DATABASE_URL' || name === 'DATABASE_READ_URL' ? '' : ` (got ${JSON.stringify(value)})`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_READ_URL && !e.DATABASE_URL) throw new ConfigError('DATABASE_READ_URL: needs DATABASE_URL (the primary) as well; the embedded database has no replicas');
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
     dataDir: resolve(e.PULSE_DATA_DIR),
     logLevel: e.PULSE_LOG_LEVEL,
     timeZone: e.PULSE_TZ,

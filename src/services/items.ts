@@ -4,7 +4,7 @@ import { latestLabelledAt } from '../../db/queries/dashboard.ts';
 import { RELEVANCE_MODES, type AnswerMeta } from './trends.ts';
 import type { Logger } from '../logger.ts';
 import { SingleFlight } from '../util/single-flight.ts';
-import type { ServiceDeps } from './deps.ts';
+import { replicaOf, type ReadDeps, type ServiceDeps } from './deps.ts';
 import { invalid, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor } from './item-cursor.ts';
 import { csvHeader, csvLine, exportRecord } from './item-export.ts';
@@ -81,18 +81,19 @@ export interface ListItemsInput {
 }
 
 /** A page of items, newest first (best match first with a query), its total and the next cursor. */
-export async function listItems(deps: Pick<ServiceDeps, 'db' | 'config'>, p: ListItemsInput) {
+export async function listItems(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'config'>, p: ListItemsInput) {
+  const db = replicaOf(deps);
   const cursor = p.cursor ? decodeCursor(p.cursor, !!p.filters.q) : undefined;
   if (p.cursor && !cursor) throw invalid('cursor', 'not a cursor this API returned for this query');
   checkRange(p.filters);
-  const counter = counterFor(deps.db);
-  const page = await listItemRows(deps.db, { filters: p.filters, limit: p.limit, cursor, countTotal: (f) => counter.count(f, deps.config.cacheTtlMs) });
+  const counter = counterFor(db);
+  const page = await listItemRows(db, { filters: p.filters, limit: p.limit, cursor, countTotal: (f) => counter.count(f, deps.config.cacheTtlMs) });
   return { rows: page.rows, nextCursor: page.next ? encodeCursor(page.next) : null, total: page.total };
 }
 
 /** One item in full: labels, explanation, entities, source and every sighting. */
-export async function getItem(deps: Pick<ServiceDeps, 'db'>, p: { id: number }) {
-  const found = await getItemRow(deps.db, p.id);
+export async function getItem(deps: ReadDeps, p: { id: number }) {
+  const found = await getItemRow(replicaOf(deps), p.id);
   if (!found) throw notFound(`item ${p.id}`);
   const i = found.item;
   return {
@@ -132,7 +133,7 @@ const EXPORT_CHUNK_CHARS = 16 * 1024;
  * Every matching item as CSV or NDJSON, as a pull-based stream: the next batch is read only
  * when the reader has taken the last one, so memory stays flat whatever the size.
  */
-export function exportItems(deps: Pick<ServiceDeps, 'db'> & { logger?: Logger | undefined }, p: { filters: ItemFilters; format: 'csv' | 'ndjson' }): ReadableStream<Uint8Array> {
+export function exportItems(deps: ReadDeps & { logger?: Logger | undefined }, p: { filters: ItemFilters; format: 'csv' | 'ndjson' }): ReadableStream<Uint8Array> {
   checkRange(p.filters);
   let afterId = 0;
   let headerSent = false;
@@ -143,7 +144,7 @@ export function exportItems(deps: Pick<ServiceDeps, 'db'> & { logger?: Logger | 
         let text = '';
         if (!headerSent && p.format === 'csv') text += csvHeader();
         headerSent = true;
-        const rows = await exportBatch(deps.db, { filters: p.filters, afterId, limit: EXPORT_BATCH });
+        const rows = await exportBatch(replicaOf(deps), { filters: p.filters, afterId, limit: EXPORT_BATCH });
         for (const r of rows) {
           const rec = exportRecord(r);
           text += p.format === 'csv' ? csvLine(rec) : JSON.stringify(rec) + '\n';
@@ -170,13 +171,13 @@ export function exportItems(deps: Pick<ServiceDeps, 'db'> & { logger?: Logger | 
 export const relevantFilter = (mode: 'true' | 'false' | 'all'): boolean | undefined => (mode === 'all' ? undefined : mode === 'true');
 
 /** What an item answer was made with: model, filters as applied, relevance mode, when, data through when. */
-export async function itemsMeta(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'>, applied: Record<string, unknown>): Promise<AnswerMeta> {
+export async function itemsMeta(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'model'>, applied: Record<string, unknown>): Promise<AnswerMeta> {
   const filters: Record<string, string> = {};
   for (const [k, v] of Object.entries(applied)) {
     if (v === undefined || k === 'cursor' || k === 'limit') continue;
     filters[k] = v instanceof Date ? v.toISOString() : String(v);
   }
-  const through = await latestLabelledAt(deps.db);
+  const through = await latestLabelledAt(replicaOf(deps));
   const mode = (applied.relevant as 'true' | 'false' | 'all' | undefined) ?? 'all';
   return { model: deps.model.version, filters, relevance: RELEVANCE_MODES[mode], generatedAt: deps.clock.now().toISOString(), dataThrough: through?.toISOString() ?? null };
 }

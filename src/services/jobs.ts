@@ -1,7 +1,7 @@
 import { finishRun as finishRunRow, listRuns as listRunRows, pruneRuns as pruneRunRows, recordSkipped as recordSkippedRow, startRun as startRunRow, type JobRunRow } from '../../db/queries/jobs.ts';
 import { rebuildDirtyDays } from '../../db/queries/rollups.ts';
 import type { JobStatus } from '../labels.ts';
-import type { DbClockDeps, DbDeps } from './deps.ts';
+import { replicaOf, type DbClockDeps, type DbDeps, type ReadDeps } from './deps.ts';
 
 export type { JobRunRow } from '../../db/queries/jobs.ts';
 
@@ -22,8 +22,8 @@ export const presentRun = (r: JobRunRow) => ({
 });
 
 /** Recent job runs across every process sharing the database, newest first. */
-export async function listRuns(deps: DbDeps, p: { job?: string | undefined; limit: number }) {
-  return (await listRunRows(deps.db, p)).map(presentRun);
+export async function listRuns(deps: ReadDeps, p: { job?: string | undefined; limit: number }) {
+  return (await listRunRows(replicaOf(deps), p)).map(presentRun);
 }
 
 /** Records that a run started; returns its id. */

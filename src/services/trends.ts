@@ -4,7 +4,7 @@ import { bucketStart, bucketStarts, dayInZone, GRANULARITIES, parseDay, type Gra
 import { buildSeries, shareOf, TREND_MIN_N, trendsCsv, type ConcernFigures, type TrendBucket, type TrendSeries } from '../analytics/trends.ts';
 import { AREAS, STUDIOS, UNIONS } from '../ingest/entities.ts';
 import { CONCERNS, SOURCE_KINDS, type GroupDimension, type SourceKind } from '../labels.ts';
-import type { ServiceDeps } from './deps.ts';
+import { replicaOf, type ServiceDeps } from './deps.ts';
 import { invalid } from './errors.ts';
 
 /** The longest range one trends request may cover. */
@@ -106,7 +106,8 @@ function appliedFilters(q: TrendQuery, range: { from: string; to: string }, gran
 }
 
 /** Stance over time with counts, shares, 95% Wilson intervals, net score, low-N and partial flags. */
-export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'>, q: TrendQuery): Promise<TrendAnswer> {
+export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'model'>, q: TrendQuery): Promise<TrendAnswer> {
+  const db = replicaOf(deps);
   const now = deps.clock.now();
   const { from, to } = trendRange(q, now);
   const granularity = clampGranularity({ from, to }, q.granularity, q.group_by);
@@ -115,10 +116,10 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
   const filters = { from, to, tz: q.tz, studio: q.studio, union: q.union, kind: q.kind, area: q.area, concern: q.concern, lang: q.lang, relevant, bucket: granularity };
   const shape = { from, to, granularity, asOf: dayInZone(now, q.tz) };
   const [rows, through, totals] = await Promise.all([
-    dayCounts(deps.db, { ...filters, groupBy: q.group_by }, 'rollup'),
-    latestLabelledAt(deps.db),
+    dayCounts(db, { ...filters, groupBy: q.group_by }, 'rollup'),
+    latestLabelledAt(db),
     // concerns are counted against every item of the bucket, not only the items that raise them
-    q.group_by === 'concern' ? dayCounts(deps.db, { ...filters, concern: undefined }, 'rollup') : Promise.resolve(undefined),
+    q.group_by === 'concern' ? dayCounts(db, { ...filters, concern: undefined }, 'rollup') : Promise.resolve(undefined),
   ]);
   let series: TrendAnswer['series'] = buildSeries(rows, { ...shape, grouped: !!q.group_by });
   if (totals) {

@@ -16,7 +16,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export function testApp(database: Database, opts: { env?: Record<string, string>; now?: string } = {}) {
   const clock = fixedClock(opts.now ?? '2025-07-20T12:00:00Z');
   const config = testConfig(opts.env);
-  const app = createApp({ db: database.db, database, config, clock, logger: silentLogger(), model: defaultModel() });
+  const app = createApp({ db: database.db, ...(database.readDb ? { readDb: database.readDb } : {}), database, config, clock, logger: silentLogger(), model: defaultModel() });
   return { app, clock, config };
 }
 
