@@ -87,6 +87,7 @@ describe('real answers match /openapi.json', () => {
       { method: 'GET', path: `/api/v1/sources/${ids.source}`, op: '/api/v1/sources/{id}' },
       { method: 'PATCH', path: `/api/v1/sources/${ids.source}`, op: '/api/v1/sources/{id}', auth: 'write', body: { name: 'Trade Daily Renamed' } },
       { method: 'GET', path: '/api/v1/sources/export', op: '/api/v1/sources/export' },
+      { method: 'POST', path: '/api/v1/sources/test', op: '/api/v1/sources/test', auth: 'write', body: { type: 'page', url: 'https://example.org/news' } },
       {
         method: 'POST',
         path: '/api/v1/sources/import',

@@ -20,6 +20,7 @@ export interface NormalisedItem {
   summary: string;
   content: string;
   author: string | null;
+  outlet: string | null;
   publishedAt: Date;
   publishedEstimated: boolean;
   fetchedAt: Date;
@@ -77,6 +78,7 @@ export function normaliseEntry(entry: FeedEntry, ctx: NormaliseContext): Normali
     summary,
     content,
     author: entry.author ? truncate(htmlToText(entry.author), 200) || null : null,
+    outlet: entry.outlet ? truncate(htmlToText(entry.outlet), 200) || null : null,
     publishedAt: usable ? parsed : ctx.fetchedAt,
     publishedEstimated: !usable,
     fetchedAt: ctx.fetchedAt,

@@ -1,4 +1,5 @@
 import Parser from 'rss-parser';
+import { JsonFeedError, looksLikeJsonFeed, parseJsonFeed } from './json-feed.ts';
 import { repairXml } from './repair.ts';
 
 /** One entry as the feed gave it, before normalisation. */
@@ -14,6 +15,8 @@ export interface FeedEntry {
   /** ISO time when the feed gave a parseable date */
   published: string | undefined;
   imageUrl: string | undefined;
+  /** the publication that ran it, when a search service names one (Google News `<source>`) */
+  outlet?: string | undefined;
 }
 
 export interface ParsedFeed {
@@ -38,6 +41,7 @@ const parser = new Parser<{ language?: string }, RawItem>({
       ['media:content', 'mediaContent', { keepArray: true }],
       ['media:thumbnail', 'mediaThumbnail'],
       ['enclosure', 'enclosure'],
+      ['source', 'source'],
     ],
   },
 });
@@ -62,12 +66,20 @@ function imageOf(item: RawItem): string | undefined {
 }
 
 /**
- * Parses RSS 0.9x/1.0/2.0 or Atom text. Undeclared entities and bare ampersands are repaired
+ * Parses RSS 0.9x/1.0/2.0, Atom or JSON Feed 1.1 text. Undeclared entities and bare ampersands are repaired
  * first; anything still broken throws FeedParseError with the parser's message.
  */
 export async function parseFeed(xml: string): Promise<ParsedFeed> {
   const head = xml.slice(0, 1024).trimStart();
   if (!head) throw new FeedParseError('empty body: no feed');
+  if (looksLikeJsonFeed(xml)) {
+    try {
+      return parseJsonFeed(xml);
+    } catch (err) {
+      if (err instanceof JsonFeedError) throw new FeedParseError(`not a readable JSON Feed: ${err.message}`);
+      throw err;
+    }
+  }
   if (/^(<!doctype html|<html)/i.test(head)) throw new FeedParseError('the server sent an HTML page, not a feed');
   let feed: Awaited<ReturnType<typeof parser.parseString>>;
   try {
@@ -88,6 +100,7 @@ export async function parseFeed(xml: string): Promise<ParsedFeed> {
       author: str(item.dcCreator) ?? str(item.creator) ?? str(item.author),
       published: item.isoDate,
       imageUrl: imageOf(item),
+      outlet: str(item.source),
     };
   });
   return { title: str(feed.title), language: str(feed.language), entries };

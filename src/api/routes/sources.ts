@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { SOURCE_KINDS } from '../../labels.ts';
-import { addSource, deleteSource, exportOpml, getSource, importOpml, listSources, updateSource, validateFeedUrl, type SourceRow } from '../../services/sources.ts';
+import { SEARCH_PROVIDERS, SOURCE_KINDS, SOURCE_TYPES } from '../../labels.ts';
+import { discoverFeed, testSource } from '../../services/source-probe.ts';
+import { addSource, deleteSource, exportOpml, getSource, importOpml, listSources, updateSource, validateFeedUrl, type SourceInput, type SourceRow } from '../../services/sources.ts';
 import { requireScope } from '../auth.ts';
 import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps, route } from '../env.ts';
 
@@ -15,12 +16,26 @@ const Health = z.object({
   lastModified: z.string().nullable(),
 });
 
+const Selectors = z.object({
+  item: z.string(),
+  title: z.string(),
+  link: z.string(),
+  date: z.string().optional(),
+  summary: z.string().optional(),
+  dateFormat: z.string().optional(),
+});
+const SearchSettings = z.object({ provider: z.enum(SEARCH_PROVIDERS), query: z.string(), lang: z.string().optional() });
+
 const Source = z
   .object({
     id: z.number().int(),
     name: z.string(),
     url: z.string(),
     kind: z.enum(SOURCE_KINDS),
+    type: z.enum(SOURCE_TYPES),
+    fullText: z.boolean(),
+    selectors: Selectors.nullable(),
+    search: SearchSettings.nullable(),
     organisation: z.string().nullable(),
     country: z.string().nullable(),
     language: z.string().nullable(),
@@ -37,15 +52,60 @@ const feedUrl = z
   .max(2000)
   .refine((u) => validateFeedUrl(u).ok, { message: 'expected an absolute http(s) URL without credentials' });
 
-const CreateSource = z.object({
-  url: feedUrl,
-  kind: z.enum(SOURCE_KINDS),
-  name: text(300).optional(),
-  organisation: text(300).optional(),
-  country: text(10).optional(),
-  language: text(20).optional(),
-  fetchIntervalMinutes: z.number().int().min(1).max(10_080).optional(),
-});
+const selector = text(500);
+/** The fields that say how a source is read; shared by POST / and POST /test. */
+const ReadFields = {
+  url: feedUrl.optional(),
+  type: z.enum(['feed', 'page', 'search']).optional(),
+  itemSelector: selector.optional(),
+  titleSelector: selector.optional(),
+  linkSelector: selector.optional(),
+  dateSelector: selector.optional(),
+  summarySelector: selector.optional(),
+  dateFormat: text(40).optional(),
+  provider: z.enum(SEARCH_PROVIDERS).optional(),
+  query: text(500).optional(),
+  lang: text(20).optional(),
+};
+const needsUrl = (b: { type?: string; url?: string }) => b.type === 'search' || !!b.url;
+const urlMessage = { message: 'url: required unless type is search', path: ['url'] };
+
+const CreateSource = z
+  .object({
+    ...ReadFields,
+    kind: z.enum(SOURCE_KINDS),
+    name: text(300).optional(),
+    organisation: text(300).optional(),
+    country: text(10).optional(),
+    language: text(20).optional(),
+    fetchIntervalMinutes: z.number().int().min(1).max(10_080).optional(),
+    fullText: z.boolean().optional(),
+    /** look for the feed of a site's home page first */
+    discover: z.boolean().optional(),
+  })
+  .refine(needsUrl, urlMessage);
+
+const TestSource = z.object({ ...ReadFields, limit: z.number().int().min(1).max(200).optional() }).refine(needsUrl, urlMessage);
+
+/** The service's input from the flat request fields. */
+function readInput(b: z.infer<typeof TestSource> & { kind?: (typeof SOURCE_KINDS)[number]; fullText?: boolean; name?: string; organisation?: string; country?: string; language?: string; fetchIntervalMinutes?: number }): SourceInput {
+  const type = b.type ?? 'feed';
+  return {
+    url: b.url ?? '',
+    kind: b.kind ?? 'news',
+    type,
+    name: b.name,
+    organisation: b.organisation,
+    country: b.country,
+    language: b.language,
+    fetchIntervalMinutes: b.fetchIntervalMinutes,
+    fullText: b.fullText,
+    ...(type === 'page' && b.itemSelector && b.titleSelector && b.linkSelector
+      ? { selectors: { item: b.itemSelector, title: b.titleSelector, link: b.linkSelector, date: b.dateSelector, summary: b.summarySelector, dateFormat: b.dateFormat } }
+      : {}),
+    ...(type === 'search' && b.provider && b.query ? { search: { provider: b.provider, query: b.query, lang: b.lang } } : {}),
+  };
+}
 
 const PatchSource = z
   .object({
@@ -70,6 +130,10 @@ export const presentSource = (s: SourceRow) => ({
   name: s.name,
   url: s.url,
   kind: s.kind,
+  type: s.type,
+  fullText: s.fullText,
+  selectors: s.settings.selectors ?? null,
+  search: s.settings.search ?? null,
   organisation: s.organisation,
   country: s.country,
   language: s.language,
@@ -145,8 +209,41 @@ export function sourceRoutes(deps: AppDeps) {
       responses: { 201: { description: 'created', ...json(Source) }, 409: { description: 'a live source already has this URL' }, ...errorResponses },
     }),
     async (c) => {
-      const result = await addSource(deps, c.req.valid('json'));
+      const body = c.req.valid('json');
+      const input = readInput(body);
+      if (body.discover && input.type === 'feed') input.url = (await discoverFeed(deps, input.url)).url;
+      const result = await addSource(deps, input);
       return c.json(presentSource(result.row), 201);
+    },
+  );
+
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/test',
+      tags: ['sources'],
+      summary: 'Fetch a source as it would be read and show what it yields, storing nothing (dry run of selectors)',
+      security,
+      middleware: [write] as const,
+      request: { body: { ...json(TestSource), required: true } },
+      responses: {
+        200: {
+          description: 'what the source yields',
+          ...json(
+            z.object({
+              url: z.string(),
+              type: z.string(),
+              found: z.number().int(),
+              entries: z.array(z.object({ title: z.string(), url: z.string(), publishedAt: z.string().nullable(), publishedEstimated: z.boolean(), summary: z.string(), outlet: z.string().nullable() })),
+            }),
+          ),
+        },
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      return c.json(await testSource(deps, readInput(body), { limit: body.limit }), 200);
     },
   );
 
