@@ -23,6 +23,9 @@ export class ExtractError extends Error {
 /** Below this many characters an "article" is a stub (a teaser, a cookie wall), not a body. */
 export const MIN_ARTICLE_CHARS = 200;
 
+/** Elements inside article bodies that are never the story. */
+const CLUTTER = '[data-ad-slot], .ad, .ads, .advert, .advertisement, [class*="ad-slot"], .share-buttons, .social-share, .sharedaddy, .newsletter-signup';
+
 type Doc = ReturnType<typeof parseHTML>['document'];
 
 function meta(doc: Doc, ...names: string[]): string | undefined {
@@ -56,6 +59,8 @@ export function extractArticle(html: string, url: string): Article {
   const published = publishedOf(document);
   const lang = document.documentElement?.getAttribute('lang') || undefined;
   const pageTitle = meta(document, 'og:title', 'twitter:title') ?? document.querySelector('title')?.textContent?.trim() ?? '';
+  // Ad slots and share bars sit inside the story's own container, where Readability keeps them.
+  for (const el of document.querySelectorAll(CLUTTER)) el.remove();
   // Readability resolves relative links against the document's URL; linkedom has none of its own.
   if (!document.querySelector('base[href]') && document.head) {
     const base = document.createElement('base');
