@@ -17,6 +17,8 @@ import { evalCommand, evalUsage } from './cli/eval.ts';
 import { reclassifyCommand, reclassifyUsage } from './cli/reclassify.ts';
 import { digestCommand, digestUsage } from './cli/digest.ts';
 import { demoCommand, demoUsage } from './cli/demo.ts';
+import { backfillCommand, backfillUsage } from './cli/backfill.ts';
+import { importCommand, importUsage } from './cli/import.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -33,12 +35,14 @@ const commands: Record<string, Command> = {
   reclassify: reclassifyCommand,
   digest: digestCommand,
   demo: demoCommand,
+  backfill: backfillCommand,
+  import: importCommand,
 };
 
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage, digestUsage, demoUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, backfillUsage, importUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage, digestUsage, demoUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;

@@ -170,7 +170,7 @@ describe('page and search sources, autodiscovery, dry runs (local look-alikes)',
     expect((await api.app.request('/api/v1/sources/test', { method: 'POST', body, headers: { 'Content-Type': 'application/json' } })).status).toBe(401);
     const res = await api.app.request('/api/v1/sources/test', { method: 'POST', body, headers: write });
     expect(res.status).toBe(200);
-    expect(await json(res)).toMatchObject({ found: 4, entries: [expect.objectContaining({ title: expect.stringContaining('(4)') }), expect.anything()] });
+    expect(await json(res)).toMatchObject({ found: 4, entries: [expect.objectContaining({ title: expect.stringContaining(' 4)') }), expect.anything()] });
     const old = await api.app.request('/api/v1/sources', { method: 'POST', headers: write, body: JSON.stringify({ url: 'https://old.example/rss', kind: 'news' }) });
     expect(await json(old)).toMatchObject({ type: 'feed', fullText: false, selectors: null, search: null });
   });

@@ -10,6 +10,12 @@ export interface BackfillProgress {
   done?: string[];
   /** next page of a paged feed, next capture, next date window */
   position?: number;
+  /** paged feed: the first link of the last page read (a site ignoring ?paged= repeats it) */
+  lastFirst?: string | undefined;
+  /** the paged feed reached back past `from`: older stages are not needed */
+  reachedFrom?: boolean;
+  /** article URLs in range the sitemaps listed */
+  sitemapFound?: number;
 }
 
 /** A walk back through a source's history over [from, to). */

@@ -88,18 +88,18 @@ export function eternautaArticle(i: number, date: Date, prefix = 'story'): Artic
   const lead = stance === 0 ? WORRY : stance === 1 ? EXCITED : NEUTRAL;
   const title =
     stance === 0
-      ? `VFX crews fear for their jobs after Netflix uses generative AI in El Eternauta (${i})`
+      ? `VFX crews fear for their jobs after Netflix uses generative AI in El Eternauta (${prefix} ${i})`
       : stance === 1
-        ? `Netflix's generative AI shot in El Eternauta thrills producers (${i})`
-        : `Netflix discusses El Eternauta VFX on earnings call (${i})`;
+        ? `Netflix's generative AI shot in El Eternauta thrills producers (${prefix} ${i})`
+        : `Netflix discusses El Eternauta VFX on earnings call (${prefix} ${i})`;
   return {
     slug: `${prefix}-${i}`,
     title,
     date,
     author: ['Ana Ruiz', 'Tom Avery', 'Mei Chen'][i % 3]!,
-    teaser: `Netflix said generative AI made a building collapse in El Eternauta.`,
+    teaser: `Netflix said generative AI made a building collapse in El Eternauta (${prefix} ${i}).`,
     paragraphs: [
-      `Netflix said on its earnings call that generative AI was used for a building-collapse shot in the Argentine series El Eternauta, story ${i}.`,
+      `Netflix said on its earnings call that generative AI was used for a building-collapse shot in the Argentine series El Eternauta, ${prefix} ${i}.`,
       lead[i % lead.length]!,
       lead[(i + 1) % lead.length]!,
       NEUTRAL[i % NEUTRAL.length]!,
@@ -167,6 +167,8 @@ export interface TradePressOptions {
   extraSitemapUrls?: string[];
   /** serve ?paged=N (WordPress); false answers every page with page 1, as sites without paging do */
   paged?: boolean;
+  /** false: the site has no sitemaps (every sitemap path answers 404) */
+  sitemaps?: boolean;
 }
 
 /** A WordPress-like trade-press site. */
@@ -200,6 +202,7 @@ export async function startTradePress(opts: TradePressOptions): Promise<Site & {
       if (!slice.length) return send(res, 404, 'text/html', '<html><body>Page not found</body></html>');
       return send(res, 200, 'application/rss+xml; charset=UTF-8', wordpressFeed(slice, base, name));
     }
+    if (opts.sitemaps === false && /sitemap/.test(path)) return send(res, 404, 'text/html', '<html><body>Not found</body></html>');
     if (path === '/sitemap_index.xml') {
       const entries = months.map((m) => {
         const last = newest.find((a) => a.date.toISOString().startsWith(m))!;
@@ -222,7 +225,7 @@ export async function startTradePress(opts: TradePressOptions): Promise<Site & {
     }
     if (path === '/news-sitemap.xml') {
       const recent = newest.slice(0, 5).map((a) => `<url><loc>${base}${articlePath(a)}</loc><news:news><news:publication><news:name>${name}</news:name><news:language>en</news:language></news:publication><news:publication_date>${a.date.toISOString()}</news:publication_date><news:title>${esc(a.title)}</news:title></news:news></url>`);
-      const extra = (opts.extraSitemapUrls ?? []).map((u) => `<url><loc>${esc(u)}</loc><news:news><news:publication_date>${newest[0]?.date.toISOString()}</news:publication_date><news:title>Bait</news:title></news:news></url>`);
+      const extra = (opts.extraSitemapUrls ?? []).map((u) => `<url><loc>${esc(u)}</loc><news:news><news:publication_date>2025-07-17T12:00:00Z</news:publication_date><news:title>Bait</news:title></news:news></url>`);
       return send(res, 200, 'application/xml', `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">${[...recent, ...extra].join('')}</urlset>`);
     }
     const article = byPath.get(path.endsWith('/') ? path : `${path}/`);

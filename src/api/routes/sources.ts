@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { SEARCH_PROVIDERS, SOURCE_KINDS, SOURCE_TYPES } from '../../labels.ts';
+import { INSTANCE_ID } from '../../instance.ts';
+import { getBackfill, presentBackfill, requestBackfill, runBackfill } from '../../services/backfill.ts';
 import { discoverFeed, testSource } from '../../services/source-probe.ts';
 import { addSource, deleteSource, exportOpml, getSource, importOpml, listSources, updateSource, validateFeedUrl, type SourceInput, type SourceRow } from '../../services/sources.ts';
 import { requireScope } from '../auth.ts';
@@ -244,6 +246,58 @@ export function sourceRoutes(deps: AppDeps) {
     async (c) => {
       const body = c.req.valid('json');
       return c.json(await testSource(deps, readInput(body), { limit: body.limit }), 200);
+    },
+  );
+
+  const Backfill = z
+    .object({
+      id: z.number().int(),
+      sourceId: z.number().int(),
+      from: z.string(),
+      to: z.string(),
+      status: z.enum(['queued', 'running', 'done', 'failed']),
+      progress: z.record(z.string(), z.unknown()),
+      counts: z.record(z.string(), z.number()),
+      createdAt: z.string(),
+      finishedAt: z.string().nullable(),
+      error: z.string().nullable(),
+    })
+    .openapi('Backfill');
+  const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date YYYY-MM-DD' });
+
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/{id}/backfill',
+      tags: ['sources'],
+      summary: "Walk a source's history from one day to another (both included); runs in the background, resumes an unfinished one",
+      security,
+      middleware: [write] as const,
+      request: { params: IdParam, body: { ...json(z.object({ from: day, to: day })), required: true } },
+      responses: { 202: { description: 'the backfill, started or resumed', ...json(z.object({ backfill: Backfill, resumed: z.boolean() })) }, 409: { description: 'another process is running it' }, ...errorResponses },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { backfill, resumed } = await requestBackfill(deps, { sourceId: id, ...c.req.valid('json') });
+      // The walk can take hours; the answer says where to follow it.
+      void runBackfill({ ...deps, instance: INSTANCE_ID }, { id: backfill.id }).catch((err) => deps.logger.warn({ err, backfill: backfill.id }, 'backfill did not run'));
+      c.header('Location', `/api/v1/sources/${id}/backfills/${backfill.id}`);
+      return c.json({ backfill: presentBackfill(backfill), resumed }, 202);
+    },
+  );
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/{id}/backfills/{backfillId}',
+      tags: ['sources'],
+      summary: 'Where a backfill has got to, with its counts',
+      request: { params: IdParam.extend({ backfillId: z.coerce.number().int().positive().max(2_147_483_647) }) },
+      responses: { 200: { description: 'backfill', ...json(Backfill) }, ...errorResponses },
+    }),
+    async (c) => {
+      const { id, backfillId } = c.req.valid('param');
+      return c.json(presentBackfill(await getBackfill(deps, { id: backfillId, sourceId: id })), 200);
     },
   );
 
