@@ -23,6 +23,8 @@ import { reclassifyCommand, reclassifyUsage } from './cli/reclassify.ts';
 import { digestCommand, digestUsage } from './cli/digest.ts';
 import { demoCommand, demoUsage } from './cli/demo.ts';
 import { backupCommand, backupUsage, moveCommand, restoreCommand } from './cli/backup.ts';
+import { backfillCommand, backfillUsage } from './cli/backfill.ts';
+import { importCommand, importUsage } from './cli/import.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -43,12 +45,14 @@ const commands: Record<string, Command> = {
   backup: backupCommand,
   restore: restoreCommand,
   'move-to': moveCommand,
+  backfill: backfillCommand,
+  import: importCommand,
 };
 
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, digestUsage, backupUsage, demoUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, backfillUsage, importUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, digestUsage, backupUsage, demoUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;

@@ -46,6 +46,12 @@ const envSchema = z.object({
   PULSE_FETCH_MAX_ITEMS: int(1, 1_000_000).default(2000),
   PULSE_FETCH_MAX_PARSE_BYTES: int(1024, 1_073_741_824).default(4 * 1024 * 1024),
   PULSE_CLAIM_LEASE_MS: int(1000, 3_600_000).optional(),
+  PULSE_CRAWL_DELAY_MS: int(0, 600_000).default(1000),
+  PULSE_CRAWL_MAX_WAIT_MS: int(0, 3_600_000).default(120_000),
+  PULSE_RESPECT_ROBOTS: bool.default(true),
+  PULSE_GDELT_URL: z.url({ message: 'expected an absolute http(s) URL' }).default('https://api.gdeltproject.org/api/v2/doc/doc'),
+  PULSE_GOOGLE_NEWS_URL: z.url({ message: 'expected an absolute http(s) URL' }).default('https://news.google.com/rss/search'),
+  PULSE_WAYBACK_CDX_URL: z.url({ message: 'expected an absolute http(s) URL' }).default('https://web.archive.org/cdx/search/cdx'),
   PULSE_SEED_SOURCES: bool.default(true),
   PULSE_SCHEDULE_INGEST: cron.default('* * * * *'),
   PULSE_SCHEDULE_CLASSIFY: cron.default('*/5 * * * *'),
@@ -131,6 +137,16 @@ export interface Config {
     /** bytes of feed text handed to the XML parser; entries past it are cut */
     maxParseBytes: number;
   };
+  /** manners for fetching article pages, sitemaps and archive captures */
+  crawl: {
+    /** least time between two requests to one host (0: none) */
+    hostDelayMs: number;
+    /** longest Retry-After or crawl-delay waited for; longer fails the URL */
+    maxWaitMs: number;
+    respectRobots: boolean;
+  };
+  /** base URLs of the search services and the Wayback Machine's CDX API */
+  services: { gdeltUrl: string; googleNewsUrl: string; waybackCdxUrl: string };
 }
 
 /** A configuration problem, phrased as one line naming the variable. */
@@ -196,6 +212,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxItems: e.PULSE_FETCH_MAX_ITEMS,
       maxParseBytes: e.PULSE_FETCH_MAX_PARSE_BYTES,
     },
+    crawl: { hostDelayMs: e.PULSE_CRAWL_DELAY_MS, maxWaitMs: e.PULSE_CRAWL_MAX_WAIT_MS, respectRobots: e.PULSE_RESPECT_ROBOTS },
+    services: { gdeltUrl: e.PULSE_GDELT_URL, googleNewsUrl: e.PULSE_GOOGLE_NEWS_URL, waybackCdxUrl: e.PULSE_WAYBACK_CDX_URL },
   };
 }
 

@@ -13,6 +13,7 @@ function entry(url: string, over: Partial<NormalisedItem> = {}): NormalisedItem 
     summary: '',
     content: '',
     author: null,
+    outlet: null,
     publishedAt: FETCHED,
     publishedEstimated: false,
     fetchedAt: FETCHED,

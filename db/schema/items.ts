@@ -16,7 +16,7 @@ import {
   date,
 } from 'drizzle-orm/pg-core';
 import type { Concern } from '../../src/labels.ts';
-import { itemStatus, stance } from './enums.ts';
+import { discoveryMethod, fullTextStatus, itemStatus, stance } from './enums.ts';
 import { sources } from './sources.ts';
 
 /** The explanation stored with a label: what pushed the decision, and the sentence to quote. */
@@ -51,6 +51,14 @@ export const items = pgTable(
     summary: text('summary').notNull().default(''),
     content: text('content').notNull().default(''),
     author: text('author'),
+    /** the publication that ran it, when a search service or import names one */
+    outlet: text('outlet'),
+    /** how Pulse found it: a regular fetch, or the way a backfill or import walked history */
+    discoveredVia: discoveryMethod('discovered_via').notNull().default('feed'),
+    /** whether the article page was fetched and read (null: never tried) */
+    fullTextStatus: fullTextStatus('full_text_status'),
+    /** why full text failed; the item keeps its summary */
+    fullTextError: text('full_text_error'),
     publishedAt: timestamp('published_at', { withTimezone: true }).notNull(),
     /** true when the feed gave no usable date (missing or in the future) and first-seen was used */
     publishedEstimated: boolean('published_estimated').notNull().default(false),

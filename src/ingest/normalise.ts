@@ -21,6 +21,7 @@ export interface NormalisedItem {
   summary: string;
   content: string;
   author: string | null;
+  outlet: string | null;
   publishedAt: Date;
   publishedEstimated: boolean;
   fetchedAt: Date;
@@ -81,6 +82,7 @@ export function normaliseEntry(entry: FeedEntry, ctx: NormaliseContext): Normali
     summary,
     content,
     author: entry.author ? plain(entry.author, 200) || null : null,
+    outlet: entry.outlet ? plain(entry.outlet, 200) || null : null,
     publishedAt: usable ? parsed : ctx.fetchedAt,
     publishedEstimated: !usable,
     fetchedAt: ctx.fetchedAt,

@@ -1,5 +1,6 @@
 import Parser from 'rss-parser';
 import { cutFeed, type FeedLimits } from './feed-cut.ts';
+import { JsonFeedError, looksLikeJsonFeed, parseJsonFeed } from './json-feed.ts';
 import { repairXml } from './repair.ts';
 
 /** One entry as the feed gave it, before normalisation. */
@@ -15,6 +16,8 @@ export interface FeedEntry {
   /** ISO time when the feed gave a parseable date */
   published: string | undefined;
   imageUrl: string | undefined;
+  /** the publication that ran it, when a search service names one (Google News `<source>`) */
+  outlet?: string | undefined;
 }
 
 export interface ParsedFeed {
@@ -44,6 +47,7 @@ const parser = new Parser<{ language?: string }, RawItem>({
       ['media:content', 'mediaContent', { keepArray: true }],
       ['media:thumbnail', 'mediaThumbnail'],
       ['enclosure', 'enclosure'],
+      ['source', 'source'],
     ],
   },
 });
@@ -79,13 +83,21 @@ function skipProlog(head: string): string {
 }
 
 /**
- * Parses RSS 0.9x/1.0/2.0 or Atom text. Entries past `limits` are cut before parsing (the result
- * says so); undeclared entities and bare ampersands are repaired; anything still broken throws
- * FeedParseError with the parser's message.
+ * Parses RSS 0.9x/1.0/2.0, Atom or JSON Feed 1.1 text. Entries past `limits` are cut before
+ * parsing XML (the result says so); undeclared entities and bare ampersands are repaired; anything
+ * still broken throws FeedParseError with the parser's message.
  */
 export async function parseFeed(xml: string, limits: FeedLimits = DEFAULT_FEED_LIMITS): Promise<ParsedFeed> {
   const head = xml.slice(0, 1024).trimStart();
   if (!head) throw new FeedParseError('empty body: no feed');
+  if (looksLikeJsonFeed(xml)) {
+    try {
+      return parseJsonFeed(xml);
+    } catch (err) {
+      if (err instanceof JsonFeedError) throw new FeedParseError(`not a readable JSON Feed: ${err.message}`);
+      throw err;
+    }
+  }
   if (/^(<!doctype html|<html)/i.test(skipProlog(head))) throw new FeedParseError('the server sent an HTML page, not a feed');
   const cut = cutFeed(xml, limits);
   if (!cut.xml) throw new FeedParseError(`the feed is larger than ${limits.maxChars} characters outside its entries`);
@@ -108,6 +120,7 @@ export async function parseFeed(xml: string, limits: FeedLimits = DEFAULT_FEED_L
       author: str(item.dcCreator) ?? str(item.creator) ?? str(item.author),
       published: item.isoDate,
       imageUrl: imageOf(item),
+      outlet: str(item.source),
     };
   });
   return { title: str(feed.title), language: str(feed.language), entries, cut: cut.reason ? { total: cut.total, kept: cut.kept, reason: cut.reason } : undefined };

@@ -6,10 +6,15 @@ import type { Config } from '../config.ts';
 import { FetchError, fetchFeed, userAgentFor, type FetchOptions } from '../ingest/fetcher.ts';
 import { healthAfterFetch, type FetchOutcome } from '../ingest/health.ts';
 import { normaliseEntry, type NormalisedItem } from '../ingest/normalise.ts';
-import { FeedParseError, parseFeed } from '../ingest/parse.ts';
+import { PageParseError } from '../ingest/page.ts';
+import { FeedParseError } from '../ingest/parse.ts';
+import { fetchUrlOf, parseSourceBody, SourceSettingsError } from '../ingest/read-source.ts';
+import { SearchParseError } from '../ingest/search.ts';
+import type { DiscoveryMethod } from '../labels.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { KeyedSemaphore } from '../util/semaphore.ts';
+import { fillFullText, politeFetcher } from './full-text.ts';
 
 /** Entries normalised between two yields to the event loop. */
 const NORMALISE_SLICE = 100;
@@ -54,6 +59,10 @@ export interface SourceReport {
   skipped: number;
   /** entries cut before parsing (PULSE_FETCH_MAX_ITEMS, PULSE_FETCH_MAX_PARSE_BYTES) */
   cut: number;
+  /** new items whose article page was read (sources with full text on) */
+  fullText: number;
+  /** new items whose article page could not be read; they keep their summary */
+  fullTextFailed: number;
   error: string | null;
   durationMs: number;
 }
@@ -116,6 +125,12 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions = {}): Promis
   return { reports, totals };
 }
 
+/** How far back a regular fetch of a search source looks. */
+const RECENT_SEARCH_MS = 86_400_000;
+
+/** How a regular fetch of each type of source found its items. */
+const DISCOVERED_BY_TYPE: Record<SourceRow['type'], DiscoveryMethod> = { feed: 'feed', page: 'page', search: 'search', import: 'import' };
+
 function hostOf(url: string): string {
   try {
     return new URL(url).host;
@@ -138,6 +153,8 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
     duplicates: 0,
     skipped: 0,
     cut: 0,
+    fullText: 0,
+    fullTextFailed: 0,
     error: null,
     durationMs: 0,
   };
@@ -152,7 +169,10 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
   };
 
   try {
-    const res = await fetchFeed(source.url, {
+    if (source.type === 'import') throw new SourceSettingsError('an import source is never fetched');
+    // a search source asks for the last day's results, by the clock (so tests can set it)
+    const now = deps.clock.now();
+    const res = await fetchFeed(fetchUrlOf(source, deps.config.services, { from: new Date(now.getTime() - RECENT_SEARCH_MS), to: now }), {
       timeoutMs: deps.config.fetch.timeoutMs,
       connectTimeoutMs: deps.config.fetch.connectTimeoutMs,
       maxBytes: deps.config.fetch.maxBytes,
@@ -168,7 +188,7 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
       report.outcome = 'not_modified';
       await recordHealth(deps.db, source.id, okHealth());
     } else {
-      const feed = await parseFeed(res.text, { maxItems: deps.config.fetch.maxItems, maxChars: deps.config.fetch.maxParseBytes });
+      const feed = await parseSourceBody(source, res.text, res.url, { maxItems: deps.config.fetch.maxItems, maxChars: deps.config.fetch.maxParseBytes });
       let cutNote: string | null = null;
       if (feed.cut) {
         report.cut = feed.cut.total - feed.cut.kept;
@@ -187,10 +207,17 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
         else report.skipped++;
       }
       report.entries = feed.entries.length;
-      const stored = await storeFetch(deps.db, { sourceId: source.id, entries: normalised, health: { ...okHealth(), error: cutNote } });
+      const stored = await storeFetch(deps.db, { sourceId: source.id, entries: normalised, health: { ...okHealth(), error: cutNote }, discoveredVia: DISCOVERED_BY_TYPE[source.type] });
       report.inserted = stored.inserted;
       if (stored.inserted) deps.metrics?.itemsIngested.inc({ kind: source.kind }, stored.inserted);
       report.duplicates = stored.duplicates;
+      if (stored.fresh.length && source.fullText) {
+        const byUrl = new Map(normalised.map((e) => [e.url, e]));
+        const targets = stored.fresh.map((f) => ({ ...f, title: byUrl.get(f.url)?.title ?? '', summary: byUrl.get(f.url)?.summary ?? '' }));
+        const full = await fillFullText(deps, politeFetcher(deps, { signal }), targets);
+        report.fullText = full.ok;
+        report.fullTextFailed = full.failed;
+      }
       if (stored.newIds.length && deps.afterStore) {
         await deps.afterStore(stored.newIds).catch((err) => deps.logger.warn({ err, sourceId: source.id }, 'labelling after ingest failed; items stay pending'));
       }
@@ -202,7 +229,8 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
       report.error = 'stopped: the process is shutting down';
       await releaseClaims(deps.db, { instance: deps.instance, ids: [source.id] }).catch(() => {});
     } else if (err instanceof FetchError) await fail(`${err.reason}: ${err.message}`, err.status ?? null, err.retryAfterMs);
-    else if (err instanceof FeedParseError) await fail(`parse: ${err.message}`, report.status);
+    else if (err instanceof FeedParseError || err instanceof PageParseError || err instanceof SearchParseError) await fail(`parse: ${err.message}`, report.status);
+    else if (err instanceof SourceSettingsError) await fail(`settings: ${err.message}`, report.status);
     else {
       deps.logger.error({ err, sourceId: source.id }, 'ingest failed');
       await fail(`store: ${(err as Error).message ?? String(err)}`.slice(0, 500), report.status);
