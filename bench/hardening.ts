@@ -52,7 +52,7 @@ const hostile: Record<string, string> = {
 };
 const model = defaultModel();
 const scanners: Record<string, (t: string) => unknown> = {
-  cutFeed: (t) => cutFeed(t, { maxItems: 2000, maxChars: 4 * 1024 * 1024 }),
+  cutFeed: (t) => cutFeed(t, { maxItems: 5000, maxChars: 4 * 1024 * 1024 }),
   stripBidiControls,
   // the classifier's own preparation (tokenising, features) of a text at the API's 20,000-character cap
   classify: (t) => model.classify(t.slice(0, 20_000)),

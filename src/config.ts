@@ -43,7 +43,7 @@ const envSchema = z.object({
   PULSE_FETCH_MAX_BYTES: int(1024, 1_073_741_824).default(10 * 1024 * 1024),
   PULSE_FETCH_CONCURRENCY: int(1, 256).default(8),
   PULSE_FETCH_PER_HOST: int(1, 64).default(2),
-  PULSE_FETCH_MAX_ITEMS: int(1, 1_000_000).default(2000),
+  PULSE_FETCH_MAX_ITEMS: int(1, 1_000_000).default(5000),
   PULSE_FETCH_MAX_PARSE_BYTES: int(1024, 1_073_741_824).default(4 * 1024 * 1024),
   PULSE_CLAIM_LEASE_MS: int(1000, 3_600_000).optional(),
   PULSE_CRAWL_DELAY_MS: int(0, 600_000).default(1000),

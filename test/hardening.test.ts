@@ -105,7 +105,7 @@ describe('feed parsing is bounded', () => {
 
   it('the configuration takes the caps and refuses nonsense', () => {
     expect(testConfig({ PULSE_FETCH_MAX_ITEMS: '10', PULSE_FETCH_MAX_PARSE_BYTES: '2048' }).fetch).toMatchObject({ maxItems: 10, maxParseBytes: 2048 });
-    expect(testConfig().fetch).toMatchObject({ maxItems: 2000, maxParseBytes: 4 * 1024 * 1024 });
+    expect(testConfig().fetch).toMatchObject({ maxItems: 5000, maxParseBytes: 4 * 1024 * 1024 });
     expect(() => testConfig({ PULSE_FETCH_MAX_ITEMS: '0' })).toThrow(/PULSE_FETCH_MAX_ITEMS/);
     expect(testConfig().cacheMaxBytes).toBe(64 * 1024 * 1024);
   });

@@ -29,7 +29,7 @@ export interface ParsedFeed {
 }
 
 /** Parse limits when none are given: generous, but a hostile document still cannot stall the process. */
-export const DEFAULT_FEED_LIMITS: FeedLimits = { maxItems: 2000, maxChars: 4 * 1024 * 1024 };
+export const DEFAULT_FEED_LIMITS: FeedLimits = { maxItems: 5000, maxChars: 4 * 1024 * 1024 };
 
 /** A feed that could not be read, with the parser's reason. */
 export class FeedParseError extends Error {
