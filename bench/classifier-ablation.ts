@@ -25,9 +25,18 @@ const variants: { name: string; hyper?: Partial<Hyper>; features?: FeatureOption
   { name: 'separate Spanish model', hyper: { layout: 'separate' } },
   { name: 'relevance model sees source kind', hyper: { relevanceSeesKind: true } },
   { name: "writers' examples weigh 3 for relevance", hyper: { writerRelevanceWeight: 3 } },
-  { name: "writers' examples weigh 3 for relevance, worry weighs 1.5", hyper: { writerRelevanceWeight: 3, stanceClassWeights: { worry: 1.5 } } },
-  { name: "writers' examples weigh 3 for relevance, worry weighs 1.5, separate Spanish model", hyper: { layout: 'separate', writerRelevanceWeight: 3, stanceClassWeights: { worry: 1.5 } } },
-  { name: "writers' examples weigh 3 for relevance, L2 /4", hyper: { writerRelevanceWeight: 3, stance: { ...HYPER.stance, l2: 0.000125 }, relevance: { ...HYPER.relevance, l2: 0.00025 } } },
+  {
+    name: "writers' examples weigh 3 for relevance, worry weighs 1.5",
+    hyper: { writerRelevanceWeight: 3, stanceClassWeights: { worry: 1.5 } },
+  },
+  {
+    name: "writers' examples weigh 3 for relevance, worry weighs 1.5, separate Spanish model",
+    hyper: { layout: 'separate', writerRelevanceWeight: 3, stanceClassWeights: { worry: 1.5 } },
+  },
+  {
+    name: "writers' examples weigh 3 for relevance, L2 /4",
+    hyper: { writerRelevanceWeight: 3, stance: { ...HYPER.stance, l2: 0.000125 }, relevance: { ...HYPER.relevance, l2: 0.00025 } },
+  },
   { name: 'separate Spanish model, relevance sees source kind', hyper: { layout: 'separate', relevanceSeesKind: true } },
   { name: 'separate Spanish model, threshold for a 20% stream', hyper: { layout: 'separate', streamPrior: 0.2 } },
   { name: 'stance trained on all items', hyper: { stanceOnRelevantOnly: false } },
@@ -36,14 +45,26 @@ const variants: { name: string; hyper?: Partial<Hyper>; features?: FeatureOption
   { name: 'threshold for a 50% stream', hyper: { streamPrior: 0.5 } },
   { name: 'threshold for a 20% stream', hyper: { streamPrior: 0.2 } },
   { name: 'L2 x4', hyper: { stance: { ...HYPER.stance, l2: 0.002 }, relevance: { ...HYPER.relevance, l2: 0.004 } } },
-  { name: 'L2 /4, separate Spanish model', hyper: { layout: 'separate', stance: { ...HYPER.stance, l2: 0.000125 }, relevance: { ...HYPER.relevance, l2: 0.00025 } } },
+  {
+    name: 'L2 /4, separate Spanish model',
+    hyper: { layout: 'separate', stance: { ...HYPER.stance, l2: 0.000125 }, relevance: { ...HYPER.relevance, l2: 0.00025 } },
+  },
   { name: 'L2 /4', hyper: { stance: { ...HYPER.stance, l2: 0.000125 }, relevance: { ...HYPER.relevance, l2: 0.00025 } } },
   { name: 'with negation-scoped words', features: ALL_FEATURES },
   { name: 'without cue lexicons', features: { ...SHIPPED_FEATURES, cues: false } },
 ];
 
 const pick = (s: SliceReport | undefined) =>
-  s && { n: s.n, stanceF1: s.stanceMacroF1, worryR: s.worryRecall, hardF1: s.hardMacroF1, concernF1: s.concernF1, relP: s.relevancePrecision, relR: s.relevanceRecall, relMF1: s.relevanceMacroF1 };
+  s && {
+    n: s.n,
+    stanceF1: s.stanceMacroF1,
+    worryR: s.worryRecall,
+    hardF1: s.hardMacroF1,
+    concernF1: s.concernF1,
+    relP: s.relevancePrecision,
+    relR: s.relevanceRecall,
+    relMF1: s.relevanceMacroF1,
+  };
 const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 1000) / 1000;
 
 const rows: Record<string, unknown>[] = [];

@@ -73,16 +73,27 @@ figures.a_textScanRatio = { textLength: SIZE, note: 'time on the hostile shape /
 const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-hardening-'));
 const database = await openDatabase({ dataDir: dir });
 await migrate(database);
-await database.db.execute(sql`insert into sources (name, url, kind) select 'Bench ' || g, 'https://bench.example.org/' || g, (array['news','union','studio','opinion'])[1 + g % 4]::source_kind from generate_series(1, 40) g`);
+await database.db.execute(
+  sql`insert into sources (name, url, kind) select 'Bench ' || g, 'https://bench.example.org/' || g, (array['news','union','studio','opinion'])[1 + g % 4]::source_kind from generate_series(1, 40) g`,
+);
 await database.db.execute(sql`insert into items (source_id, url, title, summary, published_at, fetched_at, content_hash, studios, unions, concerns, status, relevant, stance, confidence, explanation, model, classified_at)
   select 1 + g % 40, 'https://history.example.org/' || g, 'Guild reacts to studio AI ' || g, 'Summary ' || g, now() - (g % 1095) * interval '1 day', now(), md5(g::text),
     array[(array['Netflix','Disney','Sony','Paramount','Amazon MGM','Lionsgate','A24'])[1 + (g / 3) % 7]], array[(array['SAG-AFTRA','WGA','Equity','IATSE'])[1 + g % 4]],
     array[(array['job_displacement','consent_likeness','compensation','credit_attribution'])[1 + g % 4]], 'classified', true, (array['excitement','worry','neutral'])[1 + g % 3]::stance, 0.8, '{"terms":[],"sentence":"q"}', 'bench', now()
   from generate_series(1, 50000) g`);
-await database.db.execute(sql`insert into rollup_dirty_days (day) select distinct (published_at at time zone 'UTC')::date from items on conflict do nothing`);
+await database.db.execute(
+  sql`insert into rollup_dirty_days (day) select distinct (published_at at time zone 'UTC')::date from items on conflict do nothing`,
+);
 while ((await rebuildDirtyDays(database.db, { limit: 500 })).remaining > 0);
 
-const env = { PULSE_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', PULSE_LOG_LEVEL: 'silent', PULSE_TRUST_PROXY: '1', PULSE_CACHE_TTL_MS: '30000' };
+const env = {
+  PULSE_DATA_DIR: dir,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  PULSE_LOG_LEVEL: 'silent',
+  PULSE_TRUST_PROXY: '1',
+  PULSE_CACHE_TTL_MS: '30000',
+};
 
 // (b) ------------------------------------------------------------------------------------------
 {
@@ -91,10 +102,23 @@ const env = { PULSE_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', PULSE_LOG_LEVEL
   const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
   const routes = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => [m.toUpperCase(), p] as const));
   routes.push(['GET', '/'], ['GET', '/docs'], ['GET', '/metrics'], ['GET', '/assets/constructor'], ['GET', '/announcements/1']);
-  const values = ['\u0000', '__proto__', '2015-01-01', '9999-99-99', 'x'.repeat(3000), '\u202e', "'; drop table items; --", '-1', 'day', 'studio', 'NaN', '2001:db8::1'];
+  const values = [
+    '\u0000',
+    '__proto__',
+    '2015-01-01',
+    '9999-99-99',
+    'x'.repeat(3000),
+    '\u202e',
+    "'; drop table items; --",
+    '-1',
+    'day',
+    'studio',
+    'NaN',
+    '2001:db8::1',
+  ];
   const params = ['from', 'to', 'granularity', 'group_by', 'studio', 'q', 'limit', 'cursor', 'junk', 'format', 'window', 'tz'];
   let seed = 19;
-  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
   const statuses: Record<string, number> = {};
   let fiveXX = 0;
   const rssBefore = process.memoryUsage().rss;
@@ -120,7 +144,11 @@ const env = { PULSE_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', PULSE_LOG_LEVEL
       const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Forwarded-For': `198.51.100.${rand(250)}` };
       if (rand(3) === 0) headers.Authorization = `Bearer pulse_${rand(1e6)}`;
       try {
-        const res = await fetch(sent % 10 === 0 ? `${server.url}/api/v1/trends?${qs}` : url, { method: sent % 10 === 0 ? 'GET' : method, headers, body: method === 'GET' || method === 'DELETE' || sent % 10 === 0 ? undefined : JSON.stringify({ texts: [v], url: v, title: v }) });
+        const res = await fetch(sent % 10 === 0 ? `${server.url}/api/v1/trends?${qs}` : url, {
+          method: sent % 10 === 0 ? 'GET' : method,
+          headers,
+          body: method === 'GET' || method === 'DELETE' || sent % 10 === 0 ? undefined : JSON.stringify({ texts: [v], url: v, title: v }),
+        });
         await res.arrayBuffer();
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         if (res.status >= 500) fiveXX++;
@@ -158,7 +186,13 @@ const env = { PULSE_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', PULSE_LOG_LEVEL
   await (await fetch(cached, { headers: { 'X-Forwarded-For': '203.0.113.2' } })).arrayBuffer();
   const seconds = 20;
   let n = 0;
-  const expensive = ['/api/v1/items/export', '/', '/api/v1/trends?granularity=day&group_by=studio&from=2015-08-01', '/api/v1/items?q=guild%20studio&limit=200', '/api/v1/announcements/1/reaction?window=90d'];
+  const expensive = [
+    '/api/v1/items/export',
+    '/',
+    '/api/v1/trends?granularity=day&group_by=studio&from=2015-08-01',
+    '/api/v1/items?q=guild%20studio&limit=200',
+    '/api/v1/announcements/1/reaction?window=90d',
+  ];
   const attacker = autocannon({
     url: server.url,
     connections: 4,
@@ -166,14 +200,32 @@ const env = { PULSE_DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', PULSE_LOG_LEVEL
     duration: seconds,
     headers: { 'X-Forwarded-For': '198.51.100.66' },
     // a fresh uncached trend range each time round, so the attacker never hits the cache
-    requests: [{ setupRequest: ((req: { path?: string }) => ({ ...req, path: `${expensive[n++ % expensive.length]}${n % 5 === 3 ? `&to=2025-0${1 + (n % 9)}-01` : ''}` })) as never }],
+    requests: [
+      {
+        setupRequest: ((req: { path?: string }) => ({
+          ...req,
+          path: `${expensive[n++ % expensive.length]}${n % 5 === 3 ? `&to=2025-0${1 + (n % 9)}-01` : ''}`,
+        })) as never,
+      },
+    ],
   });
-  const reader = autocannon({ url: cached, connections: 2, overallRate: 50, duration: seconds, headers: { 'X-Forwarded-For': '203.0.113.2' } });
+  const reader = autocannon({
+    url: cached,
+    connections: 2,
+    overallRate: 50,
+    duration: seconds,
+    headers: { 'X-Forwarded-For': '203.0.113.2' },
+  });
   const [a, r] = await Promise.all([attacker, reader]);
   await server.close();
   figures.c_isolation = {
     seconds,
-    attacker: { requests: a.requests.total, non2xx: a.non2xx, p99Ms: a.latency.p99, statuses: { '2xx': a['2xx'], '4xx': a['4xx'], '5xx': a['5xx'] } },
+    attacker: {
+      requests: a.requests.total,
+      non2xx: a.non2xx,
+      p99Ms: a.latency.p99,
+      statuses: { '2xx': a['2xx'], '4xx': a['4xx'], '5xx': a['5xx'] },
+    },
     cachedReader: { requests: r.requests.total, non2xx: r.non2xx, p50Ms: r.latency.p50, p99Ms: r.latency.p99, maxMs: r.latency.max },
     readerP99Under200Ms: r.latency.p99 < 200,
   };

@@ -18,14 +18,20 @@ const ms = async (f: () => Promise<unknown>) => {
   await f();
   return Math.round(performance.now() - s);
 };
-const figures: Record<string, unknown> = { limits: DEFAULT_FEED_LIMITS, hostileFeedMB: Math.round(big.length / 1e5) / 10, bulkyFeedMB: Math.round(bulky.length / 1e5) / 10 };
+const figures: Record<string, unknown> = {
+  limits: DEFAULT_FEED_LIMITS,
+  hostileFeedMB: Math.round(big.length / 1e5) / 10,
+  bulkyFeedMB: Math.round(bulky.length / 1e5) / 10,
+};
 figures.uncappedMs = await ms(() => parseFeed(big, { maxItems: 1e7, maxChars: 1e9 }));
 figures.cappedMs = await ms(() => parseFeed(big));
 figures.bulky2000CappedMs = await ms(() => parseFeed(bulky));
 figures.plain2000Ms = await ms(() => parseFeed(rss(manyItems(2000, 'https://m.example.org'))));
 const parserPath = createRequire(import.meta.url).resolve('rss-parser');
 const w0 = performance.now();
-const w = new Worker(`require(${JSON.stringify(parserPath)}); require('node:worker_threads').parentPort.postMessage('ready')`, { eval: true });
+const w = new Worker(`require(${JSON.stringify(parserPath)}); require('node:worker_threads').parentPort.postMessage('ready')`, {
+  eval: true,
+});
 await new Promise((r) => w.once('message', r));
 figures.workerStartMs = Math.round(performance.now() - w0);
 figures.postHostileDocToWorkerMs = await ms(async () => w.postMessage(big));

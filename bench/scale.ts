@@ -32,7 +32,9 @@ await admin.end();
 const database = await openDatabase({ databaseUrl: dbUrl, dataDir: '' });
 await migrate(database);
 const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
-await sql.unsafe(`insert into sources (name, url, kind) select 'Source ' || g, 'https://bench.example.org/' || g, (array['news','union','studio','opinion'])[1 + g % 4]::source_kind from generate_series(1, 40) g`);
+await sql.unsafe(
+  `insert into sources (name, url, kind) select 'Source ' || g, 'https://bench.example.org/' || g, (array['news','union','studio','opinion'])[1 + g % 4]::source_kind from generate_series(1, 40) g`,
+);
 const loadStarted = performance.now();
 await sql.unsafe(`select setseed(0.42)`);
 // in slices, so a slow machine shows progress
@@ -58,17 +60,29 @@ for (let from = 1; from <= ITEMS; from += SLICE) {
            case when g % 3 = 1 then array[(array['job_displacement','consent_likeness','compensation'])[1 + g % 3]] else '{}'::text[] end,
            jsonb_build_object('terms', '[]'::jsonb, 'sentence', 'Quote ' || g), 'bench-model', now()
     from generate_series(${from}, ${to}) g`);
-  console.error(`loaded ${to} of ${ITEMS} items (${((performance.now() - loadStarted) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(1)})`);
+  console.error(
+    `loaded ${to} of ${ITEMS} items (${((performance.now() - loadStarted) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(1)})`,
+  );
 }
 await sql.unsafe(`update items set concerns = '{}' where stance <> 'worry' and concerns <> '{}'`);
 const loadSeconds = +((performance.now() - loadStarted) / 1000).toFixed(1);
-await sql.unsafe(`insert into rollup_dirty_days (day) select distinct (published_at at time zone 'UTC')::date from items on conflict do nothing`);
-await sql.unsafe(`insert into announcements (title, studio, date, keywords) values ('Bench announcement', 'Netflix', '2025-07-17', array['generative AI'])`);
+await sql.unsafe(
+  `insert into rollup_dirty_days (day) select distinct (published_at at time zone 'UTC')::date from items on conflict do nothing`,
+);
+await sql.unsafe(
+  `insert into announcements (title, studio, date, keywords) values ('Bench announcement', 'Netflix', '2025-07-17', array['generative AI'])`,
+);
 await sql.unsafe('vacuum analyze');
 let left = 1;
 while (left > 0) left = (await rebuildRollups({ db: database.db }, { limit: 200 })).remaining;
 
-const config = loadConfig({ DATABASE_URL: dbUrl, PULSE_CACHE_TTL_MS: '0', PULSE_RATE_LIMIT_PER_MIN: '10000000', PULSE_RATE_LIMIT_BURST: '100000', PULSE_LOG_LEVEL: 'silent' });
+const config = loadConfig({
+  DATABASE_URL: dbUrl,
+  PULSE_CACHE_TTL_MS: '0',
+  PULSE_RATE_LIMIT_PER_MIN: '10000000',
+  PULSE_RATE_LIMIT_BURST: '100000',
+  PULSE_LOG_LEVEL: 'silent',
+});
 const app = createApp({ db: database.db, database, config, clock: systemClock, logger: silentLogger(), model: defaultModel() });
 
 async function latency(path: string, runs: number) {

@@ -65,7 +65,9 @@ const envSchema = z.object({
   PULSE_RATE_LIMIT_PER_MIN: int(1, 10_000_000).default(600),
   PULSE_RATE_LIMIT_KEY_PER_MIN: int(1, 10_000_000).default(6000),
   PULSE_RATE_LIMIT_BURST: int(1, 100_000).default(120),
-  PULSE_TRUST_PROXY: z.union([z.enum(['true', 'false']), z.string().regex(/^\d{1,2}$/)], { message: 'expected true, false or a number of proxies' }).default('false'),
+  PULSE_TRUST_PROXY: z
+    .union([z.enum(['true', 'false']), z.string().regex(/^\d{1,2}$/)], { message: 'expected true, false or a number of proxies' })
+    .default('false'),
   PULSE_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
   PULSE_EXPORT_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
   PULSE_EXPENSIVE_PER_CLIENT: int(1, 1000).default(2),
@@ -75,7 +77,11 @@ const envSchema = z.object({
   PULSE_CORS_ORIGINS: z.string().max(4000).optional(),
   PULSE_ALERT_BASELINE_DAYS: int(7, 365).default(28),
   PULSE_ALERT_MIN_VOLUME: int(1, 100_000).default(5),
-  PULSE_ALERT_Z: z.string().regex(/^\d+(\.\d+)?$/, { message: 'expected a positive number such as 3' }).transform(Number).default(3),
+  PULSE_ALERT_Z: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, { message: 'expected a positive number such as 3' })
+    .transform(Number)
+    .default(3),
   PULSE_ALERT_P: z
     .string()
     .regex(/^0?\.\d+$/, { message: 'expected a probability such as 0.01' })
@@ -173,7 +179,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
-  if (e.DATABASE_READ_URL && !e.DATABASE_URL) throw new ConfigError('DATABASE_READ_URL: needs DATABASE_URL (the primary) as well; the embedded database has no replicas');
+  if (e.DATABASE_READ_URL && !e.DATABASE_URL)
+    throw new ConfigError('DATABASE_READ_URL: needs DATABASE_URL (the primary) as well; the embedded database has no replicas');
   return {
     port: e.PORT,
     host: e.HOST,
@@ -187,7 +194,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PULSE_PUBLIC_URL,
     seedSources: e.PULSE_SEED_SOURCES,
     claimLeaseMs: e.PULSE_CLAIM_LEASE_MS ?? e.PULSE_FETCH_TIMEOUT_MS + 60_000,
-    schedules: { ingest: e.PULSE_SCHEDULE_INGEST, classify: e.PULSE_SCHEDULE_CLASSIFY, prune: e.PULSE_SCHEDULE_PRUNE, rollup: e.PULSE_SCHEDULE_ROLLUP, digest: e.PULSE_SCHEDULE_DIGEST },
+    schedules: {
+      ingest: e.PULSE_SCHEDULE_INGEST,
+      classify: e.PULSE_SCHEDULE_CLASSIFY,
+      prune: e.PULSE_SCHEDULE_PRUNE,
+      rollup: e.PULSE_SCHEDULE_ROLLUP,
+      digest: e.PULSE_SCHEDULE_DIGEST,
+    },
     jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
     cacheTtlMs: e.PULSE_CACHE_TTL_MS,
     cacheMaxBytes: e.PULSE_CACHE_MAX_BYTES,
@@ -201,8 +214,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     requestTimeoutMs: e.PULSE_REQUEST_TIMEOUT_MS,
     expensive: { exportTimeoutMs: e.PULSE_EXPORT_TIMEOUT_MS, perClient: e.PULSE_EXPENSIVE_PER_CLIENT, total: e.PULSE_EXPENSIVE_TOTAL },
     http: { headersTimeoutMs: e.PULSE_HEADERS_TIMEOUT_MS, maxConnectionsPerClient: e.PULSE_MAX_CONNECTIONS_PER_CLIENT },
-    corsOrigins: e.PULSE_CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean),
-    alerts: { baselineDays: e.PULSE_ALERT_BASELINE_DAYS, minVolume: e.PULSE_ALERT_MIN_VOLUME, minZ: e.PULSE_ALERT_Z, maxP: e.PULSE_ALERT_P },
+    corsOrigins: e.PULSE_CORS_ORIGINS?.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    alerts: {
+      baselineDays: e.PULSE_ALERT_BASELINE_DAYS,
+      minVolume: e.PULSE_ALERT_MIN_VOLUME,
+      minZ: e.PULSE_ALERT_Z,
+      maxP: e.PULSE_ALERT_P,
+    },
     fetch: {
       timeoutMs: e.PULSE_FETCH_TIMEOUT_MS,
       connectTimeoutMs: e.PULSE_FETCH_CONNECT_TIMEOUT_MS,

@@ -21,6 +21,9 @@ export async function openAndMigrate(config: Config, logger?: Logger, opts: { re
     await database.close().catch(() => {});
     throw err;
   }
-  logger?.info({ driver: database.driver, where: database.where, ...(database.readWhere ? { reads: database.readWhere } : {}) }, 'database ready');
+  logger?.info(
+    { driver: database.driver, where: database.where, ...(database.readWhere ? { reads: database.readWhere } : {}) },
+    'database ready',
+  );
   return database;
 }

@@ -26,7 +26,13 @@ export function httpServerOptions(config: Config): ServerOptions {
   const headersTimeout = config.http.headersTimeoutMs;
   // Node enforces both timeouts on a sweep (every 30 s by default): sweep often enough that the
   // limit means what it says
-  return { headersTimeout, requestTimeout: headersTimeout * 2, keepAliveTimeout: 5_000, maxHeaderSize: 16 * 1024, connectionsCheckingInterval: Math.min(2_000, headersTimeout) };
+  return {
+    headersTimeout,
+    requestTimeout: headersTimeout * 2,
+    keepAliveTimeout: 5_000,
+    maxHeaderSize: 16 * 1024,
+    connectionsCheckingInterval: Math.min(2_000, headersTimeout),
+  };
 }
 
 /**
@@ -68,23 +74,35 @@ export async function startServer(opts: {
   model: StanceModel;
 }): Promise<RunningServer> {
   const { config, database, logger } = opts;
-  const app = createApp({ db: database.db, ...(database.readDb ? { readDb: database.readDb } : {}), database, config, logger, clock: opts.clock ?? systemClock, metrics: opts.metrics, model: opts.model });
+  const app = createApp({
+    db: database.db,
+    ...(database.readDb ? { readDb: database.readDb } : {}),
+    database,
+    config,
+    logger,
+    clock: opts.clock ?? systemClock,
+    metrics: opts.metrics,
+    model: opts.model,
+  });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions(config) }, (info) => {
-      const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
-      const shown = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
-      const url = `http://${shown}:${info.port}`;
-      resolve({
-        server,
-        url,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            // Keep-alive connections would hold close() open; end idle ones now.
-            (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-          }),
-      });
-    });
+    const server = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions(config) },
+      (info) => {
+        const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;
+        const shown = host === '0.0.0.0' || host === '[::]' ? 'localhost' : host;
+        const url = `http://${shown}:${info.port}`;
+        resolve({
+          server,
+          url,
+          close: () =>
+            new Promise<void>((done) => {
+              server.close(() => done());
+              // Keep-alive connections would hold close() open; end idle ones now.
+              (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+            }),
+        });
+      },
+    );
     capConnections(server as Server, config.rateLimit.trustProxy > 0 ? 0 : config.http.maxConnectionsPerClient, logger);
     server.once('error', reject);
   });

@@ -11,7 +11,15 @@ import { pagedUrl, requestBackfill, runBackfill, stagesFor, type BackfillDeps } 
 import { addSource } from '../src/services/sources.ts';
 import { testConfig } from './helpers/app.ts';
 import { freshDatabase } from './helpers/db.ts';
-import { eternautaArticle, startArchive, startGdelt, startGoogleNews, startTradePress, wordpressFeed, type Article } from './helpers/web-sites.ts';
+import {
+  eternautaArticle,
+  startArchive,
+  startGdelt,
+  startGoogleNews,
+  startTradePress,
+  wordpressFeed,
+  type Article,
+} from './helpers/web-sites.ts';
 
 const day = (m: number, d: number, h = 9) => new Date(Date.UTC(2025, m - 1, d, h));
 /** Two articles a day from 20 June to 9 August 2025. */
@@ -27,7 +35,9 @@ const inJuly = (list: Article[]) => list.filter((a) => a.date >= day(7, 1, 0) &&
 
 describe('sitemaps and CDX (pure)', () => {
   it('reads index, URL set and news sitemaps, and skips months outside the range', () => {
-    const idx = parseSitemap('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://s.example/post-sitemap-2025-06.xml</loc><lastmod>2025-06-30T10:00:00+00:00</lastmod></sitemap><sitemap><loc>https://s.example/news.xml</loc></sitemap></sitemapindex>');
+    const idx = parseSitemap(
+      '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://s.example/post-sitemap-2025-06.xml</loc><lastmod>2025-06-30T10:00:00+00:00</lastmod></sitemap><sitemap><loc>https://s.example/news.xml</loc></sitemap></sitemapindex>',
+    );
     expect(idx.sitemaps).toHaveLength(2);
     const from = day(7, 1, 0);
     const to = day(8, 1, 0);
@@ -44,9 +54,27 @@ describe('sitemaps and CDX (pure)', () => {
 
   it('asks CDX for successful, distinct captures in range and replays them without the toolbar', () => {
     const q = new URL(cdxQueryUrl('https://archive.example/cdx/search/cdx', 'https://s.example/feed/', day(7, 1, 0), day(8, 1, 0)));
-    expect(Object.fromEntries(q.searchParams)).toMatchObject({ url: 'https://s.example/feed/', from: '20250701', to: '20250731', output: 'json', filter: 'statuscode:200', collapse: 'digest' });
-    const caps = parseCdx(JSON.stringify([['timestamp', 'original', 'statuscode'], ['20250720000000', 'https://s.example/feed/', '200'], ['20250705000000', 'https://s.example/feed/', '200'], ['bad', 'x', '200']]), 'https://archive.example/cdx/search/cdx');
-    expect(caps.map((c) => c.replayUrl)).toEqual(['https://archive.example/web/20250705000000id_/https://s.example/feed/', 'https://archive.example/web/20250720000000id_/https://s.example/feed/']);
+    expect(Object.fromEntries(q.searchParams)).toMatchObject({
+      url: 'https://s.example/feed/',
+      from: '20250701',
+      to: '20250731',
+      output: 'json',
+      filter: 'statuscode:200',
+      collapse: 'digest',
+    });
+    const caps = parseCdx(
+      JSON.stringify([
+        ['timestamp', 'original', 'statuscode'],
+        ['20250720000000', 'https://s.example/feed/', '200'],
+        ['20250705000000', 'https://s.example/feed/', '200'],
+        ['bad', 'x', '200'],
+      ]),
+      'https://archive.example/cdx/search/cdx',
+    );
+    expect(caps.map((c) => c.replayUrl)).toEqual([
+      'https://archive.example/web/20250705000000id_/https://s.example/feed/',
+      'https://archive.example/web/20250720000000id_/https://s.example/feed/',
+    ]);
     expect(parseCdx('[]', 'https://a.example/cdx')).toEqual([]);
   });
 
@@ -82,7 +110,12 @@ describe('backfill against local look-alikes', () => {
     allowPrivate: (host) => host === '127.0.0.1',
   });
   const countVia = async (sourceId: number, via: string) =>
-    (await database.db.select({ n: sql<number>`count(*)::int` }).from(items).where(and(eq(items.sourceId, sourceId), sql`${items.discoveredVia} = ${via}`)))[0]!.n;
+    (
+      await database.db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(items)
+        .where(and(eq(items.sourceId, sourceId), sql`${items.discoveredVia} = ${via}`))
+    )[0]!.n;
 
   it('walks a paged feed back to July, labels it, counts it in job_runs, and adds nothing the second time', async () => {
     const press = await startTradePress({ articles: archive('paged') });
@@ -111,7 +144,11 @@ describe('backfill against local look-alikes', () => {
   });
 
   it('falls back to sitemaps when the feed ignores ?paged=, and refuses a sitemap URL at a metadata address', async () => {
-    const press = await startTradePress({ articles: archive('maps'), paged: false, extraSitemapUrls: ['http://169.254.169.254/latest/meta-data/iam/'] });
+    const press = await startTradePress({
+      articles: archive('maps'),
+      paged: false,
+      extraSitemapUrls: ['http://169.254.169.254/latest/meta-data/iam/'],
+    });
     closers.push(press.close);
     const { row } = await addSource({ db: database.db }, { url: `${press.base}/feed/`, kind: 'news' });
     const { backfill } = await requestBackfill(deps(), { sourceId: row.id, from: '2025-07-01', to: '2025-07-31' });
@@ -136,7 +173,11 @@ describe('backfill against local look-alikes', () => {
     const { backfill } = await requestBackfill(deps(), { sourceId: row.id, from: '2025-07-01', to: '2025-07-31' });
     const stop = new AbortController();
     let pages = 0;
-    const first = await runBackfill(deps(), { id: backfill.id }, { signal: stop.signal, onProgress: (e) => e.stage === 'paged_feed' && e.message.startsWith('page') && ++pages === 3 && stop.abort() });
+    const first = await runBackfill(
+      deps(),
+      { id: backfill.id },
+      { signal: stop.signal, onProgress: (e) => e.stage === 'paged_feed' && e.message.startsWith('page') && ++pages === 3 && stop.abort() },
+    );
     expect(first.status).toBe('queued');
     expect(first.progress).toMatchObject({ stage: 'paged_feed', position: 4 });
     const partial = first.counts.inserted!;
@@ -149,7 +190,12 @@ describe('backfill against local look-alikes', () => {
     expect(second.status).toBe('done');
     expect(second.counts.inserted).toBe(inJuly(press.articles));
     // page 1 to 3 were not fetched again
-    expect(press.log.slice(before).filter((p) => p.startsWith('/feed/')).some((p) => p === '/feed/' || /paged=[23]$/.test(p))).toBe(false);
+    expect(
+      press.log
+        .slice(before)
+        .filter((p) => p.startsWith('/feed/'))
+        .some((p) => p === '/feed/' || /paged=[23]$/.test(p)),
+    ).toBe(false);
   });
 
   it('reads Wayback captures of the feed when there is neither paging nor a sitemap', async () => {
@@ -161,8 +207,15 @@ describe('backfill against local look-alikes', () => {
     const captures = [];
     for (let d = 3; d <= 31; d += 4) {
       const at = day(7, d, 23);
-      const visible = list.filter((a) => a.date <= at).sort((a, b) => b.date.getTime() - a.date.getTime()).slice(0, 10);
-      captures.push({ timestamp: at.toISOString().replace(/\D/g, '').slice(0, 14), original: feedUrl, body: wordpressFeed(visible, press.base, 'Reel Ledger') });
+      const visible = list
+        .filter((a) => a.date <= at)
+        .sort((a, b) => b.date.getTime() - a.date.getTime())
+        .slice(0, 10);
+      captures.push({
+        timestamp: at.toISOString().replace(/\D/g, '').slice(0, 14),
+        original: feedUrl,
+        body: wordpressFeed(visible, press.base, 'Reel Ledger'),
+      });
     }
     const wb = await startArchive(captures);
     closers.push(wb.close);
@@ -181,20 +234,32 @@ describe('backfill against local look-alikes', () => {
 
   it('walks a search over day windows, splitting a day that reaches GDELT’s cap', async () => {
     const hits = [];
-    for (let k = 0; k < 260; k++) hits.push({ url: `https://outlet${k % 7}.example/eternauta-${k}`, title: `Eternauta story ${k}`, date: new Date(day(7, 17, 0).getTime() + k * 300_000), outlet: `outlet${k % 7}.example` });
+    for (let k = 0; k < 260; k++)
+      hits.push({
+        url: `https://outlet${k % 7}.example/eternauta-${k}`,
+        title: `Eternauta story ${k}`,
+        date: new Date(day(7, 17, 0).getTime() + k * 300_000),
+        outlet: `outlet${k % 7}.example`,
+      });
     hits.push({ url: 'https://outlet1.example/late', title: 'A later one', date: day(7, 20), outlet: 'outlet1.example' });
     const gdelt = await startGdelt(hits);
     const gn = await startGoogleNews(hits);
     closers.push(gdelt.close, gn.close);
     const env = { PULSE_GDELT_URL: gdelt.url, PULSE_GOOGLE_NEWS_URL: gn.url };
-    const a = await addSource({ db: database.db, config: testConfig(env) }, { url: '', kind: 'news', type: 'search', search: { provider: 'gdelt', query: 'Eternauta' }, fullText: false });
+    const a = await addSource(
+      { db: database.db, config: testConfig(env) },
+      { url: '', kind: 'news', type: 'search', search: { provider: 'gdelt', query: 'Eternauta' }, fullText: false },
+    );
     const { backfill } = await requestBackfill(deps(env), { sourceId: a.row.id, from: '2025-07-16', to: '2025-07-21' });
     const done = await runBackfill(deps(env), { id: backfill.id });
     expect(done.counts).toMatchObject({ inserted: 261, splitWindows: 1 });
     expect(await countVia(a.row.id, 'search_window')).toBe(261);
     const windows = gdelt.queries.map((q) => `${q.get('startdatetime')}-${q.get('enddatetime')}`);
     expect(windows).toContain('20250717000000-20250717120000');
-    const b = await addSource({ db: database.db, config: testConfig(env) }, { url: '', kind: 'news', type: 'search', search: { provider: 'googlenews', query: 'Eternauta' }, fullText: false });
+    const b = await addSource(
+      { db: database.db, config: testConfig(env) },
+      { url: '', kind: 'news', type: 'search', search: { provider: 'googlenews', query: 'Eternauta' }, fullText: false },
+    );
     const r2 = await requestBackfill(deps(env), { sourceId: b.row.id, from: '2025-07-16', to: '2025-07-21' });
     const gnDone = await runBackfill(deps(env), { id: r2.backfill.id });
     // Google News gives 100 a day and cannot split below a day; everything it gave is known already
@@ -209,4 +274,3 @@ describe('backfill against local look-alikes', () => {
     await expect(requestBackfill(deps(), { sourceId: 99999, from: '2025-07-01', to: '2025-07-31' })).rejects.toThrow(/not found/);
   });
 });
-

@@ -42,11 +42,20 @@ describe('the fast path (model feature indexes) sees exactly the named features 
   const corpus = corpusExamples.filter((e) => (e.lang ?? 'en') === 'en').map((e) => e.text);
   const spanish = corpusExamples.filter((e) => e.lang === 'es').map((e) => e.text);
   // single items, and items run together into long multi-sentence texts
-  const texts = [...corpus, ...corpus.slice(0, 600).map((t, i) => [t, corpus[(i * 7) % corpus.length], corpus[(i * 13) % corpus.length]].join(i % 2 ? ' ' : '\n'))];
+  const texts = [
+    ...corpus,
+    ...corpus.slice(0, 600).map((t, i) => [t, corpus[(i * 7) % corpus.length], corpus[(i * 13) % corpus.length]].join(i % 2 ? ' ' : '\n')),
+  ];
   const kinds = [null, 'news', 'union', 'studio'] as const;
-  for (const [name, o] of [['shipped', SHIPPED_FEATURES], ['with negation', ALL_FEATURES]] as const) {
+  for (const [name, o] of [
+    ['shipped', SHIPPED_FEATURES],
+    ['with negation', ALL_FEATURES],
+  ] as const) {
     it(`for every corpus text, ${name} features`, { timeout: 300_000 }, () => {
-      const vocab = vocabulary(texts.map((t) => featurise(t, 'union', o).bag), 2);
+      const vocab = vocabulary(
+        texts.map((t) => featurise(t, 'union', o).bag),
+        2,
+      );
       const known = new Set(vocab);
       const index = new FeatureIndex(vocab, o);
       const named = (v: { idx: number[]; val: number[] }) => Object.fromEntries(v.idx.map((i, j) => [vocab[i]!, v.val[j]!]));
@@ -64,12 +73,16 @@ describe('the fast path (model feature indexes) sees exactly the named features 
   }
   it('for every Spanish corpus text, with the Spanish stemmer and cues', () => {
     const o = SHIPPED_FEATURES;
-    const vocab = vocabulary(spanish.map((t) => featurise(t, 'news', o, 'es').bag), 2);
+    const vocab = vocabulary(
+      spanish.map((t) => featurise(t, 'news', o, 'es').bag),
+      2,
+    );
     const known = new Set(vocab);
     const index = new FeatureIndex(vocab, o);
     const named = (v: { idx: number[]; val: number[] }) => Object.fromEntries(v.idx.map((i, j) => [vocab[i]!, v.val[j]!]));
     const filtered = (bag: Map<string, number>) => Object.fromEntries([...bag].filter(([k]) => known.has(k)));
-    for (const text of spanish) expect(named(index.index(analyse(text, o, 'es'), 'news').x)).toEqual(filtered(featurise(text, 'news', o, 'es').bag));
+    for (const text of spanish)
+      expect(named(index.index(analyse(text, o, 'es'), 'news').x)).toEqual(filtered(featurise(text, 'news', o, 'es').bag));
   });
 });
 
@@ -124,24 +137,34 @@ describe('model artifact', () => {
 
   it('gates on the topic: no AI term, no relevance, however screen-industry the text', () => {
     const m = defaultModel();
-    for (const t of ['Streamer renews its legal drama for a third season', 'Tax credit for productions shot upstate is extended', 'Guild members ratify a new health plan after long talks']) {
+    for (const t of [
+      'Streamer renews its legal drama for a third season',
+      'Tax credit for productions shot upstate is extended',
+      'Guild members ratify a new health plan after long talks',
+    ]) {
       expect(m.classify(t, 'news')).toMatchObject({ relevant: false, relevance: 0, stance: 'neutral' });
     }
   });
 
   it('reads Spanish with its own stemmer and cues, and never guesses a language it has no model for', () => {
     const m = defaultModel();
-    const es = m.classify('El sindicato de actores de doblaje exige protecciones ante la clonación de voz con inteligencia artificial.', 'union');
+    const es = m.classify(
+      'El sindicato de actores de doblaje exige protecciones ante la clonación de voz con inteligencia artificial.',
+      'union',
+    );
     expect(es).toMatchObject({ lang: 'es', supported: true, relevant: true, stance: 'worry' });
     const pt = m.classify('Dubladores brasileiros protestam contra a clonagem de voz feita com inteligência artificial nos estúdios.');
     expect(pt).toMatchObject({ lang: 'pt', supported: false, relevant: false, confidence: 0, concerns: [] });
   });
 
   it('explains with cue groups in plain words and a whole sentence from the text', () => {
-    const text = 'Warner Bros. Discovery reported quarterly results on Tuesday. Animators fear the new AI pipeline will replace their jobs, and the guild calls on the studio to stop.';
+    const text =
+      'Warner Bros. Discovery reported quarterly results on Tuesday. Animators fear the new AI pipeline will replace their jobs, and the guild calls on the studio to stop.';
     const r = defaultModel().classify(text);
     expect(r.stance).toBe('worry');
-    expect(r.explanation.sentence).toBe('Animators fear the new AI pipeline will replace their jobs, and the guild calls on the studio to stop.');
+    expect(r.explanation.sentence).toBe(
+      'Animators fear the new AI pipeline will replace their jobs, and the guild calls on the studio to stop.',
+    );
     expect(r.explanation.terms.length).toBeGreaterThan(0);
     expect(r.explanation.terms.some((t) => /^(?:demand|fear and protest|job-threat) words: '/.test(t.term))).toBe(true);
     for (const t of r.explanation.terms) {

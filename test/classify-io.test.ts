@@ -22,9 +22,24 @@ beforeAll(async () => {
   server = await startFeedServer({
     '/guild': body(
       rss([
-        { title: 'Guild demands consent rules for digital replicas', link: 'https://g.example.org/1', description: 'The union says studios must not scan performers without consent and fair pay.', pubDate: 'Thu, 17 Jul 2025 10:00:00 GMT' },
-        { title: 'Studio says its new AI previs tool frees artists from tedious work', link: 'https://g.example.org/2', description: 'Executives are thrilled: the tool cuts render times and no jobs will be lost.', pubDate: 'Thu, 17 Jul 2025 11:00:00 GMT' },
-        { title: 'Box office slumps as summer sequels stumble', link: 'https://g.example.org/3', description: 'Exhibitors report a weak weekend.', pubDate: 'Thu, 17 Jul 2025 12:00:00 GMT' },
+        {
+          title: 'Guild demands consent rules for digital replicas',
+          link: 'https://g.example.org/1',
+          description: 'The union says studios must not scan performers without consent and fair pay.',
+          pubDate: 'Thu, 17 Jul 2025 10:00:00 GMT',
+        },
+        {
+          title: 'Studio says its new AI previs tool frees artists from tedious work',
+          link: 'https://g.example.org/2',
+          description: 'Executives are thrilled: the tool cuts render times and no jobs will be lost.',
+          pubDate: 'Thu, 17 Jul 2025 11:00:00 GMT',
+        },
+        {
+          title: 'Box office slumps as summer sequels stumble',
+          link: 'https://g.example.org/3',
+          description: 'Exhibitors report a weak weekend.',
+          pubDate: 'Thu, 17 Jul 2025 12:00:00 GMT',
+        },
       ]),
     ),
   });
@@ -40,7 +55,11 @@ describe('labelling stored items', () => {
     const model = defaultModel();
     await ingest(
       {
-        db: database.db, config: testConfig(), logger: silentLogger(), clock, instance: 't',
+        db: database.db,
+        config: testConfig(),
+        logger: silentLogger(),
+        clock,
+        instance: 't',
         afterStore: async (ids) => void (await labelPending({ db: database.db, model, clock }, { ids })),
       },
       { ids: [row.id] },
@@ -75,7 +94,8 @@ describe('labelling stored items', () => {
 describe('POST /api/v1/classify', () => {
   it('labels texts in order and enforces the limits', async () => {
     const { app } = testApp(database);
-    const post = (payload: unknown) => app.request('/api/v1/classify', { method: 'POST', body: JSON.stringify(payload), headers: { 'Content-Type': 'application/json' } });
+    const post = (payload: unknown) =>
+      app.request('/api/v1/classify', { method: 'POST', body: JSON.stringify(payload), headers: { 'Content-Type': 'application/json' } });
     const ok = await post({ texts: ['Animators fear AI will replace them.', 'A thrilling new AI tool for colourists.'] });
     expect(ok.status).toBe(200);
     const { results } = await json(ok);
@@ -94,13 +114,34 @@ describe('POST /api/v1/classify', () => {
 
 describe('pulse classify and pulse eval', () => {
   it('reads JSON Lines or plain text and writes only JSON Lines, in order', async () => {
-    const input = ['{"id": "a", "text": "The guild demands consent before any digital replica is made."}', 'Our artists love this killer AI feature.', '', '{"id": 7}', '{broken', '[1,2]'].join('\n');
+    const input = [
+      '{"id": "a", "text": "The guild demands consent before any digital replica is made."}',
+      'Our artists love this killer AI feature.',
+      '',
+      '{"id": 7}',
+      '{broken',
+      '[1,2]',
+    ].join('\n');
     const r = await runPulse(['classify'], {}, input + '\n');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatchObject({ id: 'a', stance: 'worry', relevant: true });
-    expect(Object.keys(lines[0])).toEqual(['id', 'lang', 'stance', 'confidence', 'relevant', 'relevance', 'concerns', 'explanation', 'quotes', 'model']);
+    expect(Object.keys(lines[0])).toEqual([
+      'id',
+      'lang',
+      'stance',
+      'confidence',
+      'relevant',
+      'relevance',
+      'concerns',
+      'explanation',
+      'quotes',
+      'model',
+    ]);
     expect(lines[0]).toMatchObject({ lang: 'en', quotes: [] });
     expect(lines[1]).toMatchObject({ id: 2, stance: 'excitement' });
     expect(lines[2]).toEqual({ id: 7, error: 'text: expected a non-empty string' });
@@ -109,7 +150,12 @@ describe('pulse classify and pulse eval', () => {
   });
 
   it('marks a language with no model as unsupported and guesses nothing', async () => {
-    const r = await runPulse(['classify'], {}, JSON.stringify({ id: 'pt', text: 'Dubladores brasileiros protestam contra a clonagem de voz feita com inteligência artificial.' }) + '\n');
+    const r = await runPulse(
+      ['classify'],
+      {},
+      JSON.stringify({ id: 'pt', text: 'Dubladores brasileiros protestam contra a clonagem de voz feita com inteligência artificial.' }) +
+        '\n',
+    );
     expect(JSON.parse(r.stdout.trim())).toMatchObject({ id: 'pt', lang: 'pt', supported: false, stance: null, relevant: null });
   });
 
@@ -118,7 +164,8 @@ describe('pulse classify and pulse eval', () => {
     const [text, asJson] = await Promise.all([runPulse(['eval']), runPulse(['eval', '--json'])]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^all dev\s+\d+\s+0\.\d+/m);
-    for (const slice of ['original kind', 'register social', 'register podcast', 'lang es', 'stream (']) expect(text.stdout).toContain(slice);
+    for (const slice of ['original kind', 'register social', 'register podcast', 'lang es', 'stream ('])
+      expect(text.stdout).toContain(slice);
     expect(text.stdout).toContain('relevance calibration');
     expect(text.stdout).toMatch(/VADERF1\s+AFINNF1/);
     const report = JSON.parse(asJson.stdout);

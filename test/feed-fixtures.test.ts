@@ -14,7 +14,10 @@ async function parseStage(name: string, contentType = 'application/rss+xml') {
 }
 
 const refusal = async (name: string, contentType?: string) => {
-  const err = await parseStage(name, contentType).then(() => undefined, (e: unknown) => e);
+  const err = await parseStage(name, contentType).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err, name).toBeInstanceOf(FeedParseError);
   return (err as Error).message;
 };
@@ -30,7 +33,11 @@ describe('feed fixtures through decode, parse and normalise', () => {
 
   it('reads Atom with HTML titles and relative links', async () => {
     const { items } = await parseStage('atom.xml', 'application/atom+xml');
-    expect(items[0]).toMatchObject({ url: 'https://feeds.example.org/articles/eternauta', title: 'Netflix El Eternauta used generative AI', author: 'A. Critic' });
+    expect(items[0]).toMatchObject({
+      url: 'https://feeds.example.org/articles/eternauta',
+      title: 'Netflix El Eternauta used generative AI',
+      author: 'A. Critic',
+    });
   });
 
   it('decodes declared ISO-8859-1 and windows-1252 (Latin-1 labels read as windows-1252)', async () => {
@@ -42,7 +49,11 @@ describe('feed fixtures through decode, parse and normalise', () => {
 
   it('repairs undeclared HTML entities and bare ampersands', async () => {
     const { items } = await parseStage('undeclared-entities.xml');
-    expect(items[0]).toMatchObject({ title: 'Café R&D for AI dubbing \u2014 news', summary: 'AT&T', url: 'http://ent.example.org/1?a=1&b=2' });
+    expect(items[0]).toMatchObject({
+      title: 'Café R&D for AI dubbing \u2014 news',
+      summary: 'AT&T',
+      url: 'http://ent.example.org/1?a=1&b=2',
+    });
   });
 
   describe('wrong or missing charsets', () => {

@@ -21,11 +21,14 @@ describe('article extraction', () => {
     const got = extractArticle(articleHtml(a, 'Reel Ledger'), 'https://reel.example/2025/07/18/story-0/');
     expect(got.published).toBe('2025-07-18T09:30:00.000Z');
     for (const p of a.paragraphs) expect(got.text).toContain(p);
-    for (const junk of ['Accept all', 'Subscribe', 'Advertisement', 'Box office roundup', 'First!', 'All rights reserved', 'Sign up']) expect(got.text).not.toContain(junk);
+    for (const junk of ['Accept all', 'Subscribe', 'Advertisement', 'Box office roundup', 'First!', 'All rights reserved', 'Sign up'])
+      expect(got.text).not.toContain(junk);
     expect(got.text.split('\n\n').length).toBeGreaterThanOrEqual(a.paragraphs.length);
   });
   it('refuses a page with no article body', () => {
-    expect(() => extractArticle('<html><body><nav><a href="/">Home</a></nav><p>Short.</p></body></html>', 'https://x.example/')).toThrow(ExtractError);
+    expect(() => extractArticle('<html><body><nav><a href="/">Home</a></nav><p>Short.</p></body></html>', 'https://x.example/')).toThrow(
+      ExtractError,
+    );
   });
   it('lets the classifier read the body when there is one', () => {
     expect(itemText({ title: 'T', summary: 'teaser', content: 'a much longer article body' })).toContain('a much longer article body');
@@ -38,7 +41,8 @@ describe('polite fetching', () => {
     let calls = 0;
     const times: number[] = [];
     const site = await startSite((_req, res, url) => {
-      if (url.pathname === '/robots.txt') return res.writeHead(200).end('User-agent: *\nDisallow: /private/\n\nUser-agent: Pulse\nDisallow: /members/\nCrawl-delay: 0\n');
+      if (url.pathname === '/robots.txt')
+        return res.writeHead(200).end('User-agent: *\nDisallow: /private/\n\nUser-agent: Pulse\nDisallow: /members/\nCrawl-delay: 0\n');
       times.push(Date.now());
       if (url.pathname === '/busy' && calls++ === 0) return res.writeHead(429, { 'Retry-After': '1' }).end();
       res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>ok</html>');
@@ -58,7 +62,14 @@ describe('polite fetching', () => {
       expect(site.log.filter((p) => p === '/robots.txt')).toHaveLength(1);
       // a Retry-After longer than the longest wait fails the URL instead of stalling the crawl
       calls = 0;
-      const impatient = new PoliteFetcher({ fetch: fetchOpts, hostDelayMs: 0, robots: false, maxWaitMs: 100, retries: 2, sleep: async (ms) => void slept.push(ms) });
+      const impatient = new PoliteFetcher({
+        fetch: fetchOpts,
+        hostDelayMs: 0,
+        robots: false,
+        maxWaitMs: 100,
+        retries: 2,
+        sleep: async (ms) => void slept.push(ms),
+      });
       await expect(impatient.get(`${site.base}/busy`)).rejects.toMatchObject({ status: 429 });
     } finally {
       await site.close();
@@ -100,7 +111,10 @@ describe('full text on ingest', () => {
   it('stores each new article beside its summary; a refused page keeps its summary and says why', async () => {
     const config = testConfig({ PULSE_CRAWL_DELAY_MS: '0' });
     const { row } = await addSource({ db: database.db, config }, { url: `${press.base}/feed/`, kind: 'news', fullText: true });
-    const { reports } = await ingest({ db: database.db, config, logger: silentLogger(), clock: fixedClock('2025-07-20T00:00:00Z'), instance: 't' }, { ids: [row.id] });
+    const { reports } = await ingest(
+      { db: database.db, config, logger: silentLogger(), clock: fixedClock('2025-07-20T00:00:00Z'), instance: 't' },
+      { ids: [row.id] },
+    );
     expect(reports[0]).toMatchObject({ inserted: 4, fullText: 3, fullTextFailed: 1 });
     const rows = await database.db.select().from(items).where(eq(items.sourceId, row.id));
     const refused = rows.find((r) => r.url.includes('story-3'))!;

@@ -72,7 +72,8 @@ describe('feed parsing is bounded', () => {
     expect(parsed.cut?.reason).toBe('bytes');
     expect(parsed.entries.length).toBeGreaterThan(30);
     expect(parsed.entries.length).toBeLessThan(55);
-    const entry = (i: number) => `<entry><title>e${i}</title><id>urn:${i}</id><link href="https://a.example/${i}"/><updated>2025-07-01T00:00:00Z</updated></entry>`;
+    const entry = (i: number) =>
+      `<entry><title>e${i}</title><id>urn:${i}</id><link href="https://a.example/${i}"/><updated>2025-07-01T00:00:00Z</updated></entry>`;
     const atom = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>${Array.from({ length: 30 }, (_, i) => entry(i)).join('')}</feed>`;
     const a = await parseFeed(atom, { maxItems: 7, maxChars: 1_000_000 });
     expect(a.entries.map((e) => e.title)).toEqual(['e0', 'e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
@@ -83,28 +84,42 @@ describe('feed parsing is bounded', () => {
     await expect(parseFeed(doc, { maxItems: 10, maxChars: 2000 })).rejects.toThrow(/larger than 2000 characters/);
   });
 
-  it('80,000 items in one feed: the first PULSE_FETCH_MAX_ITEMS are stored, the cut is recorded on the source and logged', { timeout: 120_000 }, async () => {
+  it('80,000 items in one feed: the first PULSE_FETCH_MAX_ITEMS are stored, the cut is recorded on the source and logged', {
+    timeout: 120_000,
+  }, async () => {
     const big = feed(3000);
-    const server = await startFeedServer({ '/big.xml': (_req, res) => res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(big) });
+    const server = await startFeedServer({
+      '/big.xml': (_req, res) => res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(big),
+    });
     try {
       const { row } = await addSource(database.db, { url: server.url('/big.xml'), kind: 'news', name: 'big' });
       const { logger, lines } = capturingLogger();
       const config = testConfig({ PULSE_FETCH_MAX_ITEMS: '500' });
-      const run = await ingest({ db: database.db, config, logger, clock: fixedClock('2025-07-20T12:00:00Z'), instance: 'cut:1', random: () => 0.5 }, { ids: [row.id] });
+      const run = await ingest(
+        { db: database.db, config, logger, clock: fixedClock('2025-07-20T12:00:00Z'), instance: 'cut:1', random: () => 0.5 },
+        { ids: [row.id] },
+      );
       const report = run.reports[0]!;
       expect(report.outcome).toBe('ok');
       expect([report.entries, report.cut]).toEqual([500, 2500]);
       const after = await getSource(database.db, row.id);
       expect(after?.lastError).toBe('cut: read 500 of 3000 entries (PULSE_FETCH_MAX_ITEMS=500)');
       expect(after?.consecutiveFailures).toBe(0);
-      expect(lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'feed cut before parsing')).toMatchObject({ total: 3000, kept: 500, reason: 'items' });
+      expect(lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'feed cut before parsing')).toMatchObject({
+        total: 3000,
+        kept: 500,
+        reason: 'items',
+      });
     } finally {
       await server.close();
     }
   });
 
   it('the configuration takes the caps and refuses nonsense', () => {
-    expect(testConfig({ PULSE_FETCH_MAX_ITEMS: '10', PULSE_FETCH_MAX_PARSE_BYTES: '2048' }).fetch).toMatchObject({ maxItems: 10, maxParseBytes: 2048 });
+    expect(testConfig({ PULSE_FETCH_MAX_ITEMS: '10', PULSE_FETCH_MAX_PARSE_BYTES: '2048' }).fetch).toMatchObject({
+      maxItems: 10,
+      maxParseBytes: 2048,
+    });
     expect(testConfig().fetch).toMatchObject({ maxItems: 5000, maxParseBytes: 4 * 1024 * 1024 });
     expect(() => testConfig({ PULSE_FETCH_MAX_ITEMS: '0' })).toThrow(/PULSE_FETCH_MAX_ITEMS/);
     expect(testConfig().cacheMaxBytes).toBe(64 * 1024 * 1024);
@@ -114,7 +129,16 @@ describe('feed parsing is bounded', () => {
 describe('bidi controls never reach stored text', () => {
   it('strips embeddings, overrides and isolates from title, summary, content and author; keeps marks', () => {
     const item = normaliseEntry(
-      { guid: 'g', link: 'https://bidi.example/a', title: 'Safe \u202Egnp.exe\u202C title', summary: 'a\u2066b\u2069c \u200Fok', content: '<p>x\u202Dy</p>', author: 'An\u202Bna', published: undefined, imageUrl: undefined },
+      {
+        guid: 'g',
+        link: 'https://bidi.example/a',
+        title: 'Safe \u202Egnp.exe\u202C title',
+        summary: 'a\u2066b\u2069c \u200Fok',
+        content: '<p>x\u202Dy</p>',
+        author: 'An\u202Bna',
+        published: undefined,
+        imageUrl: undefined,
+      },
       { feedUrl: 'https://bidi.example/feed', fetchedAt: new Date('2025-07-20T00:00:00Z') },
     )!;
     expect(item.title).toBe('Safe gnp.exe title');
@@ -164,7 +188,11 @@ describe('response cache budget', () => {
 
   it('stores one answer for every spelling of a request (keys from the validated query)', async () => {
     const { app } = testApp(database, { env: { PULSE_CACHE_TTL_MS: '60000' } });
-    const spellings = ['/api/v1/trends?from=2025-07-01&to=2025-08-01', '/api/v1/trends?to=2025-08-01&from=2025-07-01&granularity=week', '/api/v1/trends?from=2025-07-01&to=2025-08-01&relevant=true&tz=UTC&format=json'];
+    const spellings = [
+      '/api/v1/trends?from=2025-07-01&to=2025-08-01',
+      '/api/v1/trends?to=2025-08-01&from=2025-07-01&granularity=week',
+      '/api/v1/trends?from=2025-07-01&to=2025-08-01&relevant=true&tz=UTC&format=json',
+    ];
     const etags = new Set<string | null>();
     for (const s of spellings) {
       const res = await app.request(s);
@@ -179,7 +207,15 @@ describe('response cache budget', () => {
     const cache = new ResponseCache(60_000, { maxBytes: 2_000_000 });
     const { app } = testApp(database, { env: { PULSE_CACHE_TTL_MS: '60000' } });
     const { createApp } = await import('../src/api/app.ts');
-    const budgeted = createApp({ db: database.db, database, config: testConfig({ PULSE_CACHE_TTL_MS: '60000' }), clock: fixedClock('2025-07-20T12:00:00Z'), logger: silentLogger(), model: defaultModel(), cache });
+    const budgeted = createApp({
+      db: database.db,
+      database,
+      config: testConfig({ PULSE_CACHE_TTL_MS: '60000' }),
+      clock: fixedClock('2025-07-20T12:00:00Z'),
+      logger: silentLogger(),
+      model: defaultModel(),
+      cache,
+    });
     void app;
     for (let d = 1; d <= 100; d++) {
       const from = `2024-${String((d % 12) + 1).padStart(2, '0')}-${String((d % 28) + 1).padStart(2, '0')}`;
@@ -218,7 +254,10 @@ describe('cost model for anonymous reads', () => {
   it('a partial first bucket counts only the days in range when rows are grouped per bucket in SQL', async () => {
     const { app } = testApp(database);
     const body = await json(await app.request('/api/v1/trends?from=2025-07-11&to=2025-07-20&granularity=week&relevant=all'));
-    expect(body.series[0].buckets.map((b: { start: string; total: number }) => [b.start, b.total])).toEqual([['2025-07-07', 1], ['2025-07-14', 0]]);
+    expect(body.series[0].buckets.map((b: { start: string; total: number }) => [b.start, b.total])).toEqual([
+      ['2025-07-07', 1],
+      ['2025-07-14', 0],
+    ]);
   });
 
   it('one client gets at most PULSE_EXPENSIVE_PER_CLIENT expensive reads at once (429), the process PULSE_EXPENSIVE_TOTAL (503), with Retry-After', async () => {
@@ -248,7 +287,9 @@ describe('cost model for anonymous reads', () => {
     const { app } = testApp(database, { env: { PULSE_CACHE_TTL_MS: '60000' } });
     await rebuildDirtyDays(database.db, { limit: 1000 });
     const s = await makeSource(database.db, 'news', 'Menu news');
-    await makeItems(database.db, [{ sourceId: s, publishedAt: new Date('2025-07-12T10:00:00Z'), stance: 'neutral', studios: ['Lionsgate'], title: 'Menu item' }]);
+    await makeItems(database.db, [
+      { sourceId: s, publishedAt: new Date('2025-07-12T10:00:00Z'), stance: 'neutral', studios: ['Lionsgate'], title: 'Menu item' },
+    ]);
     const first = await app.request('/');
     const html = await first.text();
     expect(first.headers.get('etag')).toBeTruthy();
@@ -268,7 +309,11 @@ describe('cost model for anonymous reads', () => {
     expect(body.length).toBeGreaterThan(300_000);
     const anon = await app.request('/api/v1/classify', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
     expect(anon.status).toBe(413);
-    const keyed = await app.request('/api/v1/classify', { method: 'POST', headers: { 'Content-Type': 'application/json', ...(await authHeader(database, 'write')) }, body });
+    const keyed = await app.request('/api/v1/classify', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(await authHeader(database, 'write')) },
+      body,
+    });
     expect(keyed.status).toBe(200);
   });
 });
@@ -277,7 +322,8 @@ describe('keys, rate limits and read-key mode', () => {
   it('with PULSE_READ_KEY_REQUIRED, /metrics and /docs need a key; /health, /ready, /openapi.json and static assets do not', async () => {
     const { app } = testApp(database, { env: { PULSE_READ_KEY_REQUIRED: 'true' } });
     for (const p of ['/metrics', '/docs', '/api/v1/trends', '/']) expect((await app.request(p)).status, p).toBe(401);
-    for (const p of ['/health', '/ready', '/openapi.json', '/assets/uplot.js', '/docs/assets/swagger-ui.css']) expect((await app.request(p)).status, p).toBe(200);
+    for (const p of ['/health', '/ready', '/openapi.json', '/assets/uplot.js', '/docs/assets/swagger-ui.css'])
+      expect((await app.request(p)).status, p).toBe(200);
     const key = await authHeader(database, 'write');
     for (const p of ['/metrics', '/docs']) expect((await app.request(p, { headers: key })).status, p).toBe(200);
   });
@@ -302,7 +348,14 @@ describe('keys, rate limits and read-key mode', () => {
       },
     });
     const { createApp } = await import('../src/api/app.ts');
-    const app = createApp({ db, database, config: testConfig({ PULSE_RATE_LIMIT_PER_MIN: '60', PULSE_RATE_LIMIT_BURST: '5', PULSE_TRUST_PROXY: '1' }), clock: fixedClock('2025-07-20T12:00:00Z'), logger: silentLogger(), model: defaultModel() });
+    const app = createApp({
+      db,
+      database,
+      config: testConfig({ PULSE_RATE_LIMIT_PER_MIN: '60', PULSE_RATE_LIMIT_BURST: '5', PULSE_TRUST_PROXY: '1' }),
+      clock: fixedClock('2025-07-20T12:00:00Z'),
+      logger: silentLogger(),
+      model: defaultModel(),
+    });
     const guesser = { 'X-Forwarded-For': '198.51.100.1' };
     const wrong = { ...guesser, Authorization: `Bearer pulse_${'A'.repeat(43)}` };
     for (let i = 0; i < 4; i++) expect((await app.request('/api/v1/sources/999999', { headers: wrong })).status).toBe(401);
@@ -341,8 +394,16 @@ describe('keys, rate limits and read-key mode', () => {
     expect((await app.request('/api/v1/sources', from('2001:db8:9:a::1'))).status).toBe(200);
   });
 
-  it('a source\'s lastError is shown in full to write keys only; others see its kind', async () => {
-    const [row] = await database.db.insert(sources).values({ name: 'Intranet', url: 'https://intranet.example/feed', kind: 'news', lastError: 'dns: getaddrinfo ENOTFOUND wiki.corp.internal (10.1.2.3)' }).returning();
+  it("a source's lastError is shown in full to write keys only; others see its kind", async () => {
+    const [row] = await database.db
+      .insert(sources)
+      .values({
+        name: 'Intranet',
+        url: 'https://intranet.example/feed',
+        kind: 'news',
+        lastError: 'dns: getaddrinfo ENOTFOUND wiki.corp.internal (10.1.2.3)',
+      })
+      .returning();
     const { app } = testApp(database);
     const anon = await json(await app.request(`/api/v1/sources/${row!.id}`));
     expect(anon.health.lastError).toBe('dns');
@@ -358,7 +419,8 @@ describe('keys, rate limits and read-key mode', () => {
     const id = async (sent: string) => (await app.request('/health', { headers: { 'X-Request-Id': sent } })).headers.get('x-request-id');
     expect(await id('abc-123_x.y=')).toBe('abc-123_x.y=');
     expect(await id('a'.repeat(64))).toBe('a'.repeat(64));
-    for (const bad of ['a'.repeat(65), 'has space', '"},"level":60,"msg":"forged', 'tab\tin', 'ünï']) expect(await id(bad), bad).toMatch(/^[0-9a-f-]{36}$/);
+    for (const bad of ['a'.repeat(65), 'has space', '"},"level":60,"msg":"forged', 'tab\tin', 'ünï'])
+      expect(await id(bad), bad).toMatch(/^[0-9a-f-]{36}$/);
     expect(CLIENT_ID.test('x'.repeat(255))).toBe(false);
   });
 });
@@ -423,7 +485,11 @@ describe('log lines and the HTTP server', () => {
 
   it('tightens node:http timeouts and caps connections per client', { timeout: 30_000 }, async () => {
     const config = testConfig({ PORT: '0', HOST: '127.0.0.1', PULSE_MAX_CONNECTIONS_PER_CLIENT: '3', PULSE_HEADERS_TIMEOUT_MS: '2000' });
-    expect(httpServerOptions(testConfig())).toMatchObject({ headersTimeout: 10_000, requestTimeout: 20_000, connectionsCheckingInterval: 2000 });
+    expect(httpServerOptions(testConfig())).toMatchObject({
+      headersTimeout: 10_000,
+      requestTimeout: 20_000,
+      connectionsCheckingInterval: 2000,
+    });
     void capConnections;
     const server = await startServer({ config, database, logger: silentLogger(), model: defaultModel() });
     const port = Number(new URL(server.url).port);

@@ -45,10 +45,17 @@ function costRatio(f: (s: string) => unknown, hostile: string, ordinary: string)
   let bestHostile = Infinity;
   let bestPlain = Infinity;
   for (let k = 0; k < 3; k++) {
-    bestPlain = Math.min(bestPlain, cpuMicros(() => f(plain)));
-    bestHostile = Math.min(bestHostile, cpuMicros(() => f(hostile)));
+    bestPlain = Math.min(
+      bestPlain,
+      cpuMicros(() => f(plain)),
+    );
+    bestHostile = Math.min(
+      bestHostile,
+      cpuMicros(() => f(hostile)),
+    );
   }
-  if (process.env.SHOW_RATIOS) console.log(`ratio ${(bestHostile / Math.max(bestPlain, 1)).toFixed(2)} (${bestHostile} vs ${bestPlain} µs)`);
+  if (process.env.SHOW_RATIOS)
+    console.log(`ratio ${(bestHostile / Math.max(bestPlain, 1)).toFixed(2)} (${bestHostile} vs ${bestPlain} µs)`);
   return bestHostile / Math.max(bestPlain, 1);
 }
 
@@ -59,8 +66,14 @@ function growth(f: (s: string) => unknown, small: string, large: string): number
   let bestSmall = Infinity;
   let bestLarge = Infinity;
   for (let k = 0; k < 3; k++) {
-    bestSmall = Math.min(bestSmall, cpuMicros(() => f(small)));
-    bestLarge = Math.min(bestLarge, cpuMicros(() => f(large)));
+    bestSmall = Math.min(
+      bestSmall,
+      cpuMicros(() => f(small)),
+    );
+    bestLarge = Math.min(
+      bestLarge,
+      cpuMicros(() => f(large)),
+    );
   }
   return bestLarge / Math.max(bestSmall, 1);
 }
@@ -72,11 +85,54 @@ const PROSE = repeatTo('The guild said studios must ask consent before training 
 describe('htmlToText', () => {
   it('gives what the regex chain gave on ordinary HTML', () => {
     const pieces = [
-      '<p>', '</p>', '<a href="https://x.org/a?b=1&amp;c=2">', '</a>', 'Guild ', 'text', ' ', '\n', '&amp;', '&eacute;', '&#8217;', '<br/>',
-      '<br>', '<img src="x.jpg" alt="a">', '<script>var x = 1 < 2;</script>', '<!-- note -->', '<b>', '</b>', '<em>', '</em>',
-      '<div class="x">', '</div>', '<h2>', '</h2>', '<ul>', '<li>', '</li>', '</ul>', '<style>p{}</style>', '<iframe src="y"></iframe>',
-      'a < b', '3 > 2', 'x<3', '<table><tr><td>', '</td></tr></table>', '<pre>', '</pre>', '<figure>', '<figcaption>', '<thead>',
-      '<SCRIPT type="x">y</SCRIPT >', '<noscript>n</noscript>', '<BLOCKQUOTE>', '<span>', '</span>', '&nbsp;', '\u00a0', '<![CDATA[c]]>',
+      '<p>',
+      '</p>',
+      '<a href="https://x.org/a?b=1&amp;c=2">',
+      '</a>',
+      'Guild ',
+      'text',
+      ' ',
+      '\n',
+      '&amp;',
+      '&eacute;',
+      '&#8217;',
+      '<br/>',
+      '<br>',
+      '<img src="x.jpg" alt="a">',
+      '<script>var x = 1 < 2;</script>',
+      '<!-- note -->',
+      '<b>',
+      '</b>',
+      '<em>',
+      '</em>',
+      '<div class="x">',
+      '</div>',
+      '<h2>',
+      '</h2>',
+      '<ul>',
+      '<li>',
+      '</li>',
+      '</ul>',
+      '<style>p{}</style>',
+      '<iframe src="y"></iframe>',
+      'a < b',
+      '3 > 2',
+      'x<3',
+      '<table><tr><td>',
+      '</td></tr></table>',
+      '<pre>',
+      '</pre>',
+      '<figure>',
+      '<figcaption>',
+      '<thead>',
+      '<SCRIPT type="x">y</SCRIPT >',
+      '<noscript>n</noscript>',
+      '<BLOCKQUOTE>',
+      '<span>',
+      '</span>',
+      '&nbsp;',
+      '\u00a0',
+      '<![CDATA[c]]>',
     ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 40 }), (list) => {
@@ -146,7 +202,35 @@ function oneReplace(text: string): string {
 
 describe('repairXml', () => {
   it('repairs as the single global replace did', () => {
-    const pieces = ['&', '&amp;', '&AMP;', '&eacute;', '&Eacute;', '&#233;', '&#X41;', '&#x;', '&#;', '&bogus;', 'x', ' ', '\u0001', '\ufffe', ';', '#', 'a', 'Z', 'f', '1', '&nbsp;', '&a1;', '&1a;', '&lt;', '@', '[', '{'];
+    const pieces = [
+      '&',
+      '&amp;',
+      '&AMP;',
+      '&eacute;',
+      '&Eacute;',
+      '&#233;',
+      '&#X41;',
+      '&#x;',
+      '&#;',
+      '&bogus;',
+      'x',
+      ' ',
+      '\u0001',
+      '\ufffe',
+      ';',
+      '#',
+      'a',
+      'Z',
+      'f',
+      '1',
+      '&nbsp;',
+      '&a1;',
+      '&1a;',
+      '&lt;',
+      '@',
+      '[',
+      '{',
+    ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), fc.string({ maxLength: 20 }), (list, noise) => {
         const text = list.join('') + noise;
@@ -188,7 +272,11 @@ describe('parseOpml', () => {
   });
 
   const OPML = repeatTo(
-    '<opml version="2.0"><body>' + Array.from({ length: 3000 }, (_, i) => `<outline type="rss" text="Feed ${i}" xmlUrl="https://feeds.example.org/${i}.xml" category="news"/>`).join('\n'),
+    '<opml version="2.0"><body>' +
+      Array.from(
+        { length: 3000 },
+        (_, i) => `<outline type="rss" text="Feed ${i}" xmlUrl="https://feeds.example.org/${i}.xml" category="news"/>`,
+      ).join('\n'),
     N,
   );
   it.each([

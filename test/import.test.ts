@@ -42,19 +42,37 @@ describe('import files (pure)', () => {
       { line: 7, reason: 'date is in the future: 2026-01-01T00:00:00.000Z' },
       { line: 10, reason: '2 fields, the header has 5' },
     ]);
-    expect(r.rows[2]!.entry).toMatchObject({ title: 'A "quoted" title\nover two lines', published: '2025-07-17T00:00:00.000Z', outlet: 'Reel' });
+    expect(r.rows[2]!.entry).toMatchObject({
+      title: 'A "quoted" title\nover two lines',
+      published: '2025-07-17T00:00:00.000Z',
+      outlet: 'Reel',
+    });
     expect(() => parseImport('title,date\nx,y\n', 'csv', now)).toThrow(/no url column/);
   });
 
   it('reads Media Cloud story CSVs, GDELT article lists (JSON and CSV) and NDJSON', () => {
-    const mc = parseImport('stories_id,publish_date,title,url,language,media_name,media_url\n1,2025-07-17 21:03:00,Netflix uses AI,https://m.example/s,en,Variety,https://variety.com\n', 'mediacloud', now);
+    const mc = parseImport(
+      'stories_id,publish_date,title,url,language,media_name,media_url\n1,2025-07-17 21:03:00,Netflix uses AI,https://m.example/s,en,Variety,https://variety.com\n',
+      'mediacloud',
+      now,
+    );
     expect(mc.rows[0]!.entry).toMatchObject({ guid: '1', published: '2025-07-17T21:03:00.000Z', outlet: 'Variety' });
-    const gj = parseImport(JSON.stringify({ articles: [{ url: 'https://g.example/1', title: 'T', seendate: '20250717T154500Z', domain: 'g.example' }, { title: 'no url' }] }), 'gdelt', now);
+    const gj = parseImport(
+      JSON.stringify({
+        articles: [{ url: 'https://g.example/1', title: 'T', seendate: '20250717T154500Z', domain: 'g.example' }, { title: 'no url' }],
+      }),
+      'gdelt',
+      now,
+    );
     expect(gj.rows[0]!.entry).toMatchObject({ published: '2025-07-17T15:45:00.000Z', outlet: 'g.example' });
     expect(gj.rejected).toEqual([{ line: 2, reason: 'url is missing' }]);
     const gc = parseImport('URL,MobileURL,Date,Title\nhttps://g.example/2,,20250718T101500Z,Another\n', 'gdelt', now);
     expect(gc.rows[0]!.entry.published).toBe('2025-07-18T10:15:00.000Z');
-    const nd = parseImport('{"url":"https://n.example/1","title":"One","published_at":"2025-07-17T00:00:00Z"}\nnot json\n\n[1]\n', 'ndjson', now);
+    const nd = parseImport(
+      '{"url":"https://n.example/1","title":"One","published_at":"2025-07-17T00:00:00Z"}\nnot json\n\n[1]\n',
+      'ndjson',
+      now,
+    );
     expect(nd.rows).toHaveLength(1);
     expect(nd.rejected.map((x) => [x.line, x.reason.split(':')[0]])).toEqual([
       [2, 'not JSON'],
@@ -78,7 +96,11 @@ describe('pulse import (service)', () => {
     expect(await database.db.select().from(sources)).toHaveLength(0);
 
     const real = await importItems(deps(), { text: PULSE_CSV, format: 'csv', sourceName: 'Researcher corpus', kind: 'union' });
-    expect(real).toMatchObject({ inserted: 3, labelled: 3, rejected: expect.arrayContaining([{ line: 4, reason: 'url must be http or https, not ftp:' }]) });
+    expect(real).toMatchObject({
+      inserted: 3,
+      labelled: 3,
+      rejected: expect.arrayContaining([{ line: 4, reason: 'url must be http or https, not ftp:' }]),
+    });
     const stored = await database.db.select().from(items);
     expect(stored.every((i) => i.discoveredVia === 'import' && i.status === 'classified' && i.outlet === 'Reel')).toBe(true);
     const [src] = await database.db.select().from(sources);
@@ -94,7 +116,9 @@ describe('pulse import (service)', () => {
     const before = [(await database.db.select().from(items)).length, (await database.db.select().from(sources)).length];
     const text = 'url,title,published_at\nhttps://z.example/1,Fine,2025-07-17\nhttps://z.example/2,Also fine,2025-07-17\n';
     // an unusable clock makes the insert itself fail, after the new source row was written
-    await expect(importItems({ ...deps(), clock: { now: () => new Date(Number.NaN) } }, { text, format: 'csv', sourceName: 'Broken' })).rejects.toThrow();
+    await expect(
+      importItems({ ...deps(), clock: { now: () => new Date(Number.NaN) } }, { text, format: 'csv', sourceName: 'Broken' }),
+    ).rejects.toThrow();
     expect([(await database.db.select().from(items)).length, (await database.db.select().from(sources)).length]).toEqual(before);
   });
 });

@@ -28,7 +28,10 @@ async function unavailableReason(): Promise<string | undefined> {
     }
   };
   try {
-    const r = await ask(replicaServer, 'select pg_is_in_recovery() as standby, (select system_identifier::text from pg_control_system()) as id');
+    const r = await ask(
+      replicaServer,
+      'select pg_is_in_recovery() as standby, (select system_identifier::text from pg_control_system()) as id',
+    );
     if (!r.standby) return `${replicaServer} is not a standby (pg_is_in_recovery() is false)`;
     const p = await ask(testDatabaseUrl, 'select (select system_identifier::text from pg_control_system()) as id');
     if (p.id !== r.id) return `${replicaServer} is not a replica of ${testDatabaseUrl}`;
@@ -105,14 +108,18 @@ describe.skipIf(!!reason)(`reads from a streaming replica (DATABASE_READ_URL)${r
     const { app } = testApp(database);
     const admin = await authHeader(database, 'admin');
     const source = await makeSource(database.db, 'news', 'Replicated news');
-    await makeItems(database.db, [{ sourceId: source, publishedAt: new Date('2025-07-18T10:00:00Z'), stance: 'worry', title: 'Before the pause' }]);
+    await makeItems(database.db, [
+      { sourceId: source, publishedAt: new Date('2025-07-18T10:00:00Z'), stance: 'worry', title: 'Before the pause' },
+    ]);
     await caughtUp();
     const before = await json(await app.request('/api/v1/items?limit=50'));
     expect(before.items.map((i: { title: string }) => i.title)).toEqual(['Before the pause']);
 
     // make the replica lag: it receives WAL but replays none of it
     await replicaAdmin.db.execute(sql`select pg_wal_replay_pause()`);
-    await makeItems(database.db, [{ sourceId: source, publishedAt: new Date('2025-07-19T10:00:00Z'), stance: 'excitement', title: 'Written during the pause' }]);
+    await makeItems(database.db, [
+      { sourceId: source, publishedAt: new Date('2025-07-19T10:00:00Z'), stance: 'excitement', title: 'Written during the pause' },
+    ]);
     const [onPrimary] = rowsOf<{ n: number }>(await database.db.execute(sql`select count(*)::int as n from items`));
     expect(onPrimary!.n).toBe(2);
 
@@ -124,19 +131,31 @@ describe.skipIf(!!reason)(`reads from a streaming replica (DATABASE_READ_URL)${r
     expect(trends.series[0].buckets[0].total).toBe(1);
 
     // a key created now authenticates at once (keys are checked on the primary)
-    const keyRes = await app.request('/api/v1/keys', { method: 'POST', headers: { ...admin, 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'fresh', scope: 'write' }) });
+    const keyRes = await app.request('/api/v1/keys', {
+      method: 'POST',
+      headers: { ...admin, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'fresh', scope: 'write' }),
+    });
     expect(keyRes.status).toBe(201);
     const fresh = { Authorization: `Bearer ${(await json(keyRes)).secret}` };
     expect((await app.request('/api/v1/items?limit=1', { headers: fresh })).status).toBe(200);
 
     // a source added now is listed at once
-    const added = await app.request('/api/v1/sources', { method: 'POST', headers: { ...fresh, 'Content-Type': 'application/json' }, body: JSON.stringify({ url: 'https://fresh.example.org/feed', kind: 'union' }) });
+    const added = await app.request('/api/v1/sources', {
+      method: 'POST',
+      headers: { ...fresh, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: 'https://fresh.example.org/feed', kind: 'union' }),
+    });
     expect(added.status).toBe(201);
     const sources = await json(await app.request('/api/v1/sources'));
     expect(sources.sources.map((s: { url: string }) => s.url)).toContain('https://fresh.example.org/feed');
 
     // an announcement created now has a reaction page at once (its items come from the replica)
-    const ann = await app.request('/api/v1/announcements', { method: 'POST', headers: { ...fresh, 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'Fresh', date: '2025-07-18', studio: 'netflix' }) });
+    const ann = await app.request('/api/v1/announcements', {
+      method: 'POST',
+      headers: { ...fresh, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: 'Fresh', date: '2025-07-18', studio: 'netflix' }),
+    });
     expect(ann.status).toBe(201);
     const id = (await json(ann)).id;
     expect((await app.request(`/api/v1/announcements/${id}`)).status).toBe(200);
@@ -176,7 +195,9 @@ async function openDeadPool(): Promise<{ db: NonNullable<Database['readDb']> }> 
 describe('DATABASE_READ_URL configuration', () => {
   it('needs DATABASE_URL, and names itself when it is not a postgres URL', () => {
     expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://r/x' })).toThrow(/^DATABASE_READ_URL: needs DATABASE_URL/);
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://p/x', DATABASE_READ_URL: 'mysql://r/x' })).toThrow(/^DATABASE_READ_URL: expected a postgres/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://p/x', DATABASE_READ_URL: 'mysql://r/x' })).toThrow(
+      /^DATABASE_READ_URL: expected a postgres/,
+    );
     expect(loadConfig({ DATABASE_URL: 'postgres://p/x', DATABASE_READ_URL: 'postgres://r/x' }).databaseReadUrl).toBe('postgres://r/x');
   });
 });

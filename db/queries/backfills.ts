@@ -9,12 +9,22 @@ export type { BackfillProgress } from '../schema/index.ts';
  * The unfinished backfill of a source over the same range, or a new one: asking twice for the
  * same history carries on the first walk rather than starting a second.
  */
-export async function createOrFindBackfill(db: Db, p: { sourceId: number; from: string; to: string }): Promise<{ row: BackfillRow; resumed: boolean }> {
+export async function createOrFindBackfill(
+  db: Db,
+  p: { sourceId: number; from: string; to: string },
+): Promise<{ row: BackfillRow; resumed: boolean }> {
   return db.transaction(async (tx) => {
     const [open] = await tx
       .select()
       .from(backfills)
-      .where(and(eq(backfills.sourceId, p.sourceId), eq(backfills.from, p.from), eq(backfills.to, p.to), inArray(backfills.status, ['queued', 'running', 'failed'])))
+      .where(
+        and(
+          eq(backfills.sourceId, p.sourceId),
+          eq(backfills.from, p.from),
+          eq(backfills.to, p.to),
+          inArray(backfills.status, ['queued', 'running', 'failed']),
+        ),
+      )
       .orderBy(desc(backfills.id))
       .limit(1)
       .for('update');
@@ -33,14 +43,22 @@ export async function getBackfill(db: Db, id: number): Promise<BackfillRow | und
  * Takes a backfill to run: one queued or failed, one this process already holds, or one whose
  * last heartbeat is older than `staleBefore` (its process died). Undefined when a live process has it.
  */
-export async function claimBackfill(db: Db, p: { id: number; instance: string; now: Date; staleBefore: Date; jobRunId: number | null }): Promise<BackfillRow | undefined> {
+export async function claimBackfill(
+  db: Db,
+  p: { id: number; instance: string; now: Date; staleBefore: Date; jobRunId: number | null },
+): Promise<BackfillRow | undefined> {
   const [row] = await db
     .update(backfills)
     .set({ status: 'running', claimedBy: p.instance, heartbeatAt: p.now, jobRunId: p.jobRunId, error: null })
     .where(
       and(
         eq(backfills.id, p.id),
-        or(inArray(backfills.status, ['queued', 'failed']), eq(backfills.claimedBy, p.instance), isNull(backfills.heartbeatAt), lt(backfills.heartbeatAt, p.staleBefore)),
+        or(
+          inArray(backfills.status, ['queued', 'failed']),
+          eq(backfills.claimedBy, p.instance),
+          isNull(backfills.heartbeatAt),
+          lt(backfills.heartbeatAt, p.staleBefore),
+        ),
         sql`${backfills.status} <> 'done'`,
       ),
     )
@@ -59,17 +77,35 @@ export async function resumableBackfills(db: Db, p: { staleBefore: Date; limit: 
 }
 
 /** Stores where the walk has got to (and is the heartbeat). */
-export async function saveBackfillProgress(db: Db, p: { id: number; progress: BackfillProgress; counts: Record<string, number>; now: Date }): Promise<void> {
+export async function saveBackfillProgress(
+  db: Db,
+  p: { id: number; progress: BackfillProgress; counts: Record<string, number>; now: Date },
+): Promise<void> {
   await db.update(backfills).set({ progress: p.progress, counts: p.counts, heartbeatAt: p.now }).where(eq(backfills.id, p.id));
 }
 
 export async function finishBackfill(
   db: Db,
-  p: { id: number; status: 'done' | 'failed' | 'queued'; progress: BackfillProgress; counts: Record<string, number>; error?: string | null; now: Date },
+  p: {
+    id: number;
+    status: 'done' | 'failed' | 'queued';
+    progress: BackfillProgress;
+    counts: Record<string, number>;
+    error?: string | null;
+    now: Date;
+  },
 ): Promise<void> {
   await db
     .update(backfills)
-    .set({ status: p.status, progress: p.progress, counts: p.counts, error: p.error ?? null, heartbeatAt: p.now, claimedBy: null, finishedAt: p.status === 'done' ? p.now : null })
+    .set({
+      status: p.status,
+      progress: p.progress,
+      counts: p.counts,
+      error: p.error ?? null,
+      heartbeatAt: p.now,
+      claimedBy: null,
+      finishedAt: p.status === 'done' ? p.now : null,
+    })
     .where(eq(backfills.id, p.id));
 }
 

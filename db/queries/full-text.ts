@@ -26,16 +26,40 @@ export async function storeFullText(db: Db, results: FullTextResult[]): Promise<
     await db.execute(sql`
       update items i set content = u.content, studios = u.studios::text[], unions = u.unions::text[], areas = u.areas::text[],
         relevant = u.relevant, full_text_status = 'ok', full_text_error = null
-      from unnest(${arrayParam(ok.map((r) => r.id), 'bigint')}, ${arrayParam(ok.map((r) => r.content ?? ''), 'text')},
-                  ${arrayParam(ok.map((r) => pgArrayLiteral(r.studios ?? [])), 'text')}, ${arrayParam(ok.map((r) => pgArrayLiteral(r.unions ?? [])), 'text')},
-                  ${arrayParam(ok.map((r) => pgArrayLiteral(r.areas ?? [])), 'text')}, ${arrayParam(ok.map((r) => r.relevant ?? false), 'boolean')})
+      from unnest(${arrayParam(
+        ok.map((r) => r.id),
+        'bigint',
+      )}, ${arrayParam(
+        ok.map((r) => r.content ?? ''),
+        'text',
+      )},
+                  ${arrayParam(
+                    ok.map((r) => pgArrayLiteral(r.studios ?? [])),
+                    'text',
+                  )}, ${arrayParam(
+                    ok.map((r) => pgArrayLiteral(r.unions ?? [])),
+                    'text',
+                  )},
+                  ${arrayParam(
+                    ok.map((r) => pgArrayLiteral(r.areas ?? [])),
+                    'text',
+                  )}, ${arrayParam(
+                    ok.map((r) => r.relevant ?? false),
+                    'boolean',
+                  )})
         as u(id, content, studios, unions, areas, relevant)
       where i.id = u.id`);
   }
   if (failed.length) {
     await db.execute(sql`
       update items i set full_text_status = 'failed', full_text_error = u.error
-      from unnest(${arrayParam(failed.map((r) => r.id), 'bigint')}, ${arrayParam(failed.map((r) => (r.error ?? 'failed').slice(0, 500)), 'text')}) as u(id, error)
+      from unnest(${arrayParam(
+        failed.map((r) => r.id),
+        'bigint',
+      )}, ${arrayParam(
+        failed.map((r) => (r.error ?? 'failed').slice(0, 500)),
+        'text',
+      )}) as u(id, error)
       where i.id = u.id`);
   }
 }

@@ -1,5 +1,15 @@
 import { pgEnum } from 'drizzle-orm/pg-core';
-import { BACKFILL_STATUSES, DISCOVERY_METHODS, FULL_TEXT_STATUSES, ITEM_STATUSES, JOB_STATUSES, KEY_SCOPES, SOURCE_KINDS, SOURCE_TYPES, STANCES } from '../../src/labels.ts';
+import {
+  BACKFILL_STATUSES,
+  DISCOVERY_METHODS,
+  FULL_TEXT_STATUSES,
+  ITEM_STATUSES,
+  JOB_STATUSES,
+  KEY_SCOPES,
+  SOURCE_KINDS,
+  SOURCE_TYPES,
+  STANCES,
+} from '../../src/labels.ts';
 
 export const sourceKind = pgEnum('source_kind', SOURCE_KINDS);
 export const keyScope = pgEnum('key_scope', KEY_SCOPES);

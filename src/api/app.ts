@@ -38,7 +38,15 @@ export const MAX_ANON_CLASSIFY_BODY_BYTES = 256 * 1024;
  * Reads that cost the database or the CPU in proportion to what is asked (not answered from
  * the cache): they share the per-client and per-process slots of the cost gate.
  */
-const EXPENSIVE: readonly string[] = ['/', '/announcements/:id', '/api/v1/trends', '/api/v1/items', '/api/v1/items/export', '/api/v1/announcements/:id/reaction', '/api/v1/digests/*'];
+const EXPENSIVE: readonly string[] = [
+  '/',
+  '/announcements/:id',
+  '/api/v1/trends',
+  '/api/v1/items',
+  '/api/v1/items/export',
+  '/api/v1/announcements/:id/reaction',
+  '/api/v1/digests/*',
+];
 
 /**
  * Builds the HTTP app from its dependencies. No port is opened here: tests call
@@ -53,7 +61,15 @@ export function createApp(input: AppDeps) {
   app.use(requestLog(deps));
   if (deps.config.corsOrigins?.length) {
     const origins = deps.config.corsOrigins;
-    app.use('/api/*', cors({ origin: origins.includes('*') ? '*' : origins, allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }));
+    app.use(
+      '/api/*',
+      cors({
+        origin: origins.includes('*') ? '*' : origins,
+        allowHeaders: ['Authorization', 'Content-Type'],
+        exposeHeaders: ['X-Request-Id', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
   }
   // Every route is rate limited, before anything reads the request: a request whose key is not
   // known good (none, wrong, guessed) counts against its client's address before the key is
@@ -84,7 +100,10 @@ export function createApp(input: AppDeps) {
   // cached reads (trends, reactions, the dashboard) are answered here, once the key and the rate are checked
   app.on(['GET', 'HEAD'], ['/api/*', '/'], fromCache(deps.cache));
   for (const path of EXPENSIVE) app.on(['GET', 'HEAD'], path, expensive(gate));
-  const deadline = timeout(deps.config.requestTimeoutMs, () => new AppError(504, 'timeout', `no answer within ${deps.config.requestTimeoutMs} ms`) as never);
+  const deadline = timeout(
+    deps.config.requestTimeoutMs,
+    () => new AppError(504, 'timeout', `no answer within ${deps.config.requestTimeoutMs} ms`) as never,
+  );
   // exports stream for as long as they need; everything else has a deadline
   app.use('/api/*', (c, next) => (c.req.path === '/api/v1/items/export' ? next() : deadline(c, next)));
 

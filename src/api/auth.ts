@@ -13,7 +13,8 @@ import { KeyCache } from './key-cache.ts';
  * the database (`keys`, shared with the rate limiter, which counted the request already).
  */
 export function authenticate(deps: AppDeps, keys: KeyCache = new KeyCache()) {
-  const refuse = (reason: 'unknown' | 'revoked') => new AppError(401, 'unauthorized', reason === 'revoked' ? 'API key revoked' : 'unknown API key');
+  const refuse = (reason: 'unknown' | 'revoked') =>
+    new AppError(401, 'unauthorized', reason === 'revoked' ? 'API key revoked' : 'unknown API key');
   return createMiddleware<AppEnv>(async (c, next) => {
     // open paths never need a key, so none is looked up (a monitor with a stale key still sees /health)
     if (isOpenPath(c.req.path)) return next();
@@ -40,7 +41,9 @@ export function authenticate(deps: AppDeps, keys: KeyCache = new KeyCache()) {
  * /metrics and /docs do not.
  */
 export function isOpenPath(path: string): boolean {
-  return path === '/health' || path === '/ready' || path === '/openapi.json' || path.startsWith('/assets/') || path.startsWith('/docs/assets/');
+  return (
+    path === '/health' || path === '/ready' || path === '/openapi.json' || path.startsWith('/assets/') || path.startsWith('/docs/assets/')
+  );
 }
 
 /** Throws 401 or 403 unless the request's key has at least `scope`; `what` names the action. */

@@ -21,9 +21,19 @@ export class CostGate {
   enter(client: string): () => void {
     const mine = this.running.get(client) ?? 0;
     if (mine >= this.perClient) {
-      throw Object.assign(new AppError(429, 'too_many_concurrent', `at most ${this.perClient} expensive requests (exports, uncached trends, reactions, search, the dashboard) at once per client; retry when one finishes`), { retryAfter: 1 });
+      throw Object.assign(
+        new AppError(
+          429,
+          'too_many_concurrent',
+          `at most ${this.perClient} expensive requests (exports, uncached trends, reactions, search, the dashboard) at once per client; retry when one finishes`,
+        ),
+        { retryAfter: 1 },
+      );
     }
-    if (this.all >= this.total) throw Object.assign(new AppError(503, 'busy', 'the server is running as many expensive requests as it allows; retry shortly'), { retryAfter: 2 });
+    if (this.all >= this.total)
+      throw Object.assign(new AppError(503, 'busy', 'the server is running as many expensive requests as it allows; retry shortly'), {
+        retryAfter: 2,
+      });
     this.running.set(client, mine + 1);
     this.all++;
     let freed = false;

@@ -77,7 +77,8 @@ function closed(schema: z.ZodType, what: 'parameter' | 'field'): z.ZodType {
   return schema.clone({
     ...schema._zod.def,
     catchall: z.never(),
-    error: (iss: { code?: string; keys?: readonly PropertyKey[] }) => (iss.code === 'unrecognized_keys' ? message(iss.keys ?? []) : undefined),
+    error: (iss: { code?: string; keys?: readonly PropertyKey[] }) =>
+      iss.code === 'unrecognized_keys' ? message(iss.keys ?? []) : undefined,
   } as typeof schema._zod.def);
 }
 
@@ -90,7 +91,11 @@ export function route<R extends RouteConfig>(config: R): R & { getRoutingPath():
   const request = { ...(config.request ?? {}) } as NonNullable<RouteConfig['request']>;
   request.query = closed((request.query as z.ZodType | undefined) ?? z.object({}), 'parameter') as typeof request.query;
   const json = request.body?.content?.['application/json'] as { schema?: unknown } | undefined;
-  if (json?.schema instanceof z.ZodType) request.body = { ...request.body!, content: { ...request.body!.content, 'application/json': { ...json, schema: closed(json.schema, 'field') } } } as typeof request.body;
+  if (json?.schema instanceof z.ZodType)
+    request.body = {
+      ...request.body!,
+      content: { ...request.body!.content, 'application/json': { ...json, schema: closed(json.schema, 'field') } },
+    } as typeof request.body;
   return createRoute({ ...config, request }) as R & { getRoutingPath(): string };
 }
 
@@ -138,7 +143,13 @@ export async function cachedRead<T = unknown>(
 ): Promise<TypedResponse<T, 200, 'json'>> {
   const raw = ResponseCache.key(c.req.url);
   const path = key.path ?? c.req.path;
-  const stored = key.query ? ResponseCache.validatedKey(path, key.query) : key.path === undefined ? raw : raw.includes('?') ? path + raw.slice(raw.indexOf('?')) : path;
+  const stored = key.query
+    ? ResponseCache.validatedKey(path, key.query)
+    : key.path === undefined
+      ? raw
+      : raw.includes('?')
+        ? path + raw.slice(raw.indexOf('?'))
+        : path;
   const entry = cache.get(stored) ?? (await cache.fill(stored, compute));
   cache.alias(raw, stored);
   // The body is the JSON of a T that `compute` serialised (or its CSV form); the response test

@@ -25,7 +25,8 @@ export const API_HEADERS: HeaderList = [
  * carries its stylesheet inline so it reads the same when saved, and uPlot sizes its canvas with
  * style attributes.
  */
-export const HTML_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const HTML_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /**
  * Added to HTML pages (dashboard, docs, HTML digests): the headers that only mean something to a

@@ -53,7 +53,10 @@ export class RateLimiter {
 /** The client's address: the socket's, or from X-Forwarded-For when that many proxies are trusted. */
 export function clientAddress(c: Context, trustProxy: number): string {
   if (trustProxy > 0) {
-    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const hops = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const client = hops[hops.length - trustProxy];
     if (client) return client;
   }
@@ -90,7 +93,8 @@ function expandIpv6(a: string): string[] | undefined {
     if (h === '') return [];
     const out: string[] = [];
     for (const g of h.split(':')) {
-      if (g.includes('.')) out.push('0', '0'); // dotted IPv4 tail: past the /64 anyway
+      if (g.includes('.'))
+        out.push('0', '0'); // dotted IPv4 tail: past the /64 anyway
       else if (/^[0-9a-f]{1,4}$/.test(g)) out.push(g.replace(/^0+(?=.)/, ''));
       else return undefined;
     }

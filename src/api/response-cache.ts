@@ -127,7 +127,10 @@ export class ResponseCache {
    * an invalidation came while it was computed; callers that arrive after an invalidation start
    * a computation of their own rather than wait for one that may have read the old data.
    */
-  fill(key: string, compute: () => Promise<{ body: string; contentType: string; headers?: Record<string, string> }>): Promise<CachedResponse> {
+  fill(
+    key: string,
+    compute: () => Promise<{ body: string; contentType: string; headers?: Record<string, string> }>,
+  ): Promise<CachedResponse> {
     const generation = this.generation;
     return this.computing.run(`${generation} ${key}`, async () => {
       const fresh = await compute();

@@ -45,7 +45,8 @@ export function guardedBody(c: Context<AppEnv>, source: ReadableStream<Uint8Arra
           } catch {
             // already closed
           }
-        } else controller.error(new Error(why === 'deadline' ? 'response cut: deadline passed' : 'response cut: the server failed mid-stream'));
+        } else
+          controller.error(new Error(why === 'deadline' ? 'response cut: deadline passed' : 'response cut: the server failed mid-stream'));
       };
       timer = setTimeout(() => {
         g.logger.warn({ requestId, path: c.req.path, deadlineMs: g.deadlineMs }, 'stream cut at its deadline');

@@ -105,7 +105,8 @@ export function readCorpus(opts: { writersDir?: string } = {}): CorpusExample[] 
     out.push({ ...e, writer, split });
   };
   for (const split of ['train', 'dev'] as const) {
-    for (const f of splitFiles(split)) for (const e of readExamples(f)) push(e, `orig-${basename(f, '.jsonl').slice(split.length + 1)}`, split);
+    for (const f of splitFiles(split))
+      for (const e of readExamples(f)) push(e, `orig-${basename(f, '.jsonl').slice(split.length + 1)}`, split);
   }
   for (const f of writerFiles(opts.writersDir)) for (const e of readExamples(f)) push(e, basename(f, '.jsonl'), splitOf(e.text));
   return out;
@@ -135,6 +136,7 @@ export function streamSlice(dev: CorpusExample[], share = 0.08): CorpusExample[]
 /** A content hash of examples, for the artifact's provenance. */
 export function corpusHash(examples: Example[]): string {
   const h = createHash('sha256');
-  for (const e of examples) h.update(JSON.stringify([e.text, e.stance, e.relevant, e.concerns, e.source_kind ?? null, e.lang ?? null])).update('\n');
+  for (const e of examples)
+    h.update(JSON.stringify([e.text, e.stance, e.relevant, e.concerns, e.source_kind ?? null, e.lang ?? null])).update('\n');
   return h.digest('hex');
 }

@@ -56,14 +56,38 @@ export interface EvalReport {
 const r3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /** Scores predictions against gold on one slice. */
-export function sliceReport(name: string, examples: Example[], predicted: Classification[], baselines: { name: string; stance: Stance[] }[] = []): SliceReport {
+export function sliceReport(
+  name: string,
+  examples: Example[],
+  predicted: Classification[],
+  baselines: { name: string; stance: Stance[] }[] = [],
+): SliceReport {
   const gold = examples.map((e) => e.stance);
-  const stance = multiClassReport(STANCES, gold, predicted.map((p) => p.stance));
+  const stance = multiClassReport(
+    STANCES,
+    gold,
+    predicted.map((p) => p.stance),
+  );
   const hardIdx = examples.map((e, i) => (e.hard ? i : -1)).filter((i) => i >= 0);
-  const hard = hardIdx.length ? multiClassReport(STANCES, hardIdx.map((i) => gold[i]!), hardIdx.map((i) => predicted[i]!.stance)) : undefined;
-  const relevance = binaryReport(examples.map((e) => e.relevant), predicted.map((p) => p.relevant));
-  const offTopic = binaryReport(examples.map((e) => !e.relevant), predicted.map((p) => !p.relevant));
-  const concerns = concernReport(examples, predicted.map((p) => p.concerns));
+  const hard = hardIdx.length
+    ? multiClassReport(
+        STANCES,
+        hardIdx.map((i) => gold[i]!),
+        hardIdx.map((i) => predicted[i]!.stance),
+      )
+    : undefined;
+  const relevance = binaryReport(
+    examples.map((e) => e.relevant),
+    predicted.map((p) => p.relevant),
+  );
+  const offTopic = binaryReport(
+    examples.map((e) => !e.relevant),
+    predicted.map((p) => !p.relevant),
+  );
+  const concerns = concernReport(
+    examples,
+    predicted.map((p) => p.concerns),
+  );
   const baselineF1: Record<string, number> = {};
   for (const b of baselines) baselineF1[b.name] = multiClassReport(STANCES, gold, b.stance).macroF1;
   return {
@@ -107,7 +131,9 @@ export function calibrationTable(examples: Example[], predicted: Classification[
   for (let b = 0; b < 10; b++) {
     const from = b / 10;
     const to = (b + 1) / 10;
-    const inBin = predicted.map((p, i) => [p, examples[i]!] as const).filter(([p]) => p.relevance > 0 && p.relevance >= from && (b === 9 ? p.relevance <= to : p.relevance < to));
+    const inBin = predicted
+      .map((p, i) => [p, examples[i]!] as const)
+      .filter(([p]) => p.relevance > 0 && p.relevance >= from && (b === 9 ? p.relevance <= to : p.relevance < to));
     rows.push({
       from,
       to,
@@ -119,7 +145,11 @@ export function calibrationTable(examples: Example[], predicted: Classification[
   return rows;
 }
 
-const normalise = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const normalise = (t: string) =>
+  t
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 
 /** How well quotes are found and attributed, against the corpus's gold quotes. */
 export function quoteReport(examples: Example[], predicted: Classification[]): QuoteReport {
@@ -152,13 +182,20 @@ export function evaluate(model: StanceModel, baselines: Baseline[], dev: CorpusE
   const base = baselines.map((b) => ({ name: b.name, stance: dev.map((e) => b.stance(e.text)) }));
   const slice = (name: string, keep: (e: CorpusExample, i: number) => boolean) => {
     const idx = dev.map((e, i) => (keep(e, i) ? i : -1)).filter((i) => i >= 0);
-    return sliceReport(name, idx.map((i) => dev[i]!), idx.map((i) => predicted[i]!), base.map((b) => ({ name: b.name, stance: idx.map((i) => b.stance[i]!) })));
+    return sliceReport(
+      name,
+      idx.map((i) => dev[i]!),
+      idx.map((i) => predicted[i]!),
+      base.map((b) => ({ name: b.name, stance: idx.map((i) => b.stance[i]!) })),
+    );
   };
   const slices: SliceReport[] = [slice(opts.title ?? 'all dev', () => true)];
   slices.push(slice('original kind (dev-a..d)', (e) => e.writer.startsWith('orig-')));
   slices.push(slice('writers (all new)', (e) => !e.writer.startsWith('orig-')));
-  for (const reg of [...new Set(dev.map(registerOf))].sort()) if (reg !== 'original') slices.push(slice(`register ${reg}`, (e) => registerOf(e) === reg));
-  for (const lang of [...new Set(dev.map((e) => e.lang ?? 'en'))].sort()) slices.push(slice(`lang ${lang}`, (e) => (e.lang ?? 'en') === lang));
+  for (const reg of [...new Set(dev.map(registerOf))].sort())
+    if (reg !== 'original') slices.push(slice(`register ${reg}`, (e) => registerOf(e) === reg));
+  for (const lang of [...new Set(dev.map((e) => e.lang ?? 'en'))].sort())
+    slices.push(slice(`lang ${lang}`, (e) => (e.lang ?? 'en') === lang));
   const stream = new Set(streamSlice(dev.filter((e) => !e.writer.startsWith('orig-'))));
   slices.push(slice(`stream (${[...stream].filter((e) => e.relevant).length}/${stream.size} relevant)`, (e) => stream.has(e)));
   const unsupported: Record<string, number> = {};
@@ -179,7 +216,12 @@ export function evaluate(model: StanceModel, baselines: Baseline[], dev: CorpusE
  * Leave one writer out: for every writer of the new corpus, a model trained on everyone else
  * (both splits) is scored on all of that writer's items: text by a writer it has never read.
  */
-export function leaveOneWriterOut(corpus: CorpusExample[], load: (a: ReturnType<typeof trainModel>) => StanceModel, hyper?: Hyper, onWriter?: (w: string) => void): (SliceReport & { trainedOn: number })[] {
+export function leaveOneWriterOut(
+  corpus: CorpusExample[],
+  load: (a: ReturnType<typeof trainModel>) => StanceModel,
+  hyper?: Hyper,
+  onWriter?: (w: string) => void,
+): (SliceReport & { trainedOn: number })[] {
   const writers = [...new Set(corpus.filter((e) => !e.writer.startsWith('orig-')).map((e) => e.writer))].sort();
   return writers.map((w) => {
     onWriter?.(w);
@@ -200,13 +242,28 @@ export function formatReport(r: EvalReport): string[] {
   const head = ['n', 'stanceF1', 'worryR', 'hardF1', 'concF1', 'relP', 'relR', 'relMF1', 'gateMiss', ...names.map((n) => `${n}F1`)];
   const row = (label: string, cells: string[]) => label.padEnd(36) + cells.map((c) => c.padStart(9)).join('');
   const sliceRow = (s: SliceReport) =>
-    row(s.name, [String(s.n), f(s.stanceMacroF1), f(s.worryRecall), s.hardN ? `${f(s.hardMacroF1)}` : '   –', f(s.concernF1), f(s.relevancePrecision), f(s.relevanceRecall), f(s.relevanceMacroF1), String(s.gateMisses), ...names.map((n) => f(s.baselines[n] ?? null))]);
+    row(s.name, [
+      String(s.n),
+      f(s.stanceMacroF1),
+      f(s.worryRecall),
+      s.hardN ? `${f(s.hardMacroF1)}` : '   –',
+      f(s.concernF1),
+      f(s.relevancePrecision),
+      f(s.relevanceRecall),
+      f(s.relevanceMacroF1),
+      String(s.gateMisses),
+      ...names.map((n) => f(s.baselines[n] ?? null)),
+    ]);
   lines.push(row('slice', head));
   for (const s of r.slices) lines.push(sliceRow(s));
   lines.push('', 'relevance calibration (items past the topic gate)', row('  predicted', ['n', 'mean', 'observed']));
-  for (const c of r.calibration) lines.push(row(`  ${c.from.toFixed(1)}-${c.to.toFixed(1)}`, [String(c.n), f(c.meanPredicted), f(c.observed)]));
+  for (const c of r.calibration)
+    lines.push(row(`  ${c.from.toFixed(1)}-${c.to.toFixed(1)}`, [String(c.n), f(c.meanPredicted), f(c.observed)]));
   const q = r.quotes;
-  lines.push('', `quotes: ${q.gold} gold, ${q.found} found, speaker right ${q.speakerRight}, speaker kind right ${q.kindRight}, quote stance right ${q.stanceRight}`);
+  lines.push(
+    '',
+    `quotes: ${q.gold} gold, ${q.found} found, speaker right ${q.speakerRight}, speaker kind right ${q.kindRight}, quote stance right ${q.stanceRight}`,
+  );
   lines.push(`unsupported languages: ${r.unsupported.n} items ${JSON.stringify(r.unsupported.byLang)}`);
   if (r.leaveOneWriterOut) {
     lines.push('', 'leave one writer out (trained without the writer, scored on all of its items)', row('writer', head.slice(0, 9)));

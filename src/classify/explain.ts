@@ -52,7 +52,7 @@ const AREA_PHRASE: Record<string, string> = {
 const MARK_PHRASE: Record<string, string> = {
   question: 'asked as a question',
   exclaim: 'exclamation',
-  scare: "words held in scare quotes",
+  scare: 'words held in scare quotes',
   emoji_up: 'cheering emoji',
   emoji_down: 'grimacing emoji',
 };
@@ -60,7 +60,9 @@ const STANCE_PHRASE = { excitement: 'Excitement', worry: 'Worry', neutral: 'Neut
 
 /** Words too common to explain anything to a reader; they still count in the model. */
 const FUNCTION_WORDS = new Set(
-  'a an the of to in on at for by with from and or but as is are was were be been it its this that these those our their his her my your we they he she i you us them than then so if into about over after before up out el la los las un una de del en y o que se su sus por para con al lo es son'.split(' '),
+  'a an the of to in on at for by with from and or but as is are was were be been it its this that these those our their his her my your we they he she i you us them than then so if into about over after before up out el la los las un una de del en y o que se su sus por para con al lo es son'.split(
+    ' ',
+  ),
 );
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
@@ -117,7 +119,8 @@ export function explain({ lm, analysis, indexed, k, relevant, relevance, passes 
   const stance = lm.m.stance.classes[k]!;
   let summary: string;
   if (!passes) summary = 'Off-topic: no AI, machine-learning or generative terms.';
-  else if (!relevant) summary = `Off-topic: ${analysis.topic.terms.length ? `names ${quoteList(analysis.topic.terms.slice(0, 3))} but ` : ''}reads as something other than AI in screen work (relevance ${relevance.toFixed(2)}).`;
+  else if (!relevant)
+    summary = `Off-topic: ${analysis.topic.terms.length ? `names ${quoteList(analysis.topic.terms.slice(0, 3))} but ` : ''}reads as something other than AI in screen work (relevance ${relevance.toFixed(2)}).`;
   else {
     const reasons = terms.slice(0, 3).map((t) => t.term);
     summary = `${STANCE_PHRASE[stance]}${reasons.length ? `: ${reasons.join('; ')}` : ''}.`;
@@ -137,7 +140,9 @@ function readable(key: string, a: Analysis, word: (stem: string) => string, writ
       if (group !== g) continue;
       // Spanish cues match text without accents: show the words as written
       const len = cueMatchAt(a.lang, g, a.joined, at).length;
-      const w = written().slice(at, at + len).trim();
+      const w = written()
+        .slice(at, at + len)
+        .trim();
       if (w && !seen.includes(w)) seen.push(w);
       if (seen.length === 3) break;
     }
@@ -145,8 +150,10 @@ function readable(key: string, a: Analysis, word: (stem: string) => string, writ
   }
   if (kind === 'p:') return MARK_PHRASE[rest] ?? rest;
   if (key === 'e:ai') return `AI terms: ${quoteList(a.topic.terms.slice(0, 3))}`;
-  if (key === 'e:studio') return `names a studio${a.tags?.studios.length ? `: ${a.tags.studios.filter((s) => STUDIOS.some((t) => t.name === s) || s.startsWith('(')).join(', ')}` : ''}`;
-  if (key === 'e:union') return `names a union${a.tags?.unions.length ? `: ${a.tags.unions.filter((u) => UNIONS.some((t) => t.name === u) || u.startsWith('(')).join(', ')}` : ''}`;
+  if (key === 'e:studio')
+    return `names a studio${a.tags?.studios.length ? `: ${a.tags.studios.filter((s) => STUDIOS.some((t) => t.name === s) || s.startsWith('(')).join(', ')}` : ''}`;
+  if (key === 'e:union')
+    return `names a union${a.tags?.unions.length ? `: ${a.tags.unions.filter((u) => UNIONS.some((t) => t.name === u) || u.startsWith('(')).join(', ')}` : ''}`;
   if (key === 'e:ai_screen') return 'AI in screen work';
   if (key.startsWith('e:area:')) {
     const area = key.slice(7);

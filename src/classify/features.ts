@@ -7,7 +7,23 @@ import { PorterStemmer, PorterStemmerEs } from './natural.ts';
 import { prepareSentences } from './prepare.ts';
 import { defaultTopic, type TopicMatch } from './topic.ts';
 
-const NEGATORS = new Set(['not', 'no', 'never', 'without', 'hardly', 'nobody', 'none', 'nothing', 'nor', 'cannot', 'neither', 'barely', 'rarely', 'nowhere', 'noone']);
+const NEGATORS = new Set([
+  'not',
+  'no',
+  'never',
+  'without',
+  'hardly',
+  'nobody',
+  'none',
+  'nothing',
+  'nor',
+  'cannot',
+  'neither',
+  'barely',
+  'rarely',
+  'nowhere',
+  'noone',
+]);
 /** Words a negation does not reach past. */
 const SCOPE_BREAKERS = new Set(['but', 'however', 'yet', 'although', 'though', 'while', 'whereas']);
 const NEGATION_SCOPE = 3;
@@ -27,7 +43,11 @@ const stemCache = new Map<string, string>();
 export function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = word.startsWith(ES_PREFIX) ? ES_PREFIX + PorterStemmerEs.stem(word.slice(ES_PREFIX.length)) : word === HANDLE ? word : PorterStemmer.stem(word);
+    s = word.startsWith(ES_PREFIX)
+      ? ES_PREFIX + PorterStemmerEs.stem(word.slice(ES_PREFIX.length))
+      : word === HANDLE
+        ? word
+        : PorterStemmer.stem(word);
     if (stemCache.size < 200_000) stemCache.set(word, s);
   }
   return s;
@@ -35,7 +55,15 @@ export function stem(word: string): string {
 
 /** Spanish aliases for unions, studios and production areas, in one scan (accents removed). */
 const ES_AREAS = Object.keys(AREA_WORDS_ES);
-const ES_ENTITIES = new PatternSet([...ES_AREAS.map((a) => `(?:${AREA_WORDS_ES[a]!.join('|')})\\b`), `(?:${UNION_WORDS_ES.join('|')})\\b`, `(?:${STUDIO_WORDS_ES.join('|')})\\b`], '', '\\b');
+const ES_ENTITIES = new PatternSet(
+  [
+    ...ES_AREAS.map((a) => `(?:${AREA_WORDS_ES[a]!.join('|')})\\b`),
+    `(?:${UNION_WORDS_ES.join('|')})\\b`,
+    `(?:${STUDIO_WORDS_ES.join('|')})\\b`,
+  ],
+  '',
+  '\\b',
+);
 
 export type FeatureBag = Map<string, number>;
 
@@ -264,7 +292,12 @@ export function topicFeatures(topic: TopicMatch): string[] {
  * (k:) and entity tags (e:). A text's bag is the union of its sentences' features (cue and
  * punctuation counts summed and log-scaled, the rest present/absent).
  */
-export function featurise(text: string | string[], sourceKind?: SourceKind | null, o: FeatureOptions = SHIPPED_FEATURES, lang: ModelLang = 'en'): Featurised {
+export function featurise(
+  text: string | string[],
+  sourceKind?: SourceKind | null,
+  o: FeatureOptions = SHIPPED_FEATURES,
+  lang: ModelLang = 'en',
+): Featurised {
   return featuriseAnalysis(analyse(text, o, lang), sourceKind, o);
 }
 

@@ -178,7 +178,12 @@ export class StanceModel {
         if (best[1] >= m.thresholds.concernFallback) concerns = [best[0]];
       }
     }
-    const quotes = withQuotes ? extractQuotes(analysis.sentences).map((q) => ({ ...q, stance: this.stanceOf(lm, q.text, analysis.lang, kindSource(q.speakerKind)) })) : [];
+    const quotes = withQuotes
+      ? extractQuotes(analysis.sentences).map((q) => ({
+          ...q,
+          stance: this.stanceOf(lm, q.text, analysis.lang, kindSource(q.speakerKind)),
+        }))
+      : [];
     return {
       lang: analysis.lang,
       supported: true,
@@ -202,7 +207,11 @@ export class StanceModel {
       relevant: false,
       relevance: 0,
       concerns: [],
-      explanation: { terms: [], sentence: sentences[0] ?? '', summary: `Written in ${lang}, a language Pulse has no model for: stance and relevance are not guessed.` },
+      explanation: {
+        terms: [],
+        sentence: sentences[0] ?? '',
+        summary: `Written in ${lang}, a language Pulse has no model for: stance and relevance are not guessed.`,
+      },
       quotes: [],
       model: this.version,
     };

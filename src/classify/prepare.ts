@@ -10,7 +10,8 @@ import { splitSentences } from './sentences.ts';
 
 /** A character that is not whitespace, not a control character and never in real text. */
 const BREAK = '\uE000';
-const BLOCK_END = /<(?:br\s*\/?|\/(?:p|div|li|h[1-6]|blockquote|tr|section|article|figure|figcaption|header|footer)\s*)>|<(?:p|li|hr|h[1-6])\b[^>]*>/gi;
+const BLOCK_END =
+  /<(?:br\s*\/?|\/(?:p|div|li|h[1-6]|blockquote|tr|section|article|figure|figcaption|header|footer)\s*)>|<(?:p|li|hr|h[1-6])\b[^>]*>/gi;
 const LOOKS_HTML = /<[a-z!/][^>]*>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);/i;
 
 /** Sentences that are only boilerplate: dropped whole. */
@@ -23,7 +24,7 @@ const BOILERPLATE = new RegExp(
       'share (?:this|on|via)\\b.*',
       '(?:share|tweet|email|print|like this|loading\\.*|related|advertisement|sponsored content)[:.]?',
       '(?:subscribe|follow us|follow me|rate (?:and|&) review|like and subscribe|listen (?:on|to us on|now on)|available (?:on|wherever)|watch (?:on|the full))\\b.*',
-      '(?:this (?:episode|video|show|podcast) is (?:sponsored|brought to you|supported) by|sponsored by|thanks to (?:our|today\'s) sponsors?|today\'s sponsors?|support (?:the|this) (?:show|podcast|channel)|use (?:promo )?code)\\b.*',
+      "(?:this (?:episode|video|show|podcast) is (?:sponsored|brought to you|supported) by|sponsored by|thanks to (?:our|today's) sponsors?|today's sponsors?|support (?:the|this) (?:show|podcast|channel)|use (?:promo )?code)\\b.*",
       '(?:chapters|timestamps|links|show notes|credits|sources)[:]?',
       '(?:leer más|seguir leyendo|sigue leyendo|lee (?:la nota|más)|compartir|suscríbete|suscribite|síguenos|seguinos|escucha (?:en|el episodio))\\b.*',
       '(?:este episodio (?:está )?(?:patrocinado|auspiciado)|patrocinado por|auspiciado por)\\b.*',
@@ -36,7 +37,10 @@ const BOILERPLATE = new RegExp(
 const FOOTERS: [RegExp, string][] = [
   [/\bThe post\s.{1,300}?\sappeared first on\s[^\n]{1,120}?(?:\.|$)/gi, ' '],
   [/\bLa entrada\s.{1,300}?\sse publicó primero en\s[^\n]{1,120}?(?:\.|$)/gi, ' '],
-  [/\[(?:…|\.\.\.|&hellip;)\]|\((?:read more|more)…?\)|(?:read more|continue reading|leer más|seguir leyendo)\s*(?:»|→|›|\.\.\.|…)?\s*$/gim, ' '],
+  [
+    /\[(?:…|\.\.\.|&hellip;)\]|\((?:read more|more)…?\)|(?:read more|continue reading|leer más|seguir leyendo)\s*(?:»|→|›|\.\.\.|…)?\s*$/gim,
+    ' ',
+  ],
   [/\bhttps?:\/\/\S+|\bwww\.[a-z0-9-]+\.\S+/gi, ' '],
   [/\S+@\S+\.[a-z]{2,}\b/gi, ' '],
 ];
@@ -45,10 +49,13 @@ const FOOTERS: [RegExp, string][] = [
 const TIMESTAMP = /^\s*[[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*[-–—:|]?\s*/;
 const INLINE_TIMESTAMP = /[[(]?(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?![\d:])[\])]?(?:\s*[-–—|])?/g;
 /** Chapter titles that say nothing about the item. */
-const EMPTY_CHAPTER = /^(?:intro(?:duction)?|outro|welcome|ads?|ad break|sponsors?|sponsor break|break|wrap[- ]?up|closing|credits|q ?& ?a|introducción|presentación|cierre|despedida)\.?$/i;
+const EMPTY_CHAPTER =
+  /^(?:intro(?:duction)?|outro|welcome|ads?|ad break|sponsors?|sponsor break|break|wrap[- ]?up|closing|credits|q ?& ?a|introducción|presentación|cierre|despedida)\.?$/i;
 
 /** Acronyms a hashtag may run into a lower-case word: "#SAGAFTRAstrike". */
-const KNOWN_ACRONYMS = new Set('AI IA ML LLM VFX CGI SAG SAGAFTRA WGA IATSE DGA TAG BECTU ACTRA MEAA ANDA AISGE TV HBO BBC NYC LA UK US EU'.split(' '));
+const KNOWN_ACRONYMS = new Set(
+  'AI IA ML LLM VFX CGI SAG SAGAFTRA WGA IATSE DGA TAG BECTU ACTRA MEAA ANDA AISGE TV HBO BBC NYC LA UK US EU'.split(' '),
+);
 
 /** "#GenerativeAI" → "Generative AI", "#SAGAFTRAstrike" → "SAGAFTRA strike", "#voice_actors" → "voice actors". */
 export function splitHashtag(tag: string): string {

@@ -26,7 +26,8 @@ const CAP = "[\\p{Lu}][\\p{L}'’.-]*";
 const PARTICLE = '(?:de|del|la|las|los|van|von|da|di|y|bin|al|el|du|le)';
 /** a proper name: capitalised words, with the particles names carry */
 const NAME = new RegExp(`${CAP}(?:\\s+(?:${PARTICLE}\\s+)?${CAP}){0,4}`, 'u');
-const NOT_NAMES = /^(?:The|A|An|In|On|At|But|And|Its|It|This|That|Their|His|Her|Our|We|They|He|She|I|El|La|Los|Las|Un|Una|En|Pero|Y|Su|Sus|Según|According|Mr|Mrs|Ms|Dr|Sr|Sra)$/;
+const NOT_NAMES =
+  /^(?:The|A|An|In|On|At|But|And|Its|It|This|That|Their|His|Her|Our|We|They|He|She|I|El|La|Los|Las|Un|Una|En|Pero|Y|Su|Sus|Según|According|Mr|Mrs|Ms|Dr|Sr|Sra)$/;
 const PRONOUN = /^(?:he|she|they|él|ella|ellos|ellas)$/i;
 const ACCORDING = /(?:according to|según)\s+([^,.;“”«»"]{2,100})/iu;
 
@@ -45,7 +46,10 @@ function firstName(span: string): string | undefined {
 
 /** The speaker in a clause around a verb of saying: a name if there is one, else the noun phrase. */
 function speakerIn(span: string): { who: string; description: string } | undefined {
-  const clause = span.replace(/^[\s,.;:!?—–-]+/, '').split(/[.;:!?](?:\s|$)|[“«"]/)[0]!.trim();
+  const clause = span
+    .replace(/^[\s,.;:!?—–-]+/, '')
+    .split(/[.;:!?](?:\s|$)|[“«"]/)[0]!
+    .trim();
   if (!clause) return undefined;
   const first = clause.split(/\s+/)[0]!.replace(/[,.]$/, '');
   if (PRONOUN.test(first)) return { who: first, description: '' };
@@ -61,15 +65,21 @@ const QUOTE_ANYWHERE = new RegExp(QUOTE.source, 'g');
 const MIN_WORDS = 4;
 
 const UNION_WORDS = /\b(?:union|guild|local \d+|sindicato|gremio|asociaci[oó]n (?:nacional |argentina )?de actores|actors' association)\b/i;
-const OFFICIAL = /\b(?:president|presidente|presidenta|chief|negotiator|director|directora|spokes\w+|portavoz|vocer[oa]|secretar\w+|chair\w*|head|leader|board|executive|official|representative|representante|l[ií]der|titular)\b/i;
+const OFFICIAL =
+  /\b(?:president|presidente|presidenta|chief|negotiator|director|directora|spokes\w+|portavoz|vocer[oa]|secretar\w+|chair\w*|head|leader|board|executive|official|representative|representante|l[ií]der|titular)\b/i;
 /** an organisation on the studio side */
-const STUDIO_ORG = /\b(?:studio|studios|production company|vendor|company|startup|platform|streamer|network|broadcaster|publisher|developer|facility|house|estudio|productora|empresa|plataforma|compa[ñn][ií]a|cadena|distribuidora|televisi[oó]n)\b/i;
+const STUDIO_ORG =
+  /\b(?:studio|studios|production company|vendor|company|startup|platform|streamer|network|broadcaster|publisher|developer|facility|house|estudio|productora|empresa|plataforma|compa[ñn][ií]a|cadena|distribuidora|televisi[oó]n)\b/i;
 /** roles that speak for a company even when the company is not named beside them */
-const EXEC_ALONE = /\b(?:ceo|cto|coo|cfo|chief \w+ officer|executive|founder|co-?founder|managing director|general manager|vice president|consejer[oa] delegad[oa]|director[a]? general|gerente|fundador\w*|cofundador\w*|directiv[oa]s?)\b/i;
+const EXEC_ALONE =
+  /\b(?:ceo|cto|coo|cfo|chief \w+ officer|executive|founder|co-?founder|managing director|general manager|vice president|consejer[oa] delegad[oa]|director[a]? general|gerente|fundador\w*|cofundador\w*|directiv[oa]s?)\b/i;
 /** a role that speaks for a company */
-const EXEC = /(?:ceo|cto|coo|cfo|chief|executive|exec|head of|vice president|vp|president|founder|co-?founder|managing director|general manager|spokes\w+|producer|owner|partner|consejer[oa] delegad[oa]|director[a]? (?:general|ejecutiv[oa]|creativ[oa])|gerente|jef[ea]|fundador\w*|cofundador\w*|portavoz|vocer[oa]|productor\w*|directiv[oa]s?|responsable de|due[ñn][oa])\b/i;
-const ANALYST_WORDS = /\b(?:analyst|analysts|professor|researcher|consultant|economist|scholar|expert|academic|lawyer|attorney|law professor|analista|investigador\w*|profesor\w*|consultor\w*|experto|experta|académic\w*|abogad\w*|economista)\b/i;
-const WORKER_WORDS = /\b(?:actor|actress|actors|voice actor|voice artist|performer|animator|writer|screenwriter|artist|editor|compositor|storyboard|dubbing|dubber|crew|member|colorist|designer|illustrator|stunt\w*|background|musician|composer|translator|subtitler|actriz|actores|doblador\w*|animador\w*|guionista|artista|trabajador\w*|locutor\w*|intérprete|ilustrador\w*|dise[ñn]ador\w*|traductor\w*|integrante|miembro)\b/i;
+const EXEC =
+  /(?:ceo|cto|coo|cfo|chief|executive|exec|head of|vice president|vp|president|founder|co-?founder|managing director|general manager|spokes\w+|producer|owner|partner|consejer[oa] delegad[oa]|director[a]? (?:general|ejecutiv[oa]|creativ[oa])|gerente|jef[ea]|fundador\w*|cofundador\w*|portavoz|vocer[oa]|productor\w*|directiv[oa]s?|responsable de|due[ñn][oa])\b/i;
+const ANALYST_WORDS =
+  /\b(?:analyst|analysts|professor|researcher|consultant|economist|scholar|expert|academic|lawyer|attorney|law professor|analista|investigador\w*|profesor\w*|consultor\w*|experto|experta|académic\w*|abogad\w*|economista)\b/i;
+const WORKER_WORDS =
+  /\b(?:actor|actress|actors|voice actor|voice artist|performer|animator|writer|screenwriter|artist|editor|compositor|storyboard|dubbing|dubber|crew|member|colorist|designer|illustrator|stunt\w*|background|musician|composer|translator|subtitler|actriz|actores|doblador\w*|animador\w*|guionista|artista|trabajador\w*|locutor\w*|intérprete|ilustrador\w*|dise[ñn]ador\w*|traductor\w*|integrante|miembro)\b/i;
 
 /** The kind of speaker a name and its description say. */
 export function speakerKind(speaker: string, description = ''): SpeakerKind {
@@ -112,7 +122,11 @@ function attribution(before: string, after: string): { who: string; description:
   const all = new RegExp(SAY.source, 'gu');
   for (let m = all.exec(head); m; m = all.exec(head)) last = m;
   if (last && /^[\s,:]*(?:that|in a statement|on \w+|que|en un comunicado)?[\s,:]*$/u.test(head.slice(last.index + last[0].length))) {
-    const pre = head.slice(0, last.index).split(/[.;!?](?:\s|$)|[”»"]/).at(-1) ?? '';
+    const pre =
+      head
+        .slice(0, last.index)
+        .split(/[.;!?](?:\s|$)|[”»"]/)
+        .at(-1) ?? '';
     const name = firstName(pre);
     if (name) return { who: name, description: pre.replace(name, ' ').trim() };
     const words = pre.trim().split(/\s+/);
@@ -149,7 +163,9 @@ export function extractQuotes(sentences: string[]): Omit<Quote, 'stance'>[] {
       if (found && !isPronoun(found.who)) {
         speaker = found.who.replace(/[.,]$/, '');
         // a surname alone ("Lozano") is the person named in full before
-        const earlier = !speaker.includes(' ') ? named.find((n) => n.speaker.endsWith(` ${speaker}`)) : named.find((n) => n.speaker === speaker);
+        const earlier = !speaker.includes(' ')
+          ? named.find((n) => n.speaker.endsWith(` ${speaker}`))
+          : named.find((n) => n.speaker === speaker);
         if (earlier) ({ speaker, kind } = earlier);
         else {
           // the words around the speaker's first mention say who they are ("Marisa Lozano, actriz de doblaje")
@@ -158,7 +174,8 @@ export function extractQuotes(sentences: string[]): Omit<Quote, 'stance'>[] {
           kind = speakerKind(speaker, found.description);
           if (kind === 'other') kind = speakerKind(speaker, `${found.description} ${around}`);
           // "its spokesperson", "su portavoz": the organisation is named elsewhere in the sentence
-          if (kind === 'other' && /\b(?:its|their|his|her|su|sus)\b/i.test(`${found.description} ${speaker}`)) kind = speakerKind('', sentence.replace(m[0], ' '));
+          if (kind === 'other' && /\b(?:its|their|his|her|su|sus)\b/i.test(`${found.description} ${speaker}`))
+            kind = speakerKind('', sentence.replace(m[0], ' '));
           named.push({ speaker, kind });
         }
         last = { speaker, kind };

@@ -7,15 +7,21 @@
 
 /** Never end a sentence: a name or a number follows. */
 const TITLES = new Set(
-  'mr mrs ms mx dr drs prof sr sra srta sres dra dres st gen gov sen rep lic ing hon rev mt ft capt lt col sgt pres supt insp no nos vol vols pp pg p fig art núm nro n° pág vs e.g i.e cf approx aprox ca'.split(' '),
+  'mr mrs ms mx dr drs prof sr sra srta sres dra dres st gen gov sen rep lic ing hon rev mt ft capt lt col sgt pres supt insp no nos vol vols pp pg p fig art núm nro n° pág vs e.g i.e cf approx aprox ca'.split(
+    ' ',
+  ),
 );
 /** May end a sentence, but usually do not: "Warner Bros. Discovery", "Acme Inc. said", "the U.S. market". */
 const SUFFIXES = new Set(
-  'inc corp ltd co bros jr plc llc lp cía sa s.a s.l sl etc ave av jan feb mar apr jun jul aug sep sept oct nov dec ene abr ago dic dept univ assn'.split(' '),
+  'inc corp ltd co bros jr plc llc lp cía sa s.a s.l sl etc ave av jan feb mar apr jun jul aug sep sept oct nov dec ene abr ago dic dept univ assn'.split(
+    ' ',
+  ),
 );
 /** Words that start a new sentence after an ambiguous abbreviation ("… the U.S. The guild said"). */
 const OPENERS = new Set(
-  'the a an it its he she they we i in on at but and this that these those their our his her there here as after before when while however meanwhile also still yet so if el la los las lo un una en pero y este esta estos estas su sus según tras cuando mientras sin además también o le les il elle ils nous der die das ein eine'.split(' '),
+  'the a an it its he she they we i in on at but and this that these those their our his her there here as after before when while however meanwhile also still yet so if el la los las lo un una en pero y este esta estos estas su sus según tras cuando mientras sin además también o le les il elle ils nous der die das ein eine'.split(
+    ' ',
+  ),
 );
 
 const TERMINATOR = /[.!?…]+["”’»)\]]*(?=\s)/g;

@@ -53,7 +53,10 @@ export class Topic {
   /** Whether `text` names the topic, and the terms that say so. */
   match(text: string): TopicMatch {
     const found: [number, string][] = [];
-    for (const [re, lower] of [[this.words, true], [this.acronyms, false]] as const) {
+    for (const [re, lower] of [
+      [this.words, true],
+      [this.acronyms, false],
+    ] as const) {
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = re.exec(text)) !== null && found.length < 16) found.push([m.index, lower ? m[0].toLowerCase() : m[0]]);

@@ -47,7 +47,10 @@ function toBinary(m: { bias: number[]; weights: number[][] }): BinaryWeights {
 export function vocabulary(bags: FeatureBag[], minDocFreq: number): string[] {
   const df = new Map<string, number>();
   for (const bag of bags) for (const k of bag.keys()) df.set(k, (df.get(k) ?? 0) + 1);
-  return [...df].filter(([, n]) => n >= minDocFreq).map(([k]) => k).sort();
+  return [...df]
+    .filter(([, n]) => n >= minDocFreq)
+    .map(([k]) => k)
+    .sort();
 }
 
 function vectorise(bag: FeatureBag, index: Map<string, number>): SparseVec {
@@ -89,7 +92,11 @@ export function plattScale(z: number[], y: boolean[]): { a: number; b: number } 
   let a = 1;
   let b = 0;
   for (let it = 0; it < 100; it++) {
-    let ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+    let ga = 0,
+      gb = 0,
+      haa = 0,
+      hab = 0,
+      hbb = 0;
     z.forEach((zi, i) => {
       const p = sigmoid(a * zi + b);
       const t = y[i] ? hi : lo;
@@ -131,7 +138,9 @@ export function streamThreshold(p: number[], y: boolean[], gatedOutNegatives: nu
   let best = 0.5;
   let bestF1 = -1;
   for (let t = 0.05; t <= 0.951; t += 0.01) {
-    let tp = 0, fp = 0, fn = 0;
+    let tp = 0,
+      fp = 0,
+      fn = 0;
     p.forEach((pi, i) => {
       if (pi >= t) y[i] ? tp++ : (fp += wNeg);
       else if (y[i]) fn++;
@@ -153,7 +162,8 @@ interface Prepared {
 }
 
 /** Whether an item with this topic match goes on to the relevance model. */
-export const passesGate = (gate: Gate, topic: { matched: boolean; named: boolean }) => (gate === 'none' ? true : gate === 'named' ? topic.named : topic.matched);
+export const passesGate = (gate: Gate, topic: { matched: boolean; named: boolean }) =>
+  gate === 'none' ? true : gate === 'named' ? topic.named : topic.matched;
 
 /** Reads every example once, in its own language (examples in languages with no model are left out). */
 export function prepareExamples(examples: Example[], o: FeatureOptions = SHIPPED_FEATURES): Prepared[] {
@@ -168,14 +178,23 @@ export function prepareExamples(examples: Example[], o: FeatureOptions = SHIPPED
 }
 
 function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): LangModel {
-  const features = vocabulary(data.map((d) => d.bag), hyper.minDocFreq);
+  const features = vocabulary(
+    data.map((d) => d.bag),
+    hyper.minDocFreq,
+  );
   const index = new Map(features.map((f, i) => [f, i]));
   const X = data.map((d) => vectorise(d.bag, index));
   const pick = (keep: (d: Prepared) => boolean) => data.map((d, i) => (keep(d) ? i : -1)).filter((i) => i >= 0);
 
   const stanceIdx = pick((d) => !hyper.stanceOnRelevantOnly || d.e.relevant);
   const classWeights = STANCES.map((c) => hyper.stanceClassWeights[c] ?? 1);
-  const stance = trainSoftmax(stanceIdx.map((i) => X[i]!), stanceIdx.map((i) => STANCES.indexOf(data[i]!.e.stance)), STANCES.length, features.length, { ...hyper.stance, classWeights });
+  const stance = trainSoftmax(
+    stanceIdx.map((i) => X[i]!),
+    stanceIdx.map((i) => STANCES.indexOf(data[i]!.e.stance)),
+    STANCES.length,
+    features.length,
+    { ...hyper.stance, classWeights },
+  );
 
   // Stage two of relevance learns only from items that pass the topic gate: the traps.
   const gated = pick((d) => passesGate(hyper.gate, d.topic));
@@ -186,9 +205,18 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
   const XR = X.map((x) => (kindFeature.size ? dropFeatures(x, kindFeature) : x));
   // The writers' files carry the traps (off-topic labour news, AI as a story's subject) that the
   // original slices barely have; they count more in what the relevance model learns.
-  const weightOf = (i: number) => ((data[i]!.e as { writer?: string }).writer?.startsWith('orig-') === false ? hyper.writerRelevanceWeight : 1);
+  const weightOf = (i: number) =>
+    (data[i]!.e as { writer?: string }).writer?.startsWith('orig-') === false ? hyper.writerRelevanceWeight : 1;
   const trainRelevance = (rows: number[]) =>
-    toBinary(trainSoftmax(rows.map((i) => XR[i]!), rows.map((i) => (data[i]!.e.relevant ? 1 : 0)), 2, features.length, { ...hyper.relevance, sampleWeights: rows.map(weightOf) }));
+    toBinary(
+      trainSoftmax(
+        rows.map((i) => XR[i]!),
+        rows.map((i) => (data[i]!.e.relevant ? 1 : 0)),
+        2,
+        features.length,
+        { ...hyper.relevance, sampleWeights: rows.map(weightOf) },
+      ),
+    );
   const relevance = trainRelevance(gated);
   // held-out scores for calibration: each fold scored by a model trained on the other folds
   const folds = gated.map((i) => textBucket(data[i]!.e.text) % hyper.calibrationFolds);
@@ -213,7 +241,15 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
     const y = worryIdx.map((i) => (data[i]!.e.concerns.includes(c) ? 1 : 0));
     const positives = y.reduce<number>((a, b) => a + b, 0);
     const weights = [1, Math.max(1, (y.length - positives) / Math.max(1, positives))];
-    concerns[c] = toBinary(trainSoftmax(worryIdx.map((i) => X[i]!), y, 2, features.length, { ...hyper.concern, classWeights: weights }));
+    concerns[c] = toBinary(
+      trainSoftmax(
+        worryIdx.map((i) => X[i]!),
+        y,
+        2,
+        features.length,
+        { ...hyper.concern, classWeights: weights },
+      ),
+    );
   }
   return {
     langs,
@@ -230,10 +266,23 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
  * Trains the stance, relevance and concern models from labeled examples. Deterministic: the
  * same examples give a byte-identical artifact, and the version names the content.
  */
-export function trainModel(examples: Example[], hyper: Hyper = HYPER, featureOptions: FeatureOptions = SHIPPED_FEATURES, writers: string[] = []): ModelArtifact {
+export function trainModel(
+  examples: Example[],
+  hyper: Hyper = HYPER,
+  featureOptions: FeatureOptions = SHIPPED_FEATURES,
+  writers: string[] = [],
+): ModelArtifact {
   const data = prepareExamples(examples, featureOptions);
   const groups: ModelLang[][] = hyper.layout === 'shared' ? [[...MODEL_LANGS]] : MODEL_LANGS.map((l) => [l]);
-  const models = groups.map((langs) => trainLangModel(langs, data.filter((d) => langs.includes(d.lang)), hyper)).filter((m) => m.examples > 0);
+  const models = groups
+    .map((langs) =>
+      trainLangModel(
+        langs,
+        data.filter((d) => langs.includes(d.lang)),
+        hyper,
+      ),
+    )
+    .filter((m) => m.examples > 0);
   const body = { gate: hyper.gate, models, ...(featureOptions === SHIPPED_FEATURES ? {} : { featureOptions }) };
   const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 10);
   const byLang: Record<string, number> = {};

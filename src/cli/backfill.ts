@@ -18,7 +18,12 @@ function countsLine(c: Record<string, number>): string {
  * carries on); a progress bar on a terminal, one plain line per step otherwise.
  */
 export async function backfillCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { source: { type: 'string', multiple: true }, all: { type: 'boolean', default: false }, from: { type: 'string' }, to: { type: 'string' } });
+  const { values } = parse(args, {
+    source: { type: 'string', multiple: true },
+    all: { type: 'boolean', default: false },
+    from: { type: 'string' },
+    to: { type: 'string' },
+  });
   if (!values.from || !values.to) throw new UsageError('--from and --to are required (YYYY-MM-DD)');
   const ids = (values.source ?? []).map((s) => parseId(s, '--source'));
   if (!ids.length && !values.all) throw new UsageError('name a --source ID (or --all)');
@@ -37,10 +42,17 @@ export async function backfillCommand(args: string[], io: Io): Promise<number> {
         const { backfill, resumed } = await requestBackfill(d, { sourceId, from: values.from!, to: values.to! });
         io.out(`${resumed ? 'resuming' : 'starting'} backfill ${backfill.id} of source ${sourceId}, ${values.from} to ${values.to}`);
         const onProgress = (e: BackfillEvent) => {
-          if (tty) process.stderr.write(`\r\x1b[2K[${e.stage}] ${e.message.slice(0, 60)} | ${e.counts.inserted ?? 0} new, ${e.counts.pages ?? 0} requests`);
+          if (tty)
+            process.stderr.write(
+              `\r\x1b[2K[${e.stage}] ${e.message.slice(0, 60)} | ${e.counts.inserted ?? 0} new, ${e.counts.pages ?? 0} requests`,
+            );
           else io.out(`  ${e.stage}: ${e.message}`);
         };
-        const done = await runBackfill({ ...d, instance: INSTANCE_ID, clock: systemClock }, { id: backfill.id }, { onProgress, signal: stop.signal });
+        const done = await runBackfill(
+          { ...d, instance: INSTANCE_ID, clock: systemClock },
+          { id: backfill.id },
+          { onProgress, signal: stop.signal },
+        );
         if (tty) process.stderr.write('\r\x1b[2K');
         const shown = presentBackfill(done);
         io.out(`backfill ${done.id} ${shown.status}: ${countsLine(done.counts)}${done.error ? ` (${done.error})` : ''}`);

@@ -28,10 +28,34 @@ export function classifyLine(line: string, lineNo: number): Record<string, unkno
   }
   if (typeof text !== 'string' || !text.trim()) return { id, error: 'text: expected a non-empty string' };
   if (text.length > MAX_TEXT) return { id, error: `text: longer than ${MAX_TEXT} characters` };
-  if (kind !== undefined && !SOURCE_KINDS.includes(kind as SourceKind)) return { id, error: `source_kind: expected one of ${SOURCE_KINDS.join(', ')}` };
+  if (kind !== undefined && !SOURCE_KINDS.includes(kind as SourceKind))
+    return { id, error: `source_kind: expected one of ${SOURCE_KINDS.join(', ')}` };
   const r: Classification = defaultModel().classify(text, kind as SourceKind | undefined);
-  if (!r.supported) return { id, lang: r.lang, supported: false, stance: null, confidence: null, relevant: null, concerns: [], explanation: r.explanation, quotes: [], model: r.model };
-  return { id, lang: r.lang, stance: r.stance, confidence: r.confidence, relevant: r.relevant, relevance: r.relevance, concerns: r.concerns, explanation: r.explanation, quotes: r.quotes, model: r.model };
+  if (!r.supported)
+    return {
+      id,
+      lang: r.lang,
+      supported: false,
+      stance: null,
+      confidence: null,
+      relevant: null,
+      concerns: [],
+      explanation: r.explanation,
+      quotes: [],
+      model: r.model,
+    };
+  return {
+    id,
+    lang: r.lang,
+    stance: r.stance,
+    confidence: r.confidence,
+    relevant: r.relevant,
+    relevance: r.relevance,
+    concerns: r.concerns,
+    explanation: r.explanation,
+    quotes: r.quotes,
+    model: r.model,
+  };
 }
 
 /** `pulse classify`: JSON Lines in, JSON Lines out, in order; no database. */

@@ -9,7 +9,11 @@ export const evalUsage = `pulse eval [FILE] [--lowo] [--json]                   
 
 /** `pulse eval`: stance, worry recall, hard cases, concerns, relevance, calibration, quotes; baselines beside. */
 export async function evalCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { json: { type: 'boolean', default: false }, lowo: { type: 'boolean', default: false } }, true);
+  const { values, positionals } = parse(
+    args,
+    { json: { type: 'boolean', default: false }, lowo: { type: 'boolean', default: false } },
+    true,
+  );
   if (positionals.length > 1) throw new UsageError('pulse eval takes at most one file');
   let dev: CorpusExample[];
   let corpus: CorpusExample[] = [];
@@ -29,7 +33,12 @@ export async function evalCommand(args: string[], io: Io): Promise<number> {
   const report = evaluate(defaultModel(), [vaderBaseline(), afinnBaseline()], dev, { title: positionals[0] ?? 'all dev' });
   if (values.lowo) {
     if (!corpus.length) corpus = readCorpus();
-    report.leaveOneWriterOut = leaveOneWriterOut(corpus, (a) => new StanceModel(a), undefined, (w) => io.err(`leave-one-writer-out: ${w}`));
+    report.leaveOneWriterOut = leaveOneWriterOut(
+      corpus,
+      (a) => new StanceModel(a),
+      undefined,
+      (w) => io.err(`leave-one-writer-out: ${w}`),
+    );
   }
   if (values.json) io.out(JSON.stringify(report, null, 2));
   else for (const l of formatReport(report)) io.out(l);

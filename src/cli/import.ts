@@ -11,10 +11,16 @@ export const importUsage = `pulse import FILE --format ${IMPORT_FORMATS.join('|'
 
 /** `pulse import`: exit 0 when every row was valid, 1 when some were rejected (they are listed). */
 export async function importCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' }, source: { type: 'string' }, kind: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } }, true);
+  const { values, positionals } = parse(
+    args,
+    { format: { type: 'string' }, source: { type: 'string' }, kind: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } },
+    true,
+  );
   if (positionals.length !== 1) throw new UsageError('pulse import takes one FILE');
-  if (!values.format || !IMPORT_FORMATS.includes(values.format as ImportFormat)) throw new UsageError(`--format must be one of ${IMPORT_FORMATS.join(', ')}`);
-  if (values.kind && !SOURCE_KINDS.includes(values.kind as SourceKind)) throw new UsageError(`--kind must be one of ${SOURCE_KINDS.join(', ')}`);
+  if (!values.format || !IMPORT_FORMATS.includes(values.format as ImportFormat))
+    throw new UsageError(`--format must be one of ${IMPORT_FORMATS.join(', ')}`);
+  if (values.kind && !SOURCE_KINDS.includes(values.kind as SourceKind))
+    throw new UsageError(`--kind must be one of ${SOURCE_KINDS.join(', ')}`);
   let text: string;
   try {
     text = await readFile(positionals[0]!, 'utf8');
@@ -23,7 +29,16 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
   }
   const ctx = context({ quiet: true });
   const r = await withServices(ctx, (d) =>
-    importItems({ ...d, clock: systemClock, instance: INSTANCE_ID }, { text, format: values.format as ImportFormat, sourceName: values.source, kind: values.kind as SourceKind | undefined, dryRun: values['dry-run'] }),
+    importItems(
+      { ...d, clock: systemClock, instance: INSTANCE_ID },
+      {
+        text,
+        format: values.format as ImportFormat,
+        sourceName: values.source,
+        kind: values.kind as SourceKind | undefined,
+        dryRun: values['dry-run'],
+      },
+    ),
   );
   for (const bad of r.rejected.slice(0, 200)) io.err(`line ${bad.line}: ${bad.reason}`);
   if (r.rejected.length > 200) io.err(`… and ${r.rejected.length - 200} more rejected rows`);

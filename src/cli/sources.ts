@@ -33,7 +33,15 @@ export async function sourcesCommand(args: string[], io: Io): Promise<number> {
       }
       const lines = [['ID', 'KIND', 'NAME', 'LAST STATUS', 'FAILURES', 'NEXT FETCH', 'URL']];
       for (const s of rows)
-        lines.push([String(s.id), s.kind, s.name, s.lastStatus === null ? '-' : String(s.lastStatus), String(s.consecutiveFailures), s.nextFetchAt.toISOString(), s.url + (s.enabled ? '' : ' (disabled)')]);
+        lines.push([
+          String(s.id),
+          s.kind,
+          s.name,
+          s.lastStatus === null ? '-' : String(s.lastStatus),
+          String(s.consecutiveFailures),
+          s.nextFetchAt.toISOString(),
+          s.url + (s.enabled ? '' : ' (disabled)'),
+        ]);
       table(lines).forEach(io.out);
       return 0;
     }
@@ -43,7 +51,8 @@ export async function sourcesCommand(args: string[], io: Io): Promise<number> {
         if (input.type === 'feed' && input.discover) {
           try {
             const found = await discoverFeed({ ...d, clock: systemClock }, input.url);
-            if (found.how === 'link') io.out(`found ${found.candidates.length} feed(s) on the page; chose ${found.url}${found.title ? ` ("${found.title}")` : ''}`);
+            if (found.how === 'link')
+              io.out(`found ${found.candidates.length} feed(s) on the page; chose ${found.url}${found.title ? ` ("${found.title}")` : ''}`);
             if (found.how === 'path') io.out(`the page names no feed; chose ${found.url}, which answered as a feed`);
             input.url = found.url;
           } catch (err) {
@@ -54,7 +63,9 @@ export async function sourcesCommand(args: string[], io: Io): Promise<number> {
         return addSource(d, input);
       });
       const s = result.row;
-      io.out(`${result.outcome} source ${s.id} "${s.name}" (${s.kind}${s.type === 'feed' ? '' : `, ${s.type}`}${s.fullText ? ', full text' : ''}) ${s.url}`);
+      io.out(
+        `${result.outcome} source ${s.id} "${s.name}" (${s.kind}${s.type === 'feed' ? '' : `, ${s.type}`}${s.fullText ? ', full text' : ''}) ${s.url}`,
+      );
       return 0;
     }
     case 'test': {
@@ -87,7 +98,9 @@ export async function sourcesCommand(args: string[], io: Io): Promise<number> {
       }
       const report = await withServices(ctx, (d) => importOpml(d, xml));
       for (const bad of report.invalid) io.err(`skipped ${bad.url}: ${bad.reason}`);
-      io.out(`imported: ${report.created} new, ${report.restored} restored, ${report.existing} already present, ${report.invalid.length} invalid`);
+      io.out(
+        `imported: ${report.created} new, ${report.restored} restored, ${report.existing} already present, ${report.invalid.length} invalid`,
+      );
       return 0;
     }
     case 'export': {
@@ -124,7 +137,8 @@ function sourceInput(rest: string[], needKind: boolean): SourceInput & { type: S
   const type = values.type as SourceType;
   if (!SOURCE_TYPES.includes(type) || type === 'import') throw new UsageError(`--type must be one of feed, page, search`);
   if (needKind && !values.kind) throw new UsageError('--kind is required');
-  if (values.kind && !SOURCE_KINDS.includes(values.kind as SourceKind)) throw new UsageError(`--kind must be one of ${SOURCE_KINDS.join(', ')}`);
+  if (values.kind && !SOURCE_KINDS.includes(values.kind as SourceKind))
+    throw new UsageError(`--kind must be one of ${SOURCE_KINDS.join(', ')}`);
   let url = '';
   if (type !== 'search') {
     if (!values.url) throw new UsageError('--url is required');
@@ -142,7 +156,8 @@ function sourceInput(rest: string[], needKind: boolean): SourceInput & { type: S
     discover: !values['no-discover'],
   };
   if (type === 'page') {
-    for (const f of ['item-selector', 'title-selector', 'link-selector'] as const) if (!values[f]) throw new UsageError(`--${f} is required for --type page`);
+    for (const f of ['item-selector', 'title-selector', 'link-selector'] as const)
+      if (!values[f]) throw new UsageError(`--${f} is required for --type page`);
     input.selectors = {
       item: values['item-selector']!,
       title: values['title-selector']!,
@@ -153,9 +168,14 @@ function sourceInput(rest: string[], needKind: boolean): SourceInput & { type: S
     };
   }
   if (type === 'search') {
-    if (!values.provider || !SEARCH_PROVIDERS.includes(values.provider as SearchProvider)) throw new UsageError(`--provider must be one of ${SEARCH_PROVIDERS.join(', ')}`);
+    if (!values.provider || !SEARCH_PROVIDERS.includes(values.provider as SearchProvider))
+      throw new UsageError(`--provider must be one of ${SEARCH_PROVIDERS.join(', ')}`);
     if (!values.query?.trim()) throw new UsageError('--query is required for --type search');
-    input.search = { provider: values.provider as SearchProvider, query: values.query.trim(), ...(values.lang ? { lang: values.lang } : {}) };
+    input.search = {
+      provider: values.provider as SearchProvider,
+      query: values.query.trim(),
+      ...(values.lang ? { lang: values.lang } : {}),
+    };
   }
   return input;
 }

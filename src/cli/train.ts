@@ -26,7 +26,11 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   }
   const out = values.out ?? MODEL_PATH;
   writeFileSync(out, JSON.stringify(artifact) + '\n');
-  const sizes = artifact.models.map((m) => `${m.langs.join('+')}: ${m.examples} examples, ${m.features.length} features, relevance threshold ${m.thresholds.relevance}`).join('; ');
+  const sizes = artifact.models
+    .map(
+      (m) => `${m.langs.join('+')}: ${m.examples} examples, ${m.features.length} features, relevance threshold ${m.thresholds.relevance}`,
+    )
+    .join('; ');
   io.out(`trained ${artifact.version} (${sizes}) in ${Math.round(performance.now() - started)} ms -> ${out}`);
   return 0;
 }

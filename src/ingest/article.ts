@@ -24,7 +24,8 @@ export class ExtractError extends Error {
 export const MIN_ARTICLE_CHARS = 200;
 
 /** Elements inside article bodies that are never the story. */
-const CLUTTER = '[data-ad-slot], .ad, .ads, .advert, .advertisement, [class*="ad-slot"], .share-buttons, .social-share, .sharedaddy, .newsletter-signup';
+const CLUTTER =
+  '[data-ad-slot], .ad, .ads, .advert, .advertisement, [class*="ad-slot"], .share-buttons, .social-share, .sharedaddy, .newsletter-signup';
 
 type Doc = ReturnType<typeof parseHTML>['document'];
 
@@ -46,7 +47,11 @@ function jsonLdDate(doc: Doc): string | undefined {
 
 /** The publication time a page states about itself, in the order publishers are most reliable. */
 function publishedOf(doc: Doc): string | undefined {
-  const raw = meta(doc, 'article:published_time', 'datePublished', 'pubdate', 'date', 'dc.date') ?? jsonLdDate(doc) ?? doc.querySelector('time[datetime]')?.getAttribute('datetime') ?? undefined;
+  const raw =
+    meta(doc, 'article:published_time', 'datePublished', 'pubdate', 'date', 'dc.date') ??
+    jsonLdDate(doc) ??
+    doc.querySelector('time[datetime]')?.getAttribute('datetime') ??
+    undefined;
   return raw ? parseLooseDate(raw)?.toISOString() : undefined;
 }
 
@@ -69,7 +74,9 @@ export function extractArticle(html: string, url: string): Article {
   }
   let parsed: ReturnType<Readability<string>['parse']>;
   try {
-    parsed = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], { charThreshold: MIN_ARTICLE_CHARS }).parse();
+    parsed = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], {
+      charThreshold: MIN_ARTICLE_CHARS,
+    }).parse();
   } catch (err) {
     throw new ExtractError(`readability failed: ${(err as Error).message}`);
   }

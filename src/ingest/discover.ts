@@ -1,9 +1,27 @@
 import { parseHTML } from 'linkedom';
 
 /** Paths tried when a home page names no feed, most common first (WordPress, Ghost, Hugo, Jekyll). */
-export const COMMON_FEED_PATHS = ['/feed', '/rss', '/feed.xml', '/rss.xml', '/atom.xml', '/index.xml', '/feed.json', '/news/feed', '/?feed=rss2'];
+export const COMMON_FEED_PATHS = [
+  '/feed',
+  '/rss',
+  '/feed.xml',
+  '/rss.xml',
+  '/atom.xml',
+  '/index.xml',
+  '/feed.json',
+  '/news/feed',
+  '/?feed=rss2',
+];
 
-const FEED_TYPES = ['application/rss+xml', 'application/atom+xml', 'application/feed+json', 'application/json', 'application/rdf+xml', 'text/xml', 'application/xml'];
+const FEED_TYPES = [
+  'application/rss+xml',
+  'application/atom+xml',
+  'application/feed+json',
+  'application/json',
+  'application/rdf+xml',
+  'text/xml',
+  'application/xml',
+];
 
 export interface FeedLink {
   url: string;

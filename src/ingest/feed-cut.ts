@@ -56,7 +56,12 @@ export function cutFeed(xml: string, limits: FeedLimits): FeedCut {
   }
   if (kept === total) {
     // every entry fits: only the head or the tail is too large
-    return { xml: xml.length <= limits.maxChars ? xml : '', total, kept: xml.length <= limits.maxChars ? kept : 0, reason: xml.length <= limits.maxChars ? undefined : 'bytes' };
+    return {
+      xml: xml.length <= limits.maxChars ? xml : '',
+      total,
+      kept: xml.length <= limits.maxChars ? kept : 0,
+      reason: xml.length <= limits.maxChars ? undefined : 'bytes',
+    };
   }
   const tail = end > openings[kept]! ? xml.slice(end) : '';
   const cut = xml.slice(0, openings[kept]) + tail;

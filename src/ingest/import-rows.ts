@@ -128,9 +128,28 @@ function toRow(line: number, f: Fields, now: Date): ImportRow | { line: number; 
 
 /** Column names per format, lower-cased, mapped to the fields they fill. */
 const COLUMN_MAPS: Record<'csv' | 'mediacloud' | 'gdelt', Record<string, keyof Fields>> = {
-  csv: { url: 'url', title: 'title', published_at: 'date', summary: 'summary', content: 'content', author: 'author', outlet: 'outlet', language: 'language', guid: 'guid' },
+  csv: {
+    url: 'url',
+    title: 'title',
+    published_at: 'date',
+    summary: 'summary',
+    content: 'content',
+    author: 'author',
+    outlet: 'outlet',
+    language: 'language',
+    guid: 'guid',
+  },
   // Media Cloud story lists (search exports): stories_id or id, publish_date, title, url, media_name, language
-  mediacloud: { url: 'url', title: 'title', publish_date: 'date', media_name: 'outlet', language: 'language', stories_id: 'guid', id: 'guid', media_url: 'author' },
+  mediacloud: {
+    url: 'url',
+    title: 'title',
+    publish_date: 'date',
+    media_name: 'outlet',
+    language: 'language',
+    stories_id: 'guid',
+    id: 'guid',
+    media_url: 'author',
+  },
   // GDELT DOC 2.0 artlist CSV: URL, MobileURL, Date, Title (and optional Domain/Language)
   gdelt: { url: 'url', title: 'title', date: 'date', seendate: 'date', domain: 'outlet', language: 'language' },
 };
@@ -143,7 +162,9 @@ function fromCsv(text: string, format: 'csv' | 'mediacloud' | 'gdelt', now: Date
   const cols = header.fields.map((h) => map[h.trim().toLowerCase()]);
   for (const need of ['url', 'title', 'date'] as const) {
     if (!cols.includes(need)) {
-      const names = Object.entries(map).filter(([, v]) => v === need).map(([k]) => k);
+      const names = Object.entries(map)
+        .filter(([, v]) => v === need)
+        .map(([k]) => k);
       throw new ImportFormatError(`the header has no ${names.join(' or ')} column (${format} needs ${Object.keys(map).join(', ')})`);
     }
   }
@@ -176,7 +197,17 @@ function fromJsonRecords(records: { line: number; value: unknown }[], now: Date)
     const s = (k: string) => (typeof o[k] === 'string' ? (o[k] as string) : typeof o[k] === 'number' ? String(o[k]) : undefined);
     const row = toRow(
       line,
-      { url: s('url'), title: s('title'), date: s('published_at') ?? s('publish_date') ?? s('seendate') ?? s('date'), summary: s('summary'), content: s('content'), author: s('author'), outlet: s('outlet') ?? s('media_name') ?? s('domain'), language: s('language'), guid: s('guid') ?? s('stories_id') },
+      {
+        url: s('url'),
+        title: s('title'),
+        date: s('published_at') ?? s('publish_date') ?? s('seendate') ?? s('date'),
+        summary: s('summary'),
+        content: s('content'),
+        author: s('author'),
+        outlet: s('outlet') ?? s('media_name') ?? s('domain'),
+        language: s('language'),
+        guid: s('guid') ?? s('stories_id'),
+      },
       now,
     );
     if ('entry' in row) out.rows.push(row);
@@ -214,7 +245,10 @@ export function parseImport(text: string, format: ImportFormat, now: Date): Pars
     }
     const articles = (doc as { articles?: unknown }).articles;
     if (!Array.isArray(articles)) throw new ImportFormatError('a GDELT artlist JSON document has an articles list');
-    return fromJsonRecords(articles.map((value, i) => ({ line: i + 1, value })), now);
+    return fromJsonRecords(
+      articles.map((value, i) => ({ line: i + 1, value })),
+      now,
+    );
   }
   return fromCsv(text, format, now);
 }

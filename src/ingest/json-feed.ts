@@ -31,7 +31,8 @@ export function parseJsonFeed(text: string): ParsedFeed {
   } catch (err) {
     throw new JsonFeedError(`not readable JSON: ${(err as Error).message}`);
   }
-  if (!doc || typeof doc !== 'object' || !Array.isArray((doc as { items?: unknown }).items)) throw new JsonFeedError('a JSON Feed needs an items array');
+  if (!doc || typeof doc !== 'object' || !Array.isArray((doc as { items?: unknown }).items))
+    throw new JsonFeedError('a JSON Feed needs an items array');
   const feed = doc as Record<string, unknown> & { items: unknown[] };
   const feedAuthor = authorOf(feed);
   const entries: FeedEntry[] = [];
@@ -55,6 +56,8 @@ export function parseJsonFeed(text: string): ParsedFeed {
 
 function authorOf(o: Record<string, unknown>): string | undefined {
   const list = Array.isArray(o.authors) ? o.authors : o.author ? [o.author] : [];
-  const names = list.map((a) => (a && typeof a === 'object' ? str((a as { name?: unknown }).name) : undefined)).filter((n): n is string => !!n);
+  const names = list
+    .map((a) => (a && typeof a === 'object' ? str((a as { name?: unknown }).name) : undefined))
+    .filter((n): n is string => !!n);
   return names.length ? names.join(', ') : undefined;
 }

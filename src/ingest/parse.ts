@@ -123,5 +123,10 @@ export async function parseFeed(xml: string, limits: FeedLimits = DEFAULT_FEED_L
       outlet: str(item.source),
     };
   });
-  return { title: str(feed.title), language: str(feed.language), entries, cut: cut.reason ? { total: cut.total, kept: cut.kept, reason: cut.reason } : undefined };
+  return {
+    title: str(feed.title),
+    language: str(feed.language),
+    entries,
+    cut: cut.reason ? { total: cut.total, kept: cut.kept, reason: cut.reason } : undefined,
+  };
 }

@@ -26,7 +26,11 @@ export class RobotsDisallowed extends FetchError {
   }
 }
 
-type Robots = { isAllowed(url: string, ua?: string): boolean | undefined; getCrawlDelay(ua?: string): number | undefined; getSitemaps(): string[] };
+type Robots = {
+  isAllowed(url: string, ua?: string): boolean | undefined;
+  getCrawlDelay(ua?: string): number | undefined;
+  getSitemaps(): string[];
+};
 
 // robots-parser is CommonJS: its default export is the function its types declare.
 const robotsParser = robotsParserModule as unknown as (url: string, text: string) => Robots;
@@ -71,7 +75,7 @@ export class PoliteFetcher {
     const robots = this.opts.robots ? await this.robotsFor(u) : null;
     if (robots && robots.isAllowed(url, ROBOTS_AGENT) === false) throw new RobotsDisallowed(url);
     const crawlDelayMs = Math.min((robots?.getCrawlDelay(ROBOTS_AGENT) ?? 0) * 1000, this.opts.maxWaitMs);
-    for (let attempt = 0;; attempt++) {
+    for (let attempt = 0; ; attempt++) {
       await this.turn(u.host, Math.max(this.opts.hostDelayMs, crawlDelayMs));
       try {
         this.requests++;
@@ -116,7 +120,11 @@ export class PoliteFetcher {
         await this.turn(u.host, this.opts.hostDelayMs);
         this.requests++;
         try {
-          const res = await fetchFeed(robotsUrl, { ...this.opts.fetch, maxBytes: Math.min(this.opts.fetch.maxBytes, 500 * 1024), signal: this.opts.signal });
+          const res = await fetchFeed(robotsUrl, {
+            ...this.opts.fetch,
+            maxBytes: Math.min(this.opts.fetch.maxBytes, 500 * 1024),
+            signal: this.opts.signal,
+          });
           return robotsParser(robotsUrl, res.text);
         } catch (err) {
           if (err instanceof FetchError && err.status && err.status >= 400 && err.status < 500) return null;

@@ -14,7 +14,17 @@ export const RESULT_CAP: Record<SearchProvider, number> = { gdelt: 250, googlene
 /** The shortest window a capped window is split down to (Google News dates have day precision). */
 export const MIN_WINDOW_MS: Record<SearchProvider, number> = { gdelt: 3_600_000, googlenews: 86_400_000 };
 
-const GDELT_LANGS: Record<string, string> = { en: 'english', es: 'spanish', fr: 'french', de: 'german', it: 'italian', pt: 'portuguese', ja: 'japanese', ko: 'korean', zh: 'chinese' };
+const GDELT_LANGS: Record<string, string> = {
+  en: 'english',
+  es: 'spanish',
+  fr: 'french',
+  de: 'german',
+  it: 'italian',
+  pt: 'portuguese',
+  ja: 'japanese',
+  ko: 'korean',
+  zh: 'chinese',
+};
 
 /** GDELT's YYYYMMDDHHMMSS. */
 const gdeltTime = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14);
@@ -110,7 +120,8 @@ export function tidyGoogleNewsEntry(e: FeedEntry): FeedEntry {
  */
 export function dayWindows(from: Date, to: Date): { from: Date; to: Date }[] {
   const out: { from: Date; to: Date }[] = [];
-  for (let t = from.getTime(); t < to.getTime(); t += 86_400_000) out.push({ from: new Date(t), to: new Date(Math.min(t + 86_400_000, to.getTime())) });
+  for (let t = from.getTime(); t < to.getTime(); t += 86_400_000)
+    out.push({ from: new Date(t), to: new Date(Math.min(t + 86_400_000, to.getTime())) });
   return out;
 }
 

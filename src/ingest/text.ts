@@ -7,8 +7,30 @@ export const MAX_HTML_INPUT = 1_000_000;
 const RAW_TEXT = ['script', 'style', 'noscript', 'iframe', 'svg'];
 /** Elements that end a line of text: they become a space, other tags become nothing. */
 const BLOCK = [
-  'p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'tr', 'td', 'th', 'table',
-  'section', 'article', 'figure', 'figcaption', 'header', 'footer', 'hr',
+  'p',
+  'div',
+  'br',
+  'li',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'tr',
+  'td',
+  'th',
+  'table',
+  'section',
+  'article',
+  'figure',
+  'figcaption',
+  'header',
+  'footer',
+  'hr',
 ];
 const IS_BLOCK = 1;
 const IS_RAW = 2;

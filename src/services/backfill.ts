@@ -101,7 +101,10 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
  * (stored as the half-open range [from, to + 1 day)), or finds the unfinished one over the same
  * range, which then carries on where it stopped.
  */
-export async function requestBackfill(deps: Pick<BackfillDeps, 'db' | 'clock'>, p: { sourceId: number; from: string; to: string }): Promise<{ backfill: BackfillRow; resumed: boolean }> {
+export async function requestBackfill(
+  deps: Pick<BackfillDeps, 'db' | 'clock'>,
+  p: { sourceId: number; from: string; to: string },
+): Promise<{ backfill: BackfillRow; resumed: boolean }> {
   if (!DAY.test(p.from) || Number.isNaN(Date.parse(p.from))) throw invalid('from', 'expected a date YYYY-MM-DD');
   if (!DAY.test(p.to) || Number.isNaN(Date.parse(p.to))) throw invalid('to', 'expected a date YYYY-MM-DD');
   if (p.from > p.to) throw invalid('to', 'must not be before from');
@@ -122,13 +125,30 @@ export async function getBackfill(deps: Pick<BackfillDeps, 'db'>, p: { id: numbe
 }
 
 /** Backfills waiting to run or left behind by a process that died (the backfill job takes them). */
-export async function pendingBackfills(deps: Pick<BackfillDeps, 'db' | 'clock'>, p: { limit: number; leaseMs?: number }): Promise<BackfillRow[]> {
-  return resumableBackfills(deps.db, { staleBefore: new Date(deps.clock.now().getTime() - (p.leaseMs ?? BACKFILL_LEASE_MS)), limit: p.limit });
+export async function pendingBackfills(
+  deps: Pick<BackfillDeps, 'db' | 'clock'>,
+  p: { limit: number; leaseMs?: number },
+): Promise<BackfillRow[]> {
+  return resumableBackfills(deps.db, {
+    staleBefore: new Date(deps.clock.now().getTime() - (p.leaseMs ?? BACKFILL_LEASE_MS)),
+    limit: p.limit,
+  });
 }
 
 /** What one walk does with what it finds; shared by every stage. */
 class Walk {
-  readonly counts: Record<string, number> = { pages: 0, entries: 0, inserted: 0, duplicates: 0, outOfRange: 0, fullText: 0, fullTextFailed: 0, failedFetches: 0, blocked: 0, labelled: 0 };
+  readonly counts: Record<string, number> = {
+    pages: 0,
+    entries: 0,
+    inserted: 0,
+    duplicates: 0,
+    outOfRange: 0,
+    fullText: 0,
+    fullTextFailed: 0,
+    failedFetches: 0,
+    blocked: 0,
+    labelled: 0,
+  };
   readonly from: Date;
   readonly to: Date;
   constructor(
@@ -149,7 +169,12 @@ class Walk {
   }
 
   /** Normalises entries, keeps those dated in range, stores them with their discovery method. */
-  async store(entries: FeedEntry[], baseUrl: string, via: DiscoveryMethod, opts: { fullTextDone?: boolean } = {}): Promise<{ inRange: number; olderThanFrom: number }> {
+  async store(
+    entries: FeedEntry[],
+    baseUrl: string,
+    via: DiscoveryMethod,
+    opts: { fullTextDone?: boolean } = {},
+  ): Promise<{ inRange: number; olderThanFrom: number }> {
     const fetchedAt = this.deps.clock.now();
     const keep: NormalisedItem[] = [];
     let olderThanFrom = 0;
@@ -181,11 +206,18 @@ class Walk {
         );
         this.counts.fullText! += stored.fresh.length;
       } else if (this.source.fullText) {
-        const full = await fillFullText(this.deps, this.fetcher, stored.fresh.map((f) => ({ ...f, title: byUrl.get(f.url)?.title ?? '', summary: byUrl.get(f.url)?.summary ?? '' })));
+        const full = await fillFullText(
+          this.deps,
+          this.fetcher,
+          stored.fresh.map((f) => ({ ...f, title: byUrl.get(f.url)?.title ?? '', summary: byUrl.get(f.url)?.summary ?? '' })),
+        );
         this.counts.fullText! += full.ok;
         this.counts.fullTextFailed! += full.failed;
       }
-      const labelled = await labelPending({ db: this.deps.db, model: this.deps.model, clock: this.deps.clock, logger: this.deps.logger }, { ids: stored.newIds });
+      const labelled = await labelPending(
+        { db: this.deps.db, model: this.deps.model, clock: this.deps.clock, logger: this.deps.logger },
+        { ids: stored.newIds },
+      );
       this.counts.labelled! += labelled.classified;
     }
     return { inRange: keep.length, olderThanFrom };
@@ -261,7 +293,9 @@ async function walkPagedFeed(w: Walk): Promise<void> {
 async function sitemapRoots(w: Walk): Promise<{ roots: string[]; fallback: boolean }> {
   const site = new URL(w.source.url);
   const named = w.deps.config.crawl.respectRobots ? await w.fetcher.sitemapsOf(site.origin).catch(() => []) : [];
-  return named.length ? { roots: named, fallback: false } : { roots: SITEMAP_PATHS.map((p) => new URL(p, site.origin).toString()), fallback: true };
+  return named.length
+    ? { roots: named, fallback: false }
+    : { roots: SITEMAP_PATHS.map((p) => new URL(p, site.origin).toString()), fallback: true };
 }
 
 /** Sitemap index → monthly and news sitemaps → article URLs dated in range, then each article page. */
@@ -317,7 +351,16 @@ async function walkSitemaps(w: Walk): Promise<void> {
         try {
           w.counts.pages!++;
           const a = await readArticle(w.fetcher, c.loc);
-          entries.push({ guid: undefined, link: c.loc, title: c.title ?? a.title, summary: a.excerpt, content: a.text, author: a.byline, published: c.published ?? a.published ?? c.lastmod, imageUrl: undefined });
+          entries.push({
+            guid: undefined,
+            link: c.loc,
+            title: c.title ?? a.title,
+            summary: a.excerpt,
+            content: a.text,
+            author: a.byline,
+            published: c.published ?? a.published ?? c.lastmod,
+            imageUrl: undefined,
+          });
         } catch (err) {
           if (w.opts.signal?.aborted) throw err;
           if (err instanceof FetchError && err.reason === 'blocked_address') w.counts.blocked!++;
@@ -411,10 +454,18 @@ export async function runBackfill(deps: BackfillDeps, p: { id: number }, opts: R
   const existing = await getBackfill(deps, { id: p.id });
   if (existing.status === 'done') return existing;
   const runId = await startRun(deps, { job: 'backfill', instance: deps.instance });
-  const row = await claimBackfill(deps.db, { id: p.id, instance: deps.instance, now, staleBefore: new Date(now.getTime() - (opts.leaseMs ?? BACKFILL_LEASE_MS)), jobRunId: runId });
+  const row = await claimBackfill(deps.db, {
+    id: p.id,
+    instance: deps.instance,
+    now,
+    staleBefore: new Date(now.getTime() - (opts.leaseMs ?? BACKFILL_LEASE_MS)),
+    jobRunId: runId,
+  });
   if (!row) {
     await finishRun(deps, { id: runId, status: 'skipped', error: `backfill ${p.id} is being run by another process` });
-    throw conflict(`backfill ${p.id} is being run by another process (${existing.claimedBy}); it can be taken over ${Math.round((opts.leaseMs ?? BACKFILL_LEASE_MS) / 1000)} s after its last heartbeat`);
+    throw conflict(
+      `backfill ${p.id} is being run by another process (${existing.claimedBy}); it can be taken over ${Math.round((opts.leaseMs ?? BACKFILL_LEASE_MS) / 1000)} s after its last heartbeat`,
+    );
   }
   const source = await getSource(deps.db, row.sourceId);
   if (!source) throw notFound(`source ${row.sourceId}`);

@@ -79,7 +79,15 @@ export async function fillFullText(
           const article = await readArticle(fetcher, t.url);
           const content = truncate(article.text, MAX_CONTENT);
           const tags = tagEntities(`${t.title}\n${t.summary}\n${content}`);
-          return { id: t.id, ok: true, content, studios: tags.studios, unions: tags.unions, areas: tags.areas, relevant: looksRelevant(tags) };
+          return {
+            id: t.id,
+            ok: true,
+            content,
+            studios: tags.studios,
+            unions: tags.unions,
+            areas: tags.areas,
+            relevant: looksRelevant(tags),
+          };
         } catch (err) {
           return { id: t.id, ok: false, error: failureReason(err) };
         }

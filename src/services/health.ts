@@ -13,7 +13,10 @@ export async function checkDatabase(deps: ReadDeps): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      Promise.all([ping(deps.db), deps.readDb ? ping(deps.readDb).catch((err) => Promise.reject(new Error(`read replica: ${describe(err)}`))) : undefined]),
+      Promise.all([
+        ping(deps.db),
+        deps.readDb ? ping(deps.readDb).catch((err) => Promise.reject(new Error(`read replica: ${describe(err)}`))) : undefined,
+      ]),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
       }),

@@ -38,7 +38,11 @@ class DryRunRollback extends Error {}
 
 /** The never-fetched source that holds imported items: `import:<slug>` of its name. */
 function importSource(name: string, kind: SourceKind) {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'import';
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'import';
   return { url: `import:${slug}`, name, kind, type: 'import' as const, enabled: false };
 }
 
@@ -49,7 +53,10 @@ function importSource(name: string, kind: SourceKind) {
  * go to the source named (an existing one, or a new never-fetched import source). A dry run
  * does all of it but the commit, so its counts are the ones a real import would give.
  */
-export async function importItems(deps: ImportDeps, p: { text: string; format: ImportFormat; sourceName?: string | undefined; kind?: SourceKind; dryRun?: boolean }): Promise<ImportReport> {
+export async function importItems(
+  deps: ImportDeps,
+  p: { text: string; format: ImportFormat; sourceName?: string | undefined; kind?: SourceKind; dryRun?: boolean },
+): Promise<ImportReport> {
   if (p.text.length > MAX_IMPORT_CHARS) throw tooLarge(`import over ${MAX_IMPORT_CHARS} characters; split the file`, 'file');
   const now = deps.clock.now();
   let parsed: ReturnType<typeof parseImport>;
@@ -105,6 +112,17 @@ export async function importItems(deps: ImportDeps, p: { text: string; format: I
   if (p.dryRun) return { ...report, source: { ...report.source, id: report.source.created ? null : report.source.id } };
   const labelled = await labelPending({ db: deps.db, model: deps.model, clock: deps.clock, logger: deps.logger }, { ids: newIds });
   report.labelled = labelled.classified;
-  await finishRun(deps, { id: runId!, status: 'ok', counts: { rows: report.rows, valid: report.valid, rejected: report.rejected.length, inserted: report.inserted, duplicates: report.duplicates, labelled: report.labelled } });
+  await finishRun(deps, {
+    id: runId!,
+    status: 'ok',
+    counts: {
+      rows: report.rows,
+      valid: report.valid,
+      rejected: report.rejected.length,
+      inserted: report.inserted,
+      duplicates: report.duplicates,
+      labelled: report.labelled,
+    },
+  });
   return report;
 }

@@ -90,17 +90,18 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions = {}): Promis
   for (;;) {
     if (opts.signal?.aborted) break;
     const free = slots - running.size;
-    const claimed = free > 0
-      ? await claimSources(deps.db, {
-          now: deps.clock.now(),
-          instance: deps.instance,
-          leaseMs: deps.config.claimLeaseMs,
-          limit: free,
-          ids: opts.ids,
-          all: opts.all,
-          exclude: [...taken],
-        })
-      : [];
+    const claimed =
+      free > 0
+        ? await claimSources(deps.db, {
+            now: deps.clock.now(),
+            instance: deps.instance,
+            leaseMs: deps.config.claimLeaseMs,
+            limit: free,
+            ids: opts.ids,
+            all: opts.all,
+            exclude: [...taken],
+          })
+        : [];
     for (const source of claimed) {
       taken.add(source.id);
       const task = perHost.run(hostOf(source.url), async () => {
@@ -165,7 +166,9 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
     report.error = error;
     deps.metrics?.fetchFailures.inc({ reason: error.split(':')[0] });
     report.status = status;
-    await recordHealth(deps.db, source.id, health({ ok: false, status, error, retryAfterMs })).catch((err) => deps.logger.error({ err, sourceId: source.id }, 'could not record fetch failure'));
+    await recordHealth(deps.db, source.id, health({ ok: false, status, error, retryAfterMs })).catch((err) =>
+      deps.logger.error({ err, sourceId: source.id }, 'could not record fetch failure'),
+    );
   };
 
   try {
@@ -188,14 +191,23 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
       report.outcome = 'not_modified';
       await recordHealth(deps.db, source.id, okHealth());
     } else {
-      const feed = await parseSourceBody(source, res.text, res.url, { maxItems: deps.config.fetch.maxItems, maxChars: deps.config.fetch.maxParseBytes });
+      const feed = await parseSourceBody(source, res.text, res.url, {
+        maxItems: deps.config.fetch.maxItems,
+        maxChars: deps.config.fetch.maxParseBytes,
+      });
       let cutNote: string | null = null;
       if (feed.cut) {
         report.cut = feed.cut.total - feed.cut.kept;
-        const limit = feed.cut.reason === 'items' ? `PULSE_FETCH_MAX_ITEMS=${deps.config.fetch.maxItems}` : `PULSE_FETCH_MAX_PARSE_BYTES=${deps.config.fetch.maxParseBytes}`;
+        const limit =
+          feed.cut.reason === 'items'
+            ? `PULSE_FETCH_MAX_ITEMS=${deps.config.fetch.maxItems}`
+            : `PULSE_FETCH_MAX_PARSE_BYTES=${deps.config.fetch.maxParseBytes}`;
         // recorded on the source (health.lastError, while the fetch still counts as a success) and logged
         cutNote = `cut: read ${feed.cut.kept} of ${feed.cut.total} entries (${limit})`;
-        deps.logger.warn({ sourceId: source.id, total: feed.cut.total, kept: feed.cut.kept, reason: feed.cut.reason }, 'feed cut before parsing');
+        deps.logger.warn(
+          { sourceId: source.id, total: feed.cut.total, kept: feed.cut.kept, reason: feed.cut.reason },
+          'feed cut before parsing',
+        );
       }
       const fetchedAt = deps.clock.now();
       const normalised: NormalisedItem[] = [];
@@ -207,7 +219,12 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
         else report.skipped++;
       }
       report.entries = feed.entries.length;
-      const stored = await storeFetch(deps.db, { sourceId: source.id, entries: normalised, health: { ...okHealth(), error: cutNote }, discoveredVia: DISCOVERED_BY_TYPE[source.type] });
+      const stored = await storeFetch(deps.db, {
+        sourceId: source.id,
+        entries: normalised,
+        health: { ...okHealth(), error: cutNote },
+        discoveredVia: DISCOVERED_BY_TYPE[source.type],
+      });
       report.inserted = stored.inserted;
       if (stored.inserted) deps.metrics?.itemsIngested.inc({ kind: source.kind }, stored.inserted);
       report.duplicates = stored.duplicates;
@@ -219,7 +236,9 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
         report.fullTextFailed = full.failed;
       }
       if (stored.newIds.length && deps.afterStore) {
-        await deps.afterStore(stored.newIds).catch((err) => deps.logger.warn({ err, sourceId: source.id }, 'labelling after ingest failed; items stay pending'));
+        await deps
+          .afterStore(stored.newIds)
+          .catch((err) => deps.logger.warn({ err, sourceId: source.id }, 'labelling after ingest failed; items stay pending'));
       }
     }
   } catch (err) {
@@ -229,7 +248,8 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
       report.error = 'stopped: the process is shutting down';
       await releaseClaims(deps.db, { instance: deps.instance, ids: [source.id] }).catch(() => {});
     } else if (err instanceof FetchError) await fail(`${err.reason}: ${err.message}`, err.status ?? null, err.retryAfterMs);
-    else if (err instanceof FeedParseError || err instanceof PageParseError || err instanceof SearchParseError) await fail(`parse: ${err.message}`, report.status);
+    else if (err instanceof FeedParseError || err instanceof PageParseError || err instanceof SearchParseError)
+      await fail(`parse: ${err.message}`, report.status);
     else if (err instanceof SourceSettingsError) await fail(`settings: ${err.message}`, report.status);
     else {
       deps.logger.error({ err, sourceId: source.id }, 'ingest failed');

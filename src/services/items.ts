@@ -1,4 +1,11 @@
-import { countMatching, exportBatch, getItem as getItemRow, listItems as listItemRows, type ItemFilters, type ItemListRow } from '../../db/queries/items.ts';
+import {
+  countMatching,
+  exportBatch,
+  getItem as getItemRow,
+  listItems as listItemRows,
+  type ItemFilters,
+  type ItemListRow,
+} from '../../db/queries/items.ts';
 import type { Db } from '../../db/client.ts';
 import { latestLabelledAt } from '../../db/queries/dashboard.ts';
 import { RELEVANCE_MODES, type AnswerMeta } from './trends.ts';
@@ -87,7 +94,12 @@ export async function listItems(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'confi
   if (p.cursor && !cursor) throw invalid('cursor', 'not a cursor this API returned for this query');
   checkRange(p.filters);
   const counter = counterFor(db);
-  const page = await listItemRows(db, { filters: p.filters, limit: p.limit, cursor, countTotal: (f) => counter.count(f, deps.config.cacheTtlMs) });
+  const page = await listItemRows(db, {
+    filters: p.filters,
+    limit: p.limit,
+    cursor,
+    countTotal: (f) => counter.count(f, deps.config.cacheTtlMs),
+  });
   return { rows: page.rows, nextCursor: page.next ? encodeCursor(page.next) : null, total: page.total };
 }
 
@@ -133,7 +145,10 @@ const EXPORT_CHUNK_CHARS = 16 * 1024;
  * Every matching item as CSV or NDJSON, as a pull-based stream: the next batch is read only
  * when the reader has taken the last one, so memory stays flat whatever the size.
  */
-export function exportItems(deps: ReadDeps & { logger?: Logger | undefined }, p: { filters: ItemFilters; format: 'csv' | 'ndjson' }): ReadableStream<Uint8Array> {
+export function exportItems(
+  deps: ReadDeps & { logger?: Logger | undefined },
+  p: { filters: ItemFilters; format: 'csv' | 'ndjson' },
+): ReadableStream<Uint8Array> {
   checkRange(p.filters);
   let afterId = 0;
   let headerSent = false;
@@ -171,7 +186,10 @@ export function exportItems(deps: ReadDeps & { logger?: Logger | undefined }, p:
 export const relevantFilter = (mode: 'true' | 'false' | 'all'): boolean | undefined => (mode === 'all' ? undefined : mode === 'true');
 
 /** What an item answer was made with: model, filters as applied, relevance mode, when, data through when. */
-export async function itemsMeta(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'model'>, applied: Record<string, unknown>): Promise<AnswerMeta> {
+export async function itemsMeta(
+  deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'model'>,
+  applied: Record<string, unknown>,
+): Promise<AnswerMeta> {
   const filters: Record<string, string> = {};
   for (const [k, v] of Object.entries(applied)) {
     if (v === undefined || k === 'cursor' || k === 'limit') continue;
@@ -179,5 +197,11 @@ export async function itemsMeta(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock
   }
   const through = await latestLabelledAt(replicaOf(deps));
   const mode = (applied.relevant as 'true' | 'false' | 'all' | undefined) ?? 'all';
-  return { model: deps.model.version, filters, relevance: RELEVANCE_MODES[mode], generatedAt: deps.clock.now().toISOString(), dataThrough: through?.toISOString() ?? null };
+  return {
+    model: deps.model.version,
+    filters,
+    relevance: RELEVANCE_MODES[mode],
+    generatedAt: deps.clock.now().toISOString(),
+    dataThrough: through?.toISOString() ?? null,
+  };
 }

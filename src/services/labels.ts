@@ -22,9 +22,29 @@ function labelRows(model: StanceModel, rows: ItemToLabel[], logger?: Logger): { 
       const r = model.classify(itemText(row), row.sourceKind);
       labels.push(
         r.supported
-          ? { id: row.id, relevant: r.relevant, stance: r.stance, confidence: r.confidence, concerns: r.concerns, explanation: r.explanation, model: r.model, language: r.lang, quotes: r.quotes }
+          ? {
+              id: row.id,
+              relevant: r.relevant,
+              stance: r.stance,
+              confidence: r.confidence,
+              concerns: r.concerns,
+              explanation: r.explanation,
+              model: r.model,
+              language: r.lang,
+              quotes: r.quotes,
+            }
           : // a language with no model: stored with its language and nothing guessed
-            { id: row.id, relevant: null, stance: null, confidence: null, concerns: [], explanation: r.explanation, model: r.model, language: r.lang, quotes: [] },
+            {
+              id: row.id,
+              relevant: null,
+              stance: null,
+              confidence: null,
+              concerns: [],
+              explanation: r.explanation,
+              model: r.model,
+              language: r.lang,
+              quotes: [],
+            },
       );
     } catch (err) {
       logger?.warn({ err, itemId: row.id }, 'could not classify item');
@@ -46,14 +66,19 @@ export interface LabelDeps {
  * Labels pending items (all of them, or just `ids`) in batches; each batch commits on its own,
  * so a crash loses at most the batch in flight, which stays pending.
  */
-export async function labelPending(deps: LabelDeps, opts: { ids?: number[]; max?: number } = {}): Promise<{ classified: number; failed: number; byStance: Record<string, number> }> {
+export async function labelPending(
+  deps: LabelDeps,
+  opts: { ids?: number[]; max?: number } = {},
+): Promise<{ classified: number; failed: number; byStance: Record<string, number> }> {
   let classified = 0;
   let failed = 0;
   const byStance: Record<string, number> = {};
   const max = opts.max ?? Infinity;
   while (classified + failed < max) {
-    const batch = await labelPendingBatch(deps.db, { limit: Math.min(BATCH, max - classified - failed), ids: opts.ids, at: deps.clock.now() }, (rows) =>
-      labelRows(deps.model, rows, deps.logger),
+    const batch = await labelPendingBatch(
+      deps.db,
+      { limit: Math.min(BATCH, max - classified - failed), ids: opts.ids, at: deps.clock.now() },
+      (rows) => labelRows(deps.model, rows, deps.logger),
     );
     if (!batch.labelled.length && !batch.failed) break;
     classified += batch.labelled.length;

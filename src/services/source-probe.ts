@@ -85,7 +85,10 @@ export async function discoverFeed(deps: ProbeDeps, rawUrl: string): Promise<Dis
     const feed = await isFeed(deps, url);
     if (feed) return { url, how: 'path', candidates: links.map((l) => l.url), title: feed.title };
   }
-  throw invalid('url', `${checked.url} is an HTML page that names no feed, and none of ${COMMON_FEED_PATHS.join(', ')} is one; add it with type page and CSS selectors`);
+  throw invalid(
+    'url',
+    `${checked.url} is an HTML page that names no feed, and none of ${COMMON_FEED_PATHS.join(', ')} is one; add it with type page and CSS selectors`,
+  );
 }
 
 export interface ProbeEntry {
@@ -102,9 +105,14 @@ export interface ProbeEntry {
  * Fetches a source as it would be fetched and shows what it yields, storing nothing: for a page
  * source, what the selectors extract. For trying selectors before adding a source.
  */
-export async function testSource(deps: ProbeDeps, input: SourceInput, opts: { limit?: number } = {}): Promise<{ url: string; type: string; found: number; entries: ProbeEntry[] }> {
+export async function testSource(
+  deps: ProbeDeps,
+  input: SourceInput,
+  opts: { limit?: number } = {},
+): Promise<{ url: string; type: string; found: number; entries: ProbeEntry[] }> {
   const type = input.type ?? 'feed';
-  if (type === 'page' && !(input.selectors?.item && input.selectors.title && input.selectors.link)) throw invalid('selectors', 'a page source needs item, title and link selectors');
+  if (type === 'page' && !(input.selectors?.item && input.selectors.title && input.selectors.link))
+    throw invalid('selectors', 'a page source needs item, title and link selectors');
   if (type === 'search' && !input.search?.query.trim()) throw invalid('query', 'a search source needs a query');
   let url: string;
   if (type === 'search') url = searchSourceUrl(deps.config.services, input.search!);
@@ -124,7 +132,13 @@ export async function testSource(deps: ProbeDeps, input: SourceInput, opts: { li
   try {
     feed = await parseSourceBody(source, res.text, res.url);
   } catch (err) {
-    if (err instanceof FeedParseError || err instanceof PageParseError || err instanceof SearchParseError || err instanceof SourceSettingsError) throw invalid(type === 'page' ? 'selectors' : 'url', err.message);
+    if (
+      err instanceof FeedParseError ||
+      err instanceof PageParseError ||
+      err instanceof SearchParseError ||
+      err instanceof SourceSettingsError
+    )
+      throw invalid(type === 'page' ? 'selectors' : 'url', err.message);
     throw err;
   }
   const now = deps.clock.now();
@@ -132,7 +146,14 @@ export async function testSource(deps: ProbeDeps, input: SourceInput, opts: { li
   for (const e of feed.entries) {
     const n = normaliseEntry(e, { feedUrl: res.url, fetchedAt: now });
     if (!n) continue;
-    entries.push({ title: n.title, url: n.url, publishedAt: n.publishedEstimated ? null : n.publishedAt.toISOString(), publishedEstimated: n.publishedEstimated, summary: n.summary, outlet: n.outlet });
+    entries.push({
+      title: n.title,
+      url: n.url,
+      publishedAt: n.publishedEstimated ? null : n.publishedAt.toISOString(),
+      publishedEstimated: n.publishedEstimated,
+      summary: n.summary,
+      outlet: n.outlet,
+    });
   }
   return { url, type, found: entries.length, entries: entries.slice(0, opts.limit ?? 50) };
 }

@@ -35,7 +35,8 @@ export function validateFeedUrl(raw: string): { ok: true; url: string } | { ok: 
   } catch {
     return { ok: false, message: 'expected an absolute http(s) URL' };
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { ok: false, message: `only http and https feeds are supported, not ${u.protocol}` };
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return { ok: false, message: `only http and https feeds are supported, not ${u.protocol}` };
   if (u.username || u.password) return { ok: false, message: 'credentials in feed URLs are not stored' };
   u.hash = '';
   return { ok: true, url: u.toString() };
@@ -77,7 +78,8 @@ export function searchSourceUrl(bases: SearchBases, q: SearchQuery): string {
 
 function newSource(input: SourceInput, bases?: SearchBases): NewSource {
   const type = input.type ?? 'feed';
-  if (type === 'page' && !(input.selectors?.item && input.selectors.title && input.selectors.link)) throw invalid('selectors', 'a page source needs item, title and link selectors');
+  if (type === 'page' && !(input.selectors?.item && input.selectors.title && input.selectors.link))
+    throw invalid('selectors', 'a page source needs item, title and link selectors');
   if (type === 'search') {
     if (!input.search?.query.trim()) throw invalid('query', 'a search source needs a query');
     if (!bases) throw invalid('type', 'search sources are added through the service with its configuration');
@@ -113,7 +115,11 @@ export async function getSource(deps: DbDeps, p: { id: number }): Promise<Source
  * Adds a source. A URL deleted before comes back with the new details (`restored`); a URL that
  * is already live is a conflict, unless `existingOk`, which reports it as `exists`.
  */
-export async function addSource(deps: DbDeps & { config?: { services: SearchBases } }, input: SourceInput, opts: { existingOk?: boolean } = {}): Promise<AddResult> {
+export async function addSource(
+  deps: DbDeps & { config?: { services: SearchBases } },
+  input: SourceInput,
+  opts: { existingOk?: boolean } = {},
+): Promise<AddResult> {
   const result = await addSourceRow(deps.db, newSource(input, deps.config?.services));
   if (result.outcome === 'exists' && !opts.existingOk) throw conflict(`source ${result.row.id} already has this URL`, 'url');
   return result;

@@ -1,7 +1,15 @@
 import { latestLabelledAt } from '../../db/queries/dashboard.ts';
 import { dayCounts } from '../../db/queries/rollups.ts';
 import { bucketStart, bucketStarts, dayInZone, GRANULARITIES, parseDay, type Granularity } from '../analytics/buckets.ts';
-import { buildSeries, shareOf, TREND_MIN_N, trendsCsv, type ConcernFigures, type TrendBucket, type TrendSeries } from '../analytics/trends.ts';
+import {
+  buildSeries,
+  shareOf,
+  TREND_MIN_N,
+  trendsCsv,
+  type ConcernFigures,
+  type TrendBucket,
+  type TrendSeries,
+} from '../analytics/trends.ts';
 import { AREAS, STUDIOS, UNIONS } from '../ingest/entities.ts';
 import { CONCERNS, SOURCE_KINDS, type GroupDimension, type SourceKind } from '../labels.ts';
 import { replicaOf, type ServiceDeps } from './deps.ts';
@@ -14,7 +22,13 @@ export const MAX_BUCKETS = 400;
 /** The most buckets × groups one answer may carry. */
 export const MAX_CELLS = 4000;
 /** How many groups each dimension can have at most (tags come from fixed lists). */
-const MAX_GROUPS: Record<GroupDimension, number> = { studio: STUDIOS.length, union: UNIONS.length, area: AREAS.length, concern: CONCERNS.length, kind: SOURCE_KINDS.length };
+const MAX_GROUPS: Record<GroupDimension, number> = {
+  studio: STUDIOS.length,
+  union: UNIONS.length,
+  area: AREAS.length,
+  concern: CONCERNS.length,
+  kind: SOURCE_KINDS.length,
+};
 
 /**
  * The granularity an answer is given in: the one asked for, or the next coarser one (day, week,
@@ -94,7 +108,8 @@ export function trendRange(q: Pick<TrendQuery, 'from' | 'to' | 'granularity' | '
   const to = q.to ?? bucketStart(today, q.granularity);
   const from = q.from ?? bucketsBefore(bucketStart(to, q.granularity), q.granularity, DEFAULT_BUCKETS[q.granularity]);
   if (from >= to) throw invalid(q.to ? 'to' : 'from', 'must be after from');
-  if ((parseDay(to) - parseDay(from)) / 86_400_000 > MAX_TREND_DAYS) throw invalid('from', `a range may cover at most ${MAX_TREND_DAYS} days`);
+  if ((parseDay(to) - parseDay(from)) / 86_400_000 > MAX_TREND_DAYS)
+    throw invalid('from', `a range may cover at most ${MAX_TREND_DAYS} days`);
   return { from, to };
 }
 
@@ -113,7 +128,19 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock
   const granularity = clampGranularity({ from, to }, q.granularity, q.group_by);
   const relevant = q.relevant === 'all' ? undefined : q.relevant === 'true';
   // rows come back per bucket, not per day: ten years of weeks read a seventh of the rows
-  const filters = { from, to, tz: q.tz, studio: q.studio, union: q.union, kind: q.kind, area: q.area, concern: q.concern, lang: q.lang, relevant, bucket: granularity };
+  const filters = {
+    from,
+    to,
+    tz: q.tz,
+    studio: q.studio,
+    union: q.union,
+    kind: q.kind,
+    area: q.area,
+    concern: q.concern,
+    lang: q.lang,
+    relevant,
+    bucket: granularity,
+  };
   const shape = { from, to, granularity, asOf: dayInZone(now, q.tz) };
   const [rows, through, totals] = await Promise.all([
     dayCounts(db, { ...filters, groupBy: q.group_by }, 'rollup'),
@@ -128,12 +155,25 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock
       group: s.group,
       buckets: s.buckets.map((b, i) => {
         const t = all[i]!;
-        return { ...b, concern: { count: b.total, relevantTotal: t.total, worryTotal: t.counts.worry, ofRelevant: shareOf(b.total, t.total), ofWorry: shareOf(b.total, t.counts.worry) } };
+        return {
+          ...b,
+          concern: {
+            count: b.total,
+            relevantTotal: t.total,
+            worryTotal: t.counts.worry,
+            ofRelevant: shareOf(b.total, t.total),
+            ofWorry: shareOf(b.total, t.counts.worry),
+          },
+        };
       }),
     }));
   }
   const cells = series.reduce((n, s) => n + s.buckets.length, 0);
-  if (cells > MAX_CELLS) throw invalid('group_by', `the answer would have ${cells} buckets across its groups, more than ${MAX_CELLS}; narrow the range or use a coarser granularity`);
+  if (cells > MAX_CELLS)
+    throw invalid(
+      'group_by',
+      `the answer would have ${cells} buckets across its groups, more than ${MAX_CELLS}; narrow the range or use a coarser granularity`,
+    );
   return {
     granularity,
     ...(granularity !== q.granularity ? { requestedGranularity: q.granularity } : {}),
@@ -142,7 +182,13 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock
     tz: q.tz,
     minN: TREND_MIN_N,
     series,
-    meta: { model: deps.model.version, filters: appliedFilters(q, { from, to }, granularity), relevance: RELEVANCE_MODES[q.relevant], generatedAt: now.toISOString(), dataThrough: through?.toISOString() ?? null },
+    meta: {
+      model: deps.model.version,
+      filters: appliedFilters(q, { from, to }, granularity),
+      relevance: RELEVANCE_MODES[q.relevant],
+      generatedAt: now.toISOString(),
+      dataThrough: through?.toISOString() ?? null,
+    },
   };
 }
 

@@ -34,24 +34,29 @@ export function webRoutes(deps: AppDeps) {
     }
     const f = parsed.data;
     // cached like the API's answers, under the validated filters
-    return cachedRead(c, deps.cache!, async () => {
-      const d = await dashboardData(deps, f);
-      const page = (
-      <Dashboard
-        from={d.from}
-        to={d.to}
-        filters={f as Record<'studio' | 'union' | 'kind' | 'concern', string | undefined>}
-        options={d.options}
-        buckets={d.buckets}
-        items={d.items}
-        explanations={d.explanations}
-        announcements={d.announcements}
-        alerts={d.alerts}
-        digests={d.digests}
-      />
-      );
-      return { body: (await page.toString()) as string, contentType: 'text/html; charset=UTF-8' };
-    }, { path: '/', query: f });
+    return cachedRead(
+      c,
+      deps.cache!,
+      async () => {
+        const d = await dashboardData(deps, f);
+        const page = (
+          <Dashboard
+            from={d.from}
+            to={d.to}
+            filters={f as Record<'studio' | 'union' | 'kind' | 'concern', string | undefined>}
+            options={d.options}
+            buckets={d.buckets}
+            items={d.items}
+            explanations={d.explanations}
+            announcements={d.announcements}
+            alerts={d.alerts}
+            digests={d.digests}
+          />
+        );
+        return { body: (await page.toString()) as string, contentType: 'text/html; charset=UTF-8' };
+      },
+      { path: '/', query: f },
+    );
   });
 
   app.get('/announcements/:id', async (c) => {
@@ -59,7 +64,12 @@ export function webRoutes(deps: AppDeps) {
     if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw badRequest('id', 'expected a positive whole number');
     const a = await getAnnouncement(deps, { id });
     const reaction = await announcementReaction(deps, { id });
-    return c.html(<ReactionPage announcement={{ id: a.id, title: a.title, date: a.date, studio: a.studio, description: a.description }} reaction={reaction} />);
+    return c.html(
+      <ReactionPage
+        announcement={{ id: a.id, title: a.title, date: a.date, studio: a.studio, description: a.description }}
+        reaction={reaction}
+      />,
+    );
   });
   return app;
 }

@@ -147,7 +147,8 @@ export function wordpressFeed(list: Article[], base: string, site: string): stri
 <channel><title>${site}</title><atom:link href="${base}/feed/" rel="self" type="application/rss+xml"/><link>${base}</link><description>Film and TV business</description><language>en-US</language><generator>https://wordpress.org/?v=6.6</generator>
 ${list
   .map(
-    (a) => `<item><title>${esc(a.title)}</title><link>${base}${articlePath(a)}</link><dc:creator><![CDATA[${a.author}]]></dc:creator><pubDate>${a.date.toUTCString()}</pubDate><category><![CDATA[Tech]]></category><guid isPermaLink="false">${base}/?p=${a.slug}</guid><description><![CDATA[${a.teaser} [&#8230;]]]></description></item>`,
+    (a) =>
+      `<item><title>${esc(a.title)}</title><link>${base}${articlePath(a)}</link><dc:creator><![CDATA[${a.author}]]></dc:creator><pubDate>${a.date.toUTCString()}</pubDate><category><![CDATA[Tech]]></category><guid isPermaLink="false">${base}/?p=${a.slug}</guid><description><![CDATA[${a.teaser} [&#8230;]]]></description></item>`,
   )
   .join('\n')}
 </channel></rss>`;
@@ -188,7 +189,14 @@ export async function startTradePress(opts: TradePressOptions): Promise<Site & {
       if (n === 0) return send(res, 429, 'text/plain', 'slow down', { 'Retry-After': String(opts.throttle.retryAfterSeconds) });
     }
     if (path === '/robots.txt')
-      return send(res, 200, 'text/plain', opts.robots ? opts.robots(base) : `User-agent: *\nDisallow: /wp-admin/\nDisallow: /private/\n\nSitemap: ${base}/sitemap_index.xml\n`);
+      return send(
+        res,
+        200,
+        'text/plain',
+        opts.robots
+          ? opts.robots(base)
+          : `User-agent: *\nDisallow: /wp-admin/\nDisallow: /private/\n\nSitemap: ${base}/sitemap_index.xml\n`,
+      );
     if (path === '/')
       return send(
         res,
@@ -209,13 +217,21 @@ export async function startTradePress(opts: TradePressOptions): Promise<Site & {
         return `<sitemap><loc>${base}/post-sitemap-${m}.xml</loc><lastmod>${last.date.toISOString()}</lastmod></sitemap>`;
       });
       entries.push(`<sitemap><loc>${base}/news-sitemap.xml</loc></sitemap>`);
-      return send(res, 200, 'application/xml', `<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${entries.join('')}</sitemapindex>`);
+      return send(
+        res,
+        200,
+        'application/xml',
+        `<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${entries.join('')}</sitemapindex>`,
+      );
     }
     const monthly = /^\/post-sitemap-(\d{4}-\d{2})\.xml$/.exec(path);
     if (monthly) {
       const urls = newest
         .filter((a) => a.date.toISOString().startsWith(monthly[1]!))
-        .map((a) => `<url><loc>${base}${articlePath(a)}</loc><lastmod>${a.date.toISOString()}</lastmod><image:image><image:loc>${base}/shot.jpg</image:loc></image:image></url>`);
+        .map(
+          (a) =>
+            `<url><loc>${base}${articlePath(a)}</loc><lastmod>${a.date.toISOString()}</lastmod><image:image><image:loc>${base}/shot.jpg</image:loc></image:image></url>`,
+        );
       return send(
         res,
         200,
@@ -224,9 +240,22 @@ export async function startTradePress(opts: TradePressOptions): Promise<Site & {
       );
     }
     if (path === '/news-sitemap.xml') {
-      const recent = newest.slice(0, 5).map((a) => `<url><loc>${base}${articlePath(a)}</loc><news:news><news:publication><news:name>${name}</news:name><news:language>en</news:language></news:publication><news:publication_date>${a.date.toISOString()}</news:publication_date><news:title>${esc(a.title)}</news:title></news:news></url>`);
-      const extra = (opts.extraSitemapUrls ?? []).map((u) => `<url><loc>${esc(u)}</loc><news:news><news:publication_date>2025-07-17T12:00:00Z</news:publication_date><news:title>Bait</news:title></news:news></url>`);
-      return send(res, 200, 'application/xml', `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">${[...recent, ...extra].join('')}</urlset>`);
+      const recent = newest
+        .slice(0, 5)
+        .map(
+          (a) =>
+            `<url><loc>${base}${articlePath(a)}</loc><news:news><news:publication><news:name>${name}</news:name><news:language>en</news:language></news:publication><news:publication_date>${a.date.toISOString()}</news:publication_date><news:title>${esc(a.title)}</news:title></news:news></url>`,
+        );
+      const extra = (opts.extraSitemapUrls ?? []).map(
+        (u) =>
+          `<url><loc>${esc(u)}</loc><news:news><news:publication_date>2025-07-17T12:00:00Z</news:publication_date><news:title>Bait</news:title></news:news></url>`,
+      );
+      return send(
+        res,
+        200,
+        'application/xml',
+        `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">${[...recent, ...extra].join('')}</urlset>`,
+      );
     }
     const article = byPath.get(path.endsWith('/') ? path : `${path}/`);
     if (article) return send(res, 200, 'text/html; charset=UTF-8', articleHtml(article, name));
@@ -239,7 +268,8 @@ export async function startTradePress(opts: TradePressOptions): Promise<Site & {
 export async function startUnionSite(opts: { statements: Article[]; name?: string }): Promise<Site & { statements: Article[] }> {
   const name = opts.name ?? 'Screen Crafts Union';
   const newest = [...opts.statements].sort((a, b) => b.date.getTime() - a.date.getTime());
-  const dmy = (d: Date) => `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
+  const dmy = (d: Date) =>
+    `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
   const site = await startSite((req, res, url) => {
     const base = `http://${req.headers.host}`;
     const path = url.pathname;
@@ -260,9 +290,17 @@ export async function startUnionSite(opts: { statements: Article[]; name?: strin
       );
     }
     if (path === '/sitemap.xml') {
-      const urls = newest.map((a) => `<url><loc>${base}/news/${a.slug}</loc><lastmod>${a.date.toISOString().slice(0, 10)}</lastmod><changefreq>monthly</changefreq></url>`);
+      const urls = newest.map(
+        (a) =>
+          `<url><loc>${base}/news/${a.slug}</loc><lastmod>${a.date.toISOString().slice(0, 10)}</lastmod><changefreq>monthly</changefreq></url>`,
+      );
       urls.push(`<url><loc>${base}/join</loc><lastmod>2024-01-01</lastmod></url>`);
-      return send(res, 200, 'application/xml', `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>`);
+      return send(
+        res,
+        200,
+        'application/xml',
+        `<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">${urls.join('')}</urlset>`,
+      );
     }
     const m = /^\/news\/([\w-]+)$/.exec(path);
     const a = m && newest.find((s) => s.slug === m[1]);
@@ -291,7 +329,12 @@ export async function startArchive(captures: StoredCapture[]): Promise<Site & { 
       const rows = captures
         .filter((c) => c.original === target && c.timestamp >= from && c.timestamp <= to)
         .map((c) => [c.timestamp, c.original, '200', `D${c.timestamp}`]);
-      return send(res, 200, 'application/json', JSON.stringify(rows.length ? [['timestamp', 'original', 'statuscode', 'digest'], ...rows] : []));
+      return send(
+        res,
+        200,
+        'application/json',
+        JSON.stringify(rows.length ? [['timestamp', 'original', 'statuscode', 'digest'], ...rows] : []),
+      );
     }
     const m = /^\/web\/(\d{14})id_\/(.+)$/.exec(url.pathname + url.search);
     const c = m && captures.find((x) => x.timestamp === m[1] && x.original === m[2]);
@@ -308,12 +351,17 @@ export interface SearchHit {
   outlet: string;
 }
 
-const gdeltTime = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const gdeltTime = (d: Date) =>
+  d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 /** A GDELT DOC 2.0-like endpoint at /api/v2/doc/doc (artlist JSON, maxrecords capped at 250). */
 export async function startGdelt(hits: SearchHit[]): Promise<Site & { url: string; queries: URLSearchParams[] }> {
   const queries: URLSearchParams[] = [];
-  const parse = (s: string | null) => (s ? Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8), +s.slice(8, 10), +s.slice(10, 12), +s.slice(12, 14)) : undefined);
+  const parse = (s: string | null) =>
+    s ? Date.UTC(+s.slice(0, 4), +s.slice(4, 6) - 1, +s.slice(6, 8), +s.slice(8, 10), +s.slice(10, 12), +s.slice(12, 14)) : undefined;
   const site = await startSite((_req, res, url) => {
     if (url.pathname !== '/api/v2/doc/doc') return send(res, 404, 'text/plain', 'not found');
     const p = url.searchParams;
@@ -327,7 +375,16 @@ export async function startGdelt(hits: SearchHit[]): Promise<Site & { url: strin
       .sort((a, b) => b.date.getTime() - a.date.getTime())
       .slice(0, cap);
     if (!found.length) return send(res, 200, 'application/json', '{}');
-    const articles = found.map((h) => ({ url: h.url, url_mobile: '', title: h.title, seendate: gdeltTime(h.date), socialimage: '', domain: h.outlet, language: 'English', sourcecountry: 'United States' }));
+    const articles = found.map((h) => ({
+      url: h.url,
+      url_mobile: '',
+      title: h.title,
+      seendate: gdeltTime(h.date),
+      socialimage: '',
+      domain: h.outlet,
+      language: 'English',
+      sourcecountry: 'United States',
+    }));
     send(res, 200, 'application/json', JSON.stringify({ articles }));
   });
   return { ...site, url: `${site.base}/api/v2/doc/doc`, queries };
@@ -351,7 +408,12 @@ export async function startGoogleNews(hits: SearchHit[]): Promise<Site & { url: 
           `<item><title>${esc(`${h.title} - ${h.outlet}`)}</title><link>${esc(h.url)}</link><guid isPermaLink="false">gn-${esc(h.url)}</guid><pubDate>${h.date.toUTCString()}</pubDate><description>&lt;a href="${esc(h.url)}"&gt;${esc(h.title)}&lt;/a&gt;&amp;nbsp;&amp;nbsp;&lt;font color="#6f6f6f"&gt;${esc(h.outlet)}&lt;/font&gt;</description><source url="https://${esc(h.outlet)}">${esc(h.outlet)}</source></item>`,
       )
       .join('');
-    send(res, 200, 'application/rss+xml; charset=utf-8', `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><generator>NFE/5.0</generator><title>"${esc(q)}" - Google News</title><link>https://news.google.com/search</link><language>en-US</language><description>Google News</description>${items}</channel></rss>`);
+    send(
+      res,
+      200,
+      'application/rss+xml; charset=utf-8',
+      `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><generator>NFE/5.0</generator><title>"${esc(q)}" - Google News</title><link>https://news.google.com/search</link><language>en-US</language><description>Google News</description>${items}</channel></rss>`,
+    );
   });
   return { ...site, url: `${site.base}/rss/search`, queries };
 }

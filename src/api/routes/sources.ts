@@ -3,7 +3,18 @@ import { SEARCH_PROVIDERS, SOURCE_KINDS, SOURCE_TYPES } from '../../labels.ts';
 import { INSTANCE_ID } from '../../instance.ts';
 import { getBackfill, presentBackfill, requestBackfill, runBackfill } from '../../services/backfill.ts';
 import { discoverFeed, testSource } from '../../services/source-probe.ts';
-import { addSource, deleteSource, exportOpml, getSource, importOpml, listSources, updateSource, validateFeedUrl, type SourceInput, type SourceRow } from '../../services/sources.ts';
+import {
+  addSource,
+  deleteSource,
+  exportOpml,
+  getSource,
+  importOpml,
+  listSources,
+  updateSource,
+  validateFeedUrl,
+  type SourceInput,
+  type SourceRow,
+} from '../../services/sources.ts';
 import { scopeAllows, type PublicKey } from '../../services/keys.ts';
 import { requireScope } from '../auth.ts';
 import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps, route } from '../env.ts';
@@ -14,7 +25,9 @@ const Health = z.object({
   lastStatus: z.number().int().nullable(),
   consecutiveFailures: z.number().int(),
   nextFetchAt: z.string(),
-  lastError: z.string().nullable().openapi({ description: 'in full for a key with write scope; otherwise only its kind (e.g. "dns", "timeout", "http_status", "parse", "cut")' }),
+  lastError: z.string().nullable().openapi({
+    description: 'in full for a key with write scope; otherwise only its kind (e.g. "dns", "timeout", "http_status", "parse", "cut")',
+  }),
   etag: z.string().nullable(),
   lastModified: z.string().nullable(),
 });
@@ -91,7 +104,17 @@ const CreateSource = z
 const TestSource = z.object({ ...ReadFields, limit: z.number().int().min(1).max(200).optional() }).refine(needsUrl, urlMessage);
 
 /** The service's input from the flat request fields. */
-function readInput(b: z.infer<typeof TestSource> & { kind?: (typeof SOURCE_KINDS)[number]; fullText?: boolean; name?: string; organisation?: string; country?: string; language?: string; fetchIntervalMinutes?: number }): SourceInput {
+function readInput(
+  b: z.infer<typeof TestSource> & {
+    kind?: (typeof SOURCE_KINDS)[number];
+    fullText?: boolean;
+    name?: string;
+    organisation?: string;
+    country?: string;
+    language?: string;
+    fetchIntervalMinutes?: number;
+  },
+): SourceInput {
   const type = b.type ?? 'feed';
   return {
     url: b.url ?? '',
@@ -104,7 +127,16 @@ function readInput(b: z.infer<typeof TestSource> & { kind?: (typeof SOURCE_KINDS
     fetchIntervalMinutes: b.fetchIntervalMinutes,
     fullText: b.fullText,
     ...(type === 'page' && b.itemSelector && b.titleSelector && b.linkSelector
-      ? { selectors: { item: b.itemSelector, title: b.titleSelector, link: b.linkSelector, date: b.dateSelector, summary: b.summarySelector, dateFormat: b.dateFormat } }
+      ? {
+          selectors: {
+            item: b.itemSelector,
+            title: b.titleSelector,
+            link: b.linkSelector,
+            date: b.dateSelector,
+            summary: b.summarySelector,
+            dateFormat: b.dateFormat,
+          },
+        }
       : {}),
     ...(type === 'search' && b.provider && b.query ? { search: { provider: b.provider, query: b.query, lang: b.lang } } : {}),
   };
@@ -176,7 +208,14 @@ export function sourceRoutes(deps: AppDeps) {
   const app = router();
 
   app.openapi(
-    route({ method: 'get', path: '/', tags: ['sources'], summary: 'List sources with their health', request: { query: ListQuery }, responses: { 200: { description: 'sources', ...json(z.object({ sources: z.array(Source) })) }, ...errorResponses } }),
+    route({
+      method: 'get',
+      path: '/',
+      tags: ['sources'],
+      summary: 'List sources with their health',
+      request: { query: ListQuery },
+      responses: { 200: { description: 'sources', ...json(z.object({ sources: z.array(Source) })) }, ...errorResponses },
+    }),
     async (c) => {
       const detail = canWrite(c.get('apiKey'));
       return c.json({ sources: (await listSources(deps, c.req.valid('query'))).map((s) => presentSource(s, detail)) }, 200);
@@ -205,9 +244,24 @@ export function sourceRoutes(deps: AppDeps) {
       summary: 'Add the feeds of an OPML document (body: the OPML text)',
       security,
       middleware: [write] as const,
-      request: { body: { content: { 'text/x-opml': { schema: z.string() }, 'application/xml': { schema: z.string() }, 'text/xml': { schema: z.string() } }, required: true } },
+      request: {
+        body: {
+          content: { 'text/x-opml': { schema: z.string() }, 'application/xml': { schema: z.string() }, 'text/xml': { schema: z.string() } },
+          required: true,
+        },
+      },
       responses: {
-        200: { description: 'what was imported', ...json(z.object({ created: z.number(), restored: z.number(), existing: z.number(), invalid: z.array(z.object({ url: z.string(), reason: z.string() })) })) },
+        200: {
+          description: 'what was imported',
+          ...json(
+            z.object({
+              created: z.number(),
+              restored: z.number(),
+              existing: z.number(),
+              invalid: z.array(z.object({ url: z.string(), reason: z.string() })),
+            }),
+          ),
+        },
         ...errorResponses,
       },
     }),
@@ -225,7 +279,11 @@ export function sourceRoutes(deps: AppDeps) {
       security,
       middleware: [write] as const,
       request: { body: { ...json(CreateSource), required: true } },
-      responses: { 201: { description: 'created', ...json(Source) }, 409: { description: 'a live source already has this URL' }, ...errorResponses },
+      responses: {
+        201: { description: 'created', ...json(Source) },
+        409: { description: 'a live source already has this URL' },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const body = c.req.valid('json');
@@ -253,7 +311,16 @@ export function sourceRoutes(deps: AppDeps) {
               url: z.string(),
               type: z.string(),
               found: z.number().int(),
-              entries: z.array(z.object({ title: z.string(), url: z.string(), publishedAt: z.string().nullable(), publishedEstimated: z.boolean(), summary: z.string(), outlet: z.string().nullable() })),
+              entries: z.array(
+                z.object({
+                  title: z.string(),
+                  url: z.string(),
+                  publishedAt: z.string().nullable(),
+                  publishedEstimated: z.boolean(),
+                  summary: z.string(),
+                  outlet: z.string().nullable(),
+                }),
+              ),
             }),
           ),
         },
@@ -291,13 +358,19 @@ export function sourceRoutes(deps: AppDeps) {
       security,
       middleware: [write] as const,
       request: { params: IdParam, body: { ...json(z.object({ from: day, to: day })), required: true } },
-      responses: { 202: { description: 'the backfill, started or resumed', ...json(z.object({ backfill: Backfill, resumed: z.boolean() })) }, 409: { description: 'another process is running it' }, ...errorResponses },
+      responses: {
+        202: { description: 'the backfill, started or resumed', ...json(z.object({ backfill: Backfill, resumed: z.boolean() })) },
+        409: { description: 'another process is running it' },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
       const { backfill, resumed } = await requestBackfill(deps, { sourceId: id, ...c.req.valid('json') });
       // The walk can take hours; the answer says where to follow it.
-      void runBackfill({ ...deps, instance: INSTANCE_ID }, { id: backfill.id }).catch((err) => deps.logger.warn({ err, backfill: backfill.id }, 'backfill did not run'));
+      void runBackfill({ ...deps, instance: INSTANCE_ID }, { id: backfill.id }).catch((err) =>
+        deps.logger.warn({ err, backfill: backfill.id }, 'backfill did not run'),
+      );
       c.header('Location', `/api/v1/sources/${id}/backfills/${backfill.id}`);
       return c.json({ backfill: presentBackfill(backfill), resumed }, 202);
     },
@@ -319,7 +392,14 @@ export function sourceRoutes(deps: AppDeps) {
   );
 
   app.openapi(
-    route({ method: 'get', path: '/{id}', tags: ['sources'], summary: 'One source with its health', request: { params: IdParam }, responses: { 200: { description: 'source', ...json(Source) }, ...errorResponses } }),
+    route({
+      method: 'get',
+      path: '/{id}',
+      tags: ['sources'],
+      summary: 'One source with its health',
+      request: { params: IdParam },
+      responses: { 200: { description: 'source', ...json(Source) }, ...errorResponses },
+    }),
     async (c) => {
       return c.json(presentSource(await getSource(deps, c.req.valid('param')), canWrite(c.get('apiKey'))), 200);
     },

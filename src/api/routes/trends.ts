@@ -19,7 +19,10 @@ const Query = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-const Share = z.object({ value: z.number(), low: z.number(), high: z.number() }).nullable().openapi({ description: 'null for an empty bucket' });
+const Share = z
+  .object({ value: z.number(), low: z.number(), high: z.number() })
+  .nullable()
+  .openapi({ description: 'null for an empty bucket' });
 export const Meta = z
   .object({
     model: z.string().openapi({ description: 'the model version labels are counted under' }),
@@ -31,15 +34,18 @@ export const Meta = z
   .openapi('AnswerMeta');
 const Concern = z
   .object({ count: z.number().int(), relevantTotal: z.number().int(), worryTotal: z.number().int(), ofRelevant: Share, ofWorry: Share })
-  .openapi({ description: 'with group_by=concern: items raising the concern as a share of the bucket\'s items and of its worry items' });
-const Stances = <T extends z.ZodType>(t: T) => z.object(Object.fromEntries(STANCES.map((s) => [s, t])) as Record<(typeof STANCES)[number], T>);
+  .openapi({ description: "with group_by=concern: items raising the concern as a share of the bucket's items and of its worry items" });
+const Stances = <T extends z.ZodType>(t: T) =>
+  z.object(Object.fromEntries(STANCES.map((s) => [s, t])) as Record<(typeof STANCES)[number], T>);
 const Trends = z
   .object({
     granularity: z.enum(GRANULARITIES).openapi({ description: 'as applied: coarser than asked when the range needs it' }),
     requestedGranularity: z
       .enum(GRANULARITIES)
       .optional()
-      .openapi({ description: `present when the granularity asked for was coarsened: a series has at most ${MAX_BUCKETS} buckets, an answer at most ${MAX_CELLS} buckets across its groups` }),
+      .openapi({
+        description: `present when the granularity asked for was coarsened: a series has at most ${MAX_BUCKETS} buckets, an answer at most ${MAX_CELLS} buckets across its groups`,
+      }),
     from: z.string(),
     to: z.string(),
     tz: z.string(),
@@ -85,17 +91,25 @@ export function trendRoutes(deps: AppDeps) {
     async (c) => {
       const { format, ...q } = c.req.valid('query');
       trendRange(q, deps.clock.now()); // a bad range is a 400 before anything is cached
-      return cachedRead<TrendAnswer>(c, deps.cache!, async () => {
-        const answer = await getTrends(deps, q);
-        if (format === 'csv') {
-          return {
-            body: trendsAsCsv(answer),
-            contentType: 'text/csv; charset=utf-8',
-            headers: { 'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"`, ...metaHeaders(answer.meta) },
-          };
-        }
-        return { body: JSON.stringify(answer), contentType: 'application/json' };
-      }, { query: c.req.valid('query') });
+      return cachedRead<TrendAnswer>(
+        c,
+        deps.cache!,
+        async () => {
+          const answer = await getTrends(deps, q);
+          if (format === 'csv') {
+            return {
+              body: trendsAsCsv(answer),
+              contentType: 'text/csv; charset=utf-8',
+              headers: {
+                'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"`,
+                ...metaHeaders(answer.meta),
+              },
+            };
+          }
+          return { body: JSON.stringify(answer), contentType: 'application/json' };
+        },
+        { query: c.req.valid('query') },
+      );
     },
   );
   return app;
