@@ -13,7 +13,9 @@ import { BIG_ID, fillEveryTable, pgliteDatabase, postgresDatabase, rowCounts } f
 import { freshDatabase, testDatabaseUrl } from './helpers/db.ts';
 
 /** The migrations this build knows (a backup's header names how many were applied and the last). */
-const JOURNAL = JSON.parse(readFileSync(new URL('../migrations/meta/_journal.json', import.meta.url), 'utf8')) as { entries: { tag: string }[] };
+const JOURNAL = JSON.parse(readFileSync(new URL('../migrations/meta/_journal.json', import.meta.url), 'utf8')) as {
+  entries: { tag: string }[];
+};
 
 const dir = mkdtempSync(join(tmpdir(), 'pulse-backup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

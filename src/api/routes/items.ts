@@ -60,7 +60,7 @@ const Item = z
   .openapi('Item');
 
 const Explanation = z
-  .object({ terms: z.array(z.object({ term: z.string(), weight: z.number() })), sentence: z.string() })
+  .object({ terms: z.array(z.object({ term: z.string(), weight: z.number() })), sentence: z.string(), summary: z.string().optional() })
   .openapi('Explanation');
 
 const ItemDetail = z
