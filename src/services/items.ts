@@ -18,7 +18,8 @@ import { csvHeader, csvLine, exportRecord } from './item-export.ts';
 
 export type { ItemFilters, ItemListRow } from '../../db/queries/items.ts';
 
-const round3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
+/** A confidence to three decimals, as every item answer shows it. */
+export const round3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
 /** An item in a list, as the API and the dashboard show it. */
 export function presentItem(r: ItemListRow) {

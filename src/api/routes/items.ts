@@ -119,13 +119,17 @@ export function itemRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { limit, cursor, relevant, ...filters } = c.req.valid('query');
-      const page = await listItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, limit, cursor });
+      // the page and its provenance are independent reads: made at once, not one after the other
+      const [page, meta] = await Promise.all([
+        listItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, limit, cursor }),
+        itemsMeta(deps, c.req.valid('query')),
+      ]);
       return c.json(
         {
           items: page.rows.map(presentItem),
           nextCursor: page.nextCursor,
           total: page.total,
-          meta: await itemsMeta(deps, c.req.valid('query')),
+          meta,
         },
         200,
       );
