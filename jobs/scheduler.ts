@@ -3,6 +3,7 @@ import { describe, type Database } from '../db/client.ts';
 import { withSessionLock, type HeldLock, type LockOutcome } from '../db/session-lock.ts';
 import { finishRun, recordSkipped, startRun } from '../src/services/jobs.ts';
 import type { Config } from '../src/config.ts';
+import * as backfillJob from './backfill.ts';
 import * as classifyJob from './classify.ts';
 import * as digestJob from './digest.ts';
 import * as ingestJob from './ingest.ts';
@@ -18,6 +19,7 @@ export function jobDefinitions(config: Config): JobDefinition[] {
     { name: 'rollup', schedule: config.schedules.rollup, singleton: true, run: rollupJob.run },
     { name: 'digest', schedule: config.schedules.digest, singleton: true, run: digestJob.run },
     { name: 'prune', schedule: config.schedules.prune, singleton: true, run: pruneJob.run },
+    { name: 'backfill', schedule: config.schedules.backfill, singleton: false, run: backfillJob.run },
   ];
 }
 

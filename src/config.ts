@@ -58,6 +58,7 @@ const envSchema = z.object({
   PULSE_SCHEDULE_PRUNE: cron.default('17 * * * *'),
   PULSE_SCHEDULE_ROLLUP: cron.default('* * * * *'),
   PULSE_SCHEDULE_DIGEST: cron.default('0 6 * * 1'),
+  PULSE_SCHEDULE_BACKFILL: cron.default('*/5 * * * *'),
   PULSE_JOB_STOP_TIMEOUT_MS: int(0, 600_000).default(30_000),
   PULSE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
   PULSE_CACHE_MAX_BYTES: int(0, 17_179_869_184).default(64 * 1024 * 1024),
@@ -107,7 +108,7 @@ export interface Config {
   seedSources: boolean;
   /** how long a process may hold a source it is fetching before others may take it over */
   claimLeaseMs: number;
-  schedules: { ingest: string; classify: string; prune: string; rollup: string; digest: string };
+  schedules: { ingest: string; classify: string; prune: string; rollup: string; digest: string; backfill: string };
   /** how long a stopping process waits for running jobs */
   jobStopTimeoutMs: number;
   alerts: AlertSettings;
@@ -200,6 +201,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       prune: e.PULSE_SCHEDULE_PRUNE,
       rollup: e.PULSE_SCHEDULE_ROLLUP,
       digest: e.PULSE_SCHEDULE_DIGEST,
+      backfill: e.PULSE_SCHEDULE_BACKFILL,
     },
     jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
     cacheTtlMs: e.PULSE_CACHE_TTL_MS,
