@@ -10,7 +10,8 @@ export default {
   vitest: { configFile: 'vitest.mutate.config.ts' },
   plugins: ['@stryker-mutator/vitest-runner'],
   mutate: [
-    // src/ingest's pure stages; text.ts and address-check.ts are being rewritten and join later
+    // src/ingest's pure stages
+    'src/ingest/address-check.ts',
     'src/ingest/canonical-url.ts',
     'src/ingest/charset.ts',
     'src/ingest/entities.ts',
@@ -22,6 +23,7 @@ export default {
     'src/ingest/schedule.ts',
     'src/ingest/dedup-plan.ts',
     'src/ingest/health.ts',
+    'src/ingest/text.ts',
     'src/analytics/*.ts',
     'src/classify/metrics.ts',
     'src/util/*.ts',

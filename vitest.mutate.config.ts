@@ -26,6 +26,8 @@ export default defineConfig({
       'test/normalise.test.ts',
       'test/entities.test.ts',
       'test/module-load.test.ts',
+      'test/address-check.test.ts',
+      'test/classify-text.test.ts',
     ],
     pool: 'forks',
     env: { DOTENV_CONFIG_QUIET: 'true' },
