@@ -1,5 +1,5 @@
 /**
- * What the feed caps buy (docs/decisions/0007): event-loop time of parseFeed on a hostile
+ * What the feed caps buy (docs/decisions/0004): event-loop time of parseFeed on a hostile
  * 80,000-item feed with and without the caps, on 2,000 bulky items, and what a worker thread
  * would cost instead (start with rss-parser loaded, and handing it the document).
  *
