@@ -221,16 +221,21 @@ export function leaveOneWriterOut(
   load: (a: ReturnType<typeof trainModel>) => StanceModel,
   hyper?: Hyper,
   onWriter?: (w: string) => void,
+  only?: readonly string[],
 ): (SliceReport & { trainedOn: number })[] {
   const writers = [...new Set(corpus.filter((e) => !e.writer.startsWith('orig-')).map((e) => e.writer))].sort();
-  return writers.map((w) => {
-    onWriter?.(w);
-    const train = corpus.filter((e) => e.writer !== w);
-    const test = corpus.filter((e) => e.writer === w);
-    const model = load(trainModel(train, hyper));
-    const predicted = test.map((e) => model.classify(e.text, e.source_kind ?? null));
-    return { ...sliceReport(w, test, predicted), trainedOn: train.length };
-  });
+  const unknown = only?.filter((w) => !writers.includes(w)) ?? [];
+  if (unknown.length) throw new Error(`no such writer: ${unknown.join(', ')} (writers: ${writers.join(', ')})`);
+  return writers
+    .filter((w) => !only?.length || only.includes(w))
+    .map((w) => {
+      onWriter?.(w);
+      const train = corpus.filter((e) => e.writer !== w);
+      const test = corpus.filter((e) => e.writer === w);
+      const model = load(trainModel(train, hyper));
+      const predicted = test.map((e) => model.classify(e.text, e.source_kind ?? null));
+      return { ...sliceReport(w, test, predicted), trainedOn: train.length };
+    });
 }
 
 const f = (v: number | null) => (v === null ? '   –' : v.toFixed(3));

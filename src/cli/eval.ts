@@ -5,13 +5,17 @@ import { evaluate, formatReport, leaveOneWriterOut } from '../classify/evaluate.
 import { StanceModel, defaultModel } from '../classify/model.ts';
 import { CommandError, parse, UsageError, type Io } from './common.ts';
 
-export const evalUsage = `pulse eval [FILE] [--lowo] [--json]                      score the classifier (default: the dev split) per register, language and stream slice, beside VADER and AFINN; --lowo adds leave-one-writer-out`;
+export const evalUsage = `pulse eval [FILE] [--lowo [--writer W]...] [--json]     score the classifier (default: the dev split) per register, language and stream slice, beside VADER and AFINN; --lowo adds leave-one-writer-out (--writer: only those writers held out)`;
 
 /** `pulse eval`: stance, worry recall, hard cases, concerns, relevance, calibration, quotes; baselines beside. */
 export async function evalCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(
     args,
-    { json: { type: 'boolean', default: false }, lowo: { type: 'boolean', default: false } },
+    {
+      json: { type: 'boolean', default: false },
+      lowo: { type: 'boolean', default: false },
+      writer: { type: 'string', multiple: true },
+    },
     true,
   );
   if (positionals.length > 1) throw new UsageError('pulse eval takes at most one file');
@@ -30,15 +34,21 @@ export async function evalCommand(args: string[], io: Io): Promise<number> {
     throw err instanceof CommandError ? err : new CommandError((err as Error).message);
   }
   if (!dev.length) throw new CommandError('no labeled examples to evaluate');
+  if (values.writer?.length && !values.lowo) throw new UsageError('--writer goes with --lowo');
   const report = evaluate(defaultModel(), [vaderBaseline(), afinnBaseline()], dev, { title: positionals[0] ?? 'all dev' });
   if (values.lowo) {
     if (!corpus.length) corpus = readCorpus();
-    report.leaveOneWriterOut = leaveOneWriterOut(
-      corpus,
-      (a) => new StanceModel(a),
-      undefined,
-      (w) => io.err(`leave-one-writer-out: ${w}`),
-    );
+    try {
+      report.leaveOneWriterOut = leaveOneWriterOut(
+        corpus,
+        (a) => new StanceModel(a),
+        undefined,
+        (w) => io.err(`leave-one-writer-out: ${w}`),
+        values.writer,
+      );
+    } catch (err) {
+      throw new CommandError((err as Error).message);
+    }
   }
   if (values.json) io.out(JSON.stringify(report, null, 2));
   else for (const l of formatReport(report)) io.out(l);
