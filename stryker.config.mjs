@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * Mutation testing of Pulse's pure core (npm run mutate; not run in CI, see
- * docs/mutation-testing.md). The tests it runs are the database-free files listed in
- * vitest.mutate.config.ts.
+ * Mutation testing of Pulse's pure core (npm run mutate; not run in CI, see README.md,
+ * "Mutation testing", for the score and the surviving mutants). The tests it runs are the
+ * database-free files listed in vitest.mutate.config.ts.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {

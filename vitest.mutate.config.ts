@@ -28,6 +28,7 @@ export default defineConfig({
       'test/module-load.test.ts',
       'test/address-check.test.ts',
       'test/classify-text.test.ts',
+      'test/html-text.test.ts',
     ],
     pool: 'forks',
     env: { DOTENV_CONFIG_QUIET: 'true' },

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
  * whole test file vanish from the run.
  */
 const MODULES = [
+  '../src/ingest/address-check.ts',
   '../src/ingest/canonical-url.ts',
   '../src/ingest/charset.ts',
   '../src/ingest/entities.ts',
@@ -17,6 +18,7 @@ const MODULES = [
   '../src/ingest/schedule.ts',
   '../src/ingest/dedup-plan.ts',
   '../src/ingest/health.ts',
+  '../src/ingest/text.ts',
   '../src/analytics/alerts.ts',
   '../src/analytics/buckets.ts',
   '../src/analytics/reaction.ts',
