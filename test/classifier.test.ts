@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { afinnBaseline, vaderBaseline } from '../src/classify/baselines.ts';
-import { readCorpus, readSplit, splitOf, streamSlice, textBucket } from '../src/classify/corpus.ts';
+import { readCorpus, readSplit, splitOf, streamSlice, textBucket, type Example } from '../src/classify/corpus.ts';
 import { evaluate } from '../src/classify/evaluate.ts';
 import { FeatureIndex } from '../src/classify/feature-index.ts';
 import { ALL_FEATURES, SHIPPED_FEATURES, analyse, featurise, splitSentences } from '../src/classify/features.ts';
 import { binaryReport, multiClassReport } from '../src/classify/metrics.ts';
-import { defaultModel, MODEL_PATH } from '../src/classify/model.ts';
-import { plattScale, streamThreshold, trainModel, vocabulary } from '../src/classify/train.ts';
+import { defaultModel, MODEL_PATH, StanceModel } from '../src/classify/model.ts';
+import { HYPER, plattScale, streamThreshold, trainModel, vocabulary } from '../src/classify/train.ts';
 import { trainingExamples } from '../src/cli/train.ts';
 import { CONCERNS } from '../src/labels.ts';
 
@@ -204,6 +204,96 @@ describe('calibration and the stream threshold', () => {
     const p = [0.95, 0.9, 0.85, 0.7, 0.6, 0.55, 0.4, 0.3, 0.2, 0.1];
     const y = [true, true, true, true, false, true, false, false, false, false];
     expect(streamThreshold(p, y, 100, 0.05)).toBeGreaterThanOrEqual(streamThreshold(p, y, 100, 0.5));
+  });
+
+  /**
+   * A bilingual corpus where Spanish items are worded so the shared relevance model scores them
+   * lower than English ones: a language's own calibration and threshold are fitted from its own
+   * held-out scores, and classification reads them.
+   */
+  const bilingual = (): Example[] => {
+    const out: Example[] = [];
+    const shows = ['series', 'film', 'trailer', 'anime', 'spot', 'game'];
+    for (let i = 0; i < 45; i++) {
+      const show = shows[i % shows.length]!;
+      out.push(
+        {
+          text: `Studio uses generative AI to dub the ${show} number ${i}`,
+          stance: 'excitement',
+          relevant: true,
+          concerns: [],
+          lang: 'en',
+        },
+        {
+          text: `Guild fears generative AI voices in ${show} dubbing, case ${i}`,
+          stance: 'worry',
+          relevant: true,
+          concerns: ['job_displacement'],
+          lang: 'en',
+        },
+        { text: `Bank launches an AI chatbot for loans, branch ${i}`, stance: 'neutral', relevant: false, concerns: [], lang: 'en' },
+        { text: `Hospital trials AI to read scans, ward ${i}`, stance: 'neutral', relevant: false, concerns: [], lang: 'en' },
+        {
+          text: `La productora usa inteligencia artificial para doblar la ${show} número ${i}`,
+          stance: 'excitement',
+          relevant: true,
+          concerns: [],
+          lang: 'es',
+        },
+        {
+          text: `El sindicato teme la inteligencia artificial en el doblaje de la ${show}, caso ${i}`,
+          stance: 'worry',
+          relevant: true,
+          concerns: ['job_displacement'],
+          lang: 'es',
+        },
+        {
+          text: `El banco lanza inteligencia artificial para créditos, sucursal ${i}`,
+          stance: 'neutral',
+          relevant: false,
+          concerns: [],
+          lang: 'es',
+        },
+        {
+          text: `El hospital prueba inteligencia artificial en radiografías, sala ${i}`,
+          stance: 'neutral',
+          relevant: false,
+          concerns: [],
+          lang: 'es',
+        },
+      );
+    }
+    return out;
+  };
+  it('per-language calibration: each language of a shared model gets its own calibration and threshold', () => {
+    const plain = trainModel(bilingual()).models[0]!;
+    expect(plain.relevance.calibrationByLang).toBeUndefined();
+    expect(plain.thresholds.relevanceByLang).toBeUndefined();
+    const per = trainModel(bilingual(), { ...HYPER, perLangCalibration: true }).models[0]!;
+    expect(per.langs).toEqual(['en', 'es']);
+    expect(Object.keys(per.relevance.calibrationByLang ?? {}).sort()).toEqual(['en', 'es']);
+    expect(per.thresholds.relevanceByLang?.es).toBeGreaterThan(0);
+    expect(per.thresholds.relevanceByLang?.es).toBeLessThan(1);
+  });
+  it("classification reads a language's own threshold and calibration", () => {
+    const artifact = trainModel(bilingual(), { ...HYPER, perLangCalibration: true });
+    const es = 'La productora usa inteligencia artificial para doblar la serie número 99';
+    const en = 'Studio uses generative AI to dub the series number 99';
+    const before = new StanceModel(artifact);
+    expect(before.classify(es, null, 'es').relevant).toBe(true);
+    expect(before.classify(en, null, 'en').relevant).toBe(true);
+    const m = artifact.models[0]!;
+    // a Spanish threshold no item reaches: Spanish items are off-topic, English ones unchanged
+    const strict = new StanceModel({ ...artifact, models: [{ ...m, thresholds: { ...m.thresholds, relevanceByLang: { es: 1.01 } } }] });
+    expect(strict.classify(es, null, 'es').relevant).toBe(false);
+    expect(strict.classify(en, null, 'en').relevant).toBe(true);
+    // a Spanish calibration that maps every score to ~0
+    const cold = new StanceModel({
+      ...artifact,
+      models: [{ ...m, relevance: { ...m.relevance, calibrationByLang: { ...m.relevance.calibrationByLang, es: { a: 0, b: -20 } } } }],
+    });
+    expect(cold.classify(es, null, 'es').relevance).toBeLessThan(0.001);
+    expect(cold.classify(en, null, 'en').relevance).toBe(before.classify(en, null, 'en').relevance);
   });
 });
 

@@ -28,9 +28,19 @@ export interface LangModel {
   features: string[];
   stance: { classes: Stance[]; bias: number[]; weights: number[][] };
   /** stage two of relevance (items that pass the topic gate); p = sigmoid(a·(w·x + b) + b') */
-  relevance: BinaryWeights & { calibration: { a: number; b: number } };
+  relevance: BinaryWeights & {
+    calibration: { a: number; b: number };
+    /** a language's own calibration, where a shared model scores it differently (Spanish) */
+    calibrationByLang?: Partial<Record<ModelLang, { a: number; b: number }>>;
+  };
   concerns: Record<Concern, BinaryWeights>;
-  thresholds: { relevance: number; concern: number; concernFallback: number };
+  thresholds: {
+    relevance: number;
+    /** a language's own relevance threshold, chosen for the same stream prior on its items */
+    relevanceByLang?: Partial<Record<ModelLang, number>>;
+    concern: number;
+    concernFallback: number;
+  };
 }
 
 /** The artifact `pulse train` writes and everything else reads. */
@@ -91,10 +101,16 @@ export class LoadedLangModel {
     return softmax(s.bias.map((b, k) => b + this.dot(s.weights[k]!, x)));
   }
 
-  /** Calibrated relevance of a text that passed the topic gate. */
-  relevance(x: SparseVec): number {
+  /** Calibrated relevance of a text that passed the topic gate (in its language's calibration, if it has one). */
+  relevance(x: SparseVec, lang?: ModelLang): number {
     const r = this.m.relevance;
-    return sigmoid(r.calibration.a * (r.bias + this.dot(r.weights, x)) + r.calibration.b);
+    const c = (lang && r.calibrationByLang?.[lang]) || r.calibration;
+    return sigmoid(c.a * (r.bias + this.dot(r.weights, x)) + c.b);
+  }
+
+  /** The relevance threshold for a language. */
+  relevanceThreshold(lang?: ModelLang): number {
+    return (lang && this.m.thresholds.relevanceByLang?.[lang]) ?? this.m.thresholds.relevance;
   }
 }
 
@@ -157,8 +173,8 @@ export class StanceModel {
     const topic = analysis.topic;
     const gate = this.artifact.gate ?? 'related';
     const passes = gate === 'none' || (gate === 'named' ? topic.named : topic.matched);
-    const relevance = passes ? lm.relevance(x) : 0;
-    const relevant = passes && relevance >= m.thresholds.relevance;
+    const relevance = passes ? lm.relevance(x, analysis.lang) : 0;
+    const relevant = passes && relevance >= lm.relevanceThreshold(analysis.lang);
     const probs = lm.stanceProba(x);
     const classes = m.stance.classes;
     let k = probs.indexOf(Math.max(...probs));

@@ -32,11 +32,18 @@ export const HYPER = {
   thresholds: { concern: 0.5, concernFallback: 0.2 },
   /** share of relevant items in the stream the relevance threshold is chosen for */
   streamPrior: 0.08,
+  /**
+   * in a model shared by several languages, calibrate relevance and choose its threshold per
+   * language too (where a language has enough gated examples of both kinds)
+   */
+  perLangCalibration: false,
   calibrationFolds: 5,
 };
 export type Hyper = typeof HYPER;
 
 const round = (v: number) => Math.round(v * 1e5) / 1e5;
+/** gated examples of each kind a language needs for its own calibration */
+const MIN_PER_LANG = 30;
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 function toBinary(m: { bias: number[]; weights: number[][] }): BinaryWeights {
@@ -233,6 +240,27 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
   const p = z.map((zi) => sigmoid(calibration.a * zi + calibration.b));
   const gatedOut = data.filter((d) => !passesGate(hyper.gate, d.topic) && !d.e.relevant).length;
   const threshold = streamThreshold(p, gy, gatedOut, hyper.streamPrior);
+  const calibrationByLang: Partial<Record<ModelLang, { a: number; b: number }>> = {};
+  const relevanceByLang: Partial<Record<ModelLang, number>> = {};
+  if (hyper.perLangCalibration && langs.length > 1) {
+    for (const l of langs) {
+      const js = gated.flatMap((i, j) => (data[i]!.lang === l ? [j] : []));
+      const ly = js.map((j) => gy[j]!);
+      const pos = ly.filter(Boolean).length;
+      if (pos < MIN_PER_LANG || js.length - pos < MIN_PER_LANG) continue;
+      const lz = js.map((j) => z[j]!);
+      const c = plattScale(lz, ly);
+      calibrationByLang[l] = c;
+      const lGatedOut = data.filter((d) => d.lang === l && !passesGate(hyper.gate, d.topic) && !d.e.relevant).length;
+      relevanceByLang[l] = streamThreshold(
+        lz.map((zi) => sigmoid(c.a * zi + c.b)),
+        ly,
+        lGatedOut,
+        hyper.streamPrior,
+      );
+    }
+  }
+  const byLang = Object.keys(relevanceByLang).length > 0;
 
   // Concerns are learned from worry examples: that is where the labels live.
   const worryIdx = pick((d) => d.e.stance === 'worry');
@@ -256,9 +284,9 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
     examples: data.length,
     features,
     stance: { classes: [...STANCES], bias: stance.bias.map(round), weights: stance.weights.map((w) => w.map(round)) },
-    relevance: { ...relevance, calibration },
+    relevance: { ...relevance, calibration, ...(byLang ? { calibrationByLang } : {}) },
     concerns,
-    thresholds: { relevance: threshold, ...hyper.thresholds },
+    thresholds: { relevance: threshold, ...(byLang ? { relevanceByLang } : {}), ...hyper.thresholds },
   };
 }
 
