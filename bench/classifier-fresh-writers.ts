@@ -75,4 +75,9 @@ for (const v of variants) {
   process.stderr.write(`${JSON.stringify(out)}\n`);
   results.push(out);
 }
-report(runName ? `classifier-fresh-writers-${runName}` : 'classifier-fresh-writers', { held, trainedOn: train.length, scoredOn: test.length, results });
+report(runName ? `classifier-fresh-writers-${runName}` : 'classifier-fresh-writers', {
+  held,
+  trainedOn: train.length,
+  scoredOn: test.length,
+  results,
+});
