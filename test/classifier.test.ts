@@ -266,7 +266,7 @@ describe('calibration and the stream threshold', () => {
     return out;
   };
   it('per-language calibration: each language of a shared model gets its own calibration and threshold', () => {
-    const plain = trainModel(bilingual()).models[0]!;
+    const plain = trainModel(bilingual(), { ...HYPER, perLangCalibration: false }).models[0]!;
     expect(plain.relevance.calibrationByLang).toBeUndefined();
     expect(plain.thresholds.relevanceByLang).toBeUndefined();
     const per = trainModel(bilingual(), { ...HYPER, perLangCalibration: true }).models[0]!;

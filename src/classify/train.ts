@@ -36,7 +36,7 @@ export const HYPER = {
    * in a model shared by several languages, calibrate relevance and choose its threshold per
    * language too (where a language has enough gated examples of both kinds)
    */
-  perLangCalibration: false,
+  perLangCalibration: true,
   calibrationFolds: 5,
 };
 export type Hyper = typeof HYPER;
