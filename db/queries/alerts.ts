@@ -40,7 +40,7 @@ export async function listAlerts(db: Db, p: { from?: string; to?: string; entity
     .limit(p.limit);
 }
 
-export async function insertWebhook(db: Db, w: { url: string; entity: string | null; metric: string | null; secret: string }): Promise<WebhookRow> {
+export async function insertWebhook(db: Db, w: { url: string; entity: string | null; metric: string | null; secret: string; format?: WebhookRow['format'] }): Promise<WebhookRow> {
   const [row] = await db.insert(webhooks).values(w).returning();
   return row!;
 }

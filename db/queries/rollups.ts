@@ -23,6 +23,12 @@ export interface TrendFilters {
   concern?: string | undefined;
   /** undefined: relevant and irrelevant items alike */
   relevant?: boolean | undefined;
+  /** full-text query (web-search syntax); rollups cannot answer it, so items are read */
+  q?: string | undefined;
+  /** one source's items only (items are read) */
+  source?: number | undefined;
+  /** items in one language only (items are read) */
+  language?: string | undefined;
 }
 
 
@@ -96,6 +102,10 @@ function itemParts(f: TrendFilters) {
   const where: SQL[] = [];
   if (f.relevant !== undefined) where.push(sql`coalesce(i.relevant, false) = ${f.relevant}`);
   if (f.kind) where.push(sql`s.kind = ${f.kind}`);
+  if (f.q) where.push(sql`i.search @@ websearch_to_tsquery('english', ${f.q})`);
+  if (f.source !== undefined) where.push(sql`i.source_id = ${f.source}`);
+  // "en" takes en-us and en-gb too
+  if (f.language) where.push(sql`(i.language = ${f.language} or i.language like ${f.language + '-%'})`);
   for (const d of ['studio', 'union', 'area', 'concern'] as const) {
     const v = f[d];
     if (v) where.push(sql`${v} = any(${sql.raw(`i.${TAG_COLUMN[d]}`)})`);
@@ -134,7 +144,9 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
     for (const r of rowsOf<{ day: string; grp: string | null; stance: Stance; n: number | string }>(rows)) out.push({ day: r.day, group: r.grp, stance: r.stance, n: Number(r.n) });
   };
   const dims = tagDimensions(f);
-  const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1;
+  // rollups hold no text, source or language: such queries read items
+  const itemOnly = !!f.q || f.source !== undefined || !!f.language;
+  const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1 && !itemOnly;
   // One snapshot for both reads, so a day turning dirty in between is counted exactly once.
   await db.transaction(async (tx) => {
   const i = itemParts(f);

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { SourceKind } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
-import { meta, sources } from '../schema/index.ts';
+import { items, meta, sources } from '../schema/index.ts';
 
 export type SourceRow = typeof sources.$inferSelect;
 
@@ -131,4 +131,13 @@ export async function releaseClaims(db: Db, p: { instance: string; ids: number[]
     .update(sources)
     .set({ claimedBy: null, claimExpiresAt: null })
     .where(and(inArray(sources.id, p.ids), eq(sources.claimedBy, p.instance)));
+}
+
+/** Items stored per source, with the newest publication time (for the health page). */
+export async function itemCountsBySource(db: Db): Promise<Map<number, { items: number; latest: Date | null }>> {
+  const rows = await db
+    .select({ id: items.sourceId, n: count(), latest: sql<string | Date | null>`max(${items.publishedAt})` })
+    .from(items)
+    .groupBy(items.sourceId);
+  return new Map(rows.map((r) => [r.id, { items: Number(r.n), latest: r.latest ? new Date(r.latest) : null }]));
 }

@@ -16,14 +16,22 @@ import { digestRoutes } from './routes/digests.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { assetRoutes } from '../web/assets.ts';
 import { webRoutes } from '../web/routes.tsx';
+import { mailRoutes } from '../web/mail-routes.tsx';
+import { signInRoutes } from '../web/sign-in.tsx';
+import { feedTokenRoutes } from './routes/feed-tokens.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { jobRoutes, metricsRoute } from './routes/ops.ts';
 import { sourceRoutes } from './routes/sources.ts';
+import { subscriptionRoutes } from './routes/subscriptions.ts';
+import { watchRoutes } from './routes/watches.ts';
 import { trendRoutes } from './routes/trends.ts';
 
 export type { AppDeps } from './env.ts';
+
+/** The server-rendered pages: they show what the read API shows, so they follow its key rule. */
+const WEB_PAGES = ['/', '/announcements/*', '/items/*', '/unions/*', '/studios/*', '/digests', '/sources', '/subscribe'];
 
 /** Largest request body a write route accepts... */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -60,12 +68,14 @@ export function createApp(input: AppDeps) {
   app.use('*', refuseNul());
   app.use('/api/*', authenticate(deps));
   // the dashboard shows the same data as the read API, so it follows the same key rule
-  app.use('/', authenticate(deps));
-  app.use('/announcements/*', authenticate(deps));
+  for (const page of WEB_PAGES) app.use(page, authenticate(deps));
   const throttle = rateLimit(deps.config.rateLimit);
   app.use('/api/*', throttle);
-  app.use('/', throttle);
-  app.use('/announcements/*', throttle);
+  for (const page of WEB_PAGES) app.use(page, throttle);
+  // the unsubscribe link in an email works without a key, but is rate limited like the pages
+  app.use('/unsubscribe', throttle);
+  app.use('/sign-in', throttle);
+  app.use('/sign-out', throttle);
   // cached reads (trends, reactions) are answered here, once the key and the rate are checked
   app.on(['GET', 'HEAD'], '/api/*', fromCache(deps.cache));
   const deadline = timeout(deps.config.requestTimeoutMs, () => new AppError(504, 'timeout', `no answer within ${deps.config.requestTimeoutMs} ms`) as never);
@@ -77,6 +87,8 @@ export function createApp(input: AppDeps) {
   app.route('/', docsRoutes());
   app.route('/', assetRoutes());
   app.route('/', webRoutes(deps));
+  app.route('/', mailRoutes(deps));
+  app.route('/', signInRoutes(deps));
   app.route('/api/v1/jobs', jobRoutes(deps));
   app.route('/api/v1/keys', keyRoutes(deps));
   app.route('/api/v1/sources', sourceRoutes(deps));
@@ -86,6 +98,9 @@ export function createApp(input: AppDeps) {
   app.route('/api/v1/announcements', announcementRoutes(deps));
   app.route('/api/v1', alertRoutes(deps));
   app.route('/api/v1/digests', digestRoutes(deps));
+  app.route('/api/v1/subscriptions', subscriptionRoutes(deps));
+  app.route('/api/v1/watches', watchRoutes(deps));
+  app.route('/api/v1/feed-tokens', feedTokenRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -8,6 +8,7 @@ import type { ServiceDeps } from './deps.ts';
 import { invalid, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor } from './item-cursor.ts';
 import { csvHeader, csvLine, exportRecord } from './item-export.ts';
+import { extractQuotes } from '../classify/quotes.ts';
 
 export type { ItemFilters, ItemListRow } from '../../db/queries/items.ts';
 
@@ -123,6 +124,12 @@ export async function getItem(deps: Pick<ServiceDeps, 'db'>, p: { id: number }) 
   };
 }
 export type ItemDetail = Awaited<ReturnType<typeof getItem>>;
+
+/** One item for its page: everything getItem gives, and the quotations in its text with their speakers. */
+export async function itemPage(deps: Pick<ServiceDeps, 'db'>, p: { id: number }) {
+  const item = await getItem(deps, p);
+  return { ...item, quotes: extractQuotes(`${item.summary}\n${item.content}`) };
+}
 
 const EXPORT_BATCH = 1000;
 /** Characters per written piece of an export (well under V8's large-object size). */

@@ -23,6 +23,10 @@ export interface TrendQuery {
   kind?: SourceKind | undefined;
   area?: string | undefined;
   concern?: string | undefined;
+  /** full-text query; with it (or source, or language) the counts come from items, not rollups */
+  q?: string | undefined;
+  source?: number | undefined;
+  language?: string | undefined;
   relevant: 'true' | 'false' | 'all';
   tz: string;
 }
@@ -75,7 +79,7 @@ export function trendRange(q: Pick<TrendQuery, 'from' | 'to' | 'granularity' | '
 /** The filters an answer was made with, as applied (defaults filled in, names resolved). */
 function appliedFilters(q: TrendQuery, range: { from: string; to: string }): Record<string, string> {
   const out: Record<string, string> = { from: range.from, to: range.to, granularity: q.granularity, tz: q.tz, relevant: q.relevant };
-  for (const k of ['group_by', 'studio', 'union', 'kind', 'area', 'concern'] as const) if (q[k] !== undefined) out[k] = q[k]!;
+  for (const k of ['group_by', 'studio', 'union', 'kind', 'area', 'concern', 'q', 'source', 'language'] as const) if (q[k] !== undefined) out[k] = String(q[k]);
   return out;
 }
 
@@ -84,7 +88,7 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
   const now = deps.clock.now();
   const { from, to } = trendRange(q, now);
   const relevant = q.relevant === 'all' ? undefined : q.relevant === 'true';
-  const filters = { from, to, tz: q.tz, studio: q.studio, union: q.union, kind: q.kind, area: q.area, concern: q.concern, relevant };
+  const filters = { from, to, tz: q.tz, studio: q.studio, union: q.union, kind: q.kind, area: q.area, concern: q.concern, q: q.q, source: q.source, language: q.language, relevant };
   const shape = { from, to, granularity: q.granularity, asOf: dayInZone(now, q.tz) };
   const [rows, through, totals] = await Promise.all([
     dayCounts(deps.db, { ...filters, groupBy: q.group_by }, 'rollup'),

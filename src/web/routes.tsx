@@ -1,24 +1,36 @@
 /** @jsxImportSource hono/jsx */
 import { z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
-import { dashboardData } from '../services/dashboard.ts';
+import { explorerData } from '../services/explorer.ts';
 import { getAnnouncement } from '../services/announcements.ts';
 import { announcementReaction } from '../services/reactions.ts';
 import type { AppDeps, AppEnv } from '../api/env.ts';
 import { badRequest } from '../api/errors.ts';
-import { entityParam } from '../api/params.ts';
+import { dayParam, entityParam, itemLevelFilters } from '../api/params.ts';
+import { GRANULARITIES } from '../analytics/buckets.ts';
 import { CONCERNS, SOURCE_KINDS } from '../labels.ts';
-import { Dashboard, ReactionPage } from './pages.tsx';
+import { entityPage } from '../services/explorer.ts';
+import { listDigests } from '../services/digests.ts';
+import { itemPage } from '../services/items.ts';
+import { sourceHealth } from '../services/sources.ts';
+import { DigestsPage, EntityPage, ItemPage, SourcesPage } from './detail-pages.tsx';
+import { ExplorerPage } from './explorer.tsx';
+import { ReactionPage } from './pages.tsx';
 
-const Filters = z.strictObject(
-  {
-    studio: entityParam('studio').optional(),
-    union: entityParam('union').optional(),
-    kind: z.enum(SOURCE_KINDS).optional(),
-    concern: z.enum(CONCERNS).optional(),
-  },
-  { error: (iss) => (iss.code === 'unrecognized_keys' ? 'unknown parameter; expected studio, union, kind, concern' : undefined) },
-);
+const explorerShape = {
+  from: dayParam.optional(),
+  to: dayParam.optional(),
+  granularity: z.enum(GRANULARITIES).default('week'),
+  studio: entityParam('studio').optional(),
+  union: entityParam('union').optional(),
+  kind: z.enum(SOURCE_KINDS).optional(),
+  concern: z.enum(CONCERNS).optional(),
+  area: entityParam('area').optional(),
+  ...itemLevelFilters,
+};
+const Filters = z.strictObject(explorerShape, {
+  error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown parameter; expected ${Object.keys(explorerShape).join(', ')}` : undefined),
+});
 
 /** The server-rendered dashboard at `/` and the reaction view of each announcement. */
 export function webRoutes(deps: AppDeps) {
@@ -32,26 +44,43 @@ export function webRoutes(deps: AppDeps) {
       throw badRequest(issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0]), issue.message);
     }
     const f = parsed.data;
-    const d = await dashboardData(deps, f);
-    return c.html(
-      <Dashboard
-        from={d.from}
-        to={d.to}
-        filters={f as Record<'studio' | 'union' | 'kind' | 'concern', string | undefined>}
-        options={d.options}
-        buckets={d.buckets}
-        items={d.items}
-        explanations={d.explanations}
-        announcements={d.announcements}
-        alerts={d.alerts}
-        digests={d.digests}
-      />,
-    );
+    const d = await explorerData(deps, f);
+    return c.html(<ExplorerPage d={d} state={f} />);
+  });
+
+  const idOf = (raw: string) => {
+    const id = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw badRequest('id', 'expected a positive whole number');
+    return id;
+  };
+  const noQuery = (c: { req: { query(): Record<string, string> } }) => {
+    const keys = Object.keys(c.req.query());
+    if (keys.length) throw badRequest(keys.join(', '), 'unknown parameter; this page takes none');
+  };
+
+  app.get('/items/:id', async (c) => {
+    noQuery(c);
+    return c.html(<ItemPage item={await itemPage(deps, { id: idOf(c.req.param('id')) })} />);
+  });
+  for (const [path, kind] of [['/unions/:name', 'union'], ['/studios/:name', 'studio']] as const) {
+    app.get(path, async (c) => {
+      noQuery(c);
+      const name = c.req.param('name');
+      if (name.length > 200) throw badRequest('name', 'at most 200 characters');
+      return c.html(<EntityPage e={await entityPage(deps, { kind, name })} />);
+    });
+  }
+  app.get('/digests', async (c) => {
+    noQuery(c);
+    return c.html(<DigestsPage digests={await listDigests(deps, { limit: 60 })} subscribe={deps.config.mail ? { action: '/subscribe' } : undefined} />);
+  });
+  app.get('/sources', async (c) => {
+    noQuery(c);
+    return c.html(<SourcesPage sources={await sourceHealth(deps)} />);
   });
 
   app.get('/announcements/:id', async (c) => {
-    const id = Number(c.req.param('id'));
-    if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw badRequest('id', 'expected a positive whole number');
+    const id = idOf(c.req.param('id'));
     const a = await getAnnouncement(deps, { id });
     const reaction = await announcementReaction(deps, { id });
     return c.html(<ReactionPage announcement={{ id: a.id, title: a.title, date: a.date, studio: a.studio, description: a.description }} reaction={reaction} />);

@@ -4,7 +4,7 @@ import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
 import { exportItems, getItem, itemsMeta, listItems, presentItem, relevantFilter } from '../../services/items.ts';
 import { metaHeaders } from '../../services/trends.ts';
 import { errorResponses, json, router, type AppDeps, route } from '../env.ts';
-import { entityParam, instantParam } from '../params.ts';
+import { boolParam, entityParam, instantParam, languageParam } from '../params.ts';
 import { Meta } from './trends.ts';
 
 export { decodeCursor, encodeCursor } from '../../services/item-cursor.ts';
@@ -17,11 +17,13 @@ const filterParams = {
     .enum(['true', 'false', 'all'])
     .default('all')
     .openapi({ description: 'true: relevant items only; false: off-topic only; all (the default): both. Trends count relevant items only.' }),
+  labelled: boolParam.optional().openapi({ description: 'true: labelled items only (what trends count); false: not yet labelled' }),
   stance: z.enum(STANCES).optional(),
   concern: z.enum(CONCERNS).optional(),
   studio: entityParam('studio').optional(),
   union: entityParam('union').optional(),
   area: entityParam('area').optional(),
+  language: languageParam.optional(),
   from: instantParam.optional(),
   to: instantParam.optional(),
 };

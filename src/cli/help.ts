@@ -1,0 +1,150 @@
+/**
+ * Per-command help for `pulse <command> --help`: every flag and an example. src/cli.ts looks a
+ * command's text up here (commandHelp) and prints the global usage only for `pulse --help`; a
+ * usage error is one line and a pointer to the command's help (usageErrorText). Commands added on
+ * this branch (entities, retag) are dispatched through extraCommands.
+ */
+import type { Io } from './common.ts';
+import { entitiesCommand, retagCommand } from './entities.ts';
+
+type Command = (args: string[], io: Io) => Promise<number>;
+
+/** Commands cli.ts dispatches beside its own table. */
+export const extraCommands: Record<string, Command> = { entities: entitiesCommand, retag: retagCommand };
+
+const HELP: Record<string, string> = {
+  serve: `pulse serve [--no-jobs]
+
+Runs the HTTP API, the explorer and (unless --no-jobs) the scheduled jobs. This is what npm start runs.
+
+  --no-jobs    serve HTTP only; run the jobs elsewhere with pulse worker
+
+Example:
+  PORT=8080 pulse serve --no-jobs`,
+  worker: `pulse worker
+
+Runs the scheduled jobs (ingest, classify, rollup and alerts, digest, prune) without HTTP.
+
+Example:
+  DATABASE_URL=postgres://pulse@db/pulse pulse worker`,
+  migrate: `pulse migrate
+
+Applies pending database migrations and exits.
+
+Example:
+  DATABASE_URL=postgres://pulse@db/pulse pulse migrate`,
+  keys: `pulse keys create --name NAME [--scope write|admin]
+pulse keys list
+pulse keys revoke ID
+
+  --name NAME      who or what the key is for (required)
+  --scope SCOPE    write (default) or admin
+The secret is printed once, alone on the last line of stdout.
+
+Example:
+  pulse keys create --name newsroom-bot --scope write`,
+  sources: `pulse sources list
+pulse sources add --url URL --kind KIND [--name NAME] [--organisation ORG]
+pulse sources remove ID
+pulse sources import FILE.opml
+pulse sources export
+
+  --url URL            the feed (http or https)
+  --kind KIND          news, union, studio or opinion
+  --name NAME          shown name (default: the host)
+  --organisation ORG   who publishes it; a union's or studio's own feed names it here
+
+Example:
+  pulse sources add --url https://www.sagaftra.org/rss.xml --kind union --organisation SAG-AFTRA`,
+  ingest: `pulse ingest [--source ID]... [--all]
+
+Fetches sources now: the due ones, the given ones, or all. One line per source and a total; exits 0
+even when some feeds failed.
+
+  --source ID   fetch this source (repeatable)
+  --all         fetch every enabled source, due or not
+
+Example:
+  pulse ingest --source 3 --source 7`,
+  classify: `pulse classify
+
+Labels texts from stdin, no database needed: JSON Lines in ({"id","text"} or plain text lines), one
+JSON line out per input.
+
+Example:
+  echo 'The guild demands consent before any digital replica is made.' | pulse classify`,
+  train: `pulse train [--out FILE]
+
+Rebuilds the model from src/classify/corpus/train-*.jsonl, deterministically.
+
+  --out FILE   where to write the model (default: the shipped model file)
+
+Example:
+  pulse train --out /tmp/model.json`,
+  eval: `pulse eval [FILE] [--json]
+
+Scores the classifier on a labeled JSONL file (default: the dev split) beside VADER and AFINN.
+
+  --json   print the scores as JSON
+
+Example:
+  pulse eval src/classify/corpus/dev-a.jsonl --json`,
+  reclassify: `pulse reclassify [--since DATE]
+
+Re-labels stored items with the current model.
+
+  --since DATE   only items published on or after DATE (YYYY-MM-DD)
+
+Example:
+  pulse reclassify --since 2025-07-01`,
+  digest: `pulse digest [--week W] [--format F] [--out FILE] [--studio S | --union U] [--rebuild]
+
+Prints a week's digest (default: the last complete week, Markdown).
+
+  --week W      ISO week such as 2025-W30
+  --format F    md, html, csv or json
+  --out FILE    write to FILE instead of stdout
+  --studio S    one studio's digest (any case or alias)
+  --union U     one union's digest
+  --rebuild     store a new version of the week's digest
+
+Example:
+  pulse digest --week 2025-W30 --format html --out w30.html`,
+  demo: `pulse demo [--data-dir DIR] [--port N]
+
+The offline demo: a temporary database, the demo feeds served locally, ingested, labelled, with
+alerts and digests, then the API and explorer.
+
+  --data-dir DIR   keep the database in DIR (default: a temporary folder, removed on exit)
+  --port N         HTTP port (default 3000; 0 picks a free one)
+
+Example:
+  pulse demo --port 0`,
+  entities: `pulse entities [--kind studio|union|area] [--json]
+
+Lists the studios, unions and guilds, and production areas Pulse tags, with their aliases: the
+built-in list merged with PULSE_ENTITIES_FILE (entries marked "file").
+
+  --kind KIND   one kind only
+  --json        as JSON
+
+Example:
+  PULSE_ENTITIES_FILE=demo/entities.json pulse entities --kind union`,
+  retag: `pulse retag
+
+Tags every stored item again with the entities in use now (after editing PULSE_ENTITIES_FILE).
+Stance, concerns and relevance are kept; the days of changed items are marked for the rollup job.
+
+Example:
+  PULSE_ENTITIES_FILE=./entities.json pulse retag`,
+};
+
+/** The help of one command, or undefined for a command this file does not know. */
+export function commandHelp(name: string): string | undefined {
+  return Object.hasOwn(HELP, name) ? HELP[name] : undefined;
+}
+
+/** A usage error in one line, and where to read more. */
+export function usageErrorText(name: string | undefined, message: string): string {
+  return name && commandHelp(name) ? `pulse ${name}: ${message} (see pulse ${name} --help)` : `pulse: ${message} (see pulse --help)`;
+}
