@@ -54,7 +54,9 @@ const envSchema = z.object({
   PULSE_RATE_LIMIT_PER_MIN: int(1, 10_000_000).default(600),
   PULSE_RATE_LIMIT_KEY_PER_MIN: int(1, 10_000_000).default(6000),
   PULSE_RATE_LIMIT_BURST: int(1, 100_000).default(120),
-  PULSE_TRUST_PROXY: z.union([z.enum(['true', 'false']), z.string().regex(/^\d{1,2}$/)], { message: 'expected true, false or a number of proxies' }).default('false'),
+  PULSE_TRUST_PROXY: z
+    .union([z.enum(['true', 'false']), z.string().regex(/^\d{1,2}$/)], { message: 'expected true, false or a number of proxies' })
+    .default('false'),
   PULSE_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
   PULSE_CORS_ORIGINS: z.string().max(4000).optional(),
   PULSE_ENTITIES_FILE: z.string().min(1).optional(),
@@ -65,11 +67,17 @@ const envSchema = z.object({
   PULSE_MAIL_FROM: z
     .string()
     .max(320)
-    .regex(/^(?:[^<>\r\n]*<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/, { message: 'expected an address such as pulse@example.org or "Pulse <pulse@example.org>"' })
+    .regex(/^(?:[^<>\r\n]*<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/, {
+      message: 'expected an address such as pulse@example.org or "Pulse <pulse@example.org>"',
+    })
     .optional(),
   PULSE_ALERT_BASELINE_DAYS: int(7, 365).default(28),
   PULSE_ALERT_MIN_VOLUME: int(1, 100_000).default(5),
-  PULSE_ALERT_Z: z.string().regex(/^\d+(\.\d+)?$/, { message: 'expected a positive number such as 3' }).transform(Number).default(3),
+  PULSE_ALERT_Z: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, { message: 'expected a positive number such as 3' })
+    .transform(Number)
+    .default(3),
   PULSE_ALERT_P: z
     .string()
     .regex(/^0?\.\d+$/, { message: 'expected a probability such as 0.01' })
@@ -143,8 +151,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
-  if (e.PULSE_SMTP_URL && !e.PULSE_MAIL_FROM) throw new ConfigError('PULSE_MAIL_FROM: required when PULSE_SMTP_URL is set (the From address of alert and digest emails)');
-  const entities = e.PULSE_ENTITIES_FILE ? { file: resolve(e.PULSE_ENTITIES_FILE), entities: readEntitiesFile(e.PULSE_ENTITIES_FILE) } : undefined;
+  if (e.PULSE_SMTP_URL && !e.PULSE_MAIL_FROM)
+    throw new ConfigError('PULSE_MAIL_FROM: required when PULSE_SMTP_URL is set (the From address of alert and digest emails)');
+  const entities = e.PULSE_ENTITIES_FILE
+    ? { file: resolve(e.PULSE_ENTITIES_FILE), entities: readEntitiesFile(e.PULSE_ENTITIES_FILE) }
+    : undefined;
   // the entity list is process-wide, like the configuration it comes from
   useEntities(entities?.entities);
   return {
@@ -159,7 +170,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PULSE_PUBLIC_URL,
     seedSources: e.PULSE_SEED_SOURCES,
     claimLeaseMs: e.PULSE_CLAIM_LEASE_MS ?? e.PULSE_FETCH_TIMEOUT_MS + 60_000,
-    schedules: { ingest: e.PULSE_SCHEDULE_INGEST, classify: e.PULSE_SCHEDULE_CLASSIFY, prune: e.PULSE_SCHEDULE_PRUNE, rollup: e.PULSE_SCHEDULE_ROLLUP, digest: e.PULSE_SCHEDULE_DIGEST },
+    schedules: {
+      ingest: e.PULSE_SCHEDULE_INGEST,
+      classify: e.PULSE_SCHEDULE_CLASSIFY,
+      prune: e.PULSE_SCHEDULE_PRUNE,
+      rollup: e.PULSE_SCHEDULE_ROLLUP,
+      digest: e.PULSE_SCHEDULE_DIGEST,
+    },
     jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
     cacheTtlMs: e.PULSE_CACHE_TTL_MS,
     heapGrowthPercent: e.PULSE_HEAP_GROWTH_PERCENT,
@@ -170,10 +187,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxy: e.PULSE_TRUST_PROXY === 'true' ? 1 : e.PULSE_TRUST_PROXY === 'false' ? 0 : Number(e.PULSE_TRUST_PROXY),
     },
     requestTimeoutMs: e.PULSE_REQUEST_TIMEOUT_MS,
-    corsOrigins: e.PULSE_CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: e.PULSE_CORS_ORIGINS?.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     entities,
     mail: e.PULSE_SMTP_URL && e.PULSE_MAIL_FROM ? { smtpUrl: e.PULSE_SMTP_URL, from: e.PULSE_MAIL_FROM } : undefined,
-    alerts: { baselineDays: e.PULSE_ALERT_BASELINE_DAYS, minVolume: e.PULSE_ALERT_MIN_VOLUME, minZ: e.PULSE_ALERT_Z, maxP: e.PULSE_ALERT_P },
+    alerts: {
+      baselineDays: e.PULSE_ALERT_BASELINE_DAYS,
+      minVolume: e.PULSE_ALERT_MIN_VOLUME,
+      minZ: e.PULSE_ALERT_Z,
+      maxP: e.PULSE_ALERT_P,
+    },
     fetch: {
       timeoutMs: e.PULSE_FETCH_TIMEOUT_MS,
       connectTimeoutMs: e.PULSE_FETCH_CONNECT_TIMEOUT_MS,
@@ -184,8 +208,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   };
 }
 
-const entry = z.strictObject({ name: z.string().trim().min(1).max(200), aliases: z.array(z.string().trim().min(1).max(200)).max(100).optional() });
-const entitiesFile = z.strictObject({ studios: z.array(entry).max(2000).optional(), unions: z.array(entry).max(2000).optional(), areas: z.array(entry).max(2000).optional() });
+const entry = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  aliases: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+});
+const entitiesFile = z.strictObject({
+  studios: z.array(entry).max(2000).optional(),
+  unions: z.array(entry).max(2000).optional(),
+  areas: z.array(entry).max(2000).optional(),
+});
 
 /** Reads and checks an entities file; a problem is a ConfigError naming PULSE_ENTITIES_FILE and where. */
 export function readEntitiesFile(path: string): CustomEntities {
@@ -199,7 +230,10 @@ export function readEntitiesFile(path: string): CustomEntities {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.join('.') || 'the file';
-    const message = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.join(', ')}; expected studios, unions, areas (each a list of {name, aliases})` : issue.message;
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key ${issue.keys.join(', ')}; expected studios, unions, areas (each a list of {name, aliases})`
+        : issue.message;
     throw new ConfigError(`PULSE_ENTITIES_FILE: ${where}: ${message}`);
   }
   return parsed.data;

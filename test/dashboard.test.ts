@@ -57,9 +57,35 @@ beforeAll(async () => {
   }
   await makeItems(database.db, specs);
   await rebuildDirtyDays(database.db, { limit: 500 });
-  await insertAnnouncement(database.db, { title: 'Netflix discloses a generative AI shot', studio: 'Netflix', date: '2025-07-17', keywords: ['Eternauta'], description: 'Test announcement.' });
-  await upsertAlert(database.db, { day: '2025-07-18', entityType: 'studio', entity: 'Netflix', metric: 'volume', value: 40, baseline: 4, score: 5, pValue: 0.0001, count: 40, baselineCount: 112 }, new Date('2025-07-18T23:00:00Z'));
-  server = await startServer({ config: { ...testConfig(), port: 0, host: '127.0.0.1' }, database, logger: silentLogger(), model: defaultModel() });
+  await insertAnnouncement(database.db, {
+    title: 'Netflix discloses a generative AI shot',
+    studio: 'Netflix',
+    date: '2025-07-17',
+    keywords: ['Eternauta'],
+    description: 'Test announcement.',
+  });
+  await upsertAlert(
+    database.db,
+    {
+      day: '2025-07-18',
+      entityType: 'studio',
+      entity: 'Netflix',
+      metric: 'volume',
+      value: 40,
+      baseline: 4,
+      score: 5,
+      pValue: 0.0001,
+      count: 40,
+      baselineCount: 112,
+    },
+    new Date('2025-07-18T23:00:00Z'),
+  );
+  server = await startServer({
+    config: { ...testConfig(), port: 0, host: '127.0.0.1' },
+    database,
+    logger: silentLogger(),
+    model: defaultModel(),
+  });
   base = server.url;
 });
 afterAll(async () => {
@@ -140,16 +166,25 @@ async function tabThrough(page: Page, steps: number): Promise<string[]> {
   const seen: string[] = [];
   for (let i = 0; i < steps; i++) {
     await page.keyboard.press('Tab');
-    seen.push(await page.evaluate<string>("(() => { const e = document.activeElement; return e ? (e.id || e.getAttribute('name') || e.className || e.tagName) : '' })()"));
+    seen.push(
+      await page.evaluate<string>(
+        "(() => { const e = document.activeElement; return e ? (e.id || e.getAttribute('name') || e.className || e.tagName) : '' })()",
+      ),
+    );
   }
   return seen;
 }
 
 describe.runIf(hasChromium)('explorer in headless Chromium', () => {
-  it('draws both charts, filters every number with the URL as state, Back undoes, keyboard reaches every control, at desktop and phone widths', { timeout: 120_000 }, async () => {
+  it('draws both charts, filters every number with the URL as state, Back undoes, keyboard reaches every control, at desktop and phone widths', {
+    timeout: 120_000,
+  }, async () => {
     const browser = await launchBrowser();
     try {
-      for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
+      for (const [name, viewport] of [
+        ['desktop', { width: 1280, height: 900 }],
+        ['phone', { width: 390, height: 844 }],
+      ] as const) {
         const page = await browser.newPage({ viewport });
         const errors: string[] = [];
         const foreign: string[] = [];
@@ -221,7 +256,9 @@ describe.runIf(hasChromium)('explorer in headless Chromium', () => {
         await page.waitForSelector('#results[data-query="q=pipeline"]');
 
         // keyboard: every control of the form and the announcement mark are reached by Tab
-        const controls = await page.evaluate<string[]>("[...document.querySelectorAll('#filters input, #filters select, #filters button, #filters a')].map((e) => e.id || e.getAttribute('name') || e.tagName)");
+        const controls = await page.evaluate<string[]>(
+          "[...document.querySelectorAll('#filters input, #filters select, #filters button, #filters a')].map((e) => e.id || e.getAttribute('name') || e.tagName)",
+        );
         const reached = await tabThrough(page, 60);
         for (const c of controls) expect(reached, c).toContain(c);
         expect(reached).toContain('ann-mark');

@@ -18,7 +18,19 @@ import { authHeader, json, testApp, testConfig } from './helpers/app.ts';
 import { freshDatabase } from './helpers/db.ts';
 import { makeItems, makeSource } from './helpers/factories.ts';
 
-const alert = { id: 1, day: '2025-07-18', entityType: 'studio', entity: 'Netflix <Inc>', metric: 'worry_share', value: 0.62, baseline: 0.3, score: 4.2, pValue: 0.00001, count: 21, baselineCount: 300 };
+const alert = {
+  id: 1,
+  day: '2025-07-18',
+  entityType: 'studio',
+  entity: 'Netflix <Inc>',
+  metric: 'worry_share',
+  value: 0.62,
+  baseline: 0.3,
+  score: 4.2,
+  pValue: 0.00001,
+  count: 21,
+  baselineCount: 300,
+};
 
 describe('chat formats', () => {
   it('shape one alert as each tool takes it', () => {
@@ -29,11 +41,16 @@ describe('chat formats', () => {
     const discord = chatMessage('discord', alert, undefined) as { allowed_mentions: unknown; embeds: { title: string; url?: string }[] };
     expect(discord.allowed_mentions).toEqual({ parse: [] });
     expect(discord.embeds[0]!.url).toBeUndefined();
-    const teams = chatMessage('teams', alert, 'https://pulse.example.org/x') as { type: string; attachments: { contentType: string; content: { type: string; actions: { url: string }[] } }[] };
+    const teams = chatMessage('teams', alert, 'https://pulse.example.org/x') as {
+      type: string;
+      attachments: { contentType: string; content: { type: string; actions: { url: string }[] } }[];
+    };
     expect(teams.type).toBe('message');
     expect(teams.attachments[0]!.contentType).toBe('application/vnd.microsoft.card.adaptive');
     expect(teams.attachments[0]!.content.actions[0]!.url).toBe('https://pulse.example.org/x');
-    expect((chatMessage('mattermost', alert, undefined) as { text: string }).text).toMatch(/^#### Pulse alert: worry share spike for Netflix &lt;Inc&gt;\n/);
+    expect((chatMessage('mattermost', alert, undefined) as { text: string }).text).toMatch(
+      /^#### Pulse alert: worry share spike for Netflix &lt;Inc&gt;\n/,
+    );
   });
 });
 
@@ -84,9 +101,30 @@ describe('delivery', () => {
   it('posts each webhook in its format; the generic one signed', async () => {
     const deps = { db: database.db, config: testConfig() };
     const secrets: Record<string, string> = {};
-    for (const format of ['generic', 'slack', 'discord', 'teams', 'mattermost'] as const) secrets[format] = (await createWebhook(deps, { url: `${hookBase}/${format}`, format })).secret;
-    await upsertAlert(database.db, { day: '2025-07-18', entityType: 'studio', entity: 'Netflix', metric: 'volume', value: 40, baseline: 4, score: 5, pValue: 0.0001, count: 40, baselineCount: 112 }, new Date('2025-07-18T23:00:00Z'));
-    const sent = await deliverDue({ db: database.db, config: testConfig(), clock: fixedClock('2025-07-18T23:00:00Z'), logger: silentLogger() });
+    for (const format of ['generic', 'slack', 'discord', 'teams', 'mattermost'] as const)
+      secrets[format] = (await createWebhook(deps, { url: `${hookBase}/${format}`, format })).secret;
+    await upsertAlert(
+      database.db,
+      {
+        day: '2025-07-18',
+        entityType: 'studio',
+        entity: 'Netflix',
+        metric: 'volume',
+        value: 40,
+        baseline: 4,
+        score: 5,
+        pValue: 0.0001,
+        count: 40,
+        baselineCount: 112,
+      },
+      new Date('2025-07-18T23:00:00Z'),
+    );
+    const sent = await deliverDue({
+      db: database.db,
+      config: testConfig(),
+      clock: fixedClock('2025-07-18T23:00:00Z'),
+      logger: silentLogger(),
+    });
     expect(sent).toEqual({ delivered: 5, failed: 0, retrying: 0 });
     const by = Object.fromEntries(received.map((r) => [r.path.slice(1), r]));
     expect(JSON.parse(by.generic!.body).alert.entity).toBe('Netflix');
@@ -98,32 +136,69 @@ describe('delivery', () => {
     // the API takes the format and lists it
     const { app } = testApp(database);
     const key = await authHeader(database, 'write');
-    const res = await app.request('/api/v1/webhooks', { method: 'POST', headers: { ...key, 'Content-Type': 'application/json' }, body: JSON.stringify({ url: `${hookBase}/t2`, format: 'teams' }) });
+    const res = await app.request('/api/v1/webhooks', {
+      method: 'POST',
+      headers: { ...key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: `${hookBase}/t2`, format: 'teams' }),
+    });
     expect((await json(res)).format).toBe('teams');
-    const bad = await app.request('/api/v1/webhooks', { method: 'POST', headers: { ...key, 'Content-Type': 'application/json' }, body: JSON.stringify({ url: `${hookBase}/x`, format: 'irc' }) });
+    const bad = await app.request('/api/v1/webhooks', {
+      method: 'POST',
+      headers: { ...key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ url: `${hookBase}/x`, format: 'irc' }),
+    });
     expect(bad.status).toBe(400);
   });
 
   it('emails alerts and the weekly digest by SMTP, each once, with an unsubscribe link that works', async () => {
-    const env = { PULSE_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, PULSE_MAIL_FROM: 'Pulse <pulse@example.org>', PULSE_PUBLIC_URL: 'https://pulse.example.org' };
+    const env = {
+      PULSE_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      PULSE_MAIL_FROM: 'Pulse <pulse@example.org>',
+      PULSE_PUBLIC_URL: 'https://pulse.example.org',
+    };
     const config = testConfig(env);
     const { app } = testApp(database, { env, now: '2025-07-19T06:00:00Z' });
     const key = await authHeader(database, 'write');
     // subscriptions: alerts about Netflix (API), and the digest from the form on /digests
-    const viaApi = await app.request('/api/v1/subscriptions', { method: 'POST', headers: { ...key, 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'Desk@Example.org', topic: 'alerts', entity: 'netflix' }) });
+    const viaApi = await app.request('/api/v1/subscriptions', {
+      method: 'POST',
+      headers: { ...key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'Desk@Example.org', topic: 'alerts', entity: 'netflix' }),
+    });
     expect(viaApi.status).toBe(201);
     expect((await json(viaApi)).entity).toBe('Netflix');
     expect(await (await app.request('/digests')).text()).toContain('id="subscribe"');
-    const form = await app.request('/subscribe', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'email=reader%40example.org' });
+    const form = await app.request('/subscribe', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'email=reader%40example.org',
+    });
     expect(form.status).toBe(201);
     expect(await form.text()).toContain('reader@example.org will get the weekly digest');
-    expect((await app.request('/subscribe', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'email=not-an-address' })).status).toBe(400);
+    expect(
+      (
+        await app.request('/subscribe', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: 'email=not-an-address',
+        })
+      ).status,
+    ).toBe(400);
     await subscribe({ db: database.db, config }, { email: 'other@example.org', topic: 'alerts', entity: 'SAG-AFTRA' });
 
     // the rollup job mails the Netflix alert stored above to the Netflix subscriber only
     const source = await makeSource(database.db, 'news');
-    await makeItems(database.db, [{ sourceId: source, publishedAt: new Date('2025-07-14T10:00:00Z'), stance: 'worry', studios: ['Netflix'], title: 'A story' }]);
-    const jobDeps = { database, config, logger: silentLogger(), clock: fixedClock('2025-07-19T06:00:00Z'), instance: 'test', model: defaultModel() };
+    await makeItems(database.db, [
+      { sourceId: source, publishedAt: new Date('2025-07-14T10:00:00Z'), stance: 'worry', studios: ['Netflix'], title: 'A story' },
+    ]);
+    const jobDeps = {
+      database,
+      config,
+      logger: silentLogger(),
+      clock: fixedClock('2025-07-19T06:00:00Z'),
+      instance: 'test',
+      model: defaultModel(),
+    };
     const counts = await runRollup(jobDeps);
     expect(counts.mailed).toBe(1);
     expect(mails).toHaveLength(1);
@@ -141,7 +216,10 @@ describe('delivery', () => {
     expect((await runRollup(jobDeps)).mailed).toBe(0);
 
     // the weekly digest reaches the digest subscriber, with their own unsubscribe link
-    const view = await rebuildDigest({ db: database.db, clock: fixedClock('2025-07-21T06:00:00Z'), config, model: defaultModel() }, { week: '2025-W29' });
+    const view = await rebuildDigest(
+      { db: database.db, clock: fixedClock('2025-07-21T06:00:00Z'), config, model: defaultModel() },
+      { week: '2025-W29' },
+    );
     const mailer = smtpMailer(config.mail!);
     const digestDeps = { db: database.db, clock: fixedClock('2025-07-21T06:00:00Z'), config, logger: silentLogger(), mailer };
     expect(await mailDigest(digestDeps, { view })).toEqual({ sent: 1, failed: 0 });
@@ -160,7 +238,10 @@ describe('delivery', () => {
     expect(await (await app.request(path)).text()).toContain('is not subscribed any more');
     expect((await app.request('/unsubscribe?token=nope')).status).toBe(400);
     expect((await app.request('/unsubscribe?token=aaaaaaaaaaaaaaaaaaaa')).status).toBe(404);
-    const view2 = await rebuildDigest({ db: database.db, clock: fixedClock('2025-07-21T07:00:00Z'), config, model: defaultModel() }, { week: '2025-W29' });
+    const view2 = await rebuildDigest(
+      { db: database.db, clock: fixedClock('2025-07-21T07:00:00Z'), config, model: defaultModel() },
+      { week: '2025-W29' },
+    );
     expect(await mailDigest(digestDeps, { view: view2 })).toEqual({ sent: 0, failed: 0 });
     expect(off).toMatch(/^https:\/\/pulse\.example\.org\/unsubscribe\?token=/);
     mailer.close();
@@ -168,8 +249,15 @@ describe('delivery', () => {
 
   it('checks the mail settings at start', () => {
     expect(() => testConfig({ PULSE_SMTP_URL: 'smtp://127.0.0.1:25' })).toThrow(/^PULSE_MAIL_FROM: required when PULSE_SMTP_URL is set/);
-    expect(() => testConfig({ PULSE_SMTP_URL: 'http://mail', PULSE_MAIL_FROM: 'a@b.org' })).toThrow(/^PULSE_SMTP_URL: expected smtp:\/\/.*[^"]$/);
-    expect(() => testConfig({ PULSE_SMTP_URL: 'smtp://u:secret@mail.example.org:587', PULSE_MAIL_FROM: 'nobody' })).toThrow(/^PULSE_MAIL_FROM: expected an address/);
-    expect(testConfig({ PULSE_SMTP_URL: 'smtps://u:p@mail.example.org:465', PULSE_MAIL_FROM: 'pulse@example.org' }).mail).toEqual({ smtpUrl: 'smtps://u:p@mail.example.org:465', from: 'pulse@example.org' });
+    expect(() => testConfig({ PULSE_SMTP_URL: 'http://mail', PULSE_MAIL_FROM: 'a@b.org' })).toThrow(
+      /^PULSE_SMTP_URL: expected smtp:\/\/.*[^"]$/,
+    );
+    expect(() => testConfig({ PULSE_SMTP_URL: 'smtp://u:secret@mail.example.org:587', PULSE_MAIL_FROM: 'nobody' })).toThrow(
+      /^PULSE_MAIL_FROM: expected an address/,
+    );
+    expect(testConfig({ PULSE_SMTP_URL: 'smtps://u:p@mail.example.org:465', PULSE_MAIL_FROM: 'pulse@example.org' }).mail).toEqual({
+      smtpUrl: 'smtps://u:p@mail.example.org:465',
+      from: 'pulse@example.org',
+    });
   });
 });

@@ -24,9 +24,12 @@ describe('pulse demo', () => {
     expect(Number(/id="stat-total">(\d+)</.exec(unionPage)![1])).toBeGreaterThan(5);
     const studioView = await (await fetch(urls.find((u) => u.includes('studio=Cobaltline'))!)).text();
     expect(Number(/id="stat-total">(\d+)</.exec(studioView)![1])).toBeGreaterThan(5);
-    const trends = (await (await fetch(urls.find((u) => u.includes('/trends'))!)).json()) as { series: { group: string; buckets: { counts: { worry: number }; total: number }[] }[] };
+    const trends = (await (await fetch(urls.find((u) => u.includes('/trends'))!)).json()) as {
+      series: { group: string; buckets: { counts: { worry: number }; total: number }[] }[];
+    };
     const union = trends.series.find((s) => s.group === 'union')!;
-    const worry = (weeks: { counts: { worry: number }; total: number }[]) => weeks.reduce((s, b) => s + b.counts.worry, 0) / weeks.reduce((s, b) => s + b.total, 0);
+    const worry = (weeks: { counts: { worry: number }; total: number }[]) =>
+      weeks.reduce((s, b) => s + b.counts.worry, 0) / weeks.reduce((s, b) => s + b.total, 0);
     // the demo's story: union worry rises after the 17 July disclosure
     expect(worry(union.buckets.slice(7, 10))).toBeGreaterThan(worry(union.buckets.slice(0, 6)));
     if (hasChromium) {

@@ -22,7 +22,10 @@ const file = (name: string, body: unknown) => {
   return p;
 };
 const CUSTOM = {
-  studios: [{ name: 'Cobaltline Studios Group', aliases: ['Cobaltline'] }, { name: 'Netflix', aliases: ['N-flix'] }],
+  studios: [
+    { name: 'Cobaltline Studios Group', aliases: ['Cobaltline'] },
+    { name: 'Netflix', aliases: ['N-flix'] },
+  ],
   unions: [{ name: 'Screen Performers Alliance', aliases: ['Performers Alliance', 'SPA'] }],
   areas: [{ name: 'stunts', aliases: ['stunt work', 'stunt performers'] }],
 };
@@ -79,7 +82,8 @@ describe('custom entities', () => {
     expect(text).toMatch(/union\s+SAG-AFTRA\s+built-in/);
     expect(text).toContain('entities file:');
     await expect(entitiesCommand(['--kind', 'guild'], { out: () => {}, err: () => {} })).rejects.toThrow(/--kind must be one of/);
-    for (const cmd of ['serve', 'ingest', 'digest', 'entities', 'retag', 'sources']) expect(commandHelp(cmd), cmd).toMatch(/Example:\n {2}\S/);
+    for (const cmd of ['serve', 'ingest', 'digest', 'entities', 'retag', 'sources'])
+      expect(commandHelp(cmd), cmd).toMatch(/Example:\n {2}\S/);
     expect(commandHelp('digest')).toContain('--rebuild');
     expect(usageErrorText('ingest', 'unknown option --x')).toBe('pulse ingest: unknown option --x (see pulse ingest --help)');
     expect(commandHelp('constructor')).toBeUndefined();
@@ -98,7 +102,13 @@ describe('pulse retag', () => {
   it('re-tags stored items without relabelling them, marks their days, and the filters then find them', async () => {
     const union = await makeSource(database.db, 'union', 'Alliance feed');
     const ids = await makeItems(database.db, [
-      { sourceId: union, publishedAt: new Date('2025-07-15T10:00:00Z'), stance: 'worry', concerns: ['consent_likeness'], title: 'Performers Alliance demands consent for AI replicas' },
+      {
+        sourceId: union,
+        publishedAt: new Date('2025-07-15T10:00:00Z'),
+        stance: 'worry',
+        concerns: ['consent_likeness'],
+        title: 'Performers Alliance demands consent for AI replicas',
+      },
       { sourceId: union, publishedAt: new Date('2025-07-16T10:00:00Z'), stance: 'excitement', title: 'A quiet day for everyone' },
     ]);
     await rebuildDirtyDays(database.db, { limit: 100 });
@@ -108,10 +118,17 @@ describe('pulse retag', () => {
 
     const done = await retagItems({ db: database.db });
     expect(done).toEqual({ scanned: 2, changed: 1 });
-    const rows = await database.db.select().from(items).where(sql`${items.id} = any(${`{${ids.join(',')}}`}::bigint[])`).orderBy(items.id);
+    const rows = await database.db
+      .select()
+      .from(items)
+      .where(sql`${items.id} = any(${`{${ids.join(',')}}`}::bigint[])`)
+      .orderBy(items.id);
     expect(rows[0]!.unions).toEqual(['Screen Performers Alliance']);
     // labels are kept
-    expect(rows.map((r) => [r.stance, r.concerns, r.model])).toEqual([['worry', ['consent_likeness'], 'test-model'], ['excitement', [], 'test-model']]);
+    expect(rows.map((r) => [r.stance, r.concerns, r.model])).toEqual([
+      ['worry', ['consent_likeness'], 'test-model'],
+      ['excitement', [], 'test-model'],
+    ]);
     const dirty = rowsOf<{ day: string }>(await database.db.execute(sql`select day::text as day from rollup_dirty_days`)).map((r) => r.day);
     expect(dirty).toEqual(['2025-07-15']);
     // counted at once (the dirty day is read from items), and after the rollup rebuild

@@ -26,33 +26,85 @@ let failingId: number;
 beforeAll(async () => {
   database = await freshDatabase();
   const db = database.db;
-  const { row: sag } = await addSource(db, { url: 'https://sag.example.org/feed', kind: 'union', name: 'SAG-AFTRA statements', organisation: 'SAG-AFTRA' });
+  const { row: sag } = await addSource(db, {
+    url: 'https://sag.example.org/feed',
+    kind: 'union',
+    name: 'SAG-AFTRA statements',
+    organisation: 'SAG-AFTRA',
+  });
   const news = await makeSource(db, 'news', 'Daily Test');
   const { row: broken } = await addSource(db, { url: 'https://broken.example.org/feed', kind: 'news', name: 'Broken Feed' });
   failingId = broken.id;
   await db
     .update(sources)
-    .set({ consecutiveFailures: 3, lastStatus: 503, lastError: 'HTTP 503 Service Unavailable', lastFetchedAt: new Date('2025-07-20T10:00:00Z'), nextFetchAt: new Date('2025-07-20T11:00:00Z') })
+    .set({
+      consecutiveFailures: 3,
+      lastStatus: 503,
+      lastError: 'HTTP 503 Service Unavailable',
+      lastFetchedAt: new Date('2025-07-20T10:00:00Z'),
+      nextFetchAt: new Date('2025-07-20T11:00:00Z'),
+    })
     .where(eq(sources.id, broken.id));
-  await db.update(sources).set({ lastFetchedAt: new Date('2025-07-20T10:00:00Z'), lastStatus: 200 }).where(eq(sources.id, news));
+  await db
+    .update(sources)
+    .set({ lastFetchedAt: new Date('2025-07-20T10:00:00Z'), lastStatus: 200 })
+    .where(eq(sources.id, news));
   const specs: ItemSpec[] = [];
   for (let d = 0; d < 56; d++) {
     const at = new Date(Date.UTC(2025, 5, 30) + d * 86_400_000 + 9 * 3_600_000);
-    specs.push({ sourceId: sag.id, publishedAt: at, stance: 'worry', unions: ['SAG-AFTRA'], studios: ['Netflix'], concerns: ['consent_likeness'], title: `SAG-AFTRA statement ${d}` });
-    specs.push({ sourceId: news, publishedAt: at, stance: d % 2 ? 'excitement' : 'neutral', unions: d % 3 ? [] : ['SAG-AFTRA'], studios: ['Netflix'], title: `Coverage ${d}` });
+    specs.push({
+      sourceId: sag.id,
+      publishedAt: at,
+      stance: 'worry',
+      unions: ['SAG-AFTRA'],
+      studios: ['Netflix'],
+      concerns: ['consent_likeness'],
+      title: `SAG-AFTRA statement ${d}`,
+    });
+    specs.push({
+      sourceId: news,
+      publishedAt: at,
+      stance: d % 2 ? 'excitement' : 'neutral',
+      unions: d % 3 ? [] : ['SAG-AFTRA'],
+      studios: ['Netflix'],
+      title: `Coverage ${d}`,
+    });
   }
   const ids = await makeItems(db, specs);
   itemId = ids[0]!;
   await db
     .update(items)
     .set({
-      content: '“We will not accept digital replicas made without consent,” said Maria Lopez, the union president. The studio said: "We respect performers and their likeness rights."',
-      explanation: { terms: [{ term: 'digital replica', weight: 1.4 }, { term: 'consent', weight: 0.9 }, { term: 'celebrate', weight: -0.3 }], sentence: 'We will not accept digital replicas made without consent.' },
+      content:
+        '“We will not accept digital replicas made without consent,” said Maria Lopez, the union president. The studio said: "We respect performers and their likeness rights."',
+      explanation: {
+        terms: [
+          { term: 'digital replica', weight: 1.4 },
+          { term: 'consent', weight: 0.9 },
+          { term: 'celebrate', weight: -0.3 },
+        ],
+        sentence: 'We will not accept digital replicas made without consent.',
+      },
       model: 'pulse-test-1',
     })
     .where(eq(items.id, itemId));
   await rebuildDirtyDays(db, { limit: 500 });
-  await upsertAlert(db, { day: '2025-07-18', entityType: 'union', entity: 'SAG-AFTRA', metric: 'worry_share', value: 0.9, baseline: 0.4, score: 4, pValue: 0.0001, count: 10, baselineCount: 60 }, new Date('2025-07-18T23:00:00Z'));
+  await upsertAlert(
+    db,
+    {
+      day: '2025-07-18',
+      entityType: 'union',
+      entity: 'SAG-AFTRA',
+      metric: 'worry_share',
+      value: 0.9,
+      baseline: 0.4,
+      score: 4,
+      pValue: 0.0001,
+      count: 10,
+      baselineCount: 60,
+    },
+    new Date('2025-07-18T23:00:00Z'),
+  );
   const config = { ...testConfig(), port: 0, host: '127.0.0.1' };
   await rebuildDigest({ db, clock: fixedClock('2025-08-01T12:00:00Z'), config, model: defaultModel() }, { week: '2025-W30' });
   server = await startServer({ config, database, logger: silentLogger(), model: defaultModel() });
@@ -65,12 +117,18 @@ afterAll(async () => {
 
 describe('quotations', () => {
   it('finds quotes with their speakers, each once, in order', () => {
-    expect(extractQuotes('“We will not accept replicas without consent,” said Maria Lopez, the president. Tom Reyes said: "This ends background work as we know it." And "a third quote with nobody named".')).toEqual([
+    expect(
+      extractQuotes(
+        '“We will not accept replicas without consent,” said Maria Lopez, the president. Tom Reyes said: "This ends background work as we know it." And "a third quote with nobody named".',
+      ),
+    ).toEqual([
       { text: 'We will not accept replicas without consent', speaker: 'Maria Lopez' },
       { text: 'This ends background work as we know it.', speaker: 'Tom Reyes' },
       { text: 'a third quote with nobody named', speaker: null },
     ]);
-    expect(extractQuotes('"The studio said this is fine and good," the spokesperson said.')).toEqual([{ text: 'The studio said this is fine and good', speaker: null }]);
+    expect(extractQuotes('"The studio said this is fine and good," the spokesperson said.')).toEqual([
+      { text: 'The studio said this is fine and good', speaker: null },
+    ]);
     expect(extractQuotes('No quotes here.')).toEqual([]);
   });
 });
@@ -125,18 +183,30 @@ describe('pages without JavaScript', () => {
 });
 
 describe.runIf(hasChromium)('pages in headless Chromium', () => {
-  it('every page at desktop and phone widths: clean console, no foreign requests, keyboard reaches every control, nothing wider than a phone', { timeout: 120_000 }, async () => {
+  it('every page at desktop and phone widths: clean console, no foreign requests, keyboard reaches every control, nothing wider than a phone', {
+    timeout: 120_000,
+  }, async () => {
     const browser = await launchBrowser();
     try {
-      for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
-        for (const [slug, path] of [['item', `/items/${itemId}`], ['union', '/unions/SAG-AFTRA'], ['studio', '/studios/Netflix'], ['digests', '/digests'], ['sources', '/sources']] as const) {
+      for (const [name, viewport] of [
+        ['desktop', { width: 1280, height: 900 }],
+        ['phone', { width: 390, height: 844 }],
+      ] as const) {
+        for (const [slug, path] of [
+          ['item', `/items/${itemId}`],
+          ['union', '/unions/SAG-AFTRA'],
+          ['studio', '/studios/Netflix'],
+          ['digests', '/digests'],
+          ['sources', '/sources'],
+        ] as const) {
           const page = await browser.newPage({ viewport });
           const seen = watchPage(page, base);
           await page.goto(base + path, { waitUntil: 'networkidle' });
           if (slug === 'union' || slug === 'studio') await page.waitForSelector('#chart[data-state="ready"] canvas');
           await page.screenshot({ path: join(OUTPUT_DIR, `page-${slug}-${name}.png`), fullPage: true });
           expect(await unreachedByKeyboard(page), `${slug} ${name}`).toEqual([]);
-          if (name === 'phone') expect(await page.evaluate<number>('document.documentElement.scrollWidth'), slug).toBeLessThanOrEqual(viewport.width + 1);
+          if (name === 'phone')
+            expect(await page.evaluate<number>('document.documentElement.scrollWidth'), slug).toBeLessThanOrEqual(viewport.width + 1);
           expect(seen.errors, slug).toEqual([]);
           expect(seen.foreign, slug).toEqual([]);
           await page.close();

@@ -18,7 +18,12 @@ afterAll(async () => {
   await database?.close();
 });
 
-const form = (fields: Record<string, string>) => ({ method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString(), redirect: 'manual' as const });
+const form = (fields: Record<string, string>) => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams(fields).toString(),
+  redirect: 'manual' as const,
+});
 const cookieOf = (res: Response) => /pulse_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
 
 describe('signing in when reads need a key', () => {
@@ -45,10 +50,15 @@ describe('signing in when reads need a key', () => {
     expect((await app.request('/?kind=union', { headers: { Cookie: cookie } })).status).toBe(200);
     expect((await app.request('/api/v1/trends', { headers: { Cookie: cookie } })).status).toBe(200);
     // a cookie never authorises a write (no cross-site request forgery)
-    const write = await app.request('/api/v1/announcements', { method: 'POST', headers: { Cookie: cookie, 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'x', date: '2025-07-17' }) });
+    const write = await app.request('/api/v1/announcements', {
+      method: 'POST',
+      headers: { Cookie: cookie, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: 'x', date: '2025-07-17' }),
+    });
     expect(write.status).toBe(401);
     // only paths on this site are followed after signing in
-    for (const next of ['//evil.example', 'https://evil.example/', '/\\evil.example']) expect((await app.request('/sign-in', form({ key: secret, next }))).headers.get('location'), next).toBe('/');
+    for (const next of ['//evil.example', 'https://evil.example/', '/\\evil.example'])
+      expect((await app.request('/sign-in', form({ key: secret, next }))).headers.get('location'), next).toBe('/');
     // signing out ends the session
     expect((await app.request('/sign-out', { method: 'POST', headers: { Cookie: cookie } })).status).toBe(303);
     expect((await app.request('/', { headers: { Cookie: cookie } })).status).toBe(303);
@@ -76,7 +86,10 @@ describe('signing in when reads need a key', () => {
     expect((await app.request(`/?token=${made.token}`)).status).toBe(303);
     // another key cannot revoke it; its own key can
     const other = await createKey({ db: database.db }, { name: 'other', scope: 'write' });
-    expect((await app.request(`/api/v1/feed-tokens/${made.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${other.secret}` } })).status).toBe(404);
+    expect(
+      (await app.request(`/api/v1/feed-tokens/${made.id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${other.secret}` } }))
+        .status,
+    ).toBe(404);
     expect((await app.request(`/api/v1/feed-tokens/${made.id}`, { method: 'DELETE', headers: auth })).status).toBe(204);
     expect((await app.request(made.feedUrl)).status).toBe(401);
     // revoking the key ends its tokens too
@@ -93,12 +106,20 @@ describe.runIf(hasChromium)('sign-in in headless Chromium', () => {
     await server?.close();
   });
   it('signs in by keyboard at desktop and phone widths and lands on the page asked for', { timeout: 90_000 }, async () => {
-    server = await startServer({ config: { ...testConfig({ PULSE_READ_KEY_REQUIRED: 'true' }), port: 0, host: '127.0.0.1' }, database, logger: silentLogger(), model: defaultModel() });
+    server = await startServer({
+      config: { ...testConfig({ PULSE_READ_KEY_REQUIRED: 'true' }), port: 0, host: '127.0.0.1' },
+      database,
+      logger: silentLogger(),
+      model: defaultModel(),
+    });
     const base = server.url;
     const { secret } = await createKey({ db: database.db }, { name: 'browser', scope: 'write' });
     const browser = await launchBrowser();
     try {
-      for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
+      for (const [name, viewport] of [
+        ['desktop', { width: 1280, height: 900 }],
+        ['phone', { width: 390, height: 844 }],
+      ] as const) {
         const context = await browser.newContext({ viewport });
         const page = await context.newPage();
         const seen = watchPage(page, base);

@@ -53,11 +53,21 @@ describe('watches', () => {
 
   it('send one message for new matching items, at most once per interval, and never count an item twice', async () => {
     const t0 = Date.now() - 60_000;
-    const env = { PULSE_SMTP_URL: 'smtp://127.0.0.1:9', PULSE_MAIL_FROM: 'pulse@example.org', PULSE_PUBLIC_URL: 'https://pulse.example.org' };
+    const env = {
+      PULSE_SMTP_URL: 'smtp://127.0.0.1:9',
+      PULSE_MAIL_FROM: 'pulse@example.org',
+      PULSE_PUBLIC_URL: 'https://pulse.example.org',
+    };
     const { app } = testApp(database, { env, now: new Date(t0).toISOString() });
     const key = { ...(await authHeader(database, 'write')), 'Content-Type': 'application/json' };
     const post = (body: unknown) => app.request('/api/v1/watches', { method: 'POST', headers: key, body: JSON.stringify(body) });
-    const created = await post({ name: 'Replicas', query: { q: 'replica', union: 'sag-aftra' }, intervalMinutes: 60, email: 'Desk@example.org', webhook: { url: `${hookBase}/hook` } });
+    const created = await post({
+      name: 'Replicas',
+      query: { q: 'replica', union: 'sag-aftra' },
+      intervalMinutes: 60,
+      email: 'Desk@example.org',
+      webhook: { url: `${hookBase}/hook` },
+    });
     expect(created.status).toBe(201);
     const watch = await json(created);
     expect(watch.query).toEqual({ q: 'replica', union: 'SAG-AFTRA' });
@@ -77,7 +87,8 @@ describe('watches', () => {
     const config = testConfig(env);
     const sentMail: MailMessage[] = [];
     const mailer: Mailer = { send: async (m) => void sentMail.push(m), close: () => {} };
-    const check = (ms: number) => checkWatches({ db: database.db, clock: fixedClock(new Date(ms)), config, logger: silentLogger(), mailer });
+    const check = (ms: number) =>
+      checkWatches({ db: database.db, clock: fixedClock(new Date(ms)), config, logger: silentLogger(), mailer });
 
     expect(await check(Date.now())).toEqual({ checked: 1, sent: 1, failed: 0 });
     expect(sentMail).toHaveLength(1);
@@ -92,7 +103,9 @@ describe('watches', () => {
     expect(received[0]!.signature).toBe(sign(watch.secret, received[0]!.body));
 
     // a new match inside the interval waits; nothing is sent twice
-    const [late] = await makeItems(database.db, [{ sourceId: source, publishedAt: at, stance: 'excitement', unions: ['SAG-AFTRA'], title: 'Replica tools praised' }]);
+    const [late] = await makeItems(database.db, [
+      { sourceId: source, publishedAt: at, stance: 'excitement', unions: ['SAG-AFTRA'], title: 'Replica tools praised' },
+    ]);
     expect(await check(Date.now() + 2000)).toEqual({ checked: 0, sent: 0, failed: 0 });
     expect(sentMail).toHaveLength(1);
     // after the interval: one message with the new item only
@@ -111,15 +124,31 @@ describe('watches', () => {
     const specs = [];
     // 28 baseline days with 10 items a day, one in ten raising pay; then a day where most do
     for (let d = 0; d < 28; d++)
-      for (let k = 0; k < 10; k++) specs.push({ sourceId: source, publishedAt: new Date(Date.UTC(2025, 8, 1 + d, 9, k)), stance: 'neutral' as const, concerns: k === 0 ? (['compensation'] as const).slice() : [] });
-    for (let k = 0; k < 12; k++) specs.push({ sourceId: source, publishedAt: new Date(Date.UTC(2025, 8, 29, 9, k)), stance: 'worry' as const, concerns: k < 9 ? (['compensation'] as const).slice() : [] });
+      for (let k = 0; k < 10; k++)
+        specs.push({
+          sourceId: source,
+          publishedAt: new Date(Date.UTC(2025, 8, 1 + d, 9, k)),
+          stance: 'neutral' as const,
+          concerns: k === 0 ? (['compensation'] as const).slice() : [],
+        });
+    for (let k = 0; k < 12; k++)
+      specs.push({
+        sourceId: source,
+        publishedAt: new Date(Date.UTC(2025, 8, 29, 9, k)),
+        stance: 'worry' as const,
+        concerns: k < 9 ? (['compensation'] as const).slice() : [],
+      });
     await makeItems(database.db, specs);
     await rebuildDirtyDays(database.db, { limit: 1000 });
     await detectAlerts({ db: database.db }, { day: '2025-09-29', settings, at: new Date('2025-09-29T23:00:00Z') });
-    const found = (await listAlerts(database.db, { from: '2025-09-29', to: '2025-09-29', limit: 20 })).filter((a) => a.entityType === 'concern');
+    const found = (await listAlerts(database.db, { from: '2025-09-29', to: '2025-09-29', limit: 20 })).filter(
+      (a) => a.entityType === 'concern',
+    );
     expect(found.map((a) => [a.entity, a.metric, a.count])).toEqual([['compensation', 'concern_share', 9]]);
     // the same day a week earlier (one in ten, like the baseline) raises nothing
     await detectAlerts({ db: database.db }, { day: '2025-09-22', settings, at: new Date('2025-09-22T23:00:00Z') });
-    expect((await listAlerts(database.db, { from: '2025-09-22', to: '2025-09-22', limit: 20 })).filter((a) => a.entityType === 'concern')).toEqual([]);
+    expect(
+      (await listAlerts(database.db, { from: '2025-09-22', to: '2025-09-22', limit: 20 })).filter((a) => a.entityType === 'concern'),
+    ).toEqual([]);
   });
 });

@@ -50,13 +50,29 @@ export type { ReactionItem } from '../../src/analytics/reaction.ts';
  * Relevant, labelled items in [start, end) that name the studio or match any keyword
  * (full-text, so "Eternauta" also finds "El Eternauta's"), optionally from one source kind.
  */
-export async function reactionItems(db: Db, p: { start: Date; end: Date; studio: string | null; keywords: string[]; kind?: SourceKind }): Promise<ReactionItem[]> {
+export async function reactionItems(
+  db: Db,
+  p: { start: Date; end: Date; studio: string | null; keywords: string[]; kind?: SourceKind },
+): Promise<ReactionItem[]> {
   const matches = [];
   if (p.studio) matches.push(sql`${p.studio} = any(i.studios)`);
   const words = p.keywords.map((k) => k.trim()).filter(Boolean);
-  if (words.length) matches.push(sql`i.search @@ websearch_to_tsquery('english', ${words.map((w) => (/\s/.test(w) ? `"${w.replace(/"/g, '')}"` : w)).join(' or ')})`);
+  if (words.length)
+    matches.push(
+      sql`i.search @@ websearch_to_tsquery('english', ${words.map((w) => (/\s/.test(w) ? `"${w.replace(/"/g, '')}"` : w)).join(' or ')})`,
+    );
   if (!matches.length) return [];
-  const rows = rowsOf<{ id: number | string; title: string; url: string; published_at: string | Date; stance: Stance; confidence: number; kind: SourceKind; source_name: string; quote: string | null }>(
+  const rows = rowsOf<{
+    id: number | string;
+    title: string;
+    url: string;
+    published_at: string | Date;
+    stance: Stance;
+    confidence: number;
+    kind: SourceKind;
+    source_name: string;
+    quote: string | null;
+  }>(
     await db.execute(sql`
       select i.id, i.title, i.url, i.published_at, i.stance, i.confidence, s.kind, s.name as source_name, i.explanation->>'sentence' as quote
       from items i join sources s on s.id = i.source_id

@@ -5,7 +5,9 @@ import { itemWhere, type ItemFilters } from './items.ts';
 
 /** The newest publication time among labelled relevant items, so the dashboard opens on the data. */
 export async function latestLabelledAt(db: Db): Promise<Date | undefined> {
-  const [row] = rowsOf<{ at: string | Date | null }>(await db.execute(sql`select max(published_at) as at from items where stance is not null and relevant is true`));
+  const [row] = rowsOf<{ at: string | Date | null }>(
+    await db.execute(sql`select max(published_at) as at from items where stance is not null and relevant is true`),
+  );
   return row?.at ? new Date(row.at) : undefined;
 }
 
@@ -28,7 +30,9 @@ export async function filterOptions(db: Db): Promise<Record<'studio' | 'union' |
 /** Languages of labelled items, most frequent first (for the language menu). */
 export async function itemLanguages(db: Db): Promise<string[]> {
   const rows = rowsOf<{ language: string }>(
-    await db.execute(sql`select language from items where stance is not null and language is not null group by 1 order by count(*) desc, 1 limit 50`),
+    await db.execute(
+      sql`select language from items where stance is not null and language is not null group by 1 order by count(*) desc, 1 limit 50`,
+    ),
   );
   return rows.map((r) => r.language);
 }
@@ -51,5 +55,11 @@ export async function sourceBreakdown(db: Db, p: { filters: ItemFilters; limit: 
     .groupBy(sources.id, sources.name, sources.kind)
     .orderBy(desc(count()), asc(sources.name))
     .limit(p.limit);
-  return rows.map((r) => ({ ...r, total: Number(r.total), worry: Number(r.worry), excitement: Number(r.excitement), neutral: Number(r.neutral) }));
+  return rows.map((r) => ({
+    ...r,
+    total: Number(r.total),
+    worry: Number(r.worry),
+    excitement: Number(r.excitement),
+    neutral: Number(r.neutral),
+  }));
 }

@@ -89,7 +89,11 @@ export function itemWhere(f: ItemFilters): SQL | undefined {
 
 /** How many items match the filters. */
 export async function countMatching(db: Db, filters: ItemFilters): Promise<number> {
-  const [{ n }] = (await db.select({ n: count() }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)).where(itemWhere(filters))) as [{ n: number }];
+  const [{ n }] = (await db
+    .select({ n: count() })
+    .from(items)
+    .innerJoin(sources, eq(items.sourceId, sources.id))
+    .where(itemWhere(filters))) as [{ n: number }];
   return Number(n);
 }
 
@@ -97,7 +101,10 @@ export async function countMatching(db: Db, filters: ItemFilters): Promise<numbe
  * One page of items (newest first, or best match first with `q`) and the total that match.
  * `countTotal` lets a caller reuse a recent count (the same for every page of one filter).
  */
-export async function listItems(db: Db, p: { filters: ItemFilters; limit: number; cursor?: ItemCursor; countTotal?: (filters: ItemFilters) => Promise<number> }) {
+export async function listItems(
+  db: Db,
+  p: { filters: ItemFilters; limit: number; cursor?: ItemCursor; countTotal?: (filters: ItemFilters) => Promise<number> },
+) {
   const where = itemWhere(p.filters);
   const q = p.filters.q;
   let after: SQL | undefined;
@@ -107,7 +114,9 @@ export async function listItems(db: Db, p: { filters: ItemFilters; limit: number
   } else if (p.cursor && 'publishedAt' in p.cursor) {
     after = or(lt(items.publishedAt, p.cursor.publishedAt), and(eq(items.publishedAt, p.cursor.publishedAt), lt(items.id, p.cursor.id)));
   }
-  const columns = q ? { ...itemColumns, rank: rankExpr(q), snippet: snippetExpr(q) } : { ...itemColumns, rank: sql<number | null>`null::real`, snippet: sql<string | null>`null::text` };
+  const columns = q
+    ? { ...itemColumns, rank: rankExpr(q), snippet: snippetExpr(q) }
+    : { ...itemColumns, rank: sql<number | null>`null::real`, snippet: sql<string | null>`null::text` };
   // the page and the total are independent: ask for both at once (two pool connections)
   const [rows, n] = await Promise.all([
     db
@@ -142,7 +151,10 @@ export async function getItem(db: Db, id: number) {
   // both at once: the sightings query needs only the id
   const [[row], seen] = await Promise.all([
     db
-      .select({ item: items, source: { id: sources.id, name: sources.name, kind: sources.kind, url: sources.url, organisation: sources.organisation } })
+      .select({
+        item: items,
+        source: { id: sources.id, name: sources.name, kind: sources.kind, url: sources.url, organisation: sources.organisation },
+      })
       .from(items)
       .innerJoin(sources, eq(items.sourceId, sources.id))
       .where(eq(items.id, id)),
@@ -171,7 +183,15 @@ export async function exportBatch(db: Db, p: { filters: ItemFilters; afterId: nu
 /** The text and tags of a batch of items by id (for re-tagging). */
 export async function itemTexts(db: Db, p: { afterId: number; limit: number }) {
   return db
-    .select({ id: items.id, title: items.title, summary: items.summary, content: items.content, studios: items.studios, unions: items.unions, areas: items.areas })
+    .select({
+      id: items.id,
+      title: items.title,
+      summary: items.summary,
+      content: items.content,
+      studios: items.studios,
+      unions: items.unions,
+      areas: items.areas,
+    })
     .from(items)
     .where(gt(items.id, p.afterId))
     .orderBy(asc(items.id))

@@ -6,13 +6,19 @@ import { alerts, mailDeliveries, mailSubscriptions } from '../schema/index.ts';
 export type MailSubscriptionRow = typeof mailSubscriptions.$inferSelect;
 
 /** Adds a subscription, or brings back one that was unsubscribed (with a new token). */
-export async function upsertSubscription(db: Db, s: { email: string; topic: MailTopic; entity: string; token: string }): Promise<MailSubscriptionRow> {
+export async function upsertSubscription(
+  db: Db,
+  s: { email: string; topic: MailTopic; entity: string; token: string },
+): Promise<MailSubscriptionRow> {
   const [row] = await db
     .insert(mailSubscriptions)
     .values(s)
     .onConflictDoUpdate({
       target: [mailSubscriptions.email, mailSubscriptions.topic, mailSubscriptions.entity],
-      set: { unsubscribedAt: null, token: sql`case when ${mailSubscriptions.unsubscribedAt} is null then ${mailSubscriptions.token} else excluded.token end` },
+      set: {
+        unsubscribedAt: null,
+        token: sql`case when ${mailSubscriptions.unsubscribedAt} is null then ${mailSubscriptions.token} else excluded.token end`,
+      },
     })
     .returning();
   return row!;
@@ -52,7 +58,10 @@ export async function claimMail(db: Db, p: { subscriptionId: number; kind: strin
 }
 
 export async function markMailFailed(db: Db, p: { id: number; error: string }): Promise<void> {
-  await db.update(mailDeliveries).set({ status: 'failed', error: p.error.slice(0, 500) }).where(eq(mailDeliveries.id, p.id));
+  await db
+    .update(mailDeliveries)
+    .set({ status: 'failed', error: p.error.slice(0, 500) })
+    .where(eq(mailDeliveries.id, p.id));
 }
 
 /** Alerts stored since a time (new ones to mail). */

@@ -31,7 +31,6 @@ export interface TrendFilters {
   language?: string | undefined;
 }
 
-
 /** Marks the UTC days of these items for a rollup rebuild (call in the transaction that changed them). */
 export async function markDirtyItems(db: Db, ids: number[]): Promise<void> {
   if (!ids.length) return;
@@ -141,48 +140,54 @@ const and = (list: SQL[]) => (list.length ? sql` and ${sql.join(list, sql` and `
 export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direct'): Promise<DayCount[]> {
   const out: DayCount[] = [];
   const push = (rows: unknown) => {
-    for (const r of rowsOf<{ day: string; grp: string | null; stance: Stance; n: number | string }>(rows)) out.push({ day: r.day, group: r.grp, stance: r.stance, n: Number(r.n) });
+    for (const r of rowsOf<{ day: string; grp: string | null; stance: Stance; n: number | string }>(rows))
+      out.push({ day: r.day, group: r.grp, stance: r.stance, n: Number(r.n) });
   };
   const dims = tagDimensions(f);
   // rollups hold no text, source or language: such queries read items
   const itemOnly = !!f.q || f.source !== undefined || !!f.language;
   const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1 && !itemOnly;
   // One snapshot for both reads, so a day turning dirty in between is counted exactly once.
-  await db.transaction(async (tx) => {
-  const i = itemParts(f);
-  const start = sql`(${f.from}::date)::timestamp at time zone ${f.tz}`;
-  const end = sql`(${f.to}::date)::timestamp at time zone ${f.tz}`;
-  if (useRollups) {
-    const r = rollupParts(f, dims[0]);
-    push(
-      await tx.execute(sql`
+  await db.transaction(
+    async (tx) => {
+      const i = itemParts(f);
+      const start = sql`(${f.from}::date)::timestamp at time zone ${f.tz}`;
+      const end = sql`(${f.to}::date)::timestamp at time zone ${f.tz}`;
+      if (useRollups) {
+        const r = rollupParts(f, dims[0]);
+        push(
+          await tx.execute(sql`
         select r.day::text as day, ${r.group} as grp, r.stance, sum(r.n)::int as n
         from daily_rollups r
         where r.day >= ${f.from}::date and r.day < ${f.to}::date
           and not exists (select 1 from rollup_dirty_days d where d.day = r.day)${and(r.where)}
         group by 1, 2, 3`),
-    );
-  }
-  let itemDays: SQL[] = [];
-  if (useRollups) {
-    // only the dirty days in range are read from items; with none, items are not touched at all
-    const dirty = rowsOf<{ day: string }>(
-      await tx.execute(sql`select day::text as day from rollup_dirty_days where day >= ${f.from}::date and day < ${f.to}::date order by day`),
-    ).map((r) => r.day);
-    if (!dirty.length) return;
-    itemDays = [
-      sql`i.published_at >= (${dirty[0]}::date)::timestamp at time zone 'UTC'`,
-      sql`i.published_at < (${dirty.at(-1)}::date + 1)::timestamp at time zone 'UTC'`,
-      sql`(i.published_at at time zone 'UTC')::date = any(${arrayParam(dirty, 'date')})`,
-    ];
-  }
-  push(
-    await tx.execute(sql`
+        );
+      }
+      let itemDays: SQL[] = [];
+      if (useRollups) {
+        // only the dirty days in range are read from items; with none, items are not touched at all
+        const dirty = rowsOf<{ day: string }>(
+          await tx.execute(
+            sql`select day::text as day from rollup_dirty_days where day >= ${f.from}::date and day < ${f.to}::date order by day`,
+          ),
+        ).map((r) => r.day);
+        if (!dirty.length) return;
+        itemDays = [
+          sql`i.published_at >= (${dirty[0]}::date)::timestamp at time zone 'UTC'`,
+          sql`i.published_at < (${dirty.at(-1)}::date + 1)::timestamp at time zone 'UTC'`,
+          sql`(i.published_at at time zone 'UTC')::date = any(${arrayParam(dirty, 'date')})`,
+        ];
+      }
+      push(
+        await tx.execute(sql`
       select ((i.published_at at time zone ${f.tz})::date)::text as day, ${i.group} as grp, i.stance, count(*)::int as n
       from items i join sources s on s.id = i.source_id${i.join}
       where i.stance is not null and i.published_at >= ${start} and i.published_at < ${end}${and([...i.where, ...itemDays])}
       group by 1, 2, 3`),
+      );
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
-  }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
   return out;
 }

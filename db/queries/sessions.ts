@@ -3,7 +3,15 @@ import type { Db } from '../client.ts';
 import { apiKeys, feedTokens, sessions } from '../schema/index.ts';
 import type { PublicKey } from './keys.ts';
 
-const publicKey = { id: apiKeys.id, name: apiKeys.name, scope: apiKeys.scope, prefix: apiKeys.prefix, createdAt: apiKeys.createdAt, lastUsedAt: apiKeys.lastUsedAt, revokedAt: apiKeys.revokedAt };
+const publicKey = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  scope: apiKeys.scope,
+  prefix: apiKeys.prefix,
+  createdAt: apiKeys.createdAt,
+  lastUsedAt: apiKeys.lastUsedAt,
+  revokedAt: apiKeys.revokedAt,
+};
 
 export async function insertSession(db: Db, s: { tokenHash: string; keyId: number; expiresAt: Date }): Promise<void> {
   await db.insert(sessions).values(s);
@@ -44,5 +52,13 @@ export async function feedTokenKey(db: Db, tokenHash: string): Promise<PublicKey
 
 /** Revokes a feed token of this key; false when the key has no such token. */
 export async function revokeFeedToken(db: Db, p: { id: number; keyId: number; at: Date }): Promise<boolean> {
-  return (await db.update(feedTokens).set({ revokedAt: p.at }).where(and(eq(feedTokens.id, p.id), eq(feedTokens.keyId, p.keyId))).returning({ id: feedTokens.id })).length > 0;
+  return (
+    (
+      await db
+        .update(feedTokens)
+        .set({ revokedAt: p.at })
+        .where(and(eq(feedTokens.id, p.id), eq(feedTokens.keyId, p.keyId)))
+        .returning({ id: feedTokens.id })
+    ).length > 0
+  );
 }

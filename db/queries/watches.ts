@@ -23,14 +23,26 @@ export async function dueWatches(db: Db, now: Date): Promise<WatchRow[]> {
   return db
     .select()
     .from(watches)
-    .where(and(eq(watches.enabled, true), or(isNull(watches.lastSentAt), lte(sql`${watches.lastSentAt} + make_interval(mins => ${watches.intervalMinutes})`, now))))
+    .where(
+      and(
+        eq(watches.enabled, true),
+        or(isNull(watches.lastSentAt), lte(sql`${watches.lastSentAt} + make_interval(mins => ${watches.intervalMinutes})`, now)),
+      ),
+    )
     .orderBy(asc(watches.id));
 }
 
 /** Records a check: items labelled before `through` are done; `sentAt` when a message went out. */
-export async function recordWatchCheck(db: Db, p: { id: number; through: Date; sentAt?: Date | undefined; error?: string | null }): Promise<void> {
+export async function recordWatchCheck(
+  db: Db,
+  p: { id: number; through: Date; sentAt?: Date | undefined; error?: string | null },
+): Promise<void> {
   await db
     .update(watches)
-    .set({ checkedThrough: p.through, ...(p.sentAt ? { lastSentAt: p.sentAt } : {}), ...(p.error !== undefined ? { lastError: p.error } : {}) })
+    .set({
+      checkedThrough: p.through,
+      ...(p.sentAt ? { lastSentAt: p.sentAt } : {}),
+      ...(p.error !== undefined ? { lastError: p.error } : {}),
+    })
     .where(eq(watches.id, p.id));
 }

@@ -7,7 +7,8 @@ const pct = (v: number) => `${Math.round(v * 100)}%`;
 export function alertSentence(a: AlertRecord): string {
   if (a.metric === 'concern_share')
     return `${a.entity.replace(/_/g, ' ')}: raised in ${pct(a.value)} of relevant items on ${a.day} (${a.count} items), against ${pct(a.baseline)} in the baseline (z = ${a.score.toFixed(1)}).`;
-  if (a.metric === 'volume') return `${a.entity}: ${a.count} relevant items on ${a.day}, against a baseline of ${a.baseline.toFixed(1)} a day (p = ${a.pValue < 0.0001 ? '< 0.0001' : a.pValue.toPrecision(2)}).`;
+  if (a.metric === 'volume')
+    return `${a.entity}: ${a.count} relevant items on ${a.day}, against a baseline of ${a.baseline.toFixed(1)} a day (p = ${a.pValue < 0.0001 ? '< 0.0001' : a.pValue.toPrecision(2)}).`;
   return `${a.entity}: worry share ${pct(a.value)} on ${a.day} (${a.count} items), against ${pct(a.baseline)} in the baseline (z = ${a.score.toFixed(1)}).`;
 }
 
@@ -26,7 +27,10 @@ export function chatMessage(format: Exclude<WebhookFormat, 'generic'>, a: AlertR
 }
 
 /** Any notice (an alert, a watch's new items) as a chat tool's incoming-webhook message. */
-export function chatNotice(format: Exclude<WebhookFormat, 'generic'>, n: { title: string; text: string; link?: string | undefined; color?: number }): Record<string, unknown> {
+export function chatNotice(
+  format: Exclude<WebhookFormat, 'generic'>,
+  n: { title: string; text: string; link?: string | undefined; color?: number },
+): Record<string, unknown> {
   const { title, text, link } = n;
   switch (format) {
     case 'slack':
@@ -41,7 +45,13 @@ export function chatNotice(format: Exclude<WebhookFormat, 'generic'>, n: { title
       return { username: 'Pulse', text: `#### ${slackText(title)}\n${slackText(text)}${link ? `\n[Open in Pulse](${link})` : ''}` };
     case 'discord':
       // no pings from text that happens to contain @everyone
-      return { username: 'Pulse', allowed_mentions: { parse: [] }, embeds: [{ title: title.slice(0, 256), description: text.slice(0, 4000), ...(link ? { url: link } : {}), color: n.color ?? 0x1a4fd6 }] };
+      return {
+        username: 'Pulse',
+        allowed_mentions: { parse: [] },
+        embeds: [
+          { title: title.slice(0, 256), description: text.slice(0, 4000), ...(link ? { url: link } : {}), color: n.color ?? 0x1a4fd6 },
+        ],
+      };
     case 'teams':
       return {
         type: 'message',

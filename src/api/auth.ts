@@ -44,7 +44,8 @@ export function authenticate(deps: AppDeps) {
       if (!check.ok) throw new AppError(401, 'unauthorized', check.reason === 'revoked' ? 'API key revoked' : 'unknown API key');
       c.set('apiKey', check.key);
     } else if (deps.config.readKeyRequired && !isOpenPath(c.req.path)) {
-      if (read && !c.req.path.startsWith('/api/')) return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
+      if (read && !c.req.path.startsWith('/api/'))
+        return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
       throw new AppError(401, 'unauthorized', 'an API key is required (Authorization: Bearer <key>, or sign in at /sign-in)');
     }
     await next();
@@ -53,7 +54,9 @@ export function authenticate(deps: AppDeps) {
 
 /** Liveness, readiness and the API description stay open even when reads need a key. */
 function isOpenPath(path: string): boolean {
-  return path === '/health' || path === '/ready' || path === '/metrics' || path === '/openapi.json' || path === '/docs' || path === '/sign-in';
+  return (
+    path === '/health' || path === '/ready' || path === '/metrics' || path === '/openapi.json' || path === '/docs' || path === '/sign-in'
+  );
 }
 
 /** Throws 401 or 403 unless the request's key has at least `scope`; `what` names the action. */

@@ -10,7 +10,8 @@ const KINDS: EntityKind[] = ['studio', 'union', 'area'];
 /** `pulse entities`: the built-in list merged with PULSE_ENTITIES_FILE, one line per entity. */
 export async function entitiesCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { kind: { type: 'string' }, json: { type: 'boolean' } });
-  if (values.kind !== undefined && !KINDS.includes(values.kind as EntityKind)) throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, got "${values.kind}"`);
+  if (values.kind !== undefined && !KINDS.includes(values.kind as EntityKind))
+    throw new UsageError(`--kind must be one of ${KINDS.join(', ')}, got "${values.kind}"`);
   const ctx = context({ quiet: true }); // loads PULSE_ENTITIES_FILE
   const list = entityList();
   const kinds = values.kind ? [values.kind as EntityKind] : KINDS;
@@ -29,7 +30,11 @@ export async function entitiesCommand(args: string[], io: Io): Promise<number> {
 export async function retagCommand(args: string[], io: Io): Promise<number> {
   parse(args, {});
   const ctx = context({ quiet: true });
-  const done = await withServices(ctx, (deps) => retagItems(deps, { onProgress: (p) => p.scanned % 5000 === 0 && io.err(`retag: ${p.scanned} items read, ${p.changed} changed`) }));
-  io.out(`retagged: ${done.scanned} items read, ${done.changed} changed (their days are marked for the rollup job; stance and concerns kept)`);
+  const done = await withServices(ctx, (deps) =>
+    retagItems(deps, { onProgress: (p) => p.scanned % 5000 === 0 && io.err(`retag: ${p.scanned} items read, ${p.changed} changed`) }),
+  );
+  io.out(
+    `retagged: ${done.scanned} items read, ${done.changed} changed (their days are marked for the rollup job; stance and concerns kept)`,
+  );
   return 0;
 }

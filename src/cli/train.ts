@@ -20,6 +20,8 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   }
   const out = values.out ?? MODEL_PATH;
   writeFileSync(out, JSON.stringify(artifact) + '\n');
-  io.out(`trained ${artifact.version} on ${artifact.trainedOn.examples} examples (${artifact.features.length} features) in ${Math.round(performance.now() - started)} ms -> ${out}`);
+  io.out(
+    `trained ${artifact.version} on ${artifact.trainedOn.examples} examples (${artifact.features.length} features) in ${Math.round(performance.now() - started)} ms -> ${out}`,
+  );
   return 0;
 }

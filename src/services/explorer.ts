@@ -61,9 +61,24 @@ const rangeShare = (buckets: TrendBucket[], pick: (b: TrendBucket) => number) =>
 export async function explorerData(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model' | 'config'>, q: ExplorerQuery) {
   const latest = (await latestLabelledAt(deps.db)) ?? deps.clock.now();
   const { from, to } = explorerRange(q, latest);
-  const f: ExplorerFilters = { q: q.q, studio: q.studio, union: q.union, source: q.source, kind: q.kind, concern: q.concern, language: q.language, area: q.area };
+  const f: ExplorerFilters = {
+    q: q.q,
+    studio: q.studio,
+    union: q.union,
+    source: q.source,
+    kind: q.kind,
+    concern: q.concern,
+    language: q.language,
+    area: q.area,
+  };
   const trendQuery = { from, to, granularity: q.granularity, tz: 'UTC', relevant: 'true' as const, ...f };
-  const itemFilters: ItemFilters = { ...f, relevant: true, labelled: true, from: new Date(from + 'T00:00:00Z'), to: new Date(to + 'T00:00:00Z') };
+  const itemFilters: ItemFilters = {
+    ...f,
+    relevant: true,
+    labelled: true,
+    from: new Date(from + 'T00:00:00Z'),
+    to: new Date(to + 'T00:00:00Z'),
+  };
   const entity = q.studio ?? q.union ?? q.concern;
   const [trend, byConcern, page, bySource, alerts, announcements, options, languages, sourceRows, digests] = await Promise.all([
     getTrends(deps, trendQuery),
@@ -137,13 +152,18 @@ export type ExplorerData = Awaited<ReturnType<typeof explorerData>>;
  * items from the sources it runs (their organisation or name resolves to it), or, with none, items
  * from sources of its kind that mention it.
  */
-export async function entityPage(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model' | 'config'>, p: { kind: 'studio' | 'union'; name: string }) {
+export async function entityPage(
+  deps: Pick<ServiceDeps, 'db' | 'clock' | 'model' | 'config'>,
+  p: { kind: 'studio' | 'union'; name: string },
+) {
   const name = resolveEntity(p.kind, p.name).name;
   if (!name) throw notFound(`${p.kind} "${p.name.slice(0, 80)}"`);
   const data = await explorerData(deps, { granularity: 'week', [p.kind]: name });
   const own = data.options.sources.filter((s) => {
     const row = s;
-    return row.kind === p.kind && (resolveEntity(p.kind, row.organisation ?? '').name === name || resolveEntity(p.kind, row.name).name === name);
+    return (
+      row.kind === p.kind && (resolveEntity(p.kind, row.organisation ?? '').name === name || resolveEntity(p.kind, row.name).name === name)
+    );
   });
   const filters: ItemFilters = own.length
     ? { sourceIds: own.map((s) => s.id), relevant: true, labelled: true }

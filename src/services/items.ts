@@ -1,4 +1,11 @@
-import { countMatching, exportBatch, getItem as getItemRow, listItems as listItemRows, type ItemFilters, type ItemListRow } from '../../db/queries/items.ts';
+import {
+  countMatching,
+  exportBatch,
+  getItem as getItemRow,
+  listItems as listItemRows,
+  type ItemFilters,
+  type ItemListRow,
+} from '../../db/queries/items.ts';
 import type { Db } from '../../db/client.ts';
 import { latestLabelledAt } from '../../db/queries/dashboard.ts';
 import { RELEVANCE_MODES, type AnswerMeta } from './trends.ts';
@@ -87,7 +94,12 @@ export async function listItems(deps: Pick<ServiceDeps, 'db' | 'config'>, p: Lis
   if (p.cursor && !cursor) throw invalid('cursor', 'not a cursor this API returned for this query');
   checkRange(p.filters);
   const counter = counterFor(deps.db);
-  const page = await listItemRows(deps.db, { filters: p.filters, limit: p.limit, cursor, countTotal: (f) => counter.count(f, deps.config.cacheTtlMs) });
+  const page = await listItemRows(deps.db, {
+    filters: p.filters,
+    limit: p.limit,
+    cursor,
+    countTotal: (f) => counter.count(f, deps.config.cacheTtlMs),
+  });
   return { rows: page.rows, nextCursor: page.next ? encodeCursor(page.next) : null, total: page.total };
 }
 
@@ -139,7 +151,10 @@ const EXPORT_CHUNK_CHARS = 16 * 1024;
  * Every matching item as CSV or NDJSON, as a pull-based stream: the next batch is read only
  * when the reader has taken the last one, so memory stays flat whatever the size.
  */
-export function exportItems(deps: Pick<ServiceDeps, 'db'> & { logger?: Logger | undefined }, p: { filters: ItemFilters; format: 'csv' | 'ndjson' }): ReadableStream<Uint8Array> {
+export function exportItems(
+  deps: Pick<ServiceDeps, 'db'> & { logger?: Logger | undefined },
+  p: { filters: ItemFilters; format: 'csv' | 'ndjson' },
+): ReadableStream<Uint8Array> {
   checkRange(p.filters);
   let afterId = 0;
   let headerSent = false;
@@ -185,5 +200,11 @@ export async function itemsMeta(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
   }
   const through = await latestLabelledAt(deps.db);
   const mode = (applied.relevant as 'true' | 'false' | 'all' | undefined) ?? 'all';
-  return { model: deps.model.version, filters, relevance: RELEVANCE_MODES[mode], generatedAt: deps.clock.now().toISOString(), dataThrough: through?.toISOString() ?? null };
+  return {
+    model: deps.model.version,
+    filters,
+    relevance: RELEVANCE_MODES[mode],
+    generatedAt: deps.clock.now().toISOString(),
+    dataThrough: through?.toISOString() ?? null,
+  };
 }

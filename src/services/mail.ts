@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { alertsCreatedSince, claimMail, liveSubscriptions, markMailFailed, subscriptionByToken, unsubscribeByToken, upsertSubscription } from '../../db/queries/mail.ts';
+import {
+  alertsCreatedSince,
+  claimMail,
+  liveSubscriptions,
+  markMailFailed,
+  subscriptionByToken,
+  unsubscribeByToken,
+  upsertSubscription,
+} from '../../db/queries/mail.ts';
 import { alertSentence, alertTitle } from '../alerts/messages.ts';
 import type { Config } from '../config.ts';
 import type { MailTopic } from '../labels.ts';
@@ -12,7 +20,8 @@ const EMAIL = /^[^@\s<>",;]+@[^@\s<>",;]+\.[^@\s<>",;]+$/;
 
 /** The base URL links in emails point at. */
 const baseUrl = (config: Pick<Config, 'publicUrl' | 'port'>) => (config.publicUrl ?? `http://localhost:${config.port}`).replace(/\/$/, '');
-export const unsubscribeUrl = (config: Pick<Config, 'publicUrl' | 'port'>, token: string) => `${baseUrl(config)}/unsubscribe?token=${token}`;
+export const unsubscribeUrl = (config: Pick<Config, 'publicUrl' | 'port'>, token: string) =>
+  `${baseUrl(config)}/unsubscribe?token=${token}`;
 
 /** The mailer configured by PULSE_SMTP_URL and PULSE_MAIL_FROM, or none. */
 export function configuredMailer(config: Pick<Config, 'mail'>): Mailer | undefined {
@@ -20,11 +29,25 @@ export function configuredMailer(config: Pick<Config, 'mail'>): Mailer | undefin
 }
 
 /** Subscribes an address to the weekly digest or to alerts (of one studio or union, or all). */
-export async function subscribe(deps: Pick<ServiceDeps, 'db' | 'config'>, p: { email: string; topic: MailTopic; entity?: string | undefined }) {
+export async function subscribe(
+  deps: Pick<ServiceDeps, 'db' | 'config'>,
+  p: { email: string; topic: MailTopic; entity?: string | undefined },
+) {
   const email = p.email.trim().toLowerCase();
   if (email.length > 254 || !EMAIL.test(email)) throw invalid('email', 'expected an email address such as name@example.org');
-  const row = await upsertSubscription(deps.db, { email, topic: p.topic, entity: p.entity ?? '', token: randomBytes(24).toString('base64url') });
-  return { id: row.id, email: row.email, topic: row.topic, entity: row.entity || null, unsubscribeUrl: unsubscribeUrl(deps.config, row.token) };
+  const row = await upsertSubscription(deps.db, {
+    email,
+    topic: p.topic,
+    entity: p.entity ?? '',
+    token: randomBytes(24).toString('base64url'),
+  });
+  return {
+    id: row.id,
+    email: row.email,
+    topic: row.topic,
+    entity: row.entity || null,
+    unsubscribeUrl: unsubscribeUrl(deps.config, row.token),
+  };
 }
 
 /** The subscription behind an unsubscribe link (for the confirmation page). */
@@ -36,7 +59,8 @@ export async function findSubscription(deps: DbDeps, p: { token: string }) {
 
 /** Ends a subscription by the token of its link; unsubscribing twice is fine. */
 export async function unsubscribe(deps: DbClockDeps, p: { token: string }) {
-  const row = (await unsubscribeByToken(deps.db, { token: p.token, at: deps.clock.now() })) ?? (await subscriptionByToken(deps.db, p.token));
+  const row =
+    (await unsubscribeByToken(deps.db, { token: p.token, at: deps.clock.now() })) ?? (await subscriptionByToken(deps.db, p.token));
   if (!row) throw notFound('subscription');
   return { email: row.email, topic: row.topic };
 }
@@ -47,7 +71,11 @@ const listHeaders = (url: string) => ({ 'List-Unsubscribe': `<${url}>`, 'List-Un
 type MailDeps = DbClockDeps & Pick<ServiceDeps, 'config' | 'logger'> & { mailer: Mailer };
 
 /** Sends one claimed message; a failure is recorded (not retried: the next digest or alert follows). */
-async function sendClaimed(deps: MailDeps, claim: { subscriptionId: number; kind: string; refId: number }, message: MailMessage): Promise<'sent' | 'skipped' | 'failed'> {
+async function sendClaimed(
+  deps: MailDeps,
+  claim: { subscriptionId: number; kind: string; refId: number },
+  message: MailMessage,
+): Promise<'sent' | 'skipped' | 'failed'> {
   const id = await claimMail(deps.db, { ...claim, at: deps.clock.now() });
   if (id === undefined) return 'skipped';
   try {
@@ -73,7 +101,11 @@ export async function mailAlerts(deps: MailDeps, p: { since: Date }) {
           : `${baseUrl(deps.config)}/${a.entityType === 'studio' ? 'studios' : 'unions'}/${encodeURIComponent(a.entity)}`;
       const off = unsubscribeUrl(deps.config, s.token);
       const text = `${alertSentence(a)}\n\nSee ${a.entity.replace(/_/g, ' ')} on Pulse: ${link}\n\nYou get this because ${s.email} subscribed to Pulse alerts${s.entity ? ` about ${s.entity}` : ''}. Unsubscribe: ${off}\n`;
-      const outcome = await sendClaimed(deps, { subscriptionId: s.id, kind: 'alert', refId: a.id }, { to: s.email, subject: alertTitle(a), text, headers: listHeaders(off) });
+      const outcome = await sendClaimed(
+        deps,
+        { subscriptionId: s.id, kind: 'alert', refId: a.id },
+        { to: s.email, subject: alertTitle(a), text, headers: listHeaders(off) },
+      );
       if (outcome === 'sent') counts.sent++;
       if (outcome === 'failed') counts.failed++;
     }
@@ -91,8 +123,17 @@ export async function mailDigest(deps: MailDeps, p: { view: DigestView }) {
   for (const s of await liveSubscriptions(deps.db, 'digest')) {
     const off = unsubscribeUrl(deps.config, s.token);
     const footer = `You get this because ${s.email} subscribed to the Pulse weekly digest. Unsubscribe: ${off}`;
-    const html = v.html.includes('</body>') ? v.html.replace('</body>', `<p style="color:#555;font-size:13px">${escapeHtml(footer).replace(escapeHtml(off), `<a href="${escapeHtml(off)}">${escapeHtml(off)}</a>`)}</p></body>`) : `${v.html}<p>${escapeHtml(footer)}</p>`;
-    const outcome = await sendClaimed(deps, { subscriptionId: s.id, kind: 'digest', refId: v.id }, { to: s.email, subject: `Pulse weekly digest, ${v.week}`, text: `${v.markdown}\n\n--\n${footer}\n`, html, headers: listHeaders(off) });
+    const html = v.html.includes('</body>')
+      ? v.html.replace(
+          '</body>',
+          `<p style="color:#555;font-size:13px">${escapeHtml(footer).replace(escapeHtml(off), `<a href="${escapeHtml(off)}">${escapeHtml(off)}</a>`)}</p></body>`,
+        )
+      : `${v.html}<p>${escapeHtml(footer)}</p>`;
+    const outcome = await sendClaimed(
+      deps,
+      { subscriptionId: s.id, kind: 'digest', refId: v.id },
+      { to: s.email, subject: `Pulse weekly digest, ${v.week}`, text: `${v.markdown}\n\n--\n${footer}\n`, html, headers: listHeaders(off) },
+    );
     if (outcome === 'sent') counts.sent++;
     if (outcome === 'failed') counts.failed++;
   }

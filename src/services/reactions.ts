@@ -26,11 +26,18 @@ export interface ReactionQuery {
  */
 export async function announcementReaction(deps: DbClockDeps, q: ReactionQuery) {
   const windowDays = q.windowDays ?? DEFAULT_WINDOW_DAYS;
-  if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS) throw invalid('window', `expected 1d to ${MAX_WINDOW_DAYS}d`);
+  if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS)
+    throw invalid('window', `expected 1d to ${MAX_WINDOW_DAYS}d`);
   const a = await getAnnouncement(deps, { id: q.id });
   const moment = momentOf(a);
   const span = windowDays * 86_400_000;
-  const items = await reactionItems(deps.db, { start: new Date(moment.getTime() - span), end: new Date(moment.getTime() + span), studio: a.studio, keywords: a.keywords, kind: q.kind });
+  const items = await reactionItems(deps.db, {
+    start: new Date(moment.getTime() - span),
+    end: new Date(moment.getTime() + span),
+    studio: a.studio,
+    keywords: a.keywords,
+    kind: q.kind,
+  });
   const reaction = buildReaction({ moment, windowDays, now: deps.clock.now(), items });
   return { announcement: presentAnnouncement(a), kind: q.kind ?? null, method: REACTION_METHOD, ...reaction };
 }

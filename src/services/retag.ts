@@ -17,7 +17,10 @@ export interface RetagProgress {
  * relabelled. The days of changed items are marked for a rollup rebuild in the same transaction,
  * so trends stay right in between.
  */
-export async function retagItems(deps: DbDeps & { invalidate?: (prefix: string) => void }, p: { batch?: number; onProgress?: (p: RetagProgress) => void } = {}): Promise<RetagProgress> {
+export async function retagItems(
+  deps: DbDeps & { invalidate?: (prefix: string) => void },
+  p: { batch?: number; onProgress?: (p: RetagProgress) => void } = {},
+): Promise<RetagProgress> {
   const batch = p.batch ?? 500;
   let afterId = 0;
   const done: RetagProgress = { scanned: 0, changed: 0 };
@@ -32,7 +35,10 @@ export async function retagItems(deps: DbDeps & { invalidate?: (prefix: string) 
     if (changed.length) {
       await deps.db.transaction(async (tx) => {
         await setItemTags(tx as unknown as Db, changed);
-        await markDirtyItems(tx as unknown as Db, changed.map((c) => c.id));
+        await markDirtyItems(
+          tx as unknown as Db,
+          changed.map((c) => c.id),
+        );
       });
     }
     done.scanned += rows.length;

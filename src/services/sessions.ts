@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { deleteSession, feedTokenKey, insertFeedToken, insertSession, revokeFeedToken as revokeRow, sessionKey } from '../../db/queries/sessions.ts';
+import {
+  deleteSession,
+  feedTokenKey,
+  insertFeedToken,
+  insertSession,
+  revokeFeedToken as revokeRow,
+  sessionKey,
+} from '../../db/queries/sessions.ts';
 import type { DbClockDeps, DbDeps } from './deps.ts';
 import { notFound } from './errors.ts';
 import { hashSecret, verifyKey, type PublicKey } from './keys.ts';
@@ -8,12 +15,19 @@ import { hashSecret, verifyKey, type PublicKey } from './keys.ts';
 export const SESSION_DAYS = 30;
 
 /** Signs a browser in with a key: a session whose secret goes in the cookie (only its hash is stored). */
-export async function signIn(deps: DbClockDeps, p: { secret: string }): Promise<{ ok: true; cookie: string; maxAgeSeconds: number; key: PublicKey } | { ok: false; reason: 'unknown' | 'revoked' }> {
+export async function signIn(
+  deps: DbClockDeps,
+  p: { secret: string },
+): Promise<{ ok: true; cookie: string; maxAgeSeconds: number; key: PublicKey } | { ok: false; reason: 'unknown' | 'revoked' }> {
   const check = await verifyKey(deps, p.secret.trim());
   if (!check.ok) return check;
   const cookie = randomBytes(32).toString('base64url');
   const maxAgeSeconds = SESSION_DAYS * 86_400;
-  await insertSession(deps.db, { tokenHash: hashSecret(cookie), keyId: check.key.id, expiresAt: new Date(deps.clock.now().getTime() + maxAgeSeconds * 1000) });
+  await insertSession(deps.db, {
+    tokenHash: hashSecret(cookie),
+    keyId: check.key.id,
+    expiresAt: new Date(deps.clock.now().getTime() + maxAgeSeconds * 1000),
+  });
   return { ok: true, cookie, maxAgeSeconds, key: check.key };
 }
 

@@ -1,7 +1,15 @@
 import { latestLabelledAt } from '../../db/queries/dashboard.ts';
 import { dayCounts } from '../../db/queries/rollups.ts';
 import { bucketStart, dayInZone, parseDay, type Granularity } from '../analytics/buckets.ts';
-import { buildSeries, shareOf, TREND_MIN_N, trendsCsv, type ConcernFigures, type TrendBucket, type TrendSeries } from '../analytics/trends.ts';
+import {
+  buildSeries,
+  shareOf,
+  TREND_MIN_N,
+  trendsCsv,
+  type ConcernFigures,
+  type TrendBucket,
+  type TrendSeries,
+} from '../analytics/trends.ts';
 import type { GroupDimension, SourceKind } from '../labels.ts';
 import type { ServiceDeps } from './deps.ts';
 import { invalid } from './errors.ts';
@@ -72,14 +80,16 @@ export function trendRange(q: Pick<TrendQuery, 'from' | 'to' | 'granularity' | '
   const to = q.to ?? bucketStart(today, q.granularity);
   const from = q.from ?? bucketsBefore(bucketStart(to, q.granularity), q.granularity, DEFAULT_BUCKETS[q.granularity]);
   if (from >= to) throw invalid(q.to ? 'to' : 'from', 'must be after from');
-  if ((parseDay(to) - parseDay(from)) / 86_400_000 > MAX_TREND_DAYS) throw invalid('from', `a range may cover at most ${MAX_TREND_DAYS} days`);
+  if ((parseDay(to) - parseDay(from)) / 86_400_000 > MAX_TREND_DAYS)
+    throw invalid('from', `a range may cover at most ${MAX_TREND_DAYS} days`);
   return { from, to };
 }
 
 /** The filters an answer was made with, as applied (defaults filled in, names resolved). */
 function appliedFilters(q: TrendQuery, range: { from: string; to: string }): Record<string, string> {
   const out: Record<string, string> = { from: range.from, to: range.to, granularity: q.granularity, tz: q.tz, relevant: q.relevant };
-  for (const k of ['group_by', 'studio', 'union', 'kind', 'area', 'concern', 'q', 'source', 'language'] as const) if (q[k] !== undefined) out[k] = String(q[k]);
+  for (const k of ['group_by', 'studio', 'union', 'kind', 'area', 'concern', 'q', 'source', 'language'] as const)
+    if (q[k] !== undefined) out[k] = String(q[k]);
   return out;
 }
 
@@ -88,7 +98,20 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
   const now = deps.clock.now();
   const { from, to } = trendRange(q, now);
   const relevant = q.relevant === 'all' ? undefined : q.relevant === 'true';
-  const filters = { from, to, tz: q.tz, studio: q.studio, union: q.union, kind: q.kind, area: q.area, concern: q.concern, q: q.q, source: q.source, language: q.language, relevant };
+  const filters = {
+    from,
+    to,
+    tz: q.tz,
+    studio: q.studio,
+    union: q.union,
+    kind: q.kind,
+    area: q.area,
+    concern: q.concern,
+    q: q.q,
+    source: q.source,
+    language: q.language,
+    relevant,
+  };
   const shape = { from, to, granularity: q.granularity, asOf: dayInZone(now, q.tz) };
   const [rows, through, totals] = await Promise.all([
     dayCounts(deps.db, { ...filters, groupBy: q.group_by }, 'rollup'),
@@ -103,7 +126,16 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
       group: s.group,
       buckets: s.buckets.map((b, i) => {
         const t = all[i]!;
-        return { ...b, concern: { count: b.total, relevantTotal: t.total, worryTotal: t.counts.worry, ofRelevant: shareOf(b.total, t.total), ofWorry: shareOf(b.total, t.counts.worry) } };
+        return {
+          ...b,
+          concern: {
+            count: b.total,
+            relevantTotal: t.total,
+            worryTotal: t.counts.worry,
+            ofRelevant: shareOf(b.total, t.total),
+            ofWorry: shareOf(b.total, t.counts.worry),
+          },
+        };
       }),
     }));
   }
@@ -114,7 +146,13 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
     tz: q.tz,
     minN: TREND_MIN_N,
     series,
-    meta: { model: deps.model.version, filters: appliedFilters(q, { from, to }), relevance: RELEVANCE_MODES[q.relevant], generatedAt: now.toISOString(), dataThrough: through?.toISOString() ?? null },
+    meta: {
+      model: deps.model.version,
+      filters: appliedFilters(q, { from, to }),
+      relevance: RELEVANCE_MODES[q.relevant],
+      generatedAt: now.toISOString(),
+      dataThrough: through?.toISOString() ?? null,
+    },
   };
 }
 

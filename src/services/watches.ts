@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { WatchQuery } from '../../db/schema/watches.ts';
-import { deleteWatch as deleteRow, dueWatches, insertWatch, listWatches as listRows, recordWatchCheck, type WatchRow } from '../../db/queries/watches.ts';
+import {
+  deleteWatch as deleteRow,
+  dueWatches,
+  insertWatch,
+  listWatches as listRows,
+  recordWatchCheck,
+  type WatchRow,
+} from '../../db/queries/watches.ts';
 import { chatNotice } from '../alerts/messages.ts';
 import { webhookUrlProblem } from '../alerts/webhook-url.ts';
 import { FetchError, postJson } from '../ingest/fetcher.ts';
@@ -76,7 +83,8 @@ function explorerUrl(base: string, q: WatchQuery): string {
   return `${base}/?${params.toString()}`;
 }
 
-type CheckDeps = DbClockDeps & Pick<ServiceDeps, 'config' | 'logger'> & { mailer?: Mailer | undefined; allowPrivate?: boolean | ((host: string) => boolean) };
+type CheckDeps = DbClockDeps &
+  Pick<ServiceDeps, 'config' | 'logger'> & { mailer?: Mailer | undefined; allowPrivate?: boolean | ((host: string) => boolean) };
 
 /**
  * Looks at every due watch (its interval since the last message has passed): items labelled since
@@ -90,7 +98,10 @@ export async function checkWatches(deps: CheckDeps): Promise<{ checked: number; 
   const counts = { checked: 0, sent: 0, failed: 0 };
   for (const w of await dueWatches(deps.db, now)) {
     counts.checked++;
-    const page = await listItems(deps, { filters: { ...w.query, relevant: true, labelled: true, labelledSince: w.checkedThrough, labelledBefore: now }, limit: 5 });
+    const page = await listItems(deps, {
+      filters: { ...w.query, relevant: true, labelled: true, labelledSince: w.checkedThrough, labelledBefore: now },
+      limit: 5,
+    });
     if (!page.total) {
       await recordWatchCheck(deps.db, { id: w.id, through: now });
       continue;
@@ -102,7 +113,11 @@ export async function checkWatches(deps: CheckDeps): Promise<{ checked: number; 
     const errors: string[] = [];
     if (w.email && deps.mailer) {
       try {
-        await deps.mailer.send({ to: w.email, subject: title, text: `${lines.join('\n')}\n\nAll of them: ${link}\n\nYou get this because a Pulse watch sends to ${w.email}. Ask its owner to remove watch ${w.id}.\n` });
+        await deps.mailer.send({
+          to: w.email,
+          subject: title,
+          text: `${lines.join('\n')}\n\nAll of them: ${link}\n\nYou get this because a Pulse watch sends to ${w.email}. Ask its owner to remove watch ${w.id}.\n`,
+        });
       } catch (err) {
         errors.push(`email: ${(err as Error).message}`);
       }
@@ -110,11 +125,29 @@ export async function checkWatches(deps: CheckDeps): Promise<{ checked: number; 
     if (w.webhookUrl) {
       const body = JSON.stringify(
         w.webhookFormat === 'generic'
-          ? { event: 'watch', watch: { id: w.id, name: w.name, query: w.query }, count: page.total, items: page.rows.map((i) => ({ id: i.id, title: i.title, url: i.url, source: i.sourceName, stance: i.stance, link: `${base}/items/${i.id}` })), link }
+          ? {
+              event: 'watch',
+              watch: { id: w.id, name: w.name, query: w.query },
+              count: page.total,
+              items: page.rows.map((i) => ({
+                id: i.id,
+                title: i.title,
+                url: i.url,
+                source: i.sourceName,
+                stance: i.stance,
+                link: `${base}/items/${i.id}`,
+              })),
+              link,
+            }
           : chatNotice(w.webhookFormat, { title, text: lines.join('\n'), link }),
       );
       try {
-        const res = await postJson(w.webhookUrl, body, { 'X-Pulse-Signature': sign(w.secret, body), 'X-Pulse-Event': 'watch' }, { timeoutMs: 10_000, connectTimeoutMs: 5_000, maxBytes: 4096, allowPrivate: deps.allowPrivate ?? deps.config.allowPrivateFeeds });
+        const res = await postJson(
+          w.webhookUrl,
+          body,
+          { 'X-Pulse-Signature': sign(w.secret, body), 'X-Pulse-Event': 'watch' },
+          { timeoutMs: 10_000, connectTimeoutMs: 5_000, maxBytes: 4096, allowPrivate: deps.allowPrivate ?? deps.config.allowPrivateFeeds },
+        );
         if (res.status < 200 || res.status >= 300) errors.push(`webhook: HTTP ${res.status}`);
       } catch (err) {
         errors.push(`webhook: ${err instanceof FetchError ? `${err.reason}: ${err.message}` : (err as Error).message}`);

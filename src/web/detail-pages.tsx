@@ -45,7 +45,10 @@ export const ItemPage: FC<{ item: Item }> = ({ item: i }) => {
           <a href={i.source.url}>{i.source.name}</a> ({i.source.kind}) · <time datetime={i.publishedAt}>{i.publishedAt.slice(0, 10)}</time>
           {i.publishedEstimated ? ' (date estimated: the feed gave none)' : ''}
           {i.author ? ` · ${i.author}` : ''}
-          {i.language ? ` · ${i.language}` : ''} · <a href={i.url} rel="noopener noreferrer">read at the source</a>
+          {i.language ? ` · ${i.language}` : ''} ·{' '}
+          <a href={i.url} rel="noopener noreferrer">
+            read at the source
+          </a>
         </p>
         {i.summary ? <p>{i.summary}</p> : ''}
         <h3>Labels</h3>
@@ -90,7 +93,10 @@ export const ItemPage: FC<{ item: Item }> = ({ item: i }) => {
                       <th scope="row">{t.term}</th>
                       <td class="num">{t.weight.toFixed(2)}</td>
                       <td class="bar-cell">
-                        <span class={t.weight >= 0 ? 'bar pos' : 'bar neg'} style={`width:${Math.round((Math.abs(t.weight) / top) * 100)}%`}></span>
+                        <span
+                          class={t.weight >= 0 ? 'bar pos' : 'bar neg'}
+                          style={`width:${Math.round((Math.abs(t.weight) / top) * 100)}%`}
+                        ></span>
                       </td>
                     </tr>
                   ))}
@@ -141,15 +147,20 @@ export const EntityPage: FC<{ e: Entity }> = ({ e }) => {
   return (
     <Layout title={`${e.name} — Pulse`}>
       <p>
-        <a href="/">← Explorer</a> · <a href={explorerHref({ [e.kind]: e.name })}>Open {e.name} in the explorer</a> (other ranges, more filters)
+        <a href="/">← Explorer</a> · <a href={explorerHref({ [e.kind]: e.name })}>Open {e.name} in the explorer</a> (other ranges, more
+        filters)
       </p>
       <h2 id="entity-title">{e.name}</h2>
       <p class="muted">
-        {e.kind === 'union' ? 'Union or guild' : 'Studio'}. Items mentioning {e.name}; {e.ownSources.length ? `its own feeds: ${e.ownSources.map((s) => s.name).join(', ')}.` : 'no feed of its own is registered.'}
+        {e.kind === 'union' ? 'Union or guild' : 'Studio'}. Items mentioning {e.name};{' '}
+        {e.ownSources.length ? `its own feeds: ${e.ownSources.map((s) => s.name).join(', ')}.` : 'no feed of its own is registered.'}
       </p>
       <section aria-labelledby="own-title">
         <h3 id="own-title">
-          {own} <span class="muted">({e.statements.length} of {e.statementTotal})</span>
+          {own}{' '}
+          <span class="muted">
+            ({e.statements.length} of {e.statementTotal})
+          </span>
         </h3>
         {e.statements.length ? (
           <ul id="statements">
@@ -178,7 +189,11 @@ export const DigestsPage: FC<{ digests: DigestRow[]; subscribe?: { action: strin
   <Layout title="Weekly digests — Pulse">
     <h2>Weekly digests</h2>
     <p>
-      A digest is written every Monday for the week before: the numbers, a chart, the top stories and quotes. Subscribe with a feed reader: <a href="/api/v1/digests/feed.xml" id="subscribe-feed">Atom feed</a>.
+      A digest is written every Monday for the week before: the numbers, a chart, the top stories and quotes. Subscribe with a feed reader:{' '}
+      <a href="/api/v1/digests/feed.xml" id="subscribe-feed">
+        Atom feed
+      </a>
+      .
     </p>
     {subscribe ? (
       <form method="post" action={subscribe.action} class="filters" id="subscribe" aria-label="Subscribe by email">
@@ -212,7 +227,8 @@ export const DigestsPage: FC<{ digests: DigestRow[]; subscribe?: { action: strin
                 <td>{d.studio ?? d.union ?? 'everything'}</td>
                 <td>{d.summary}</td>
                 <td>
-                  <a href={d.links.html}>HTML</a> · <a href={d.links.md}>Markdown</a> · <a href={d.links.csv}>CSV</a> · <a href={d.links.json}>JSON</a>
+                  <a href={d.links.html}>HTML</a> · <a href={d.links.md}>Markdown</a> · <a href={d.links.csv}>CSV</a> ·{' '}
+                  <a href={d.links.json}>JSON</a>
                 </td>
               </tr>
             ))}
@@ -243,7 +259,9 @@ export const SourcesPage: FC<{ sources: SourceHealth[] }> = ({ sources }) => {
               <th scope="col">last fetch</th>
               <th scope="col">last error</th>
               <th scope="col">next fetch</th>
-              <th scope="col" class="num">items</th>
+              <th scope="col" class="num">
+                items
+              </th>
             </tr>
           </thead>
           <tbody>

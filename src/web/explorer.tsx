@@ -23,7 +23,10 @@ export interface ExplorerState extends ExplorerFilters {
 export const FILTER_KEYS = ['q', 'studio', 'union', 'source', 'kind', 'concern', 'language', 'area'] as const;
 
 /** A URL of the explorer with some of its state changed (undefined removes a parameter). */
-export function explorerHref(state: Record<string, string | number | undefined>, patch: Record<string, string | number | undefined> = {}): string {
+export function explorerHref(
+  state: Record<string, string | number | undefined>,
+  patch: Record<string, string | number | undefined> = {},
+): string {
   const merged = { ...state, ...patch };
   const p = new URLSearchParams();
   for (const k of ['from', 'to', 'granularity', ...FILTER_KEYS]) {
@@ -146,7 +149,8 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
   const s = d.summary;
   const st = stateOf(d, state);
   const exportRange = { from: d.from, to: d.to };
-  const itemsExport = (format: string) => `/api/v1/items/export?${apiQuery(d, { format, relevant: 'true', labelled: 'true', ...exportRange })}`;
+  const itemsExport = (format: string) =>
+    `/api/v1/items/export?${apiQuery(d, { format, relevant: 'true', labelled: 'true', ...exportRange })}`;
   const trendsExport = `/api/v1/trends?${apiQuery(d, { format: 'csv', granularity: d.granularity, ...exportRange })}`;
   return (
     <div id="results" data-total={String(s.total)} data-query={explorerHref(st).slice(2)}>
@@ -169,14 +173,26 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
         </div>
       </div>
       <p class="muted">
-        Shares with 95% intervals. {s.lowNBuckets ? `${s.lowNBuckets} of ${d.buckets.length} ${d.granularity}s have fewer than ${d.minN} items (shaded): their shares are noise. ` : ''}
+        Shares with 95% intervals.{' '}
+        {s.lowNBuckets
+          ? `${s.lowNBuckets} of ${d.buckets.length} ${d.granularity}s have fewer than ${d.minN} items (shaded): their shares are noise. `
+          : ''}
         {s.emptyBuckets ? `${s.emptyBuckets} have none (gaps). ` : ''}Model {d.meta.model}.
       </p>
       <div class="charts">
         <figure>
           <figcaption>Share of items by stance</figcaption>
-          <div id="chart" class="chart" role="img" aria-label="Share of items by stance per bucket, with 95% interval bands" data-state="server"></div>
-          <p class="chart-note muted">Bands: 95% intervals. Shaded columns: fewer than {d.minN} items. Gaps: no items. ◆ on the time axis: an announcement (opens its reaction).</p>
+          <div
+            id="chart"
+            class="chart"
+            role="img"
+            aria-label="Share of items by stance per bucket, with 95% interval bands"
+            data-state="server"
+          ></div>
+          <p class="chart-note muted">
+            Bands: 95% intervals. Shaded columns: fewer than {d.minN} items. Gaps: no items. ◆ on the time axis: an announcement (opens its
+            reaction).
+          </p>
         </figure>
         <figure>
           <figcaption>Items per {d.granularity} by stance</figcaption>
@@ -186,10 +202,20 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
       <script
         type="application/json"
         id="trend-data"
-        dangerouslySetInnerHTML={{ __html: safeJson({ from: d.from, to: d.to, granularity: d.granularity, minN: d.minN, buckets: d.buckets, announcements: d.announcements }) }}
+        dangerouslySetInnerHTML={{
+          __html: safeJson({
+            from: d.from,
+            to: d.to,
+            granularity: d.granularity,
+            minN: d.minN,
+            buckets: d.buckets,
+            announcements: d.announcements,
+          }),
+        }}
       ></script>
       <p class="exports">
-        Download what is shown: <a href={itemsExport('csv')}>items CSV</a> · <a href={itemsExport('ndjson')}>items NDJSON</a> · <a href={trendsExport}>series CSV</a>
+        Download what is shown: <a href={itemsExport('csv')}>items CSV</a> · <a href={itemsExport('ndjson')}>items NDJSON</a> ·{' '}
+        <a href={trendsExport}>series CSV</a>
       </p>
 
       <section aria-labelledby="ann-title">
@@ -215,11 +241,21 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
             <thead>
               <tr>
                 <th scope="col">{d.granularity} of</th>
-                <th scope="col" class="num">items</th>
-                <th scope="col" class="num">worry</th>
-                <th scope="col" class="num">excitement</th>
-                <th scope="col" class="num">neutral</th>
-                <th scope="col" class="num">net</th>
+                <th scope="col" class="num">
+                  items
+                </th>
+                <th scope="col" class="num">
+                  worry
+                </th>
+                <th scope="col" class="num">
+                  excitement
+                </th>
+                <th scope="col" class="num">
+                  neutral
+                </th>
+                <th scope="col" class="num">
+                  net
+                </th>
                 <th scope="col">note</th>
               </tr>
             </thead>
@@ -257,8 +293,12 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
               <thead>
                 <tr>
                   <th scope="col">concern</th>
-                  <th scope="col" class="num">items</th>
-                  <th scope="col" class="num">share (95% interval)</th>
+                  <th scope="col" class="num">
+                    items
+                  </th>
+                  <th scope="col" class="num">
+                    share (95% interval)
+                  </th>
                   <th scope="col">over time</th>
                 </tr>
               </thead>
@@ -273,7 +313,10 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
                       {pct(c.share?.value)} <span class="muted">{interval(c.share)}</span>
                     </td>
                     <td>
-                      <Sparkline points={c.buckets} label={`${label(c.concern)}: share of items per ${d.granularity}, ${c.buckets.map((b) => pct(b.share?.value)).join(', ')}`} />
+                      <Sparkline
+                        points={c.buckets}
+                        label={`${label(c.concern)}: share of items per ${d.granularity}, ${c.buckets.map((b) => pct(b.share?.value)).join(', ')}`}
+                      />
                     </td>
                   </tr>
                 ))}
@@ -289,16 +332,25 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
                 <thead>
                   <tr>
                     <th scope="col">source</th>
-                    <th scope="col" class="num">items</th>
-                    <th scope="col" class="num">worry</th>
-                    <th scope="col" class="num">excitement</th>
+                    <th scope="col" class="num">
+                      items
+                    </th>
+                    <th scope="col" class="num">
+                      worry
+                    </th>
+                    <th scope="col" class="num">
+                      excitement
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
                   {d.topSources.map((x) => (
                     <tr>
                       <th scope="row">
-                        <a href={explorerHref(st, { source: x.id })}>{x.name}</a> <a class="muted" href={explorerHref(st, { kind: x.kind })}>({x.kind})</a>
+                        <a href={explorerHref(st, { source: x.id })}>{x.name}</a>{' '}
+                        <a class="muted" href={explorerHref(st, { kind: x.kind })}>
+                          ({x.kind})
+                        </a>
                       </th>
                       <td class="num">{x.total}</td>
                       <td class="num">{pct(x.worry / x.total)}</td>
@@ -315,7 +367,16 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
       </div>
 
       <section aria-labelledby="alerts-title">
-        <h3 id="alerts-title">Alerts in this range{d.filters.studio ? ` for ${d.filters.studio}` : d.filters.union ? ` for ${d.filters.union}` : d.filters.concern ? ` for ${label(d.filters.concern)}` : ''}</h3>
+        <h3 id="alerts-title">
+          Alerts in this range
+          {d.filters.studio
+            ? ` for ${d.filters.studio}`
+            : d.filters.union
+              ? ` for ${d.filters.union}`
+              : d.filters.concern
+                ? ` for ${label(d.filters.concern)}`
+                : ''}
+        </h3>
         <p class="muted">Alerts are raised per studio, per union and per concern; the other filters do not apply to them.</p>
         {d.alerts.length ? (
           <div class="scroll">
@@ -325,8 +386,12 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
                   <th scope="col">day</th>
                   <th scope="col">who</th>
                   <th scope="col">what</th>
-                  <th scope="col" class="num">that day</th>
-                  <th scope="col" class="num">baseline</th>
+                  <th scope="col" class="num">
+                    that day
+                  </th>
+                  <th scope="col" class="num">
+                    baseline
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -334,7 +399,9 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
                   <tr>
                     <td>{a.day}</td>
                     <td>{label(a.entity)}</td>
-                    <td>{a.metric === 'volume' ? 'volume spike' : a.metric === 'concern_share' ? 'concern rising' : 'worry share spike'}</td>
+                    <td>
+                      {a.metric === 'volume' ? 'volume spike' : a.metric === 'concern_share' ? 'concern rising' : 'worry share spike'}
+                    </td>
                     <td class="num">{a.metric === 'volume' ? a.value : pct(a.value)}</td>
                     <td class="num">{a.metric === 'volume' ? a.baseline.toFixed(1) + '/day' : pct(a.baseline)}</td>
                   </tr>
@@ -349,7 +416,10 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
 
       <section aria-labelledby="items-title">
         <h3 id="items-title">
-          {d.filters.q ? 'Best matches' : 'Latest items'} <span class="muted">({d.items.length} of {d.itemTotal})</span>
+          {d.filters.q ? 'Best matches' : 'Latest items'}{' '}
+          <span class="muted">
+            ({d.items.length} of {d.itemTotal})
+          </span>
         </h3>
         <div class="scroll">
           <table id="latest-items">
@@ -395,7 +465,9 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
         </div>
         {d.itemTotal > d.items.length ? (
           <p>
-            <a href={`/api/v1/items?${apiQuery(d, { relevant: 'true', labelled: 'true', ...exportRange, limit: '50' })}`}>All {d.itemTotal} matching items (JSON, paged)</a>
+            <a href={`/api/v1/items?${apiQuery(d, { relevant: 'true', labelled: 'true', ...exportRange, limit: '50' })}`}>
+              All {d.itemTotal} matching items (JSON, paged)
+            </a>
           </p>
         ) : (
           ''
@@ -417,7 +489,9 @@ export const ExplorerPage: FC<{ d: ExplorerData; state: ExplorerState }> = ({ d,
         <ul>
           {d.digests.map((g) => (
             <li>
-              <a href={`/api/v1/digests/${g.week}?format=html${g.studio ? `&studio=${encodeURIComponent(g.studio)}` : ''}${g.union ? `&union=${encodeURIComponent(g.union)}` : ''}`}>
+              <a
+                href={`/api/v1/digests/${g.week}?format=html${g.studio ? `&studio=${encodeURIComponent(g.studio)}` : ''}${g.union ? `&union=${encodeURIComponent(g.union)}` : ''}`}
+              >
                 {g.week}
                 {g.studio ? ` — ${g.studio}` : g.union ? ` — ${g.union}` : ''}
               </a>

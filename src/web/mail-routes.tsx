@@ -31,7 +31,8 @@ export function mailRoutes(deps: AppDeps) {
       <Layout title="Subscribed — Pulse">
         <h2 id="subscribed">Subscribed</h2>
         <p>
-          {s.email} will get the weekly digest every Monday. Each email has an unsubscribe link; this is yours: <a href={s.unsubscribeUrl}>unsubscribe</a>.
+          {s.email} will get the weekly digest every Monday. Each email has an unsubscribe link; this is yours:{' '}
+          <a href={s.unsubscribeUrl}>unsubscribe</a>.
         </p>
         <p>
           <a href="/digests">← Digests</a>

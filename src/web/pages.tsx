@@ -38,14 +38,21 @@ export interface ReactionProps {
   announcement: { id: number; title: string; date: string; studio: string | null; description: string };
   reaction: {
     windowDays: number;
-    before: { total: number; shares: Record<'worry' | 'excitement' | 'neutral', { value: number; low: number; high: number }>; net: number };
+    before: {
+      total: number;
+      shares: Record<'worry' | 'excitement' | 'neutral', { value: number; low: number; high: number }>;
+      net: number;
+    };
     after: { total: number; shares: Record<'worry' | 'excitement' | 'neutral', { value: number; low: number; high: number }>; net: number };
     worryShare: { diff: number; z: number; p: number } | null;
     net: { diff: number; p: number } | null;
     volume: { ratio: number | null; p: number };
     note: string | null;
     daily: { day: string; side: string; counts: Record<'worry' | 'excitement' | 'neutral', number>; total: number }[];
-    topItems: { before: { title: string; url: string; stance: string; quote: string | null; source: string }[]; after: { title: string; url: string; stance: string; quote: string | null; source: string }[] };
+    topItems: {
+      before: { title: string; url: string; stance: string; quote: string | null; source: string }[];
+      after: { title: string; url: string; stance: string; quote: string | null; source: string }[];
+    };
   };
 }
 
@@ -59,15 +66,27 @@ export const ReactionPage: FC<ReactionProps> = ({ announcement: a, reaction: r }
       {a.date} · {a.studio ?? 'industry'} · {r.windowDays} days before against {r.windowDays} days after
     </p>
     <p>{a.description}</p>
-    {r.note ? <p role="note"><strong>{r.note}</strong></p> : ''}
+    {r.note ? (
+      <p role="note">
+        <strong>{r.note}</strong>
+      </p>
+    ) : (
+      ''
+    )}
     <div class="scroll">
       <table id="reaction-table">
         <thead>
           <tr>
             <th scope="col"></th>
-            <th scope="col" class="num">before</th>
-            <th scope="col" class="num">after</th>
-            <th scope="col" class="num">change</th>
+            <th scope="col" class="num">
+              before
+            </th>
+            <th scope="col" class="num">
+              after
+            </th>
+            <th scope="col" class="num">
+              change
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -81,12 +100,22 @@ export const ReactionPage: FC<ReactionProps> = ({ announcement: a, reaction: r }
             <tr>
               <th scope="row">{s} share</th>
               <td class="num">
-                {pct(r.before.shares[s].value)} <span class="muted">({pct(r.before.shares[s].low)}–{pct(r.before.shares[s].high)})</span>
+                {pct(r.before.shares[s].value)}{' '}
+                <span class="muted">
+                  ({pct(r.before.shares[s].low)}–{pct(r.before.shares[s].high)})
+                </span>
               </td>
               <td class="num">
-                {pct(r.after.shares[s].value)} <span class="muted">({pct(r.after.shares[s].low)}–{pct(r.after.shares[s].high)})</span>
+                {pct(r.after.shares[s].value)}{' '}
+                <span class="muted">
+                  ({pct(r.after.shares[s].low)}–{pct(r.after.shares[s].high)})
+                </span>
               </td>
-              <td class="num">{s === 'worry' && r.worryShare ? `${r.worryShare.diff > 0 ? '+' : ''}${Math.round(r.worryShare.diff * 100)} pts (p = ${r.worryShare.p})` : ''}</td>
+              <td class="num">
+                {s === 'worry' && r.worryShare
+                  ? `${r.worryShare.diff > 0 ? '+' : ''}${Math.round(r.worryShare.diff * 100)} pts (p = ${r.worryShare.p})`
+                  : ''}
+              </td>
             </tr>
           ))}
           <tr>

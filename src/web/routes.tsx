@@ -50,7 +50,8 @@ export function webRoutes(deps: AppDeps) {
 
   const idOf = (raw: string) => {
     const id = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw badRequest('id', 'expected a positive whole number');
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647)
+      throw badRequest('id', 'expected a positive whole number');
     return id;
   };
   const noQuery = (c: { req: { query(): Record<string, string> } }) => {
@@ -62,7 +63,10 @@ export function webRoutes(deps: AppDeps) {
     noQuery(c);
     return c.html(<ItemPage item={await itemPage(deps, { id: idOf(c.req.param('id')) })} />);
   });
-  for (const [path, kind] of [['/unions/:name', 'union'], ['/studios/:name', 'studio']] as const) {
+  for (const [path, kind] of [
+    ['/unions/:name', 'union'],
+    ['/studios/:name', 'studio'],
+  ] as const) {
     app.get(path, async (c) => {
       noQuery(c);
       const name = c.req.param('name');
@@ -72,7 +76,9 @@ export function webRoutes(deps: AppDeps) {
   }
   app.get('/digests', async (c) => {
     noQuery(c);
-    return c.html(<DigestsPage digests={await listDigests(deps, { limit: 60 })} subscribe={deps.config.mail ? { action: '/subscribe' } : undefined} />);
+    return c.html(
+      <DigestsPage digests={await listDigests(deps, { limit: 60 })} subscribe={deps.config.mail ? { action: '/subscribe' } : undefined} />,
+    );
   });
   app.get('/sources', async (c) => {
     noQuery(c);
@@ -83,7 +89,12 @@ export function webRoutes(deps: AppDeps) {
     const id = idOf(c.req.param('id'));
     const a = await getAnnouncement(deps, { id });
     const reaction = await announcementReaction(deps, { id });
-    return c.html(<ReactionPage announcement={{ id: a.id, title: a.title, date: a.date, studio: a.studio, description: a.description }} reaction={reaction} />);
+    return c.html(
+      <ReactionPage
+        announcement={{ id: a.id, title: a.title, date: a.date, studio: a.studio, description: a.description }}
+        reaction={reaction}
+      />,
+    );
   });
   return app;
 }

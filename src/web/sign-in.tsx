@@ -21,7 +21,10 @@ const safeNext = (raw: unknown) => (typeof raw === 'string' && /^\/(?![/\\])[^\s
 const Form = (p: { next: string; error?: string | undefined }) => (
   <Layout title="Sign in — Pulse">
     <h2 id="sign-in-title">Sign in</h2>
-    <p>This Pulse needs an API key to read. Paste one (ask whoever runs it for a key); it is kept in a cookie-backed session on this browser only.</p>
+    <p>
+      This Pulse needs an API key to read. Paste one (ask whoever runs it for a key); it is kept in a cookie-backed session on this browser
+      only.
+    </p>
     {p.error ? (
       <p role="alert" class="failing-text" id="sign-in-error">
         {p.error}
@@ -50,7 +53,11 @@ export function signInRoutes(deps: AppDeps) {
     const next = safeNext(form.next);
     const key = typeof form.key === 'string' ? form.key : '';
     const result = key ? await signIn(deps, { secret: key }) : ({ ok: false, reason: 'unknown' } as const);
-    if (!result.ok) return c.html(<Form next={next} error={result.reason === 'revoked' ? 'That key has been revoked.' : 'That is not a key this Pulse knows.'} />, 401);
+    if (!result.ok)
+      return c.html(
+        <Form next={next} error={result.reason === 'revoked' ? 'That key has been revoked.' : 'That is not a key this Pulse knows.'} />,
+        401,
+      );
     setCookie(c, SESSION_COOKIE, result.cookie, { httpOnly: true, sameSite: 'Lax', secure, path: '/', maxAge: result.maxAgeSeconds });
     return c.redirect(next, 303);
   });

@@ -13,7 +13,13 @@ export function feedTokenRoutes(deps: AppDeps) {
       tags: ['keys'],
       summary: 'A read token for feed URLs (/api/v1/digests/feed.xml?token=…), tied to the key that asks for it; revoking either ends it',
       security: bearerSecurity,
-      responses: { 201: { description: 'the token, shown once', ...json(z.object({ id: z.number().int(), token: z.string(), createdAt: z.string(), feedUrl: z.string() }).openapi('FeedToken')) }, ...errorResponses },
+      responses: {
+        201: {
+          description: 'the token, shown once',
+          ...json(z.object({ id: z.number().int(), token: z.string(), createdAt: z.string(), feedUrl: z.string() }).openapi('FeedToken')),
+        },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const key = c.get('apiKey');
@@ -23,7 +29,15 @@ export function feedTokenRoutes(deps: AppDeps) {
     },
   );
   app.openapi(
-    route({ method: 'delete', path: '/{id}', tags: ['keys'], summary: 'Revoke a feed token of this key', security: bearerSecurity, request: { params: IdParam }, responses: { 204: { description: 'revoked' }, ...errorResponses } }),
+    route({
+      method: 'delete',
+      path: '/{id}',
+      tags: ['keys'],
+      summary: 'Revoke a feed token of this key',
+      security: bearerSecurity,
+      request: { params: IdParam },
+      responses: { 204: { description: 'revoked' }, ...errorResponses },
+    }),
     async (c) => {
       const key = c.get('apiKey');
       assertScope(key, 'write', 'revoking a feed token');

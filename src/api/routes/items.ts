@@ -16,7 +16,9 @@ const filterParams = {
   relevant: z
     .enum(['true', 'false', 'all'])
     .default('all')
-    .openapi({ description: 'true: relevant items only; false: off-topic only; all (the default): both. Trends count relevant items only.' }),
+    .openapi({
+      description: 'true: relevant items only; false: off-topic only; all (the default): both. Trends count relevant items only.',
+    }),
   labelled: boolParam.optional().openapi({ description: 'true: labelled items only (what trends count); false: not yet labelled' }),
   stance: z.enum(STANCES).optional(),
   concern: z.enum(CONCERNS).optional(),
@@ -60,7 +62,9 @@ const Item = z
   })
   .openapi('Item');
 
-const Explanation = z.object({ terms: z.array(z.object({ term: z.string(), weight: z.number() })), sentence: z.string() }).openapi('Explanation');
+const Explanation = z
+  .object({ terms: z.array(z.object({ term: z.string(), weight: z.number() })), sentence: z.string() })
+  .openapi('Explanation');
 
 const ItemDetail = z
   .object({
@@ -75,7 +79,13 @@ const ItemDetail = z
     publishedEstimated: z.boolean(),
     fetchedAt: z.string(),
     language: z.string().nullable(),
-    source: z.object({ id: z.number().int(), name: z.string(), kind: z.enum(SOURCE_KINDS), url: z.string(), organisation: z.string().nullable() }),
+    source: z.object({
+      id: z.number().int(),
+      name: z.string(),
+      kind: z.enum(SOURCE_KINDS),
+      url: z.string(),
+      organisation: z.string().nullable(),
+    }),
     entities: z.object({ studios: z.array(z.string()), unions: z.array(z.string()), areas: z.array(z.string()) }),
     labels: z.object({
       status: z.string(),
@@ -103,14 +113,25 @@ export function itemRoutes(deps: AppDeps) {
       middleware: [compressLarge()] as const,
       request: { query: ItemQuery },
       responses: {
-        200: { description: 'a page of items', ...json(z.object({ items: z.array(Item), nextCursor: z.string().nullable(), total: z.number().int(), meta: Meta })) },
+        200: {
+          description: 'a page of items',
+          ...json(z.object({ items: z.array(Item), nextCursor: z.string().nullable(), total: z.number().int(), meta: Meta })),
+        },
         ...errorResponses,
       },
     }),
     async (c) => {
       const { limit, cursor, relevant, ...filters } = c.req.valid('query');
       const page = await listItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, limit, cursor });
-      return c.json({ items: page.rows.map(presentItem), nextCursor: page.nextCursor, total: page.total, meta: await itemsMeta(deps, c.req.valid('query')) }, 200);
+      return c.json(
+        {
+          items: page.rows.map(presentItem),
+          nextCursor: page.nextCursor,
+          total: page.total,
+          meta: await itemsMeta(deps, c.req.valid('query')),
+        },
+        200,
+      );
     },
   );
 
@@ -121,7 +142,10 @@ export function itemRoutes(deps: AppDeps) {
       tags: ['items'],
       summary: 'Every matching item, streamed as CSV or NDJSON, each row with the model version',
       request: { query: ExportQuery },
-      responses: { 200: { description: 'the rows', content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } } }, ...errorResponses },
+      responses: {
+        200: { description: 'the rows', content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } } },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { format, relevant, ...filters } = c.req.valid('query');

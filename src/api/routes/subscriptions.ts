@@ -6,7 +6,13 @@ import { bearerSecurity, errorResponses, json, router, type AppDeps, route } fro
 import { entityParam } from '../params.ts';
 
 const Subscription = z
-  .object({ id: z.number().int(), email: z.string(), topic: z.enum(MAIL_TOPICS), entity: z.string().nullable(), unsubscribeUrl: z.string() })
+  .object({
+    id: z.number().int(),
+    email: z.string(),
+    topic: z.enum(MAIL_TOPICS),
+    entity: z.string().nullable(),
+    unsubscribeUrl: z.string(),
+  })
   .openapi('MailSubscription');
 
 /** Email subscriptions: the weekly digest, or alerts (of one studio or union, or all). */
@@ -17,12 +23,19 @@ export function subscriptionRoutes(deps: AppDeps) {
       method: 'post',
       path: '/',
       tags: ['alerts'],
-      summary: 'Subscribe an email address to the weekly digest or to alerts (sent when PULSE_SMTP_URL is set); every email carries an unsubscribe link',
+      summary:
+        'Subscribe an email address to the weekly digest or to alerts (sent when PULSE_SMTP_URL is set); every email carries an unsubscribe link',
       security: bearerSecurity,
       middleware: [requireScope('write')] as const,
       request: {
         body: {
-          ...json(z.object({ email: z.string().max(254), topic: z.enum(MAIL_TOPICS), entity: entityParam('studio', 'union').optional().openapi({ description: 'alerts about this studio or union only' }) })),
+          ...json(
+            z.object({
+              email: z.string().max(254),
+              topic: z.enum(MAIL_TOPICS),
+              entity: entityParam('studio', 'union').optional().openapi({ description: 'alerts about this studio or union only' }),
+            }),
+          ),
           required: true,
         },
       },

@@ -20,7 +20,10 @@ const Query = z.object({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-const Share = z.object({ value: z.number(), low: z.number(), high: z.number() }).nullable().openapi({ description: 'null for an empty bucket' });
+const Share = z
+  .object({ value: z.number(), low: z.number(), high: z.number() })
+  .nullable()
+  .openapi({ description: 'null for an empty bucket' });
 export const Meta = z
   .object({
     model: z.string().openapi({ description: 'the model version labels are counted under' }),
@@ -32,8 +35,9 @@ export const Meta = z
   .openapi('AnswerMeta');
 const Concern = z
   .object({ count: z.number().int(), relevantTotal: z.number().int(), worryTotal: z.number().int(), ofRelevant: Share, ofWorry: Share })
-  .openapi({ description: 'with group_by=concern: items raising the concern as a share of the bucket\'s items and of its worry items' });
-const Stances = <T extends z.ZodType>(t: T) => z.object(Object.fromEntries(STANCES.map((s) => [s, t])) as Record<(typeof STANCES)[number], T>);
+  .openapi({ description: "with group_by=concern: items raising the concern as a share of the bucket's items and of its worry items" });
+const Stances = <T extends z.ZodType>(t: T) =>
+  z.object(Object.fromEntries(STANCES.map((s) => [s, t])) as Record<(typeof STANCES)[number], T>);
 const Trends = z
   .object({
     granularity: z.enum(GRANULARITIES),
@@ -88,7 +92,10 @@ export function trendRoutes(deps: AppDeps) {
           return {
             body: trendsAsCsv(answer),
             contentType: 'text/csv; charset=utf-8',
-            headers: { 'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"`, ...metaHeaders(answer.meta) },
+            headers: {
+              'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"`,
+              ...metaHeaders(answer.meta),
+            },
           };
         }
         return { body: JSON.stringify(answer), contentType: 'application/json' };

@@ -41,7 +41,8 @@ export function watchRoutes(deps: AppDeps) {
       method: 'post',
       path: '/',
       tags: ['alerts'],
-      summary: 'Save a watch: a named query (full text and filters) that emails or posts when new matching items are labelled, at most once per interval',
+      summary:
+        'Save a watch: a named query (full text and filters) that emails or posts when new matching items are labelled, at most once per interval',
       security: bearerSecurity,
       middleware: [write] as const,
       request: {
@@ -50,7 +51,13 @@ export function watchRoutes(deps: AppDeps) {
             z.object({
               name: z.string().trim().min(1).max(200),
               query: Query,
-              intervalMinutes: z.number().int().min(MIN_WATCH_INTERVAL_MINUTES).max(10_080).default(60).openapi({ description: 'at most one message per this many minutes' }),
+              intervalMinutes: z
+                .number()
+                .int()
+                .min(MIN_WATCH_INTERVAL_MINUTES)
+                .max(10_080)
+                .default(60)
+                .openapi({ description: 'at most one message per this many minutes' }),
               email: z.string().max(254).optional(),
               webhook: z.strictObject({ url: z.string().max(2000), format: z.enum(WEBHOOK_FORMATS).default('generic') }).optional(),
             }),
@@ -58,16 +65,36 @@ export function watchRoutes(deps: AppDeps) {
           required: true,
         },
       },
-      responses: { 201: { description: 'saved; the webhook secret is in this response only', ...json(Watch.extend({ secret: z.string() })) }, ...errorResponses },
+      responses: {
+        201: { description: 'saved; the webhook secret is in this response only', ...json(Watch.extend({ secret: z.string() })) },
+        ...errorResponses,
+      },
     }),
     async (c) => c.json(await createWatch(deps, c.req.valid('json')), 201),
   );
   app.openapi(
-    route({ method: 'get', path: '/', tags: ['alerts'], summary: 'Saved watches', security: bearerSecurity, middleware: [write] as const, responses: { 200: { description: 'watches', ...json(z.object({ watches: z.array(Watch) })) }, ...errorResponses } }),
+    route({
+      method: 'get',
+      path: '/',
+      tags: ['alerts'],
+      summary: 'Saved watches',
+      security: bearerSecurity,
+      middleware: [write] as const,
+      responses: { 200: { description: 'watches', ...json(z.object({ watches: z.array(Watch) })) }, ...errorResponses },
+    }),
     async (c) => c.json({ watches: await listWatches(deps) }, 200),
   );
   app.openapi(
-    route({ method: 'delete', path: '/{id}', tags: ['alerts'], summary: 'Remove a watch', security: bearerSecurity, middleware: [write] as const, request: { params: IdParam }, responses: { 204: { description: 'removed' }, ...errorResponses } }),
+    route({
+      method: 'delete',
+      path: '/{id}',
+      tags: ['alerts'],
+      summary: 'Remove a watch',
+      security: bearerSecurity,
+      middleware: [write] as const,
+      request: { params: IdParam },
+      responses: { 204: { description: 'removed' }, ...errorResponses },
+    }),
     async (c) => {
       await deleteWatch(deps, c.req.valid('param'));
       return c.body(null, 204);
