@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { acquireDataDirLock, type HeldDataDirLock } from './data-dir-lock.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -13,8 +14,14 @@ export interface Database {
   driver: 'postgres' | 'pglite';
   /** The connection string (postgres only), for tools that need their own connection. */
   url?: string;
+  /** A streaming replica for reads that may lag (postgres with a read URL only). */
+  readDb?: Db;
+  /** Where the replica is, for logs (never includes a password). */
+  readWhere?: string;
   /** A readable place the data lives, for logs (never includes a password). */
   where: string;
+  /** PGlite only: this process's hold on its data directory */
+  dirLock?: HeldDataDirLock;
   close(): Promise<void>;
 }
 
@@ -41,6 +48,10 @@ export interface OpenOptions {
   dataDir: string;
   /** postgres.js pool size */
   max?: number;
+  /** what opens an embedded database, written in its lock ("pulse serve") */
+  command?: string;
+  /** a PostgreSQL streaming replica to read from (DATABASE_READ_URL); needs databaseUrl */
+  readUrl?: string | undefined;
 }
 
 /**
@@ -49,23 +60,27 @@ export interface OpenOptions {
  */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const { default: postgres } = await import('postgres');
-    const { drizzle } = await import('drizzle-orm/postgres-js');
-    const client = postgres(opts.databaseUrl, {
-      max: opts.max ?? 10,
-      onnotice: () => {},
-      connect_timeout: 10,
-      connection: { TimeZone: 'UTC' },
-    });
-    const db = drizzle(client, { schema }) as unknown as Db;
+    const primary = await openPool(opts.databaseUrl, opts.max ?? 10, 'the database');
     const where = redactUrl(opts.databaseUrl);
+    if (!opts.readUrl) return { db: primary.db, driver: 'postgres', url: opts.databaseUrl, where, close: primary.close };
+    let replica: Awaited<ReturnType<typeof openPool>>;
     try {
-      await db.execute(sql`select 1`);
+      replica = await openPool(opts.readUrl, opts.max ?? 10, 'the read replica (DATABASE_READ_URL)');
     } catch (err) {
-      await client.end({ timeout: 1 }).catch(() => {});
-      throw new DatabaseUnavailableError(`cannot connect to the database at ${where}: ${describe(err)}`);
+      await primary.close().catch(() => {});
+      throw err;
     }
-    return { db, driver: 'postgres', url: opts.databaseUrl, where, close: () => client.end({ timeout: 5 }) };
+    return {
+      db: primary.db,
+      readDb: replica.db,
+      readWhere: redactUrl(opts.readUrl),
+      driver: 'postgres',
+      url: opts.databaseUrl,
+      where,
+      close: async () => {
+        await Promise.all([primary.close(), replica.close()]);
+      },
+    };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -74,14 +89,44 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   } catch (err) {
     throw new DatabaseUnavailableError(`cannot create the data directory ${opts.dataDir}: ${describe(err)}`);
   }
+  // one process per data directory: PGlite cannot share one
+  const dirLock = acquireDataDirLock(opts.dataDir, opts.command ?? 'a pulse process');
   let client: InstanceType<typeof PGlite>;
   try {
     client = await PGlite.create(opts.dataDir);
   } catch (err) {
+    dirLock.release();
     throw new DatabaseUnavailableError(`cannot open the embedded database in ${opts.dataDir}: ${describe(err)}`);
   }
   const db = drizzle(client, { schema }) as unknown as Db;
-  return { db, driver: 'pglite', where: opts.dataDir, close: () => client.close() };
+  return {
+    db,
+    driver: 'pglite',
+    where: opts.dataDir,
+    dirLock,
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        dirLock.release();
+      }
+    },
+  };
+}
+
+/** A postgres.js pool under drizzle, checked with one query; `what` names it in the error. */
+async function openPool(url: string, max: number, what: string): Promise<{ db: Db; close(): Promise<void> }> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10, connection: { TimeZone: 'UTC' } });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  try {
+    await db.execute(sql`select 1`);
+  } catch (err) {
+    await client.end({ timeout: 1 }).catch(() => {});
+    throw new DatabaseUnavailableError(`cannot connect to ${what} at ${redactUrl(url)}: ${describe(err)}`);
+  }
+  return { db, close: () => client.end({ timeout: 5 }) };
 }
 
 /** Errno values of the WebAssembly file system PGlite runs on (Emscripten's numbering). */

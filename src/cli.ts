@@ -5,7 +5,11 @@
 import { DatabaseUnavailableError, describe } from '../db/client.ts';
 import { ConfigError } from './config.ts';
 import { ServiceError } from './services/errors.ts';
-import { CommandError, stdio, UsageError, type Io } from './cli/common.ts';
+import { DataDirBusyError, readLock } from '../db/data-dir-lock.ts';
+import { forwardToServer, LOCAL_COMMANDS } from './cli/admin-channel.ts';
+import { loadConfig } from './config.ts';
+import { BackupFileError } from './services/backup.ts';
+import { CommandError, setCurrentCommand, stdio, UsageError, type Io } from './cli/common.ts';
 import { keysCommand, keysUsage } from './cli/keys.ts';
 import { serveCommand, serveUsage, workerCommand } from './cli/serve.ts';
 import { migrateCommand, migrateUsage } from './cli/migrate.ts';
@@ -14,9 +18,13 @@ import { ingestCommand, ingestUsage } from './cli/ingest.ts';
 import { classifyCommand, classifyUsage } from './cli/classify.ts';
 import { trainCommand, trainUsage } from './cli/train.ts';
 import { evalCommand, evalUsage } from './cli/eval.ts';
+import { topicCommand, topicUsage } from './cli/topic.ts';
 import { reclassifyCommand, reclassifyUsage } from './cli/reclassify.ts';
 import { digestCommand, digestUsage } from './cli/digest.ts';
 import { demoCommand, demoUsage } from './cli/demo.ts';
+import { backupCommand, backupUsage, moveCommand, restoreCommand } from './cli/backup.ts';
+import { backfillCommand, backfillUsage } from './cli/backfill.ts';
+import { importCommand, importUsage } from './cli/import.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -30,15 +38,21 @@ const commands: Record<string, Command> = {
   classify: classifyCommand,
   train: trainCommand,
   eval: evalCommand,
+  topic: topicCommand,
   reclassify: reclassifyCommand,
   digest: digestCommand,
   demo: demoCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
+  'move-to': moveCommand,
+  backfill: backfillCommand,
+  import: importCommand,
 };
 
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage, digestUsage, demoUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, backfillUsage, importUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, digestUsage, backupUsage, demoUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;
@@ -57,6 +71,17 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       io.out(usage);
       return 0;
     }
+    // One process per embedded data directory: while a server holds it, a command that needs
+    // the database runs inside that server; while anything else holds it, it says so and stops.
+    setCurrentCommand(name);
+    if (!LOCAL_COMMANDS.has(name)) {
+      const config = loadConfig();
+      const holder = config.databaseUrl ? undefined : readLock(config.dataDir);
+      if (holder && holder.pid !== process.pid) {
+        if (holder.socket) return await forwardToServer(holder.socket, [name, ...args], io);
+        throw new DataDirBusyError(config.dataDir, holder);
+      }
+    }
     return await command(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
@@ -67,7 +92,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       err instanceof ConfigError ||
       err instanceof CommandError ||
       err instanceof DatabaseUnavailableError ||
-      err instanceof ServiceError
+      err instanceof ServiceError ||
+      err instanceof BackupFileError ||
+      err instanceof DataDirBusyError
     ) {
       io.err(`pulse: ${err.message}`);
       return 1;

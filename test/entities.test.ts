@@ -1,143 +1,276 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { sql } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { rowsOf, type Database } from '../db/client.ts';
-import { rebuildDirtyDays } from '../db/queries/rollups.ts';
-import { items } from '../db/schema/index.ts';
-import { entitiesCommand } from '../src/cli/entities.ts';
-import { commandHelp, usageErrorText } from '../src/cli/help.ts';
-import { ConfigError, loadConfig, readEntitiesFile } from '../src/config.ts';
-import { entityList, resolveEntity, tagEntities, useEntities } from '../src/ingest/entities.ts';
-import { retagItems } from '../src/services/retag.ts';
-import { json, testApp } from './helpers/app.ts';
-import { freshDatabase } from './helpers/db.ts';
-import { makeItems, makeSource } from './helpers/factories.ts';
+import { describe, expect, it } from 'vitest';
+import { looksRelevant, resolveEntity, tagEntities, type EntityTags } from '../src/ingest/entities.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'pulse-entities-'));
-const file = (name: string, body: unknown) => {
-  const p = join(dir, name);
-  writeFileSync(p, typeof body === 'string' ? body : JSON.stringify(body));
-  return p;
+/** How people write each tag: one example per alias (a regression list, written out by hand). */
+const EXAMPLES: Record<'studios' | 'unions' | 'areas', Record<string, string[]>> = {
+  studios: {
+    Netflix: ['netflix'],
+    Disney: ['disney', 'pixar', 'lucasfilm', 'marvel studios', 'industrial light & magic', 'industrial light and magic', 'ILM'],
+    'Warner Bros. Discovery': ['warner bros. discovery', 'warner bros.', 'warner bros', 'warner brothers', 'hbo max', 'hbo', 'WBD'],
+    Paramount: ['paramount', 'skydance'],
+    Sony: ['sony pictures', 'sony'],
+    'Universal/Comcast': [
+      'universal pictures',
+      'nbcuniversal',
+      'nbc universal',
+      'comcast',
+      'dreamworks animation',
+      'illumination entertainment',
+      'peacock',
+    ],
+    'Amazon MGM': ['amazon mgm', 'amazon studios', 'prime video', 'mgm'],
+    Apple: ['apple tv+', 'apple tv', 'apple original films', 'apple'],
+    Lionsgate: ['lionsgate', 'lions gate'],
+    A24: ['a24'],
+    Ubisoft: ['ubisoft'],
+    'Electronic Arts': ['electronic arts', 'EA'],
+    'Activision Blizzard': ['activision', 'blizzard entertainment', 'blizzard'],
+    'Microsoft Gaming': ['xbox game studios', 'xbox'],
+    'Take-Two': ['take-two', 'take two interactive', 'rockstar games'],
+    Runway: ['runway ml', 'runwayml'],
+  },
+  unions: {
+    'SAG-AFTRA': ['sag-aftra', 'sag aftra', 'sagaftra', 'screen actors guild'],
+    WGA: ['writers guild of america', 'wga west', 'wga east', 'wgaw', 'wgae', 'WGA'],
+    IATSE: ['iatse', 'international alliance of theatrical stage employees'],
+    'The Animation Guild': ['animation guild', 'tag local 839', 'local 839'],
+    DGA: ['directors guild of america', 'directors guild', 'DGA'],
+    'Equity UK': ['british equity', 'equity uk', 'uk equity', 'equity union'],
+    BECTU: ['bectu'],
+    ACTRA: ['actra'],
+    FIA: ['international federation of actors', 'fia-actors', 'FIA'],
+    'Writers Guild of Great Britain': ["writers' guild of great britain", 'writers guild of great britain', 'WGGB'],
+    'Writers Guild of Canada': ['writers guild of canada', 'WGC'],
+    MEAA: ['meaa', 'media, entertainment & arts alliance', 'media, entertainment and arts alliance'],
+    Teamsters: ['teamsters'],
+    'Motion Picture Editors Guild': ['editors guild', 'local 700'],
+    VES: ['visual effects society'],
+  },
+  areas: {
+    vfx: [
+      'vfx',
+      'visual effect',
+      'visual effects',
+      'compositing',
+      'compositor',
+      'compositors',
+      'rotoscoping',
+      'de-aging',
+      'deaging',
+      'digital double',
+      'digital doubles',
+      'cgi',
+      'render',
+      'rendering',
+      'renders',
+      'rendered',
+    ],
+    writing: [
+      'screenwriters',
+      'script',
+      'scripts',
+      'writer',
+      'writers',
+      "writers' room",
+      "writers' rooms",
+      'screenplay',
+      'screenplays',
+      'teleplay',
+      'teleplays',
+    ],
+    acting_likeness: [
+      'actor',
+      'actors',
+      'actress',
+      'actresses',
+      'performer',
+      'performers',
+      'likeness',
+      'likenesses',
+      'digital replica',
+      'digital replicas',
+      'body scan',
+      'body scans',
+      'background actors',
+      'background performers',
+      'extras',
+      'deepfake',
+      'deepfakes',
+      'synthetic performer',
+      'synthetic performers',
+    ],
+    voice_dubbing: [
+      'voice actor',
+      'voice actors',
+      'voice-over',
+      'voice over',
+      'voice cloning',
+      'cloned voice',
+      'cloned voices',
+      'synthetic voice',
+      'synthetic voices',
+      'dubbing',
+      'dubbed',
+      'dubber',
+      'dubbers',
+      'voice work',
+      'localisation',
+      'localization',
+    ],
+    animation: ['animation', 'animator', 'animators', 'animated', 'anime'],
+    previs_storyboards: [
+      'previs',
+      'previsualisation',
+      'pre-vis',
+      'pre-visualization',
+      'storyboard',
+      'storyboarding',
+      'concept art',
+      'concept artist',
+      'concept artists',
+      'animatic',
+      'animatics',
+    ],
+    marketing: ['trailer', 'trailers', 'poster', 'posters', 'marketing', 'key art', 'promo', 'promos'],
+    recommendation: [
+      'recommendation engine',
+      'recommendation algorithms',
+      'recommendation systems',
+      'recommendation',
+      'recommendations',
+      'personalised artwork',
+      'personalized artwork',
+      'algorithmic',
+    ],
+    games: ['video game', 'video games', 'videogames', 'game studio', 'game developers', 'game publisher', 'gaming'],
+    editing_post: [
+      'editor',
+      'editors',
+      'editing',
+      'post-production',
+      'color grading',
+      'colour grading',
+      'sound design',
+      'subtitles',
+      'subtitling',
+    ],
+  },
 };
-const CUSTOM = {
-  studios: [
-    { name: 'Cobaltline Studios Group', aliases: ['Cobaltline'] },
-    { name: 'Netflix', aliases: ['N-flix'] },
-  ],
-  unions: [{ name: 'Screen Performers Alliance', aliases: ['Performers Alliance', 'SPA'] }],
-  areas: [{ name: 'stunts', aliases: ['stunt work', 'stunt performers'] }],
-};
 
-afterEach(() => useEntities(undefined));
+const tags = (over: Partial<EntityTags>): EntityTags => ({ studios: [], unions: [], areas: [], mentionsAi: false, ...over });
 
-describe('custom entities', () => {
-  it('are merged with the built-in list: new entries, extra aliases, acronyms case-sensitive', () => {
-    expect(tagEntities('The Screen Performers Alliance warned Cobaltline about stunt work.').unions).toEqual([]);
-    useEntities(CUSTOM);
-    const t = tagEntities('The Screen Performers Alliance warned Cobaltline and N-flix about stunt work; SAG-AFTRA agreed.');
-    expect(t.studios).toEqual(['Netflix', 'Cobaltline Studios Group']);
-    expect(t.unions).toEqual(['SAG-AFTRA', 'Screen Performers Alliance']);
-    expect(t.areas).toContain('stunts');
-    expect(tagEntities('SPA members walked out').unions).toEqual(['Screen Performers Alliance']);
-    expect(tagEntities('a spa day for the crew').unions).toEqual([]);
-    // not inside a longer word
-    expect(tagEntities('Cobaltlines of text').studios).toEqual([]);
-    expect(resolveEntity('union', 'performers   alliance').name).toBe('Screen Performers Alliance');
-    expect(resolveEntity('studio', 'n-flix').name).toBe('Netflix');
-    expect(resolveEntity('union', 'nobody').known).toContain('Screen Performers Alliance');
-    const list = entityList();
-    expect(list.union.find((e) => e.name === 'Screen Performers Alliance')?.custom).toBe(true);
-    expect(list.studio.find((e) => e.name === 'Netflix')?.custom).toBe(false);
-    useEntities(undefined);
-    expect(resolveEntity('union', 'Screen Performers Alliance').name).toBeUndefined();
-  });
-
-  it('come from PULSE_ENTITIES_FILE, checked at start with errors naming the variable and the place', () => {
-    const config = loadConfig({ PULSE_ENTITIES_FILE: file('ok.json', CUSTOM) });
-    expect(config.entities?.entities.unions?.[0]?.name).toBe('Screen Performers Alliance');
-    expect(resolveEntity('union', 'SPA').name).toBe('Screen Performers Alliance');
-    expect(() => readEntitiesFile(join(dir, 'missing.json'))).toThrow(/^PULSE_ENTITIES_FILE: cannot read/);
-    expect(() => readEntitiesFile(file('bad.json', '{"unions": ['))).toThrow(ConfigError);
-    expect(() => readEntitiesFile(file('key.json', { guilds: [] }))).toThrow(/unknown key guilds; expected studios, unions, areas/);
-    expect(() => readEntitiesFile(file('name.json', { unions: [{ aliases: ['x'] }] }))).toThrow(/PULSE_ENTITIES_FILE: unions\.0\.name/);
-    // the demo's own file is valid and names its invented studio and unions
-    const demo = readEntitiesFile(join(import.meta.dirname, '../demo/entities.json'));
-    expect(demo.unions?.map((u) => u.name)).toEqual(['Screen Performers Alliance', 'Animation Workers Collective']);
-  });
-
-  it('pulse entities lists them; per-command help has every flag and an example', async () => {
-    const out: string[] = [];
-    const before = process.env.PULSE_ENTITIES_FILE;
-    process.env.PULSE_ENTITIES_FILE = file('cli.json', CUSTOM);
-    try {
-      expect(await entitiesCommand(['--kind', 'union'], { out: (l) => out.push(l), err: () => {} })).toBe(0);
-    } finally {
-      if (before === undefined) delete process.env.PULSE_ENTITIES_FILE;
-      else process.env.PULSE_ENTITIES_FILE = before;
-    }
-    const text = out.join('\n');
-    expect(text).toMatch(/union\s+Screen Performers Alliance\s+file/);
-    expect(text).toMatch(/union\s+SAG-AFTRA\s+built-in/);
-    expect(text).toContain('entities file:');
-    await expect(entitiesCommand(['--kind', 'guild'], { out: () => {}, err: () => {} })).rejects.toThrow(/--kind must be one of/);
-    for (const cmd of ['serve', 'ingest', 'digest', 'entities', 'retag', 'sources'])
-      expect(commandHelp(cmd), cmd).toMatch(/Example:\n {2}\S/);
-    expect(commandHelp('digest')).toContain('--rebuild');
-    expect(usageErrorText('ingest', 'unknown option --x')).toBe('pulse ingest: unknown option --x (see pulse ingest --help)');
-    expect(commandHelp('constructor')).toBeUndefined();
+describe('looksRelevant', () => {
+  it('needs AI and at least one studio, union or area', () => {
+    expect(looksRelevant(tags({ mentionsAi: true, studios: ['Netflix'] }))).toBe(true);
+    expect(looksRelevant(tags({ mentionsAi: true, unions: ['WGA'] }))).toBe(true);
+    expect(looksRelevant(tags({ mentionsAi: true, areas: ['vfx'] }))).toBe(true);
+    expect(looksRelevant(tags({ mentionsAi: true }))).toBe(false);
+    expect(looksRelevant(tags({ mentionsAi: false, studios: ['Netflix'], unions: ['WGA'], areas: ['vfx'] }))).toBe(false);
   });
 });
 
-describe('pulse retag', () => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await freshDatabase();
+describe('tagEntities', () => {
+  it('lists tags in declaration order, each once, whatever the text order', () => {
+    const t = tagEntities('Sony, then Netflix, then netflix again; IATSE and SAG-AFTRA; writers and vfx');
+    expect(t.studios).toEqual(['Netflix', 'Sony']);
+    expect(t.unions).toEqual(['SAG-AFTRA', 'IATSE']);
+    expect(t.areas).toEqual(['vfx', 'writing']);
   });
-  afterAll(async () => {
-    await database?.close();
+  it('matches whole words only, not inside longer or hyphenated words', () => {
+    expect(tagEntities('Appleby and pineapple').studios).toEqual([]);
+    expect(tagEntities('non-netflix and netflix-like').studios).toEqual([]);
+    expect(tagEntities('Netflix.').studios).toEqual(['Netflix']);
   });
+  it('matches acronyms only in capitals', () => {
+    expect(tagEntities('the WGA and DGA').unions).toEqual(['WGA', 'DGA']);
+    expect(tagEntities('the wga and dga').unions).toEqual([]);
+  });
+  it('sees AI in its many spellings, in any case where it is a word', () => {
+    for (const text of [
+      'A.I. tools',
+      'A.I tools',
+      'an ai tool',
+      'genai',
+      'automation',
+      'the algorithm',
+      'algorithmic feeds',
+      'a deepfake',
+      'a digital replica',
+      'voice cloning',
+      'a large language model',
+      'an llm',
+      'gen-AI',
+      'generative models',
+      'machine learning',
+      'automated dubbing',
+      'LLMs',
+      'Sora',
+      'AI',
+      'ML models',
+      'GenAI',
+    ])
+      expect(tagEntities(text).mentionsAi, text).toBe(true);
+    for (const text of ['said the aide', 'a main role', 'html', 'Mail']) expect(tagEntities(text).mentionsAi, text).toBe(false);
+  });
+  it('gives an empty text no tags', () => {
+    expect(tagEntities('')).toEqual({ studios: [], unions: [], areas: [], mentionsAi: false });
+  });
+});
 
-  it('re-tags stored items without relabelling them, marks their days, and the filters then find them', async () => {
-    const union = await makeSource(database.db, 'union', 'Alliance feed');
-    const ids = await makeItems(database.db, [
-      {
-        sourceId: union,
-        publishedAt: new Date('2025-07-15T10:00:00Z'),
-        stance: 'worry',
-        concerns: ['consent_likeness'],
-        title: 'Performers Alliance demands consent for AI replicas',
-      },
-      { sourceId: union, publishedAt: new Date('2025-07-16T10:00:00Z'), stance: 'excitement', title: 'A quiet day for everyone' },
-    ]);
-    await rebuildDirtyDays(database.db, { limit: 100 });
-    const { app } = testApp(database, { env: { PULSE_ENTITIES_FILE: file('retag.json', CUSTOM) } }); // loads the file
-    const before = await json(await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-21&union=SPA'));
-    expect(before.series[0].buckets[0].total).toBe(0);
+describe('tagEntities: every alias', () => {
+  for (const kind of ['studios', 'unions', 'areas'] as const) {
+    for (const [name, examples] of Object.entries(EXAMPLES[kind])) {
+      it(`tags ${name} for ${examples.map((e) => `"${e}"`).join(', ')}`, () => {
+        for (const example of examples)
+          expect({ example, tags: tagEntities(`Yesterday ${example} said so.`)[kind] }).toEqual({
+            example,
+            tags: expect.arrayContaining([name]),
+          });
+      });
+    }
+  }
+  it('tags nothing in a text that names no studio, union or area, punctuation and all', () => {
+    expect(tagEntities('Box office: down, again — cinemas, too; 3 of 4 (sic). “Quiet” - at last!')).toEqual({
+      studios: [],
+      unions: [],
+      areas: [],
+      mentionsAi: false,
+    });
+  });
+});
 
-    const done = await retagItems({ db: database.db });
-    expect(done).toEqual({ scanned: 2, changed: 1 });
-    const rows = await database.db
-      .select()
-      .from(items)
-      .where(sql`${items.id} = any(${`{${ids.join(',')}}`}::bigint[])`)
-      .orderBy(items.id);
-    expect(rows[0]!.unions).toEqual(['Screen Performers Alliance']);
-    // labels are kept
-    expect(rows.map((r) => [r.stance, r.concerns, r.model])).toEqual([
-      ['worry', ['consent_likeness'], 'test-model'],
-      ['excitement', [], 'test-model'],
-    ]);
-    const dirty = rowsOf<{ day: string }>(await database.db.execute(sql`select day::text as day from rollup_dirty_days`)).map((r) => r.day);
-    expect(dirty).toEqual(['2025-07-15']);
-    // counted at once (the dirty day is read from items), and after the rollup rebuild
-    const now = await json(await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-21&union=screen%20performers%20alliance'));
-    expect(now.series[0].buckets[0].total).toBe(1);
-    await rebuildDirtyDays(database.db, { limit: 100 });
-    const later = await json(await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-21&union=SPA'));
-    expect(later.series[0].buckets[0].counts.worry).toBe(1);
-    // nothing left to change: a second run changes nothing
-    expect(await retagItems({ db: database.db })).toEqual({ scanned: 2, changed: 0 });
+describe('resolveEntity', () => {
+  it('finds a tag by its canonical name in any case and spacing', () => {
+    expect(resolveEntity('studio', 'netflix').name).toBe('Netflix');
+    expect(resolveEntity('studio', '  warner   bros.  discovery ').name).toBe('Warner Bros. Discovery');
+    expect(resolveEntity('union', 'sag-aftra').name).toBe('SAG-AFTRA');
+    expect(resolveEntity('area', 'VFX').name).toBe('vfx');
+  });
+  it('finds a tag by any alias or acronym, in any case', () => {
+    expect(resolveEntity('studio', 'wbd').name).toBe('Warner Bros. Discovery');
+    expect(resolveEntity('studio', 'HBO').name).toBe('Warner Bros. Discovery');
+    expect(resolveEntity('studio', 'pixar').name).toBe('Disney');
+    expect(resolveEntity('union', 'screen actors guild').name).toBe('SAG-AFTRA');
+    expect(resolveEntity('area', 'dubbing').name).toBe('voice_dubbing');
+  });
+  it('matches the whole value only', () => {
+    expect(resolveEntity('studio', 'netflix inc').name).toBeUndefined();
+    expect(resolveEntity('studio', 'the hbo').name).toBeUndefined();
+  });
+  it('looks only among the kind asked for', () => {
+    expect(resolveEntity('union', 'netflix').name).toBeUndefined();
+    expect(resolveEntity('studio', 'WGA').name).toBeUndefined();
+  });
+  it('lists the known names of the kind for an error message', () => {
+    const { name, known } = resolveEntity('union', 'nobody');
+    expect(name).toBeUndefined();
+    expect(known[0]).toBe('SAG-AFTRA');
+    expect(known).toContain('VES');
+    expect(known).not.toContain('Netflix');
+  });
+  it('finds a tag by a name that none of its aliases matches', () => {
+    expect(resolveEntity('area', 'acting_likeness').name).toBe('acting_likeness');
+    expect(resolveEntity('area', 'Writing').name).toBe('writing');
+    expect(resolveEntity('studio', 'universal/comcast').name).toBe('Universal/Comcast');
   });
 });

@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Concern, SourceKind, Stance } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
 import { items, sightings, sources, type Explanation } from '../schema/index.ts';
@@ -22,7 +22,8 @@ export interface ItemFilters {
   studio?: string | undefined;
   union?: string | undefined;
   area?: string | undefined;
-  language?: string | undefined;
+  /** ISO 639-1 language */
+  lang?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
 }
@@ -80,8 +81,7 @@ export function itemWhere(f: ItemFilters): SQL | undefined {
     f.studio ? arrayContains(items.studios, [f.studio]) : undefined,
     f.union ? arrayContains(items.unions, [f.union]) : undefined,
     f.area ? arrayContains(items.areas, [f.area]) : undefined,
-    // "en" takes en-us and en-gb too
-    f.language ? or(eq(items.language, f.language), like(items.language, `${f.language}-%`)) : undefined,
+    f.lang ? eq(items.language, f.lang) : undefined,
     f.from ? gte(items.publishedAt, f.from) : undefined,
     f.to ? lt(items.publishedAt, f.to) : undefined,
   );

@@ -27,8 +27,16 @@ export interface TrendFilters {
   q?: string | undefined;
   /** one source's items only (items are read) */
   source?: number | undefined;
-  /** items in one language only (items are read) */
-  language?: string | undefined;
+  /** ISO 639-1 language of the items (rollups have no language: answered from items) */
+  lang?: string | undefined;
+  /** rows per bucket instead of per day: `day` is then the bucket's start, or `from` when the range cuts it */
+  bucket?: 'day' | 'week' | 'month' | undefined;
+}
+
+/** The day a row is counted on: itself, or the start of its week or month (never before `from`). */
+function bucketDay(day: SQL, f: TrendFilters): SQL {
+  if (!f.bucket || f.bucket === 'day') return sql`(${day})::text`;
+  return sql`greatest(date_trunc(${f.bucket}, (${day})::timestamp)::date, ${f.from}::date)::text`;
 }
 
 /** Marks the UTC days of these items for a rollup rebuild (call in the transaction that changed them). */
@@ -103,8 +111,7 @@ function itemParts(f: TrendFilters) {
   if (f.kind) where.push(sql`s.kind = ${f.kind}`);
   if (f.q) where.push(sql`i.search @@ websearch_to_tsquery('english', ${f.q})`);
   if (f.source !== undefined) where.push(sql`i.source_id = ${f.source}`);
-  // "en" takes en-us and en-gb too
-  if (f.language) where.push(sql`(i.language = ${f.language} or i.language like ${f.language + '-%'})`);
+  if (f.lang) where.push(sql`i.language = ${f.lang}`);
   for (const d of ['studio', 'union', 'area', 'concern'] as const) {
     const v = f[d];
     if (v) where.push(sql`${v} = any(${sql.raw(`i.${TAG_COLUMN[d]}`)})`);
@@ -145,7 +152,7 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
   };
   const dims = tagDimensions(f);
   // rollups hold no text, source or language: such queries read items
-  const itemOnly = !!f.q || f.source !== undefined || !!f.language;
+  const itemOnly = !!f.q || f.source !== undefined || !!f.lang;
   const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1 && !itemOnly;
   // One snapshot for both reads, so a day turning dirty in between is counted exactly once.
   await db.transaction(
@@ -157,7 +164,7 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
         const r = rollupParts(f, dims[0]);
         push(
           await tx.execute(sql`
-        select r.day::text as day, ${r.group} as grp, r.stance, sum(r.n)::int as n
+        select ${bucketDay(sql`r.day`, f)} as day, ${r.group} as grp, r.stance, sum(r.n)::int as n
         from daily_rollups r
         where r.day >= ${f.from}::date and r.day < ${f.to}::date
           and not exists (select 1 from rollup_dirty_days d where d.day = r.day)${and(r.where)}
@@ -181,7 +188,7 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
       }
       push(
         await tx.execute(sql`
-      select ((i.published_at at time zone ${f.tz})::date)::text as day, ${i.group} as grp, i.stance, count(*)::int as n
+      select ${bucketDay(sql`(i.published_at at time zone ${f.tz})::date`, f)} as day, ${i.group} as grp, i.stance, count(*)::int as n
       from items i join sources s on s.id = i.source_id${i.join}
       where i.stance is not null and i.published_at >= ${start} and i.published_at < ${end}${and([...i.where, ...itemDays])}
       group by 1, 2, 3`),

@@ -6,6 +6,7 @@ export * from './items.ts';
 export * from './job-runs.ts';
 export * from './announcements.ts';
 export * from './digests.ts';
+export * from './backfills.ts';
 export * from './mail.ts';
 export * from './watches.ts';
 export * from './sessions.ts';

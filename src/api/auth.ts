@@ -1,11 +1,12 @@
 import { createMiddleware } from 'hono/factory';
 import type { KeyScope } from '../labels.ts';
 import { getCookie } from 'hono/cookie';
-import { scopeAllows, verifyKey } from '../services/keys.ts';
+import { scopeAllows, verifyKeyHash } from '../services/keys.ts';
 import { keyOfFeedToken, keyOfSession } from '../services/sessions.ts';
 import type { PublicKey } from '../services/keys.ts';
 import type { AppDeps, AppEnv } from './env.ts';
 import { AppError } from './errors.ts';
+import { KeyCache } from './key-cache.ts';
 
 /** The cookie a signed-in browser carries. */
 export const SESSION_COOKIE = 'pulse_session';
@@ -15,13 +16,19 @@ export const FEED_PATHS = new Set(['/api/v1/digests/feed.xml']);
 /**
  * Reads `Authorization: Bearer <key>` when present and puts the key on the context. A key that
  * is presented but unknown or revoked is refused even on public reads, so a script with a bad
- * key learns about it at once. Without the header, reads (GET and HEAD only, so a cookie can
- * never make a write: no cross-site request forgery) may come from a signed-in browser's session
- * cookie, and feed URLs from a `?token=` feed token. With keys required, a page asked for without
- * one redirects to the sign-in form.
+ * key learns about it at once. A key refused in the last minute is refused again without asking
+ * the database (`keys`, shared with the rate limiter, which counted the request already).
+ * Without the header, reads (GET and HEAD only, so a cookie can never make a write: no
+ * cross-site request forgery) may come from a signed-in browser's session cookie, and feed URLs
+ * from a `?token=` feed token. With keys required, a page asked for without one redirects to
+ * the sign-in form.
  */
-export function authenticate(deps: AppDeps) {
+export function authenticate(deps: AppDeps, keys: KeyCache = new KeyCache()) {
+  const refuse = (reason: 'unknown' | 'revoked') =>
+    new AppError(401, 'unauthorized', reason === 'revoked' ? 'API key revoked' : 'unknown API key');
   return createMiddleware<AppEnv>(async (c, next) => {
+    // open paths never need a key, so none is looked up (a monitor with a stale key still sees /health)
+    if (isOpenPath(c.req.path)) return next();
     const header = c.req.header('authorization');
     const read = c.req.method === 'GET' || c.req.method === 'HEAD';
     if (header === undefined && read) {
@@ -38,12 +45,15 @@ export function authenticate(deps: AppDeps) {
     if (c.get('apiKey')) {
       // signed in by cookie or feed token
     } else if (header !== undefined) {
-      const m = /^Bearer\s+(\S{1,512})\s*$/i.exec(header);
-      if (!m) throw new AppError(401, 'unauthorized', 'Authorization: expected "Bearer <key>"');
-      const check = await verifyKey(deps, m[1]!);
-      if (!check.ok) throw new AppError(401, 'unauthorized', check.reason === 'revoked' ? 'API key revoked' : 'unknown API key');
+      const hash = keys.hashOf(c);
+      if (hash === undefined) throw new AppError(401, 'unauthorized', 'Authorization: expected "Bearer <key>"');
+      const refused = keys.refusal(hash);
+      if (refused) throw refuse(refused);
+      const check = await verifyKeyHash(deps, hash);
+      keys.remember(hash, check.ok ? { ok: true, id: check.key.id } : check);
+      if (!check.ok) throw refuse(check.reason);
       c.set('apiKey', check.key);
-    } else if (deps.config.readKeyRequired && !isOpenPath(c.req.path)) {
+    } else if (deps.config.readKeyRequired) {
       if (read && !c.req.path.startsWith('/api/'))
         return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
       throw new AppError(401, 'unauthorized', 'an API key is required (Authorization: Bearer <key>, or sign in at /sign-in)');
@@ -52,10 +62,22 @@ export function authenticate(deps: AppDeps) {
   });
 }
 
-/** Liveness, readiness and the API description stay open even when reads need a key. */
-function isOpenPath(path: string): boolean {
+/**
+ * Liveness, readiness, the API description and the static files shipped with Pulse (the
+ * dashboard's and the docs' scripts and styles: no data) stay open even when reads need a key,
+ * and so do signing in and out and an email's unsubscribe link (its token is the credential).
+ * /metrics and /docs do not.
+ */
+export function isOpenPath(path: string): boolean {
   return (
-    path === '/health' || path === '/ready' || path === '/metrics' || path === '/openapi.json' || path === '/docs' || path === '/sign-in'
+    path === '/health' ||
+    path === '/ready' ||
+    path === '/openapi.json' ||
+    path === '/sign-in' ||
+    path === '/sign-out' ||
+    path === '/unsubscribe' ||
+    path.startsWith('/assets/') ||
+    path.startsWith('/docs/assets/')
   );
 }
 

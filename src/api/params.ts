@@ -35,13 +35,6 @@ export const instantParam = z
 
 export const boolParam = z.enum(['true', 'false']).transform((v) => v === 'true');
 export const tzParam = z.string().max(64).refine(isTimeZone, { message: 'expected an IANA time zone such as UTC or Europe/London' });
-/** A language tag as feeds give it ("en", "es-ar"); "en" also takes every "en-…". */
-export const languageParam = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/, { message: 'expected a language tag such as en or es-ar' })
-  .openapi({ description: 'language tag; "en" also matches en-us, en-gb, …' });
 export const nameParam = z.string().trim().min(1).max(200);
 
 /**
@@ -63,6 +56,12 @@ export function entityParam(...kinds: EntityKind[]) {
   });
 }
 
+/** An ISO 639-1 language code (items are labelled with the language detected in them). */
+export const langParam = z
+  .string()
+  .regex(/^[a-z]{2}$/, { message: 'expected an ISO 639-1 code such as en or es' })
+  .openapi({ description: 'language of the items, ISO 639-1 (en, es; others are stored and flagged as unsupported)' });
+
 /** The tag and source filters every analytical route accepts. */
 export const tagFilters = {
   studio: entityParam('studio').optional(),
@@ -70,11 +69,11 @@ export const tagFilters = {
   kind: z.enum(SOURCE_KINDS).optional(),
   area: entityParam('area').optional(),
   concern: z.enum(CONCERNS).optional(),
+  lang: langParam.optional(),
 };
 
 /** Item-level filters the rollups cannot answer (trends then count items directly). */
 export const itemLevelFilters = {
   q: z.string().trim().min(1).max(500).optional().openapi({ description: 'full-text search: words, "phrases", -exclusions, or' }),
   source: z.coerce.number().int().positive().max(2_147_483_647).optional().openapi({ description: 'one source (its id)' }),
-  language: languageParam.optional(),
 };

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { Database } from '../../db/client.ts';
 import { loadConfig, type Config } from '../config.ts';
@@ -20,12 +21,39 @@ export class CommandError extends Error {
 export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** raw output (a whole document, no newline added); defaults to out */
+  write?: (text: string) => void;
+  /** the directory relative paths in arguments are read against (a forwarded command's caller's) */
+  cwd?: string;
 }
 
 export const stdio: Io = {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),
+  write: (text) => process.stdout.write(text),
 };
+
+/** Writes a whole document to the command's output. */
+export const writeOut = (io: Io, text: string) => (io.write ? io.write(text) : io.out(text.replace(/\n$/, '')));
+
+/** A path from the command line, as the person who typed it meant it. */
+export const pathFrom = (io: Io, path: string) => resolve(io.cwd ?? process.cwd(), path);
+
+/**
+ * The open database of the server this process is, when it is one: commands sent over the
+ * admin channel run on it instead of opening the data directory a second time.
+ */
+let shared: Database | undefined;
+let currentCommand = 'command';
+/** The command this process runs, named in the embedded database's lock while it holds it. */
+export function setCurrentCommand(name: string): void {
+  currentCommand = name;
+}
+/** True when the command's output goes to this process's own terminal (progress bars only then). */
+export const isTerminal = (io: Io) => io === stdio && process.stderr.isTTY === true;
+export function shareDatabase(database: Database | undefined): void {
+  shared = database;
+}
 
 /** node:util parseArgs in strict mode, with its errors turned into usage errors. */
 export function parse<T extends ParseArgsConfig['options']>(args: string[], options: T, allowPositionals = false) {
@@ -50,9 +78,10 @@ export function context(opts: { quiet?: boolean } = {}): Context {
   return { config, logger };
 }
 
-/** Runs fn with an open, migrated database and always closes it. */
+/** Runs fn with an open, migrated database and always closes it (the server's own, left open, when shared). */
 export async function withDatabase<T>(ctx: Context, fn: (database: Database) => Promise<T>): Promise<T> {
-  const database = await openAndMigrate(ctx.config);
+  if (shared) return fn(shared);
+  const database = await openAndMigrate(ctx.config, undefined, { command: `pulse ${currentCommand}` });
   try {
     return await fn(database);
   } finally {

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { mondayOfIsoWeek } from '../analytics/buckets.ts';
 import { bodyOf, DIGEST_FORMATS, lastCompleteWeek, readDigest, rebuildDigest, type DigestFormat } from '../services/digests.ts';
-import { CommandError, context, parse, UsageError, withServices, type Io } from './common.ts';
+import { CommandError, context, parse, pathFrom, UsageError, withServices, writeOut, type Io } from './common.ts';
 
 export const digestUsage = `pulse digest [--week 2025-W30] [--format md|html|csv|json] [--out FILE] [--studio S | --union U] [--rebuild]
                                                          a week's digest (default: the last complete week, Markdown)`;
@@ -28,13 +28,13 @@ export async function digestCommand(args: string[], io: Io): Promise<number> {
   const out = bodyOf(digest, values.format as DigestFormat);
   if (values.out) {
     try {
-      writeFileSync(values.out, out.body);
+      writeFileSync(pathFrom(io, values.out), out.body);
     } catch (err) {
       throw new CommandError(`cannot write ${values.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     io.err(
       `${values.rebuild ? 'built and stored' : digest.stored ? 'stored' : 'live (not stored)'} digest ${digest.week}${digest.version ? ` version ${digest.version}` : ''} -> ${values.out}`,
     );
-  } else process.stdout.write(out.body);
+  } else writeOut(io, out.body);
   return 0;
 }

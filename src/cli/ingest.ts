@@ -3,7 +3,7 @@ import { defaultModel } from '../classify/model.ts';
 import { systemClock } from '../clock.ts';
 import { INSTANCE_ID } from '../instance.ts';
 import { ingest, type SourceReport } from '../services/ingest.ts';
-import { context, parse, parseId, withDatabase, type Io } from './common.ts';
+import { context, isTerminal, parse, parseId, withDatabase, type Io } from './common.ts';
 
 export const ingestUsage = `pulse ingest [--source ID]... [--all]                    fetch due sources now (or the given ones, or all)`;
 
@@ -20,7 +20,7 @@ export async function ingestCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { source: { type: 'string', multiple: true }, all: { type: 'boolean', default: false } });
   const ids = (values.source ?? []).map((s) => parseId(s, '--source'));
   const ctx = context({ quiet: true });
-  const tty = process.stderr.isTTY === true;
+  const tty = isTerminal(io);
   const { reports, totals } = await withDatabase(ctx, async (d) => {
     let done = 0;
     const model = defaultModel();

@@ -10,7 +10,8 @@ import { INSTANCE_ID } from '../instance.ts';
 import { createMetrics } from '../metrics.ts';
 import { openAndMigrate } from '../runtime.ts';
 import { startServer, type RunningServer } from '../server.ts';
-import { context, parse, type Io } from './common.ts';
+import { startAdminChannel } from './admin-channel.ts';
+import { context, parse, shareDatabase, type Io } from './common.ts';
 import { onShutdown } from './shutdown.ts';
 
 export const serveUsage = `pulse serve [--no-jobs]                                  run the HTTP API and the scheduled jobs (what npm start runs)
@@ -30,11 +31,22 @@ function limitHeapGrowth(percent: number) {
 async function runService(opts: { api: boolean; jobs: boolean }): Promise<number> {
   const { config, logger } = context();
   limitHeapGrowth(config.heapGrowthPercent);
-  const database = await openAndMigrate(config, logger);
+  const database = await openAndMigrate(config, logger, { reads: opts.api, command: opts.api ? 'pulse serve' : 'pulse worker' });
   const metrics = createMetrics({ process: true });
   let server: RunningServer | undefined;
   let scheduler: Scheduler | undefined;
+  let channel: { close(): Promise<void> } | undefined;
   try {
+    if (database.dirLock) {
+      // other pulse commands on this data directory run in this process, on this database
+      shareDatabase(database);
+      channel = await startAdminChannel({
+        dataDir: config.dataDir,
+        lock: database.dirLock,
+        logger,
+        run: async (argv, io) => (await import('../cli.ts')).main(argv, io),
+      });
+    }
     if (config.seedSources) {
       const seeded = await seedSourcesOnce({ db: database.db }, defaultSourceRows());
       if (seeded) logger.info({ seeded }, `seeded ${seeded} default sources (first start)`);
@@ -52,11 +64,13 @@ async function runService(opts: { api: boolean; jobs: boolean }): Promise<number
       logger.info({ instance: INSTANCE_ID }, 'Pulse worker running scheduled jobs');
     }
   } catch (err) {
+    await channel?.close();
     await scheduler?.stop();
     await database.close();
     throw err;
   }
   await onShutdown(logger, async () => {
+    await channel?.close();
     await scheduler?.stop();
     await server?.close();
     await database.close();

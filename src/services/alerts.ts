@@ -6,7 +6,7 @@ import { alertView } from '../alerts/view.ts';
 import { detectConcernSpike, detectSpikes, type AlertSettings, type ConcernDay, type EntityDay } from '../analytics/alerts.ts';
 import { addDays } from '../analytics/buckets.ts';
 import type { GroupDimension } from '../labels.ts';
-import type { DbDeps, ServiceDeps } from './deps.ts';
+import { replicaOf, type DbDeps, type ServiceDeps } from './deps.ts';
 import { invalid } from './errors.ts';
 
 export interface AlertQuery {
@@ -18,7 +18,7 @@ export interface AlertQuery {
 }
 
 /** Stored alerts, newest first, and how they were found. */
-export async function listAlerts(deps: Pick<ServiceDeps, 'db' | 'config'>, q: AlertQuery) {
+export async function listAlerts(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'config'>, q: AlertQuery) {
   if (q.from && q.to && q.from > q.to) throw invalid('to', 'must not be before from');
   const s = deps.config.alerts;
   const method =
@@ -26,7 +26,7 @@ export async function listAlerts(deps: Pick<ServiceDeps, 'db' | 'config'>, q: Al
     `(daily mean), flagged when P(X ≥ today) < ${s.maxP}. Worry share: two-proportion z-test of today's share against the baseline's, flagged when z ≥ ${s.minZ}. ` +
     `Concern share: per concern, the share of the day's relevant items raising it against the baseline's, two-proportion z ≥ ${s.minZ}. ` +
     `Days with fewer than ${s.minVolume} items are never flagged.`;
-  return { alerts: (await listAlertRows(deps.db, q)).map(alertView), method };
+  return { alerts: (await listAlertRows(replicaOf(deps), q)).map(alertView), method };
 }
 
 /**

@@ -9,7 +9,7 @@ import { CONCERNS, type Concern, type SourceKind } from '../labels.ts';
 import { notFound } from './errors.ts';
 import { listAlerts } from './alerts.ts';
 import { listAnnouncements } from './announcements.ts';
-import type { ServiceDeps } from './deps.ts';
+import { replicaOf, type ServiceDeps } from './deps.ts';
 import { listItems, type ItemFilters } from './items.ts';
 import { getTrends, trendRange, type AnswerMeta } from './trends.ts';
 
@@ -21,7 +21,8 @@ export interface ExplorerFilters {
   source?: number | undefined;
   kind?: SourceKind | undefined;
   concern?: Concern | undefined;
-  language?: string | undefined;
+  /** ISO 639-1 language of the items */
+  lang?: string | undefined;
   area?: string | undefined;
 }
 
@@ -58,8 +59,9 @@ const rangeShare = (buckets: TrendBucket[], pick: (b: TrendBucket) => number) =>
  * stance trends (share and volume), concern shares per bucket, the latest items, the sources
  * that carried them, the alerts and announcements of the range, and the menus.
  */
-export async function explorerData(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model' | 'config'>, q: ExplorerQuery) {
-  const latest = (await latestLabelledAt(deps.db)) ?? deps.clock.now();
+export async function explorerData(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'model' | 'config'>, q: ExplorerQuery) {
+  const db = replicaOf(deps);
+  const latest = (await latestLabelledAt(db)) ?? deps.clock.now();
   const { from, to } = explorerRange(q, latest);
   const f: ExplorerFilters = {
     q: q.q,
@@ -68,7 +70,7 @@ export async function explorerData(deps: Pick<ServiceDeps, 'db' | 'clock' | 'mod
     source: q.source,
     kind: q.kind,
     concern: q.concern,
-    language: q.language,
+    lang: q.lang,
     area: q.area,
   };
   const trendQuery = { from, to, granularity: q.granularity, tz: 'UTC', relevant: 'true' as const, ...f };
@@ -84,18 +86,18 @@ export async function explorerData(deps: Pick<ServiceDeps, 'db' | 'clock' | 'mod
     getTrends(deps, trendQuery),
     getTrends(deps, { ...trendQuery, group_by: 'concern' }),
     listItems(deps, { filters: itemFilters, limit: EXPLORER_ITEMS }),
-    sourceBreakdown(deps.db, { filters: itemFilters, limit: 10 }),
+    sourceBreakdown(db, { filters: itemFilters, limit: 10 }),
     // alerts are raised per studio, union and concern: with one of those chosen, its alerts only
     listAlerts(deps, { from, to: addDays(to, -1), entity, limit: 10 }),
     listAnnouncements(deps),
-    filterOptions(deps.db),
-    itemLanguages(deps.db),
+    filterOptions(db),
+    itemLanguages(db),
     listSources(deps.db),
-    listDigests(deps.db, 5),
+    listDigests(db, 5),
   ]);
   const buckets = trend.series[0]?.buckets ?? [];
   const explanations = await explanationsOf(
-    deps.db,
+    db,
     page.rows.map((i) => i.id),
   );
   // each concern's share of the bucket's items (the same items the stance chart counts)
@@ -138,7 +140,8 @@ export async function explorerData(deps: Pick<ServiceDeps, 'db' | 'clock' | 'mod
       .map((a) => ({ id: a.id, title: a.title, date: a.date, studio: a.studio })),
     options: {
       ...options,
-      language: languages,
+      // lang= takes ISO 639-1 codes: a feed's own tag (en-us) on an item not relabelled since is not offered
+      lang: languages.filter((l) => /^[a-z]{2}$/.test(l)),
       sources: sourceRows.filter((s) => !s.deletedAt).map((s) => ({ id: s.id, name: s.name, kind: s.kind, organisation: s.organisation })),
     },
     digests: digests.map((d) => ({ week: d.week, studio: d.studio, union: d.union, version: d.version })),
@@ -153,7 +156,7 @@ export type ExplorerData = Awaited<ReturnType<typeof explorerData>>;
  * from sources of its kind that mention it.
  */
 export async function entityPage(
-  deps: Pick<ServiceDeps, 'db' | 'clock' | 'model' | 'config'>,
+  deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'model' | 'config'>,
   p: { kind: 'studio' | 'union'; name: string },
 ) {
   const name = resolveEntity(p.kind, p.name).name;

@@ -2,6 +2,7 @@ import { reactionItems } from '../../db/queries/announcements.ts';
 import { buildReaction, momentOf } from '../analytics/reaction.ts';
 import type { SourceKind } from '../labels.ts';
 import { getAnnouncement, presentAnnouncement } from './announcements.ts';
+import { replicaOf, type ReadDeps } from './deps.ts';
 import type { DbClockDeps } from './deps.ts';
 import { invalid } from './errors.ts';
 
@@ -24,14 +25,15 @@ export interface ReactionQuery {
  * The one event study: the reaction to an announcement, as the API, the reaction page and the
  * digest all show it. The answer carries the window it used (`windowDays`, `windows`).
  */
-export async function announcementReaction(deps: DbClockDeps, q: ReactionQuery) {
+export async function announcementReaction(deps: DbClockDeps & ReadDeps, q: ReactionQuery) {
   const windowDays = q.windowDays ?? DEFAULT_WINDOW_DAYS;
   if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS)
     throw invalid('window', `expected 1d to ${MAX_WINDOW_DAYS}d`);
+  // the announcement from the primary (one just created has its reaction at once), its items from the replica
   const a = await getAnnouncement(deps, { id: q.id });
   const moment = momentOf(a);
   const span = windowDays * 86_400_000;
-  const items = await reactionItems(deps.db, {
+  const items = await reactionItems(replicaOf(deps), {
     start: new Date(moment.getTime() - span),
     end: new Date(moment.getTime() + span),
     studio: a.studio,

@@ -20,7 +20,7 @@ export interface ExplorerState extends ExplorerFilters {
   granularity: string;
 }
 
-export const FILTER_KEYS = ['q', 'studio', 'union', 'source', 'kind', 'concern', 'language', 'area'] as const;
+export const FILTER_KEYS = ['q', 'studio', 'union', 'source', 'kind', 'concern', 'lang', 'area'] as const;
 
 /** A URL of the explorer with some of its state changed (undefined removes a parameter). */
 export function explorerHref(
@@ -108,7 +108,7 @@ export const ExplorerForm: FC<{ d: ExplorerData; state: ExplorerState }> = ({ d,
       </label>
       <Select name="kind" label="Source kind" value={d.filters.kind} values={SOURCE_KINDS} />
       <Select name="concern" label="Concern" value={d.filters.concern} values={CONCERNS} />
-      <Select name="language" label="Language" value={d.filters.language} values={d.options.language} />
+      <Select name="lang" label="Language" value={d.filters.lang} values={d.options.lang} />
       <Select name="area" label="Area" value={d.filters.area} values={d.options.area} />
       <div class="actions">
         <button type="submit">Apply</button>

@@ -5,8 +5,9 @@ import { explorerData } from '../services/explorer.ts';
 import { getAnnouncement } from '../services/announcements.ts';
 import { announcementReaction } from '../services/reactions.ts';
 import type { AppDeps, AppEnv } from '../api/env.ts';
+import { cachedRead } from '../api/env.ts';
 import { badRequest } from '../api/errors.ts';
-import { dayParam, entityParam, itemLevelFilters } from '../api/params.ts';
+import { dayParam, entityParam, itemLevelFilters, langParam } from '../api/params.ts';
 import { GRANULARITIES } from '../analytics/buckets.ts';
 import { CONCERNS, SOURCE_KINDS } from '../labels.ts';
 import { entityPage } from '../services/explorer.ts';
@@ -26,13 +27,14 @@ const explorerShape = {
   kind: z.enum(SOURCE_KINDS).optional(),
   concern: z.enum(CONCERNS).optional(),
   area: entityParam('area').optional(),
+  lang: langParam.optional(),
   ...itemLevelFilters,
 };
 const Filters = z.strictObject(explorerShape, {
   error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown parameter; expected ${Object.keys(explorerShape).join(', ')}` : undefined),
 });
 
-/** The server-rendered dashboard at `/` and the reaction view of each announcement. */
+/** The server-rendered pages: the explorer at `/`, items, unions, studios, digests, sources and each announcement's reaction. */
 export function webRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
@@ -44,8 +46,16 @@ export function webRoutes(deps: AppDeps) {
       throw badRequest(issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0]), issue.message);
     }
     const f = parsed.data;
-    const d = await explorerData(deps, f);
-    return c.html(<ExplorerPage d={d} state={f} />);
+    // cached like the API's answers, under the validated filters
+    return cachedRead(
+      c,
+      deps.cache!,
+      async () => {
+        const page = <ExplorerPage d={await explorerData(deps, f)} state={f} />;
+        return { body: (await page.toString()) as string, contentType: 'text/html; charset=UTF-8' };
+      },
+      { path: '/', query: f },
+    );
   });
 
   const idOf = (raw: string) => {

@@ -4,7 +4,8 @@ import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
 import { exportItems, getItem, itemsMeta, listItems, presentItem, relevantFilter } from '../../services/items.ts';
 import { metaHeaders } from '../../services/trends.ts';
 import { errorResponses, json, router, type AppDeps, route } from '../env.ts';
-import { boolParam, entityParam, instantParam, languageParam } from '../params.ts';
+import { guardedBody } from '../stream-guard.ts';
+import { boolParam, entityParam, instantParam, langParam } from '../params.ts';
 import { Meta } from './trends.ts';
 
 export { decodeCursor, encodeCursor } from '../../services/item-cursor.ts';
@@ -25,7 +26,7 @@ const filterParams = {
   studio: entityParam('studio').optional(),
   union: entityParam('union').optional(),
   area: entityParam('area').optional(),
-  language: languageParam.optional(),
+  lang: langParam.optional(),
   from: instantParam.optional(),
   to: instantParam.optional(),
 };
@@ -63,7 +64,7 @@ const Item = z
   .openapi('Item');
 
 const Explanation = z
-  .object({ terms: z.array(z.object({ term: z.string(), weight: z.number() })), sentence: z.string() })
+  .object({ terms: z.array(z.object({ term: z.string(), weight: z.number() })), sentence: z.string(), summary: z.string().optional() })
   .openapi('Explanation');
 
 const ItemDetail = z
@@ -122,13 +123,17 @@ export function itemRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { limit, cursor, relevant, ...filters } = c.req.valid('query');
-      const page = await listItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, limit, cursor });
+      // the page and its provenance are independent reads: made at once, not one after the other
+      const [page, meta] = await Promise.all([
+        listItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, limit, cursor }),
+        itemsMeta(deps, c.req.valid('query')),
+      ]);
       return c.json(
         {
           items: page.rows.map(presentItem),
           nextCursor: page.nextCursor,
           total: page.total,
-          meta: await itemsMeta(deps, c.req.valid('query')),
+          meta,
         },
         200,
       );
@@ -149,12 +154,17 @@ export function itemRoutes(deps: AppDeps) {
     }),
     async (c) => {
       const { format, relevant, ...filters } = c.req.valid('query');
-      const stream = exportItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, format });
+      const source = exportItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, format });
       const { format: _f, ...applied } = c.req.valid('query');
+      const meta = await itemsMeta(deps, applied);
+      // the expensive-read slot is held until the stream ends, and the stream has a deadline
+      const release = c.get('releaseSlot');
+      c.set('releaseSlot', undefined);
+      const stream = guardedBody(c, source, { logger: deps.logger, deadlineMs: deps.config.expensive.exportTimeoutMs, onDone: release });
       return c.body(stream, 200, {
         'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
         'Content-Disposition': `attachment; filename="pulse-items.${format}"`,
-        ...metaHeaders(await itemsMeta(deps, applied)),
+        ...metaHeaders(meta),
       });
     },
   );

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
 import { GRANULARITIES } from '../../analytics/buckets.ts';
 import { GROUP_DIMENSIONS, STANCES } from '../../labels.ts';
-import { getTrends, metaHeaders, trendRange, trendsAsCsv, type TrendAnswer } from '../../services/trends.ts';
+import { getTrends, MAX_BUCKETS, MAX_CELLS, metaHeaders, trendRange, trendsAsCsv, type TrendAnswer } from '../../services/trends.ts';
 import { cachedRead, errorResponses, router, type AppDeps, route } from '../env.ts';
 import { dayParam, itemLevelFilters, tagFilters, tzParam } from '../params.ts';
 
@@ -40,7 +40,13 @@ const Stances = <T extends z.ZodType>(t: T) =>
   z.object(Object.fromEntries(STANCES.map((s) => [s, t])) as Record<(typeof STANCES)[number], T>);
 const Trends = z
   .object({
-    granularity: z.enum(GRANULARITIES),
+    granularity: z.enum(GRANULARITIES).openapi({ description: 'as applied: coarser than asked when the range needs it' }),
+    requestedGranularity: z
+      .enum(GRANULARITIES)
+      .optional()
+      .openapi({
+        description: `present when the granularity asked for was coarsened: a series has at most ${MAX_BUCKETS} buckets, an answer at most ${MAX_CELLS} buckets across its groups`,
+      }),
     from: z.string(),
     to: z.string(),
     tz: z.string(),
@@ -86,20 +92,25 @@ export function trendRoutes(deps: AppDeps) {
     async (c) => {
       const { format, ...q } = c.req.valid('query');
       trendRange(q, deps.clock.now()); // a bad range is a 400 before anything is cached
-      return cachedRead<TrendAnswer>(c, deps.cache!, async () => {
-        const answer = await getTrends(deps, q);
-        if (format === 'csv') {
-          return {
-            body: trendsAsCsv(answer),
-            contentType: 'text/csv; charset=utf-8',
-            headers: {
-              'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"`,
-              ...metaHeaders(answer.meta),
-            },
-          };
-        }
-        return { body: JSON.stringify(answer), contentType: 'application/json' };
-      });
+      return cachedRead<TrendAnswer>(
+        c,
+        deps.cache!,
+        async () => {
+          const answer = await getTrends(deps, q);
+          if (format === 'csv') {
+            return {
+              body: trendsAsCsv(answer),
+              contentType: 'text/csv; charset=utf-8',
+              headers: {
+                'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"`,
+                ...metaHeaders(answer.meta),
+              },
+            };
+          }
+          return { body: JSON.stringify(answer), contentType: 'application/json' };
+        },
+        { query: c.req.valid('query') },
+      );
     },
   );
   return app;
