@@ -194,7 +194,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const name = String(issue.path[0]);
     const value = present[name];
     // connection URLs can carry passwords: never echoed
-    const shown = name === 'DATABASE_URL' || name === 'DATABASE_READ_URL' || name === 'PULSE_SMTP_URL' ? '' : ` (got ${JSON.stringify(value)})`;
+    const shown =
+      name === 'DATABASE_URL' || name === 'DATABASE_READ_URL' || name === 'PULSE_SMTP_URL' ? '' : ` (got ${JSON.stringify(value)})`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;

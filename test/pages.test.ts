@@ -7,6 +7,7 @@ import { rebuildDirtyDays } from '../db/queries/rollups.ts';
 import { addSource } from '../db/queries/sources.ts';
 import { items, sources } from '../db/schema/index.ts';
 import { defaultModel } from '../src/classify/model.ts';
+import { prepareSentences } from '../src/classify/prepare.ts';
 import { extractQuotes } from '../src/classify/quotes.ts';
 import { fixedClock } from '../src/clock.ts';
 import { silentLogger } from '../src/logger.ts';
@@ -116,9 +117,11 @@ afterAll(async () => {
 });
 
 describe('quotations', () => {
+  // an item labelled before quotes were stored: its page finds them in its text as the classifier does
   it('finds quotes with their speakers, each once, in order', () => {
+    const found = (text: string) => extractQuotes(prepareSentences(text)).map((q) => ({ text: q.text, speaker: q.speaker }));
     expect(
-      extractQuotes(
+      found(
         '“We will not accept replicas without consent,” said Maria Lopez, the president. Tom Reyes said: "This ends background work as we know it." And "a third quote with nobody named".',
       ),
     ).toEqual([
@@ -126,10 +129,10 @@ describe('quotations', () => {
       { text: 'This ends background work as we know it.', speaker: 'Tom Reyes' },
       { text: 'a third quote with nobody named', speaker: null },
     ]);
-    expect(extractQuotes('"The studio said this is fine and good," the spokesperson said.')).toEqual([
-      { text: 'The studio said this is fine and good', speaker: null },
+    expect(found('"The studio said this is fine and good," the spokesperson said.')).toEqual([
+      { text: 'The studio said this is fine and good', speaker: 'the spokesperson' },
     ]);
-    expect(extractQuotes('No quotes here.')).toEqual([]);
+    expect(found('No quotes here.')).toEqual([]);
   });
 });
 
@@ -146,6 +149,15 @@ describe('pages without JavaScript', () => {
     expect(html).toMatch(/id="model">pulse-test-1/);
     expect(html).toContain('id="sightings"');
     expect(html).toContain('href="/unions/SAG-AFTRA"');
+    // quotes the classifier stored win over the text's
+    const other = (await database.db.select({ id: items.id }).from(items).where(eq(items.title, 'Coverage 1')))[0]!.id;
+    await database.db
+      .update(items)
+      .set({ quotes: [{ text: 'Stored words from the classifier', speaker: 'Ana Stored', speakerKind: 'union', stance: 'worry' }] })
+      .where(eq(items.id, other));
+    const stored = await (await fetch(`${base}/items/${other}`)).text();
+    expect(stored).toContain('Stored words from the classifier');
+    expect(stored).toContain('— Ana Stored');
     expect((await fetch(`${base}/items/999999`)).status).toBe(404);
     expect((await fetch(`${base}/items/abc`)).status).toBe(400);
     expect((await fetch(`${base}/items/${itemId}?x=1`)).status).toBe(400);

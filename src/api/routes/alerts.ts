@@ -94,13 +94,10 @@ export function alertRoutes(deps: AppDeps) {
               url: z.string().max(2000),
               entity: entityParam('studio', 'union').optional(),
               metric: z.enum(METRICS).optional(),
-              format: z
-                .enum(WEBHOOK_FORMATS)
-                .default('generic')
-                .openapi({
-                  description:
-                    "generic: signed Pulse JSON; slack, discord, teams (Workflows or connector URL), mattermost: that tool's message shape",
-                }),
+              format: z.enum(WEBHOOK_FORMATS).default('generic').openapi({
+                description:
+                  "generic: signed Pulse JSON; slack, discord, teams (Workflows or connector URL), mattermost: that tool's message shape",
+              }),
             }),
           ),
           required: true,

@@ -14,12 +14,9 @@ const filterParams = {
   q: z.string().trim().min(1).max(500).optional().openapi({ description: 'full-text search: words, "phrases", -exclusions, or' }),
   source: z.coerce.number().int().positive().max(2_147_483_647).optional(),
   kind: z.enum(SOURCE_KINDS).optional(),
-  relevant: z
-    .enum(['true', 'false', 'all'])
-    .default('all')
-    .openapi({
-      description: 'true: relevant items only; false: off-topic only; all (the default): both. Trends count relevant items only.',
-    }),
+  relevant: z.enum(['true', 'false', 'all']).default('all').openapi({
+    description: 'true: relevant items only; false: off-topic only; all (the default): both. Trends count relevant items only.',
+  }),
   labelled: boolParam.optional().openapi({ description: 'true: labelled items only (what trends count); false: not yet labelled' }),
   stance: z.enum(STANCES).optional(),
   concern: z.enum(CONCERNS).optional(),
