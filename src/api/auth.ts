@@ -54,7 +54,8 @@ export function authenticate(deps: AppDeps, keys: KeyCache = new KeyCache()) {
       if (!check.ok) throw refuse(check.reason);
       c.set('apiKey', check.key);
     } else if (deps.config.readKeyRequired) {
-      if (read && !c.req.path.startsWith('/api/'))
+      // a person opening a page is sent to the form; API clients, /metrics and /docs get the 401
+      if (read && !c.req.path.startsWith('/api/') && c.req.path !== '/metrics' && c.req.path !== '/docs')
         return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
       throw new AppError(401, 'unauthorized', 'an API key is required (Authorization: Bearer <key>, or sign in at /sign-in)');
     }
