@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.ts';
 import { watches } from '../schema/index.ts';
 
@@ -26,7 +26,11 @@ export async function dueWatches(db: Db, now: Date): Promise<WatchRow[]> {
     .where(
       and(
         eq(watches.enabled, true),
-        or(isNull(watches.lastSentAt), lte(sql`${watches.lastSentAt} + make_interval(mins => ${watches.intervalMinutes})`, now)),
+        // an ISO string cast in SQL: a Date beside a raw expression has no column to encode it (postgres.js refuses it)
+        or(
+          isNull(watches.lastSentAt),
+          sql`${watches.lastSentAt} + make_interval(mins => ${watches.intervalMinutes}) <= ${now.toISOString()}::timestamptz`,
+        ),
       ),
     )
     .orderBy(asc(watches.id));
