@@ -25,6 +25,8 @@ import { demoCommand, demoUsage } from './cli/demo.ts';
 import { backupCommand, backupUsage, moveCommand, restoreCommand } from './cli/backup.ts';
 import { backfillCommand, backfillUsage } from './cli/backfill.ts';
 import { importCommand, importUsage } from './cli/import.ts';
+import { entitiesCommand, entitiesUsage, retagCommand, retagUsage } from './cli/entities.ts';
+import { commandHelp, usageErrorText } from './cli/help.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -47,13 +49,19 @@ const commands: Record<string, Command> = {
   'move-to': moveCommand,
   backfill: backfillCommand,
   import: importCommand,
+  entities: entitiesCommand,
+  retag: retagCommand,
 };
+
+/** Every command `pulse` runs (each has its own --help). */
+export const COMMAND_NAMES = Object.keys(commands);
 
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, backfillUsage, importUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, digestUsage, backupUsage, demoUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, backfillUsage, importUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, digestUsage, backupUsage, demoUsage, entitiesUsage, retagUsage].join('\n')}
 pulse --help                                             this text
+pulse COMMAND --help                                     one command: every flag and an example
 
 Configuration comes from environment variables; see README.md.`;
 
@@ -64,11 +72,11 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     (name === undefined ? io.err : io.out)(usage);
     return name === undefined ? 2 : 0;
   }
-  const command = commands[name];
+  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
   try {
     if (!command) throw new UsageError(`unknown command "${name}"`);
     if (args.includes('--help') || args.includes('-h')) {
-      io.out(usage);
+      io.out(commandHelp(name) ?? usage);
       return 0;
     }
     // One process per embedded data directory: while a server holds it, a command that needs
@@ -85,7 +93,8 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     return await command(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
-      io.err(`pulse: ${err.message}\n\n${usage}`);
+      // one line and where to read more, not the whole usage again
+      io.err(usageErrorText(command ? name : undefined, err.message));
       return 2;
     }
     if (

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import type { AlertSettings } from './analytics/alerts.ts';
+import { useEntities, type CustomEntities } from './ingest/entities.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
@@ -76,6 +78,18 @@ const envSchema = z.object({
   PULSE_HEADERS_TIMEOUT_MS: int(1000, 600_000).default(10_000),
   PULSE_MAX_CONNECTIONS_PER_CLIENT: int(0, 100_000).default(64),
   PULSE_CORS_ORIGINS: z.string().max(4000).optional(),
+  PULSE_ENTITIES_FILE: z.string().min(1).optional(),
+  PULSE_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s/]+(:\d{1,5})?\/?(\?\S*)?$/, { message: 'expected smtp://[user:pass@]host[:port] or smtps://…' })
+    .optional(),
+  PULSE_MAIL_FROM: z
+    .string()
+    .max(320)
+    .regex(/^(?:[^<>\r\n]*<)?[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+>?$/, {
+      message: 'expected an address such as pulse@example.org or "Pulse <pulse@example.org>"',
+    })
+    .optional(),
   PULSE_ALERT_BASELINE_DAYS: int(7, 365).default(28),
   PULSE_ALERT_MIN_VOLUME: int(1, 100_000).default(5),
   PULSE_ALERT_Z: z
@@ -133,6 +147,10 @@ export interface Config {
   http: { headersTimeoutMs: number; maxConnectionsPerClient: number };
   /** origins allowed by CORS: undefined sends no CORS headers; ['*'] allows any */
   corsOrigins: string[] | undefined;
+  /** studios, unions and areas added to the built-in lists (PULSE_ENTITIES_FILE) */
+  entities: { file: string; entities: CustomEntities } | undefined;
+  /** where alert and digest emails go out (PULSE_SMTP_URL, PULSE_MAIL_FROM); unset sends none */
+  mail: { smtpUrl: string; from: string } | undefined;
   fetch: {
     timeoutMs: number;
     connectTimeoutMs: number;
@@ -176,12 +194,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
     const value = present[name];
-    const shown = name === 'DATABASE_URL' || name === 'DATABASE_READ_URL' ? '' : ` (got ${JSON.stringify(value)})`;
+    // connection URLs can carry passwords: never echoed
+    const shown =
+      name === 'DATABASE_URL' || name === 'DATABASE_READ_URL' || name === 'PULSE_SMTP_URL' ? '' : ` (got ${JSON.stringify(value)})`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
   if (e.DATABASE_READ_URL && !e.DATABASE_URL)
     throw new ConfigError('DATABASE_READ_URL: needs DATABASE_URL (the primary) as well; the embedded database has no replicas');
+  if (e.PULSE_SMTP_URL && !e.PULSE_MAIL_FROM)
+    throw new ConfigError('PULSE_MAIL_FROM: required when PULSE_SMTP_URL is set (the From address of alert and digest emails)');
+  const entities = e.PULSE_ENTITIES_FILE
+    ? { file: resolve(e.PULSE_ENTITIES_FILE), entities: readEntitiesFile(e.PULSE_ENTITIES_FILE) }
+    : undefined;
+  // the entity list is process-wide, like the configuration it comes from
+  useEntities(entities?.entities);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -219,6 +246,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.PULSE_CORS_ORIGINS?.split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    entities,
+    mail: e.PULSE_SMTP_URL && e.PULSE_MAIL_FROM ? { smtpUrl: e.PULSE_SMTP_URL, from: e.PULSE_MAIL_FROM } : undefined,
     alerts: {
       baselineDays: e.PULSE_ALERT_BASELINE_DAYS,
       minVolume: e.PULSE_ALERT_MIN_VOLUME,
@@ -237,6 +266,37 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     crawl: { hostDelayMs: e.PULSE_CRAWL_DELAY_MS, maxWaitMs: e.PULSE_CRAWL_MAX_WAIT_MS, respectRobots: e.PULSE_RESPECT_ROBOTS },
     services: { gdeltUrl: e.PULSE_GDELT_URL, googleNewsUrl: e.PULSE_GOOGLE_NEWS_URL, waybackCdxUrl: e.PULSE_WAYBACK_CDX_URL },
   };
+}
+
+const entry = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  aliases: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+});
+const entitiesFile = z.strictObject({
+  studios: z.array(entry).max(2000).optional(),
+  unions: z.array(entry).max(2000).optional(),
+  areas: z.array(entry).max(2000).optional(),
+});
+
+/** Reads and checks an entities file; a problem is a ConfigError naming PULSE_ENTITIES_FILE and where. */
+export function readEntitiesFile(path: string): CustomEntities {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`PULSE_ENTITIES_FILE: cannot read ${JSON.stringify(path)} as JSON (${(err as Error).message.split('\n')[0]})`);
+  }
+  const parsed = entitiesFile.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.join('.') || 'the file';
+    const message =
+      issue.code === 'unrecognized_keys'
+        ? `unknown key ${issue.keys.join(', ')}; expected studios, unions, areas (each a list of {name, aliases})`
+        : issue.message;
+    throw new ConfigError(`PULSE_ENTITIES_FILE: ${where}: ${message}`);
+  }
+  return parsed.data;
 }
 
 /** True when Intl knows the zone name. */

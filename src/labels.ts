@@ -52,3 +52,11 @@ export type JobName = (typeof JOB_NAMES)[number];
 
 export const JOB_STATUSES = ['running', 'ok', 'failed', 'skipped'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
+
+/** How a webhook's body is shaped: Pulse's signed JSON, or a chat tool's incoming-webhook message. */
+export const WEBHOOK_FORMATS = ['generic', 'slack', 'discord', 'teams', 'mattermost'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
+/** What an email subscription receives. */
+export const MAIL_TOPICS = ['digest', 'alerts'] as const;
+export type MailTopic = (typeof MAIL_TOPICS)[number];

@@ -24,14 +24,23 @@ describe.concurrent('pulse command line', () => {
     expect(r.stdout).toContain('pulse keys create');
   });
 
-  it('exits 2 with usage on an unknown command or flag', async () => {
+  it('exits 2 on an unknown command or flag, in one line naming where the help is', async () => {
     const a = await runPulse(['frobnicate']);
     expect(a.code).toBe(2);
-    expect(a.stderr).toMatch(/unknown command "frobnicate"/);
-    expect(a.stderr).toContain('Usage:');
+    expect(a.stderr.trim().split('\n')).toEqual(['pulse: unknown command "frobnicate" (see pulse --help)']);
     const b = await runPulse(['keys', 'create', '--colour', 'red']);
     expect(b.code).toBe(2);
-    expect(b.stderr).toMatch(/--colour/);
+    expect(b.stderr.trim().split('\n')).toHaveLength(1);
+    expect(b.stderr).toMatch(/^pulse keys: .*--colour.* \(see pulse keys --help\)$/m);
+  });
+
+  it("prints one command's help, with its flags and an example, for COMMAND --help", async () => {
+    const r = await runPulse(['digest', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^pulse digest \[--week W\]/);
+    expect(r.stdout).toContain('--rebuild');
+    expect(r.stdout).toMatch(/Example:\n {2}pulse digest/);
+    expect(r.stdout).not.toContain('Usage:');
   });
 
   it('stops on a bad PORT with one line and exit 1', async () => {

@@ -19,6 +19,11 @@ describe('pulse demo', () => {
       expect(res.status, url).toBe(200);
       await res.arrayBuffer();
     }
+    // the demo's invented unions and studio are entities (demo/entities.json): their filters find items
+    const unionPage = await (await fetch(urls.find((u) => u.includes('/unions/'))!)).text();
+    expect(Number(/id="stat-total">(\d+)</.exec(unionPage)![1])).toBeGreaterThan(5);
+    const studioView = await (await fetch(urls.find((u) => u.includes('studio=Cobaltline'))!)).text();
+    expect(Number(/id="stat-total">(\d+)</.exec(studioView)![1])).toBeGreaterThan(5);
     const trends = (await (await fetch(urls.find((u) => u.includes('/trends'))!)).json()) as {
       series: { group: string; buckets: { counts: { worry: number }; total: number }[] }[];
     };

@@ -321,7 +321,11 @@ describe('cost model for anonymous reads', () => {
 describe('keys, rate limits and read-key mode', () => {
   it('with PULSE_READ_KEY_REQUIRED, /metrics and /docs need a key; /health, /ready, /openapi.json and static assets do not', async () => {
     const { app } = testApp(database, { env: { PULSE_READ_KEY_REQUIRED: 'true' } });
-    for (const p of ['/metrics', '/docs', '/api/v1/trends', '/']) expect((await app.request(p)).status, p).toBe(401);
+    for (const p of ['/metrics', '/docs', '/api/v1/trends']) expect((await app.request(p)).status, p).toBe(401);
+    // a page sends the browser to the sign-in form instead (issue 18)
+    const page = await app.request('/');
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/sign-in?next=%2F');
     for (const p of ['/health', '/ready', '/openapi.json', '/assets/uplot.js', '/docs/assets/swagger-ui.css'])
       expect((await app.request(p)).status, p).toBe(200);
     const key = await authHeader(database, 'write');

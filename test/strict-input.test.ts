@@ -40,7 +40,9 @@ describe('a typo is an error, never an unfiltered answer', () => {
       expect(message, url).toMatch(new RegExp(`^${param}: unknown parameter`));
     }
     const [, message] = await error(await app.request('/api/v1/trends?stnce=worry'));
-    expect(message).toMatch(/expected from, to, granularity, group_by, studio, union, kind, area, concern, lang, relevant, tz, format$/);
+    expect(message).toMatch(
+      /expected from, to, granularity, group_by, studio, union, kind, area, concern, lang, q, source, relevant, tz, format$/,
+    );
   });
 
   it('names unknown body fields', async () => {

@@ -48,7 +48,7 @@ export async function listAlerts(db: Db, p: { from?: string; to?: string; entity
 
 export async function insertWebhook(
   db: Db,
-  w: { url: string; entity: string | null; metric: string | null; secret: string },
+  w: { url: string; entity: string | null; metric: string | null; secret: string; format?: WebhookRow['format'] },
 ): Promise<WebhookRow> {
   const [row] = await db.insert(webhooks).values(w).returning();
   return row!;

@@ -1,4 +1,4 @@
-import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Concern, SourceKind, Stance } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
 import { items, sightings, sources, type Explanation } from '../schema/index.ts';
@@ -7,8 +7,16 @@ export interface ItemFilters {
   /** full-text query, in web-search syntax ("quoted phrases", -exclusions, or) */
   q?: string | undefined;
   source?: number | undefined;
+  /** any of these sources (a union's own feeds) */
+  sourceIds?: number[] | undefined;
   kind?: SourceKind | undefined;
   relevant?: boolean | undefined;
+  /** true: labelled items only (what trends count); false: not yet labelled */
+  labelled?: boolean | undefined;
+  /** labelled at or after this time (watches: what is new since the last check) */
+  labelledSince?: Date | undefined;
+  /** labelled before this time */
+  labelledBefore?: Date | undefined;
   stance?: Stance | undefined;
   concern?: Concern | undefined;
   studio?: string | undefined;
@@ -62,8 +70,12 @@ export function itemWhere(f: ItemFilters): SQL | undefined {
   return and(
     f.q ? sql`${items.search} @@ ${tsQuery(f.q)}` : undefined,
     f.source !== undefined ? eq(items.sourceId, f.source) : undefined,
+    f.sourceIds ? (f.sourceIds.length ? inArray(items.sourceId, f.sourceIds) : sql`false`) : undefined,
     f.kind ? eq(sources.kind, f.kind) : undefined,
     f.relevant !== undefined ? eq(items.relevant, f.relevant) : undefined,
+    f.labelled === undefined ? undefined : f.labelled ? isNotNull(items.stance) : isNull(items.stance),
+    f.labelledSince ? gte(items.classifiedAt, f.labelledSince) : undefined,
+    f.labelledBefore ? lt(items.classifiedAt, f.labelledBefore) : undefined,
     f.stance ? eq(items.stance, f.stance) : undefined,
     f.concern ? arrayContains(items.concerns, [f.concern]) : undefined,
     f.studio ? arrayContains(items.studios, [f.studio]) : undefined,
@@ -166,4 +178,27 @@ export async function exportBatch(db: Db, p: { filters: ItemFilters; afterId: nu
     .where(and(itemWhere(p.filters), gt(items.id, p.afterId)))
     .orderBy(asc(items.id))
     .limit(p.limit);
+}
+
+/** The text and tags of a batch of items by id (for re-tagging). */
+export async function itemTexts(db: Db, p: { afterId: number; limit: number }) {
+  return db
+    .select({
+      id: items.id,
+      title: items.title,
+      summary: items.summary,
+      content: items.content,
+      studios: items.studios,
+      unions: items.unions,
+      areas: items.areas,
+    })
+    .from(items)
+    .where(gt(items.id, p.afterId))
+    .orderBy(asc(items.id))
+    .limit(p.limit);
+}
+
+/** Replaces the entity tags of some items; labels (stance, concerns, relevance) are left alone. */
+export async function setItemTags(db: Db, rows: { id: number; studios: string[]; unions: string[]; areas: string[] }[]): Promise<void> {
+  for (const r of rows) await db.update(items).set({ studios: r.studios, unions: r.unions, areas: r.areas }).where(eq(items.id, r.id));
 }

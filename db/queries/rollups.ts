@@ -23,6 +23,10 @@ export interface TrendFilters {
   concern?: string | undefined;
   /** undefined: relevant and irrelevant items alike */
   relevant?: boolean | undefined;
+  /** full-text query (web-search syntax); rollups cannot answer it, so items are read */
+  q?: string | undefined;
+  /** one source's items only (items are read) */
+  source?: number | undefined;
   /** ISO 639-1 language of the items (rollups have no language: answered from items) */
   lang?: string | undefined;
   /** rows per bucket instead of per day: `day` is then the bucket's start, or `from` when the range cuts it */
@@ -105,6 +109,8 @@ function itemParts(f: TrendFilters) {
   const where: SQL[] = [];
   if (f.relevant !== undefined) where.push(sql`coalesce(i.relevant, false) = ${f.relevant}`);
   if (f.kind) where.push(sql`s.kind = ${f.kind}`);
+  if (f.q) where.push(sql`i.search @@ websearch_to_tsquery('english', ${f.q})`);
+  if (f.source !== undefined) where.push(sql`i.source_id = ${f.source}`);
   if (f.lang) where.push(sql`i.language = ${f.lang}`);
   for (const d of ['studio', 'union', 'area', 'concern'] as const) {
     const v = f[d];
@@ -145,7 +151,9 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
       out.push({ day: r.day, group: r.grp, stance: r.stance, n: Number(r.n) });
   };
   const dims = tagDimensions(f);
-  const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1 && !f.lang;
+  // rollups hold no text, source or language: such queries read items
+  const itemOnly = !!f.q || f.source !== undefined || !!f.lang;
+  const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1 && !itemOnly;
   // One snapshot for both reads, so a day turning dirty in between is counted exactly once.
   await db.transaction(
     async (tx) => {

@@ -1,7 +1,7 @@
 import { and, asc, count, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { SourceKind, SourceType } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
-import { meta, sources, type SourceSettings } from '../schema/index.ts';
+import { items, meta, type SourceSettings, sources } from '../schema/index.ts';
 
 export type { SourceSettings } from '../schema/index.ts';
 
@@ -150,4 +150,13 @@ export async function findSourceByName(db: Db, name: string): Promise<SourceRow 
     .orderBy(asc(sources.id))
     .limit(1);
   return row;
+}
+
+/** Items stored per source, with the newest publication time (for the health page). */
+export async function itemCountsBySource(db: Db): Promise<Map<number, { items: number; latest: Date | null }>> {
+  const rows = await db
+    .select({ id: items.sourceId, n: count(), latest: sql<string | Date | null>`max(${items.publishedAt})` })
+    .from(items)
+    .groupBy(items.sourceId);
+  return new Map(rows.map((r) => [r.id, { items: Number(r.n), latest: r.latest ? new Date(r.latest) : null }]));
 }

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import type { WebhookFormat } from '../../src/labels.ts';
 import {
   bigint,
   boolean,
@@ -59,6 +60,8 @@ export const webhooks = pgTable('webhooks', {
   metric: text('metric'),
   /** HMAC-SHA256 key for X-Pulse-Signature; shown once at creation */
   secret: text('secret').notNull(),
+  /** the body's shape: generic (signed Pulse JSON) or a chat tool's incoming-webhook message */
+  format: text('format').$type<WebhookFormat>().notNull().default('generic'),
   enabled: boolean('enabled').notNull().default(true),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });

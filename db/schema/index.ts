@@ -7,3 +7,6 @@ export * from './job-runs.ts';
 export * from './announcements.ts';
 export * from './digests.ts';
 export * from './backfills.ts';
+export * from './mail.ts';
+export * from './watches.ts';
+export * from './sessions.ts';

@@ -13,7 +13,7 @@ export interface AlertRecord {
   baselineCount: number;
 }
 
-export const ALERT_METRICS = ['volume', 'worry_share'] as const;
+export const ALERT_METRICS = ['volume', 'worry_share', 'concern_share'] as const;
 export type AlertMetric = (typeof ALERT_METRICS)[number];
 
 /** An alert as the API and webhooks show it. */

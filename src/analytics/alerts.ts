@@ -20,7 +20,7 @@ export interface EntityDay {
 }
 
 export interface Spike {
-  metric: 'volume' | 'worry_share';
+  metric: 'volume' | 'worry_share' | 'concern_share';
   /** today's count (volume) or worry share */
   value: number;
   /** baseline daily mean (volume) or baseline worry share */
@@ -68,4 +68,30 @@ export function detectSpikes(today: EntityDay, baseline: EntityDay, s: AlertSett
     });
   }
   return spikes;
+}
+
+/** Items of one day (or of the baseline) that raise a concern, out of all relevant items. */
+export interface ConcernDay {
+  n: number;
+  total: number;
+}
+
+/**
+ * A rise in one concern's share of relevant items on one day beyond noise: a two-proportion
+ * z-test of today's share against the baseline's pooled share, z ≥ minZ (rises only), on a day
+ * with at least minVolume relevant items and at least two items raising it.
+ */
+export function detectConcernSpike(today: ConcernDay, baseline: ConcernDay, s: AlertSettings = DEFAULT_ALERT_SETTINGS): Spike | undefined {
+  if (today.total < s.minVolume || today.n < 2) return undefined;
+  const share = twoProportionTest(baseline.n, baseline.total, today.n, today.total);
+  if (!share || share.z < s.minZ) return undefined;
+  return {
+    metric: 'concern_share',
+    value: r4(today.n / today.total),
+    baseline: r4(baseline.total ? baseline.n / baseline.total : 0),
+    score: r4(share.z),
+    pValue: share.p / 2,
+    count: today.n,
+    baselineCount: baseline.n,
+  };
 }

@@ -18,11 +18,16 @@ import { digestRoutes } from './routes/digests.ts';
 import { docsRoutes } from './routes/docs.ts';
 import { assetRoutes } from '../web/assets.ts';
 import { webRoutes } from '../web/routes.tsx';
+import { mailRoutes } from '../web/mail-routes.tsx';
+import { signInRoutes } from '../web/sign-in.tsx';
+import { feedTokenRoutes } from './routes/feed-tokens.ts';
 import { healthRoutes } from './routes/health.ts';
 import { itemRoutes } from './routes/items.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { jobRoutes, metricsRoute } from './routes/ops.ts';
 import { sourceRoutes } from './routes/sources.ts';
+import { subscriptionRoutes } from './routes/subscriptions.ts';
+import { watchRoutes } from './routes/watches.ts';
 import { trendRoutes } from './routes/trends.ts';
 
 export type { AppDeps } from './env.ts';
@@ -41,6 +46,8 @@ export const MAX_ANON_CLASSIFY_BODY_BYTES = 256 * 1024;
 const EXPENSIVE: readonly string[] = [
   '/',
   '/announcements/:id',
+  '/unions/:name',
+  '/studios/:name',
   '/api/v1/trends',
   '/api/v1/items',
   '/api/v1/items/export',
@@ -112,6 +119,8 @@ export function createApp(input: AppDeps) {
   app.route('/', docsRoutes());
   app.route('/', assetRoutes());
   app.route('/', webRoutes(deps));
+  app.route('/', mailRoutes(deps));
+  app.route('/', signInRoutes(deps));
   app.route('/api/v1/jobs', jobRoutes(deps));
   app.route('/api/v1/keys', keyRoutes(deps));
   app.route('/api/v1/sources', sourceRoutes(deps));
@@ -121,6 +130,9 @@ export function createApp(input: AppDeps) {
   app.route('/api/v1/announcements', announcementRoutes(deps));
   app.route('/api/v1', alertRoutes(deps));
   app.route('/api/v1/digests', digestRoutes(deps));
+  app.route('/api/v1/subscriptions', subscriptionRoutes(deps));
+  app.route('/api/v1/watches', watchRoutes(deps));
+  app.route('/api/v1/feed-tokens', feedTokenRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

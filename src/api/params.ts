@@ -71,3 +71,9 @@ export const tagFilters = {
   concern: z.enum(CONCERNS).optional(),
   lang: langParam.optional(),
 };
+
+/** Item-level filters the rollups cannot answer (trends then count items directly). */
+export const itemLevelFilters = {
+  q: z.string().trim().min(1).max(500).optional().openapi({ description: 'full-text search: words, "phrases", -exclusions, or' }),
+  source: z.coerce.number().int().positive().max(2_147_483_647).optional().openapi({ description: 'one source (its id)' }),
+};

@@ -60,6 +60,8 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
   const ownDir = !values['data-dir'];
   const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'pulse-demo-'));
   // The demo's own configuration: the caller's log level and time zone, but never their database.
+  // its invented studio and unions are entities (demo/entities.json) unless the caller brings a file
+  const entitiesFile = isSet('PULSE_ENTITIES_FILE') ? {} : { PULSE_ENTITIES_FILE: join(DEMO_DIR, 'entities.json') };
   const config = loadConfig(
     environmentWith({
       DATABASE_URL: undefined,
@@ -67,6 +69,7 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
       PORT: values.port,
       PULSE_SEED_SOURCES: 'false',
       PULSE_CACHE_TTL_MS: '5000',
+      ...entitiesFile,
     }),
   );
   // quiet unless the caller asked for a log level
@@ -123,7 +126,9 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
     const netflix = (await listAnnouncements(deps)).find((a) => a.studio === 'Netflix');
     const url = server.url;
     io.out(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Try:`);
-    io.out(`  dashboard       ${url}/`);
+    io.out(`  explorer        ${url}/`);
+    io.out(`  a union's page  ${url}/unions/${encodeURIComponent('Screen Performers Alliance')}`);
+    io.out(`  a studio in the explorer ${url}/?studio=${encodeURIComponent('Cobaltline Studios Group')}&kind=union`);
     io.out(
       `  trends          ${url}/api/v1/trends?granularity=week&from=${DEMO_FIRST_WEEK}&to=${addDays(DEMO_FIRST_WEEK, 7 * DEMO_WEEKS)}&group_by=kind`,
     );

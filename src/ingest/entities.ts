@@ -139,10 +139,10 @@ const WORD_START = '(?<![\\w-])';
 const bounded = (alternatives: string[]) => `(?:${alternatives.join('|')})(?![\\w-])`;
 
 /** One pattern per tag and case rule; `owner` says which tag each belongs to. */
-function compile(cased: boolean) {
+function compile(tags: Tag[], cased: boolean) {
   const sources: string[] = [];
   const owner: Tag[] = [];
-  for (const t of [...STUDIOS, ...UNIONS, ...AREAS]) {
+  for (const t of tags) {
     const list = cased ? t.acronyms : t.words;
     if (!list?.length) continue;
     sources.push(bounded(list));
@@ -151,8 +151,78 @@ function compile(cased: boolean) {
   return { set: new PatternSet(sources, cased ? '' : 'i', WORD_START), owner };
 }
 
-const caseless = compile(false);
-const cased = compile(true);
+/** A studio, union or area from an entities file: a name and the plain-text aliases people write. */
+export interface EntityEntry {
+  name: string;
+  aliases?: string[] | undefined;
+}
+
+/** An entities file (PULSE_ENTITIES_FILE): entries are added to the built-in lists, or extend the
+ * aliases of a built-in entry with the same name. */
+export interface CustomEntities {
+  studios?: EntityEntry[] | undefined;
+  unions?: EntityEntry[] | undefined;
+  areas?: EntityEntry[] | undefined;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\s+/g, '\\s+');
+/** A short all-capitals alias ("SPA", "AWC") is an acronym: matched case-sensitively. */
+const isAcronym = (alias: string) => /^[A-Z0-9&]{2,6}$/.test(alias);
+
+/** The built-in list with the file's entries merged in (a copy; the built-in arrays are not changed). */
+function merge(builtIn: Tag[], entries: EntityEntry[] | undefined, custom: Set<Tag>): Tag[] {
+  const out = builtIn.map((t) => ({ ...t, words: [...(t.words ?? [])], acronyms: [...(t.acronyms ?? [])] }));
+  for (const e of entries ?? []) {
+    let tag = out.find((t) => t.name.toLowerCase() === e.name.toLowerCase());
+    if (!tag) {
+      out.push((tag = { name: e.name, words: [], acronyms: [] }));
+      custom.add(tag);
+    }
+    for (const alias of [e.name, ...(e.aliases ?? [])]) {
+      const a = alias.trim();
+      if (!a) continue;
+      if (isAcronym(a)) tag.acronyms!.push(escapeRe(a));
+      else tag.words!.push(escapeRe(a));
+    }
+  }
+  return out;
+}
+
+function build(custom: CustomEntities | undefined) {
+  const added = new Set<Tag>();
+  const lists = {
+    studio: merge(STUDIOS, custom?.studios, added),
+    union: merge(UNIONS, custom?.unions, added),
+    area: merge(AREAS, custom?.areas, added),
+  };
+  const all = [...lists.studio, ...lists.union, ...lists.area];
+  const wholeValue = new Map(
+    (Object.keys(lists) as EntityKind[]).map((kind) => [
+      kind,
+      lists[kind].map((t) => ({
+        name: t.name,
+        re: new RegExp(`^(?:${[...(t.words ?? []), ...(t.acronyms ?? [])].join('|') || '(?!)'})$`, 'i'),
+      })),
+    ]),
+  );
+  return { lists, added, caseless: compile(all, false), cased: compile(all, true), wholeValue };
+}
+
+let current = build(undefined);
+
+/**
+ * Uses the built-in entities merged with an entities file's (or the built-in ones alone). The list
+ * is process-wide, like the configuration it comes from: loadConfig calls this.
+ */
+export function useEntities(custom: CustomEntities | undefined): void {
+  current = build(custom);
+}
+
+/** Every entity Pulse tags, per kind, with its aliases and whether it came from the entities file. */
+export function entityList(): Record<EntityKind, { name: string; aliases: string[]; custom: boolean }[]> {
+  const show = (t: Tag) => ({ name: t.name, aliases: [...(t.words ?? []), ...(t.acronyms ?? [])], custom: current.added.has(t) });
+  return { studio: current.lists.studio.map(show), union: current.lists.union.map(show), area: current.lists.area.map(show) };
+}
 
 export interface EntityTags {
   studios: string[];
@@ -165,9 +235,14 @@ export interface EntityTags {
 /** Tags one text. Pure; the same text always gives the same tags, in declaration order. */
 export function tagEntities(text: string): EntityTags {
   const found = new Set<Tag>();
-  for (const { set, owner } of [caseless, cased]) set.scan(text, (i) => found.add(owner[i]!));
+  for (const { set, owner } of [current.caseless, current.cased]) set.scan(text, (i) => found.add(owner[i]!));
   const pick = (tags: Tag[]) => tags.filter((t) => found.has(t)).map((t) => t.name);
-  return { studios: pick(STUDIOS), unions: pick(UNIONS), areas: pick(AREAS), mentionsAi: AI_PATTERN.test(text) || AI_CASED.test(text) };
+  return {
+    studios: pick(current.lists.studio),
+    unions: pick(current.lists.union),
+    areas: pick(current.lists.area),
+    mentionsAi: AI_PATTERN.test(text) || AI_CASED.test(text),
+  };
 }
 
 /**
@@ -178,19 +253,7 @@ export function looksRelevant(tags: EntityTags): boolean {
   return tags.mentionsAi && (tags.studios.length > 0 || tags.unions.length > 0 || tags.areas.length > 0);
 }
 
-const TAG_LISTS = { studio: STUDIOS, union: UNIONS, area: AREAS } as const;
-export type EntityKind = keyof typeof TAG_LISTS;
-
-/** Every tag's aliases as whole-value patterns, case-insensitive (a filter value, not running text). */
-const wholeValue = new Map(
-  (Object.keys(TAG_LISTS) as EntityKind[]).map((kind) => [
-    kind,
-    TAG_LISTS[kind].map((t) => ({
-      name: t.name,
-      re: new RegExp(`^(?:${[...(t.words ?? []), ...(t.acronyms ?? [])].join('|') || '(?!)'})$`, 'i'),
-    })),
-  ]),
-);
+export type EntityKind = 'studio' | 'union' | 'area';
 
 /**
  * The canonical name of the studio, union or area a filter value means: its name in any case,
@@ -199,7 +262,7 @@ const wholeValue = new Map(
  */
 export function resolveEntity(kind: EntityKind, value: string): { name: string | undefined; known: string[] } {
   const v = value.trim().replace(/\s+/g, ' ');
-  const tags = wholeValue.get(kind)!;
+  const tags = current.wholeValue.get(kind)!;
   const known = tags.map((t) => t.name);
   const exact = tags.find((t) => t.name.toLowerCase() === v.toLowerCase());
   if (exact) return { name: exact.name, known };

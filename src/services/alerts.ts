@@ -3,7 +3,7 @@ import { listAlerts as listAlertRows, upsertAlert } from '../../db/queries/alert
 export type { AlertRow } from '../../db/queries/alerts.ts';
 import { dayCounts } from '../../db/queries/rollups.ts';
 import { alertView } from '../alerts/view.ts';
-import { detectSpikes, type AlertSettings, type EntityDay } from '../analytics/alerts.ts';
+import { detectConcernSpike, detectSpikes, type AlertSettings, type ConcernDay, type EntityDay } from '../analytics/alerts.ts';
 import { addDays } from '../analytics/buckets.ts';
 import type { GroupDimension } from '../labels.ts';
 import { replicaOf, type DbDeps, type ServiceDeps } from './deps.ts';
@@ -24,6 +24,7 @@ export async function listAlerts(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'conf
   const method =
     `Per studio and union, each UTC day against the trailing ${s.baselineDays} days. Volume: today's relevant items against a Poisson baseline ` +
     `(daily mean), flagged when P(X ≥ today) < ${s.maxP}. Worry share: two-proportion z-test of today's share against the baseline's, flagged when z ≥ ${s.minZ}. ` +
+    `Concern share: per concern, the share of the day's relevant items raising it against the baseline's, two-proportion z ≥ ${s.minZ}. ` +
     `Days with fewer than ${s.minVolume} items are never flagged.`;
   return { alerts: (await listAlertRows(replicaOf(deps), q)).map(alertView), method };
 }
@@ -64,6 +65,29 @@ export async function detectAlerts(
         if (r.created) created++;
       }
     }
+  }
+  // concerns: each concern's share of all relevant items, today against the baseline
+  const from = addDays(p.day, -p.settings.baselineDays);
+  const to = addDays(p.day, 1);
+  const [byConcern, totals] = await Promise.all([
+    dayCounts(db, { from, to, tz: 'UTC', groupBy: 'concern', relevant: true }, 'rollup'),
+    dayCounts(db, { from, to, tz: 'UTC', relevant: true }, 'rollup'),
+  ]);
+  const all = { today: 0, baseline: 0 };
+  for (const r of totals) all[r.day === p.day ? 'today' : 'baseline'] += r.n;
+  const perConcern = new Map<string, { today: ConcernDay; baseline: ConcernDay }>();
+  for (const r of byConcern) {
+    if (!r.group) continue;
+    let e = perConcern.get(r.group);
+    if (!e) perConcern.set(r.group, (e = { today: { n: 0, total: all.today }, baseline: { n: 0, total: all.baseline } }));
+    e[r.day === p.day ? 'today' : 'baseline'].n += r.n;
+  }
+  for (const [concern, days] of perConcern) {
+    const spike = detectConcernSpike(days.today, days.baseline, p.settings);
+    if (!spike) continue;
+    const r = await upsertAlert(db, { day: p.day, entityType: 'concern', entity: concern, ...spike }, p.at);
+    found++;
+    if (r.created) created++;
   }
   return { alerts: found, created };
 }

@@ -15,6 +15,8 @@ import { replicaOf, type ReadDeps, type ServiceDeps } from './deps.ts';
 import { invalid, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor } from './item-cursor.ts';
 import { csvHeader, csvLine, exportRecord } from './item-export.ts';
+import { extractQuotes } from '../classify/quotes.ts';
+import { prepareSentences } from '../classify/prepare.ts';
 
 export type { ItemFilters, ItemListRow } from '../../db/queries/items.ts';
 
@@ -108,6 +110,10 @@ export async function listItems(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'confi
 export async function getItem(deps: ReadDeps, p: { id: number }) {
   const found = await getItemRow(replicaOf(deps), p.id);
   if (!found) throw notFound(`item ${p.id}`);
+  return presentDetail(found);
+}
+
+function presentDetail(found: NonNullable<Awaited<ReturnType<typeof getItemRow>>>) {
   const i = found.item;
   return {
     id: i.id,
@@ -137,6 +143,19 @@ export async function getItem(deps: ReadDeps, p: { id: number }) {
   };
 }
 export type ItemDetail = Awaited<ReturnType<typeof getItem>>;
+
+/**
+ * One item for its page: everything getItem gives, and the quotations in its text with their
+ * speakers (as the classifier stored them; found in the text for an item labelled before quotes
+ * were kept).
+ */
+export async function itemPage(deps: ReadDeps, p: { id: number }) {
+  const found = await getItemRow(replicaOf(deps), p.id);
+  if (!found) throw notFound(`item ${p.id}`);
+  const i = found.item;
+  const quotes = i.quotes ?? extractQuotes(prepareSentences(`${i.summary}\n${i.content}`));
+  return { ...presentDetail(found), quotes };
+}
 
 const EXPORT_BATCH = 1000;
 /** Characters per written piece of an export (well under V8's large-object size). */

@@ -4,6 +4,7 @@ import {
   addSource as addSourceRow,
   deleteSource as deleteSourceRow,
   getSource as getSourceRow,
+  itemCountsBySource,
   listSources as listSourceRows,
   seedSourcesOnce as seedSourceRows,
   updateSource as updateSourceRow,
@@ -207,3 +208,33 @@ export async function importOpml(deps: DbDeps, xml: string, defaultKind: SourceK
 export async function exportOpml(deps: DbClockDeps): Promise<string> {
   return buildOpml(await listSourceRows(deps.db), deps.clock.now());
 }
+
+/** A source's health as the sources page shows it: failing ones first. */
+export async function sourceHealth(deps: DbClockDeps) {
+  const [rows, counts] = await Promise.all([listSourceRows(deps.db), itemCountsBySource(deps.db)]);
+  const now = deps.clock.now();
+  return rows
+    .map((s) => {
+      const failing = s.consecutiveFailures > 0 || (s.lastStatus !== null && s.lastStatus >= 400);
+      return {
+        id: s.id,
+        name: s.name,
+        url: s.url,
+        kind: s.kind,
+        organisation: s.organisation,
+        enabled: s.enabled,
+        lastFetchedAt: s.lastFetchedAt,
+        lastSuccessAt: s.lastSuccessAt,
+        lastStatus: s.lastStatus,
+        lastError: s.lastError,
+        consecutiveFailures: s.consecutiveFailures,
+        nextFetchAt: s.nextFetchAt,
+        overdue: s.enabled && s.nextFetchAt.getTime() < now.getTime() - 10 * 60_000,
+        failing,
+        items: counts.get(s.id)?.items ?? 0,
+        latestItemAt: counts.get(s.id)?.latest ?? null,
+      };
+    })
+    .sort((a, b) => Number(b.failing) - Number(a.failing) || b.consecutiveFailures - a.consecutiveFailures || a.name.localeCompare(b.name));
+}
+export type SourceHealth = Awaited<ReturnType<typeof sourceHealth>>[number];

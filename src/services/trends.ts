@@ -61,6 +61,9 @@ export interface TrendQuery {
   area?: string | undefined;
   concern?: string | undefined;
   lang?: string | undefined;
+  /** full-text query; with it (or source, or lang) the counts come from items, not rollups */
+  q?: string | undefined;
+  source?: number | undefined;
   relevant: 'true' | 'false' | 'all';
   tz: string;
 }
@@ -116,7 +119,8 @@ export function trendRange(q: Pick<TrendQuery, 'from' | 'to' | 'granularity' | '
 /** The filters an answer was made with, as applied (defaults filled in, names resolved). */
 function appliedFilters(q: TrendQuery, range: { from: string; to: string }, granularity: Granularity): Record<string, string> {
   const out: Record<string, string> = { from: range.from, to: range.to, granularity, tz: q.tz, relevant: q.relevant };
-  for (const k of ['group_by', 'studio', 'union', 'kind', 'area', 'concern', 'lang'] as const) if (q[k] !== undefined) out[k] = q[k]!;
+  for (const k of ['group_by', 'studio', 'union', 'kind', 'area', 'concern', 'lang', 'q', 'source'] as const)
+    if (q[k] !== undefined) out[k] = String(q[k]);
   return out;
 }
 
@@ -138,6 +142,8 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock
     area: q.area,
     concern: q.concern,
     lang: q.lang,
+    q: q.q,
+    source: q.source,
     relevant,
     bucket: granularity,
   };

@@ -16,6 +16,8 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { FetchError, postJson } from '../ingest/fetcher.ts';
 import type { Logger } from '../logger.ts';
+import type { WebhookFormat } from '../labels.ts';
+import { chatMessage } from '../alerts/messages.ts';
 import type { DbDeps, ServiceDeps } from './deps.ts';
 import { invalid, notFound } from './errors.ts';
 
@@ -25,6 +27,7 @@ export const presentWebhook = (w: WebhookRow) => ({
   url: w.url,
   entity: w.entity,
   metric: w.metric,
+  format: w.format,
   enabled: w.enabled,
   createdAt: w.createdAt.toISOString(),
 });
@@ -32,12 +35,18 @@ export const presentWebhook = (w: WebhookRow) => ({
 /** Registers a URL for alerts; the secret it signs with is in this answer only. */
 export async function createWebhook(
   deps: Pick<ServiceDeps, 'db' | 'config'>,
-  p: { url: string; entity?: string | undefined; metric?: AlertMetric | undefined },
+  p: { url: string; entity?: string | undefined; metric?: AlertMetric | undefined; format?: WebhookFormat | undefined },
 ) {
   const problem = await webhookUrlProblem(p.url, deps.config.allowPrivateFeeds);
   if (problem) throw invalid('url', problem);
   const secret = randomBytes(32).toString('hex');
-  const row = await insertWebhook(deps.db, { url: new URL(p.url).toString(), entity: p.entity ?? null, metric: p.metric ?? null, secret });
+  const row = await insertWebhook(deps.db, {
+    url: new URL(p.url).toString(),
+    entity: p.entity ?? null,
+    metric: p.metric ?? null,
+    format: p.format ?? 'generic',
+    secret,
+  });
   return { ...presentWebhook(row), secret };
 }
 
@@ -92,7 +101,9 @@ export async function deliverDue(deps: {
   const counts = { delivered: 0, failed: 0, retrying: 0 };
   const due = await dueDeliveries(deps.db, { now: deps.clock.now(), limit: 100 });
   for (const { delivery, webhook, alert } of due) {
-    const body = JSON.stringify(alertPayload(alert, deps.config.publicUrl));
+    const payload = alertPayload(alert, deps.config.publicUrl);
+    // chat tools take their own message shape; the signature is sent either way
+    const body = JSON.stringify(webhook.format === 'generic' ? payload : chatMessage(webhook.format, alert, payload.link));
     let status: number | null = null;
     let error: string | null = null;
     try {

@@ -1,27 +1,40 @@
 /** @jsxImportSource hono/jsx */
 import { z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
-import { dashboardData } from '../services/dashboard.ts';
+import { explorerData } from '../services/explorer.ts';
 import { getAnnouncement } from '../services/announcements.ts';
 import { announcementReaction } from '../services/reactions.ts';
 import type { AppDeps, AppEnv } from '../api/env.ts';
 import { cachedRead } from '../api/env.ts';
 import { badRequest } from '../api/errors.ts';
-import { entityParam } from '../api/params.ts';
+import { dayParam, entityParam, itemLevelFilters, langParam } from '../api/params.ts';
+import { GRANULARITIES } from '../analytics/buckets.ts';
 import { CONCERNS, SOURCE_KINDS } from '../labels.ts';
-import { Dashboard, ReactionPage } from './pages.tsx';
+import { entityPage } from '../services/explorer.ts';
+import { listDigests } from '../services/digests.ts';
+import { itemPage } from '../services/items.ts';
+import { sourceHealth } from '../services/sources.ts';
+import { DigestsPage, EntityPage, ItemPage, SourcesPage } from './detail-pages.tsx';
+import { ExplorerPage } from './explorer.tsx';
+import { ReactionPage } from './pages.tsx';
 
-const Filters = z.strictObject(
-  {
-    studio: entityParam('studio').optional(),
-    union: entityParam('union').optional(),
-    kind: z.enum(SOURCE_KINDS).optional(),
-    concern: z.enum(CONCERNS).optional(),
-  },
-  { error: (iss) => (iss.code === 'unrecognized_keys' ? 'unknown parameter; expected studio, union, kind, concern' : undefined) },
-);
+const explorerShape = {
+  from: dayParam.optional(),
+  to: dayParam.optional(),
+  granularity: z.enum(GRANULARITIES).default('week'),
+  studio: entityParam('studio').optional(),
+  union: entityParam('union').optional(),
+  kind: z.enum(SOURCE_KINDS).optional(),
+  concern: z.enum(CONCERNS).optional(),
+  area: entityParam('area').optional(),
+  lang: langParam.optional(),
+  ...itemLevelFilters,
+};
+const Filters = z.strictObject(explorerShape, {
+  error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown parameter; expected ${Object.keys(explorerShape).join(', ')}` : undefined),
+});
 
-/** The server-rendered dashboard at `/` and the reaction view of each announcement. */
+/** The server-rendered pages: the explorer at `/`, items, unions, studios, digests, sources and each announcement's reaction. */
 export function webRoutes(deps: AppDeps) {
   const app = new Hono<AppEnv>();
 
@@ -38,30 +51,52 @@ export function webRoutes(deps: AppDeps) {
       c,
       deps.cache!,
       async () => {
-        const d = await dashboardData(deps, f);
-        const page = (
-          <Dashboard
-            from={d.from}
-            to={d.to}
-            filters={f as Record<'studio' | 'union' | 'kind' | 'concern', string | undefined>}
-            options={d.options}
-            buckets={d.buckets}
-            items={d.items}
-            explanations={d.explanations}
-            announcements={d.announcements}
-            alerts={d.alerts}
-            digests={d.digests}
-          />
-        );
+        const page = <ExplorerPage d={await explorerData(deps, f)} state={f} />;
         return { body: (await page.toString()) as string, contentType: 'text/html; charset=UTF-8' };
       },
       { path: '/', query: f },
     );
   });
 
+  const idOf = (raw: string) => {
+    const id = Number(raw);
+    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647)
+      throw badRequest('id', 'expected a positive whole number');
+    return id;
+  };
+  const noQuery = (c: { req: { query(): Record<string, string> } }) => {
+    const keys = Object.keys(c.req.query());
+    if (keys.length) throw badRequest(keys.join(', '), 'unknown parameter; this page takes none');
+  };
+
+  app.get('/items/:id', async (c) => {
+    noQuery(c);
+    return c.html(<ItemPage item={await itemPage(deps, { id: idOf(c.req.param('id')) })} />);
+  });
+  for (const [path, kind] of [
+    ['/unions/:name', 'union'],
+    ['/studios/:name', 'studio'],
+  ] as const) {
+    app.get(path, async (c) => {
+      noQuery(c);
+      const name = c.req.param('name');
+      if (name.length > 200) throw badRequest('name', 'at most 200 characters');
+      return c.html(<EntityPage e={await entityPage(deps, { kind, name })} />);
+    });
+  }
+  app.get('/digests', async (c) => {
+    noQuery(c);
+    return c.html(
+      <DigestsPage digests={await listDigests(deps, { limit: 60 })} subscribe={deps.config.mail ? { action: '/subscribe' } : undefined} />,
+    );
+  });
+  app.get('/sources', async (c) => {
+    noQuery(c);
+    return c.html(<SourcesPage sources={await sourceHealth(deps)} />);
+  });
+
   app.get('/announcements/:id', async (c) => {
-    const id = Number(c.req.param('id'));
-    if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw badRequest('id', 'expected a positive whole number');
+    const id = idOf(c.req.param('id'));
     const a = await getAnnouncement(deps, { id });
     const reaction = await announcementReaction(deps, { id });
     return c.html(

@@ -18,6 +18,7 @@ export interface ItemSpec {
   summary?: string;
   confidence?: number;
   sentence?: string;
+  language?: string;
 }
 
 let seq = 0;
@@ -49,6 +50,7 @@ export async function makeItems(db: Db, specs: ItemSpec[]): Promise<number[]> {
             studios: s.studios ?? [],
             unions: s.unions ?? [],
             areas: s.areas ?? [],
+            language: s.language ?? null,
           };
         }),
       )

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { etag } from 'hono/etag';
 import { ALERT_METRICS } from '../../alerts/view.ts';
+import { WEBHOOK_FORMATS } from '../../labels.ts';
 import { listAlerts } from '../../services/alerts.ts';
 import { createWebhook, deleteWebhook, listDeliveries, listWebhooks } from '../../services/webhooks.ts';
 import { requireScope } from '../auth.ts';
@@ -72,6 +73,7 @@ export function alertRoutes(deps: AppDeps) {
       url: z.string(),
       entity: z.string().nullable(),
       metric: z.string().nullable(),
+      format: z.enum(WEBHOOK_FORMATS),
       enabled: z.boolean(),
       createdAt: z.string(),
     })
@@ -81,13 +83,22 @@ export function alertRoutes(deps: AppDeps) {
       method: 'post',
       path: '/webhooks',
       tags: ['alerts'],
-      summary: 'Register a URL to receive alerts as signed JSON (X-Pulse-Signature: sha256=HMAC of the body)',
+      summary:
+        'Register a URL to receive alerts: signed JSON (X-Pulse-Signature: sha256=HMAC of the body), or a Slack, Discord, Microsoft Teams or Mattermost incoming-webhook message',
       security,
       middleware: [write] as const,
       request: {
         body: {
           ...json(
-            z.object({ url: z.string().max(2000), entity: entityParam('studio', 'union').optional(), metric: z.enum(METRICS).optional() }),
+            z.object({
+              url: z.string().max(2000),
+              entity: entityParam('studio', 'union').optional(),
+              metric: z.enum(METRICS).optional(),
+              format: z.enum(WEBHOOK_FORMATS).default('generic').openapi({
+                description:
+                  "generic: signed Pulse JSON; slack, discord, teams (Workflows or connector URL), mattermost: that tool's message shape",
+              }),
+            }),
           ),
           required: true,
         },

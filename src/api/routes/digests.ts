@@ -177,6 +177,15 @@ export function digestRoutes(deps: AppDeps) {
       path: '/feed.xml',
       tags: ['digests'],
       summary: 'Atom feed of stored digests',
+      request: {
+        query: z.object({
+          token: z
+            .string()
+            .max(200)
+            .optional()
+            .openapi({ description: 'a feed token (POST /api/v1/feed-tokens), for feed readers when reads need a key' }),
+        }),
+      },
       responses: { 200: { description: 'Atom', content: { 'application/atom+xml': { schema: z.string() } } } },
     }),
     async (c) => c.body(await digestFeed(deps), 200, { 'Content-Type': 'application/atom+xml; charset=utf-8' }),

@@ -5,7 +5,7 @@ import { exportItems, getItem, itemsMeta, listItems, presentItem, relevantFilter
 import { metaHeaders } from '../../services/trends.ts';
 import { errorResponses, json, router, type AppDeps, route } from '../env.ts';
 import { guardedBody } from '../stream-guard.ts';
-import { entityParam, instantParam, langParam } from '../params.ts';
+import { boolParam, entityParam, instantParam, langParam } from '../params.ts';
 import { Meta } from './trends.ts';
 
 export { decodeCursor, encodeCursor } from '../../services/item-cursor.ts';
@@ -17,6 +17,7 @@ const filterParams = {
   relevant: z.enum(['true', 'false', 'all']).default('all').openapi({
     description: 'true: relevant items only; false: off-topic only; all (the default): both. Trends count relevant items only.',
   }),
+  labelled: boolParam.optional().openapi({ description: 'true: labelled items only (what trends count); false: not yet labelled' }),
   stance: z.enum(STANCES).optional(),
   concern: z.enum(CONCERNS).optional(),
   studio: entityParam('studio').optional(),

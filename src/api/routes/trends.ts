@@ -4,7 +4,7 @@ import { GRANULARITIES } from '../../analytics/buckets.ts';
 import { GROUP_DIMENSIONS, STANCES } from '../../labels.ts';
 import { getTrends, MAX_BUCKETS, MAX_CELLS, metaHeaders, trendRange, trendsAsCsv, type TrendAnswer } from '../../services/trends.ts';
 import { cachedRead, errorResponses, router, type AppDeps, route } from '../env.ts';
-import { dayParam, tagFilters, tzParam } from '../params.ts';
+import { dayParam, itemLevelFilters, tagFilters, tzParam } from '../params.ts';
 
 export { MAX_TREND_DAYS } from '../../services/trends.ts';
 
@@ -14,6 +14,7 @@ const Query = z.object({
   granularity: z.enum(GRANULARITIES).default('week'),
   group_by: z.enum(GROUP_DIMENSIONS).optional(),
   ...tagFilters,
+  ...itemLevelFilters,
   relevant: z.enum(['true', 'false', 'all']).default('true').openapi({ description: 'irrelevant items are left out unless asked for' }),
   tz: tzParam.default('UTC'),
   format: z.enum(['json', 'csv']).default('json'),
