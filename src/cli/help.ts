@@ -86,16 +86,17 @@ Rebuilds the model from src/classify/corpus/train-*.jsonl, deterministically.
 
 Example:
   pulse train --out /tmp/model.json`,
-  eval: `pulse eval [FILE] [--lowo] [--json]
+  eval: `pulse eval [FILE] [--lowo [--writer W]...] [--json]
 
 Scores the classifier on a labeled JSONL file (default: the dev split) per register, language and
 stream slice, beside VADER and AFINN.
 
-  --lowo   also leave-one-writer-out (slow: one retrain per writer)
-  --json   print the scores as JSON
+  --lowo       also leave-one-writer-out (slow: one retrain per writer)
+  --writer W   with --lowo, hold out only this writer (repeatable)
+  --json       print the scores as JSON
 
 Example:
-  pulse eval --json`,
+  pulse eval --lowo --writer es-semana --writer stream-week`,
   topic: `pulse topic [--file FILE] [--json] [TEXT]
 
 Lists the topic terms an item must name to reach the relevance model (stage one of relevance), by
@@ -109,7 +110,8 @@ Example:
   backfill: `pulse backfill (--source ID... | --all) --from DATE --to DATE
 
 Walks a source's history (paged feeds, sitemaps, archive captures, search windows), both days
-included. A stopped backfill resumes where it was; a progress bar on a terminal.
+included. A stopped backfill resumes where it was (run it again, or let the scheduled backfill job
+take it: also one whose process was killed); a progress bar on a terminal.
 
   --source ID   the source to walk (repeatable)
   --all         every source
