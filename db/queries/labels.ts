@@ -127,6 +127,15 @@ export async function writeLabels(db: Db, labels: Label[], at: Date): Promise<vo
 }
 
 /** Items to re-label after a model change, in id order, one page at a time. */
+/** How many stored items a relabel (of all, or those published since a date) will read. */
+export async function countForRelabel(db: Db, p: { since?: Date }): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(items)
+    .where(p.since ? gte(items.publishedAt, p.since) : undefined);
+  return row?.n ?? 0;
+}
+
 export async function itemsForRelabel(db: Db, p: { since?: Date; afterId: number; limit: number }): Promise<ItemToLabel[]> {
   return db
     .select(toLabelColumns)

@@ -5,6 +5,7 @@ import { INSTANCE_ID } from '../instance.ts';
 import { SOURCE_KINDS, type SourceKind } from '../labels.ts';
 import { importItems } from '../services/import.ts';
 import { CommandError, context, parse, UsageError, withServices, type Io } from './common.ts';
+import { progress, type Progress } from './progress.ts';
 
 export const importUsage = `pulse import FILE --format ${IMPORT_FORMATS.join('|')} [--source NAME] [--kind KIND] [--dry-run]
                                                          import a corpus; rejected rows listed by line`;
@@ -28,6 +29,7 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
     throw new CommandError(`cannot read ${positionals[0]}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const ctx = context({ quiet: true });
+  let bar: Progress | undefined;
   const r = await withServices(ctx, (d) =>
     importItems(
       { ...d, clock: systemClock, instance: INSTANCE_ID },
@@ -37,9 +39,13 @@ export async function importCommand(args: string[], io: Io): Promise<number> {
         sourceName: values.source,
         kind: values.kind as SourceKind | undefined,
         dryRun: values['dry-run'],
+        onLabelled: (done, total) => {
+          bar ??= progress(io, 'labelling imported rows', total);
+          bar.update(done);
+        },
       },
     ),
-  );
+  ).finally(() => bar?.end());
   for (const bad of r.rejected.slice(0, 200)) io.err(`line ${bad.line}: ${bad.reason}`);
   if (r.rejected.length > 200) io.err(`… and ${r.rejected.length - 200} more rejected rows`);
   io.out(

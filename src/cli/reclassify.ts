@@ -1,7 +1,8 @@
-import { relabel } from '../services/labels.ts';
+import { countRelabel, relabel } from '../services/labels.ts';
 import { defaultModel } from '../classify/model.ts';
 import { systemClock } from '../clock.ts';
 import { context, parse, UsageError, withDatabase, type Io } from './common.ts';
+import { progress } from './progress.ts';
 
 export const reclassifyUsage = `pulse reclassify [--since DATE]                          re-label stored items with the current model`;
 
@@ -16,7 +17,14 @@ export async function reclassifyCommand(args: string[], io: Io): Promise<number>
   }
   const ctx = context({ quiet: true });
   const model = defaultModel();
-  const done = await withDatabase(ctx, (d) => relabel({ db: d.db, model, clock: systemClock, logger: ctx.logger }, { since }));
+  const done = await withDatabase(ctx, async (d) => {
+    const bar = progress(io, 're-labelling', await countRelabel({ db: d.db }, { since }));
+    try {
+      return await relabel({ db: d.db, model, clock: systemClock, logger: ctx.logger }, { since, onBatch: (n) => bar.update(n) });
+    } finally {
+      bar.end();
+    }
+  });
   io.out(`re-labelled ${done} items with ${model.version}${since ? ` (published since ${since.toISOString().slice(0, 10)})` : ''}`);
   return 0;
 }

@@ -55,7 +55,15 @@ function importSource(name: string, kind: SourceKind) {
  */
 export async function importItems(
   deps: ImportDeps,
-  p: { text: string; format: ImportFormat; sourceName?: string | undefined; kind?: SourceKind; dryRun?: boolean },
+  p: {
+    text: string;
+    format: ImportFormat;
+    sourceName?: string | undefined;
+    kind?: SourceKind;
+    dryRun?: boolean;
+    /** after the rows are stored: labelled so far, of the new rows */
+    onLabelled?: (done: number, total: number) => void;
+  },
 ): Promise<ImportReport> {
   if (p.text.length > MAX_IMPORT_CHARS) throw tooLarge(`import over ${MAX_IMPORT_CHARS} characters; split the file`, 'file');
   const now = deps.clock.now();
@@ -110,7 +118,10 @@ export async function importItems(
     }
   }
   if (p.dryRun) return { ...report, source: { ...report.source, id: report.source.created ? null : report.source.id } };
-  const labelled = await labelPending({ db: deps.db, model: deps.model, clock: deps.clock, logger: deps.logger }, { ids: newIds });
+  const labelled = await labelPending(
+    { db: deps.db, model: deps.model, clock: deps.clock, logger: deps.logger },
+    { ids: newIds, onBatch: (n) => p.onLabelled?.(n, newIds.length) },
+  );
   report.labelled = labelled.classified;
   await finishRun(deps, {
     id: runId!,

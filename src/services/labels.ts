@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts';
-import { itemsForRelabel, labelPendingBatch, writeLabels, type ItemToLabel, type Label } from '../../db/queries/labels.ts';
+import { countForRelabel, itemsForRelabel, labelPendingBatch, writeLabels, type ItemToLabel, type Label } from '../../db/queries/labels.ts';
 import type { StanceModel } from '../classify/model.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../logger.ts';
@@ -68,7 +68,7 @@ export interface LabelDeps {
  */
 export async function labelPending(
   deps: LabelDeps,
-  opts: { ids?: number[]; max?: number } = {},
+  opts: { ids?: number[]; max?: number; onBatch?: (done: number) => void } = {},
 ): Promise<{ classified: number; failed: number; byStance: Record<string, number> }> {
   let classified = 0;
   let failed = 0;
@@ -88,8 +88,14 @@ export async function labelPending(
       byStance[stance] = (byStance[stance] ?? 0) + 1;
       deps.metrics?.classifications.inc({ stance });
     }
+    opts.onBatch?.(classified + failed);
   }
   return { classified, failed, byStance };
+}
+
+/** How many items `relabel` with the same options will re-label (for a progress bar). */
+export async function countRelabel(deps: Pick<LabelDeps, 'db'>, opts: { since?: Date } = {}): Promise<number> {
+  return countForRelabel(deps.db, opts);
 }
 
 /** Re-labels stored items (all, or those published since a date) with the given model. */
