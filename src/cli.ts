@@ -20,6 +20,7 @@ import { evalCommand, evalUsage } from './cli/eval.ts';
 import { reclassifyCommand, reclassifyUsage } from './cli/reclassify.ts';
 import { digestCommand, digestUsage } from './cli/digest.ts';
 import { demoCommand, demoUsage } from './cli/demo.ts';
+import { annotationsCommand, annotationsUsage, sampleCommand, sampleUsage } from './cli/validation.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -36,12 +37,14 @@ const commands: Record<string, Command> = {
   reclassify: reclassifyCommand,
   digest: digestCommand,
   demo: demoCommand,
+  sample: sampleCommand,
+  annotations: annotationsCommand,
 };
 
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage, digestUsage, demoUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage, sampleUsage, annotationsUsage, digestUsage, demoUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;

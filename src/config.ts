@@ -48,6 +48,7 @@ const envSchema = z.object({
   PULSE_SCHEDULE_DIGEST: cron.default('0 6 * * 1'),
   PULSE_JOB_STOP_TIMEOUT_MS: int(0, 600_000).default(30_000),
   PULSE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
+  PULSE_ADJUST_MIN_CODED: int(10, 100_000).default(50),
   PULSE_HEAP_GROWTH_PERCENT: int(0, 1000).default(50),
   PULSE_RATE_LIMIT_PER_MIN: int(1, 10_000_000).default(600),
   PULSE_RATE_LIMIT_KEY_PER_MIN: int(1, 10_000_000).default(6000),
@@ -87,6 +88,8 @@ export interface Config {
   alerts: AlertSettings;
   /** how long trend and reaction answers are reused (0: never) */
   cacheTtlMs: number;
+  /** fewer coded items with a consensus than this and error adjustment refuses */
+  adjustMinCoded: number;
   /** V8's heap growing factor for serve and worker, as a percentage (0: V8's own) */
   heapGrowthPercent: number;
   rateLimit: { perMinute: number; keyPerMinute: number; burst: number; trustProxy: number };
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     schedules: { ingest: e.PULSE_SCHEDULE_INGEST, classify: e.PULSE_SCHEDULE_CLASSIFY, prune: e.PULSE_SCHEDULE_PRUNE, rollup: e.PULSE_SCHEDULE_ROLLUP, digest: e.PULSE_SCHEDULE_DIGEST },
     jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
     cacheTtlMs: e.PULSE_CACHE_TTL_MS,
+    adjustMinCoded: e.PULSE_ADJUST_MIN_CODED,
     heapGrowthPercent: e.PULSE_HEAP_GROWTH_PERCENT,
     rateLimit: {
       perMinute: e.PULSE_RATE_LIMIT_PER_MIN,

@@ -39,7 +39,7 @@ describe('a typo is an error, never an unfiltered answer', () => {
       expect(message, url).toMatch(new RegExp(`^${param}: unknown parameter`));
     }
     const [, message] = await error(await app.request('/api/v1/trends?stnce=worry'));
-    expect(message).toMatch(/expected from, to, granularity, group_by, studio, union, kind, area, concern, relevant, tz, format$/);
+    expect(message).toMatch(/expected from, to, granularity, group_by, studio, union, kind, area, concern, relevant, tz, format, model, labels, adjust, sample$/);
   });
 
   it('names unknown body fields', async () => {

@@ -6,3 +6,4 @@ export * from './items.ts';
 export * from './job-runs.ts';
 export * from './announcements.ts';
 export * from './digests.ts';
+export * from './validation.ts';

@@ -100,10 +100,14 @@ export function buildSeries(
 const intervalCells = (sh: Interval | null | undefined): (number | string)[] => (sh ? [sh.value, sh.low, sh.high] : ['', '', '']);
 
 /** CSV: one row per (group, bucket) with counts, shares and bounds; empty cells where there is no share. */
-export function trendsCsv(series: { group: string | null; buckets: (TrendBucket & { concern?: ConcernFigures })[] }[]): string {
+export function trendsCsv(
+  series: { group: string | null; buckets: (TrendBucket & { concern?: ConcernFigures; adjusted?: { shares: Record<Stance, Interval | null>; relevant: Interval | null } | null })[] }[],
+): string {
   const withConcern = series.some((s) => s.buckets.some((b) => b.concern));
+  const withAdjusted = series.some((s) => s.buckets.some((b) => b.adjusted !== undefined));
   const header = ['group', 'bucket_start', 'bucket_end', 'total', ...STANCES.map((s) => `${s}_count`), ...STANCES.flatMap((s) => [`${s}_share`, `${s}_low`, `${s}_high`]), 'net', 'low_n', 'partial'];
   if (withConcern) header.push('relevant_total', 'worry_total', 'share_of_relevant', 'share_of_relevant_low', 'share_of_relevant_high', 'share_of_worry', 'share_of_worry_low', 'share_of_worry_high');
+  if (withAdjusted) header.push(...STANCES.flatMap((s) => [`adjusted_${s}_share`, `adjusted_${s}_low`, `adjusted_${s}_high`]), 'adjusted_relevant', 'adjusted_relevant_low', 'adjusted_relevant_high');
   const lines = [header.join(',')];
   for (const s of series) {
     for (const b of s.buckets) {
@@ -120,6 +124,7 @@ export function trendsCsv(series: { group: string | null; buckets: (TrendBucket 
           b.lowN,
           b.partial,
           ...(withConcern ? [b.concern?.relevantTotal ?? '', b.concern?.worryTotal ?? '', ...intervalCells(b.concern?.ofRelevant), ...intervalCells(b.concern?.ofWorry)] : []),
+          ...(withAdjusted ? [...STANCES.flatMap((st) => intervalCells(b.adjusted?.shares[st])), ...intervalCells(b.adjusted?.relevant)] : []),
         ].join(','),
       );
     }

@@ -22,6 +22,8 @@ import { keyRoutes } from './routes/keys.ts';
 import { jobRoutes, metricsRoute } from './routes/ops.ts';
 import { sourceRoutes } from './routes/sources.ts';
 import { trendRoutes } from './routes/trends.ts';
+import { modelRoutes } from './routes/models.ts';
+import { validationRoutes } from './routes/validation.ts';
 
 export type { AppDeps } from './env.ts';
 
@@ -62,10 +64,14 @@ export function createApp(input: AppDeps) {
   // the dashboard shows the same data as the read API, so it follows the same key rule
   app.use('/', authenticate(deps));
   app.use('/announcements/*', authenticate(deps));
+  app.use('/code/*', authenticate(deps));
+  app.use('/models/*', authenticate(deps));
   const throttle = rateLimit(deps.config.rateLimit);
   app.use('/api/*', throttle);
   app.use('/', throttle);
   app.use('/announcements/*', throttle);
+  app.use('/code/*', throttle);
+  app.use('/models/*', throttle);
   // cached reads (trends, reactions) are answered here, once the key and the rate are checked
   app.on(['GET', 'HEAD'], '/api/*', fromCache(deps.cache));
   const deadline = timeout(deps.config.requestTimeoutMs, () => new AppError(504, 'timeout', `no answer within ${deps.config.requestTimeoutMs} ms`) as never);
@@ -86,6 +92,8 @@ export function createApp(input: AppDeps) {
   app.route('/api/v1/announcements', announcementRoutes(deps));
   app.route('/api/v1', alertRoutes(deps));
   app.route('/api/v1/digests', digestRoutes(deps));
+  app.route('/api/v1/models', modelRoutes(deps));
+  app.route('/api/v1', validationRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

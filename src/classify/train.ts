@@ -48,10 +48,12 @@ function vectorise(bag: FeatureBag, index: Map<string, number>): SparseVec {
  * Trains the stance, relevance and concern models from labeled examples. Deterministic: the
  * same files give a byte-identical artifact, and the version names the content.
  */
-export function trainModel(files: string[], hyper = HYPER, featureOptions: FeatureOptions = SHIPPED_FEATURES): ModelArtifact {
-  const examples: Example[] = files.flatMap(readExamples);
+export function trainModel(files: string[], hyper = HYPER, featureOptions: FeatureOptions = SHIPPED_FEATURES, extra: Example[] = []): ModelArtifact {
+  // `extra`: examples from outside the corpus files (hand-coded items, pulse train --with-annotations)
+  const examples: Example[] = [...files.flatMap(readExamples), ...extra];
   const hash = createHash('sha256');
   for (const f of files) hash.update(readFileSync(f));
+  if (extra.length) hash.update(JSON.stringify(extra));
   const bags = examples.map((e) => featurise(e.text, e.source_kind ?? null, featureOptions).bag);
   const features = vocabulary(bags, hyper.minDocFreq);
   const index = new Map(features.map((f, i) => [f, i]));

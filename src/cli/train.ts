@@ -1,25 +1,46 @@
 import { writeFileSync } from 'node:fs';
 import { splitFiles } from '../classify/corpus.ts';
-import { MODEL_PATH } from '../classify/model.ts';
+import { defaultModel, MODEL_PATH, StanceModel } from '../classify/model.ts';
 import { trainModel } from '../classify/train.ts';
-import { CommandError, parse, type Io } from './common.ts';
+import { codedExamples, scoreOnCoded } from '../services/validation.ts';
+import { CommandError, context, parse, UsageError, withServices, type Io } from './common.ts';
 
-export const trainUsage = `pulse train [--out FILE]                                 rebuild the classifier from the training corpus`;
+export const trainUsage = `pulse train [--out FILE]                                 rebuild the classifier from the training corpus
+pulse train --with-annotations [--holdout 0.3] [--out FILE]
+                                                         add hand-coded items to training; report before/after on held-out coded items`;
 
-/** `pulse train`: deterministic, so rebuilding from the same corpus gives the same file. */
+const pct = (i: { value: number } | null) => (i ? `${(i.value * 100).toFixed(1)}%` : 'n/a');
+
+/** `pulse train`: deterministic, so rebuilding from the same corpus (and the same coded items) gives the same file. */
 export async function trainCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { out: { type: 'string' } });
+  const { values } = parse(args, { out: { type: 'string' }, 'with-annotations': { type: 'boolean', default: false }, holdout: { type: 'string' } });
   const files = splitFiles('train');
   if (!files.length) throw new CommandError('no training files (src/classify/corpus/train-*.jsonl)');
+  const holdout = values.holdout === undefined ? 0.3 : Number(values.holdout);
+  if (!(holdout > 0 && holdout < 1)) throw new UsageError(`--holdout must be a share between 0 and 1, got "${values.holdout}"`);
+  if (values.holdout !== undefined && !values['with-annotations']) throw new UsageError('--holdout needs --with-annotations');
+  let coded: Awaited<ReturnType<typeof codedExamples>> | undefined;
+  if (values['with-annotations']) {
+    coded = await withServices(context({ quiet: true }), (d) => codedExamples(d, { holdout }));
+    if (!coded.train.length || !coded.heldOut.length) throw new CommandError(`too few coded items with a consensus (${coded.train.length + coded.heldOut.length}) to train on some and score on the rest`);
+  }
   const started = performance.now();
-  let artifact;
+  let artifact: ReturnType<typeof trainModel>;
   try {
-    artifact = trainModel(files);
+    artifact = trainModel(files, undefined, undefined, coded?.train.map(({ itemId: _id, ...e }) => e) ?? []);
   } catch (err) {
     throw new CommandError((err as Error).message);
   }
   const out = values.out ?? MODEL_PATH;
   writeFileSync(out, JSON.stringify(artifact) + '\n');
   io.out(`trained ${artifact.version} on ${artifact.trainedOn.examples} examples (${artifact.features.length} features) in ${Math.round(performance.now() - started)} ms -> ${out}`);
+  if (coded) {
+    const before = scoreOnCoded((t, k) => defaultModel().classify(t, k), coded.heldOut);
+    const fresh = new StanceModel(artifact);
+    const after = scoreOnCoded((t, k) => fresh.classify(t, k), coded.heldOut);
+    io.out(`with ${coded.train.length} coded items added; scored on ${coded.heldOut.length} held-out coded items:`);
+    io.out(`  before (${defaultModel().version}): stance accuracy ${pct(before.accuracy)}, macro-F1 ${pct(before.macroF1)}, relevance agreement ${pct(before.relevanceAgreement === null ? null : { value: before.relevanceAgreement })}`);
+    io.out(`  after  (${artifact.version}): stance accuracy ${pct(after.accuracy)}, macro-F1 ${pct(after.macroF1)}, relevance agreement ${pct(after.relevanceAgreement === null ? null : { value: after.relevanceAgreement })}`);
+  }
   return 0;
 }

@@ -29,8 +29,9 @@ export async function dashboardData(deps: DbClockDeps, f: DashboardFilters) {
   const to = addDays(bucketStart(formatDay(latest.getTime()), 'week'), 7);
   const from = addDays(to, -7 * DASHBOARD_WEEKS);
   const [rows, page, announcements, alerts, digests, options] = await Promise.all([
-    dayCounts(deps.db, { from, to, tz: 'UTC', relevant: true, ...f }, 'rollup'),
-    listItems(deps.db, { filters: { ...f, relevant: true }, limit: 15 }),
+    // the coders' consensus overrides the model on coded items, as in the trends API (labels=best)
+    dayCounts(deps.db, { from, to, tz: 'UTC', relevant: true, ...f, labels: { corrections: true } }, 'rollup'),
+    listItems(deps.db, { filters: { ...f, relevant: true, labels: { corrections: true } }, limit: 15 }),
     listAnnouncements(deps),
     // the alerts raised inside the charted range (its last day is the day before `to`)
     listAlerts(deps.db, { from, to: addDays(to, -1), limit: 10 }),

@@ -4,6 +4,7 @@ import { csvCell } from '../analytics/trends.ts';
 export const EXPORT_COLUMNS = [
   'id', 'url', 'title', 'summary', 'author', 'published_at', 'published_estimated', 'source_id', 'source_name', 'source_kind',
   'relevant', 'stance', 'confidence', 'concerns', 'studios', 'unions', 'areas', 'quote', 'model', 'classified_at',
+  'label_source',
 ] as const;
 
 export type ExportRow = Awaited<ReturnType<typeof exportBatch>>[number];
@@ -32,6 +33,7 @@ export function exportRecord(r: ExportRow) {
     quote: r.sentence,
     model: r.model,
     classified_at: r.classifiedAt?.toISOString() ?? null,
+    label_source: r.labelSource,
   };
 }
 

@@ -1,7 +1,8 @@
 import { countMatching, exportBatch, getItem as getItemRow, listItems as listItemRows, type ItemFilters, type ItemListRow } from '../../db/queries/items.ts';
 import type { Db } from '../../db/client.ts';
 import { latestLabelledAt } from '../../db/queries/dashboard.ts';
-import { RELEVANCE_MODES, type AnswerMeta } from './trends.ts';
+import { modelKnown } from '../../db/queries/models.ts';
+import { labelView, RELEVANCE_MODES, type AnswerMeta, type LabelMode } from './trends.ts';
 import type { Logger } from '../logger.ts';
 import { SingleFlight } from '../util/single-flight.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -34,6 +35,7 @@ export function presentItem(r: ItemListRow) {
     confidence: round3(r.confidence),
     concerns: r.concerns,
     model: r.model,
+    labelSource: r.labelSource,
     ...(r.rank !== null ? { rank: Number(r.rank), snippet: r.snippet ?? '' } : {}),
   };
 }
@@ -166,6 +168,20 @@ export function exportItems(deps: Pick<ServiceDeps, 'db'> & { logger?: Logger | 
   });
 }
 
+/**
+ * Filters with the label view a request asked for (`model`, `labels`); an unknown model version
+ * is a 400 naming it.
+ */
+export async function withLabelView(
+  deps: Pick<ServiceDeps, 'db' | 'model'>,
+  filters: ItemFilters,
+  q: { model?: string | undefined; labels?: LabelMode | undefined },
+): Promise<ItemFilters> {
+  const labels = labelView(deps.model.version, q);
+  if (labels.model && !(await modelKnown(deps.db, labels.model))) throw invalid('model', `no labels stored for model ${labels.model}; GET /api/v1/models lists them`);
+  return { ...filters, labels };
+}
+
 /** The items filter for a relevance mode: true, false, or all (no filter). */
 export const relevantFilter = (mode: 'true' | 'false' | 'all'): boolean | undefined => (mode === 'all' ? undefined : mode === 'true');
 
@@ -178,5 +194,6 @@ export async function itemsMeta(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
   }
   const through = await latestLabelledAt(deps.db);
   const mode = (applied.relevant as 'true' | 'false' | 'all' | undefined) ?? 'all';
-  return { model: deps.model.version, filters, relevance: RELEVANCE_MODES[mode], generatedAt: deps.clock.now().toISOString(), dataThrough: through?.toISOString() ?? null };
+  const labels = (applied.labels as LabelMode | undefined) ?? 'best';
+  return { model: (applied.model as string | undefined) ?? deps.model.version, labels, filters, relevance: RELEVANCE_MODES[mode], generatedAt: deps.clock.now().toISOString(), dataThrough: through?.toISOString() ?? null };
 }

@@ -8,9 +8,12 @@
   function seconds(day) { return Date.parse(day + 'T00:00:00Z') / 1000; }
   function pct(v) { return Math.round(v * 100) + '%'; }
 
-  function trendChart(el, buckets) {
+  // adjusted: the shares corrected for measured error drawn with their bands, and the model's
+  // uncorrected worry share beside them as a dashed line, so both are seen at once
+  function trendChart(el, buckets, adjusted) {
     var xs = buckets.map(function (b) { return seconds(b.start); });
-    var col = function (s, k) { return buckets.map(function (b) { return b.shares[s] ? b.shares[s][k] : null; }); };
+    var pick = function (b) { return adjusted ? (b.adjusted ? b.adjusted.shares : {}) : b.shares; };
+    var col = function (s, k) { return buckets.map(function (b) { var sh = pick(b)[s]; return sh ? sh[k] : null; }); };
     var data = [xs, col('worry', 'value'), col('worry', 'low'), col('worry', 'high'), col('excitement', 'value'), col('excitement', 'low'), col('excitement', 'high')];
     var hidden = { stroke: 'transparent', points: { show: false } };
     var opts = {
@@ -27,6 +30,13 @@
       bands: [{ series: [3, 2], fill: BAND.worry }, { series: [6, 5], fill: BAND.excitement }],
       legend: { show: true },
     };
+    if (adjusted) {
+      opts.series[1].label = 'worry (adjusted)';
+      opts.series[4].label = 'excitement (adjusted)';
+      opts.series.push({ label: 'worry (model, unadjusted)', stroke: COLORS.worry, width: 1.5, dash: [6, 4], value: function (u, v) { return v == null ? '–' : pct(v); } });
+      data.push(buckets.map(function (b) { return b.shares.worry ? b.shares.worry.value : null; }));
+    }
+    el.setAttribute('data-adjusted', String(!!adjusted));
     el.innerHTML = '';
     var plot = new uPlot(opts, data, el);
     el.setAttribute('data-state', 'ready');
@@ -66,15 +76,30 @@
     trendChart(chartEl, state.buckets);
     var form = document.getElementById('filters');
     if (form) {
+      var toggle = document.getElementById('filter-adjust');
+      if (toggle && new URLSearchParams(location.search).get('adjust') === 'true') {
+        toggle.checked = true;
+        setTimeout(function () { form.dispatchEvent(new Event('change')); }, 0);
+      }
       form.addEventListener('change', function () {
         var params = new URLSearchParams();
-        Array.prototype.forEach.call(form.elements, function (f) { if (f.name && f.value) params.set(f.name, f.value); });
+        Array.prototype.forEach.call(form.elements, function (f) { if (f.type === 'checkbox' ? f.checked : f.name && f.value) params.set(f.name, f.value); });
         var api = new URLSearchParams(params);
         api.set('granularity', 'week'); api.set('from', state.from); api.set('to', state.to);
         chartEl.setAttribute('data-state', 'loading');
+        var note = document.getElementById('adjust-note');
         fetch('/api/v1/trends?' + api.toString()).then(function (r) { return r.json(); }).then(function (body) {
+          if (body.error && params.get('adjust')) {
+            // adjustment refused (too few coded items): say why, and show the model's figures
+            if (note) note.textContent = body.error.message.replace(/^adjust: /, 'Not adjusted: ');
+            params.delete('adjust'); api.delete('adjust');
+            return fetch('/api/v1/trends?' + api.toString()).then(function (r) { return r.json(); });
+          }
+          if (note) note.textContent = body.adjustment ? 'Adjusted with sample ' + body.adjustment.sample.id + ' ("' + body.adjustment.sample.name + '", ' + body.adjustment.codedItems + ' coded items); the dashed line is the model\'s own worry share.' : '';
+          return body;
+        }).then(function (body) {
           var buckets = body.series[0] ? body.series[0].buckets : [];
-          trendChart(chartEl, buckets);
+          trendChart(chartEl, buckets, !!body.adjustment);
           var tbody = document.getElementById('trend-rows');
           if (tbody) tbody.innerHTML = rows(buckets);
           chartEl.setAttribute('data-query', params.toString());

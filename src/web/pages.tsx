@@ -79,8 +79,14 @@ export const Dashboard: FC<DashboardProps> = (p) => {
           <Select name="union" label="Union or guild" value={p.filters.union} values={p.options.union} />
           <Select name="kind" label="Source kind" value={p.filters.kind} values={SOURCE_KINDS} />
           <Select name="concern" label="Concern" value={p.filters.concern} values={p.options.concern.length ? p.options.concern : CONCERNS} />
+          <label class="toggle">
+            <span>
+              <input type="checkbox" name="adjust" value="true" id="filter-adjust" /> Correct for measured error
+            </span>
+          </label>
           <button type="submit">Apply</button>
         </form>
+        <p id="adjust-note" class="muted" role="status" aria-live="polite"></p>
         <div class="summary" aria-live="polite">
           <div class="stat">
             <b>{total}</b> relevant items

@@ -9,6 +9,8 @@ import { badRequest } from '../api/errors.ts';
 import { entityParam } from '../api/params.ts';
 import { CONCERNS, SOURCE_KINDS } from '../labels.ts';
 import { Dashboard, ReactionPage } from './pages.tsx';
+import { CodingPage, ModelCardPage } from './validation-pages.tsx';
+import { getValidation, listSamples } from '../services/validation.ts';
 
 const Filters = z.strictObject(
   {
@@ -16,8 +18,9 @@ const Filters = z.strictObject(
     union: entityParam('union').optional(),
     kind: z.enum(SOURCE_KINDS).optional(),
     concern: z.enum(CONCERNS).optional(),
+    adjust: z.enum(['true', 'false']).optional(),
   },
-  { error: (iss) => (iss.code === 'unrecognized_keys' ? 'unknown parameter; expected studio, union, kind, concern' : undefined) },
+  { error: (iss) => (iss.code === 'unrecognized_keys' ? 'unknown parameter; expected studio, union, kind, concern, adjust' : undefined) },
 );
 
 /** The server-rendered dashboard at `/` and the reaction view of each announcement. */
@@ -31,7 +34,7 @@ export function webRoutes(deps: AppDeps) {
       const issue = parsed.error.issues[0]!;
       throw badRequest(issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0]), issue.message);
     }
-    const f = parsed.data;
+    const { adjust: _adjust, ...f } = parsed.data;
     const d = await dashboardData(deps, f);
     return c.html(
       <Dashboard
@@ -55,6 +58,21 @@ export function webRoutes(deps: AppDeps) {
     const a = await getAnnouncement(deps, { id });
     const reaction = await announcementReaction(deps, { id });
     return c.html(<ReactionPage announcement={{ id: a.id, title: a.title, date: a.date, studio: a.studio, description: a.description }} reaction={reaction} />);
+  });
+  const sampleId = (raw: string) => {
+    const id = Number(raw);
+    if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw badRequest('id', 'expected a positive whole number');
+    return id;
+  };
+  app.get('/code/:id', async (c) => {
+    const id = sampleId(c.req.param('id'));
+    const s = (await listSamples(deps)).find((x) => x.id === id);
+    if (!s) return c.html(<p>No sample {id}.</p>, 404);
+    return c.html(<CodingPage sample={s} />);
+  });
+  app.get('/models/validation/:id', async (c) => {
+    const v = await getValidation(deps, { sampleId: sampleId(c.req.param('id')) });
+    return c.html(<ModelCardPage v={v} />);
   });
   return app;
 }

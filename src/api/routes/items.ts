@@ -1,10 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
 import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
-import { exportItems, getItem, itemsMeta, listItems, presentItem, relevantFilter } from '../../services/items.ts';
+import { exportItems, getItem, itemsMeta, listItems, presentItem, relevantFilter, withLabelView } from '../../services/items.ts';
 import { metaHeaders } from '../../services/trends.ts';
 import { errorResponses, json, router, type AppDeps, route } from '../env.ts';
-import { entityParam, instantParam } from '../params.ts';
+import { entityParam, instantParam, labelParams } from '../params.ts';
 import { Meta } from './trends.ts';
 
 export { decodeCursor, encodeCursor } from '../../services/item-cursor.ts';
@@ -24,6 +24,7 @@ const filterParams = {
   area: entityParam('area').optional(),
   from: instantParam.optional(),
   to: instantParam.optional(),
+  ...labelParams,
 };
 
 export const ItemQuery = z.object({
@@ -53,6 +54,7 @@ const Item = z
     confidence: z.number().nullable(),
     concerns: z.array(z.enum(CONCERNS)),
     model: z.string().nullable(),
+    labelSource: z.enum(['coders', 'model']).nullable().openapi({ description: "coders: the coders' consensus label overrides the model's (labels=best); model: the model's label; null: not labelled" }),
     rank: z.number().optional(),
     snippet: z.string().optional().openapi({ description: 'with q: headline and summary, HTML-escaped, matches in <mark>' }),
   })
@@ -106,8 +108,9 @@ export function itemRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { limit, cursor, relevant, ...filters } = c.req.valid('query');
-      const page = await listItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, limit, cursor });
+      const { limit, cursor, relevant, model, labels, ...filters } = c.req.valid('query');
+      const viewed = await withLabelView(deps, { ...filters, relevant: relevantFilter(relevant) }, { model, labels });
+      const page = await listItems(deps, { filters: viewed, limit, cursor });
       return c.json({ items: page.rows.map(presentItem), nextCursor: page.nextCursor, total: page.total, meta: await itemsMeta(deps, c.req.valid('query')) }, 200);
     },
   );
@@ -122,8 +125,9 @@ export function itemRoutes(deps: AppDeps) {
       responses: { 200: { description: 'the rows', content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } } }, ...errorResponses },
     }),
     async (c) => {
-      const { format, relevant, ...filters } = c.req.valid('query');
-      const stream = exportItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, format });
+      const { format, relevant, model, labels, ...filters } = c.req.valid('query');
+      const viewed = await withLabelView(deps, { ...filters, relevant: relevantFilter(relevant) }, { model, labels });
+      const stream = exportItems(deps, { filters: viewed, format });
       const { format: _f, ...applied } = c.req.valid('query');
       return c.body(stream, 200, {
         'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
