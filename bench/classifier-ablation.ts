@@ -31,8 +31,17 @@ function score(name: string, predicted: Stance[], relevant?: boolean[], extra: R
     macroF1: r.macroF1,
     accuracy: r.accuracy,
     worryRecall: r.perClass.worry.recall,
-    hardMacroF1: multiClassReport(STANCES, gold.filter((_, i) => isHard[i]), predicted.filter((_, i) => isHard[i])).macroF1,
-    relevanceF1: relevant ? binaryReport(dev.map((e) => e.relevant), relevant).f1 : null,
+    hardMacroF1: multiClassReport(
+      STANCES,
+      gold.filter((_, i) => isHard[i]),
+      predicted.filter((_, i) => isHard[i]),
+    ).macroF1,
+    relevanceF1: relevant
+      ? binaryReport(
+          dev.map((e) => e.relevant),
+          relevant,
+        ).f1
+      : null,
     ...extra,
   };
   rows.push(row);
@@ -44,7 +53,12 @@ function variant(name: string, options: FeatureOptions, hyper = HYPER) {
   const model = new StanceModel(trainModel(splitFiles('train'), hyper, options));
   const trainMs = Math.round(performance.now() - started);
   const p = dev.map((e) => model.classify(e.text, e.source_kind));
-  score(name, p.map((x) => x.stance), p.map((x) => x.relevant), { trainMs, features: model.artifact.features.length });
+  score(
+    name,
+    p.map((x) => x.stance),
+    p.map((x) => x.relevant),
+    { trainMs, features: model.artifact.features.length },
+  );
 }
 
 variant('logistic regression, shipped features (no negation scope)', SHIPPED_FEATURES);
@@ -53,8 +67,15 @@ variant('  without bigrams', { ...SHIPPED_FEATURES, bigrams: false });
 variant('  without cue lexicons', { ...SHIPPED_FEATURES, cues: false });
 variant('  without entity tags', { ...SHIPPED_FEATURES, entities: false });
 variant('  without source kind', { ...SHIPPED_FEATURES, sourceKind: false });
-variant('  words only (no bigrams, negation, cues, entities, kind)', { bigrams: false, negation: false, cues: false, entities: false, sourceKind: false });
-for (const l2 of [0.0001, 0.002, 0.01]) variant(`  L2 = ${l2} (shipped ${HYPER.stance.l2})`, SHIPPED_FEATURES, { ...HYPER, stance: { ...HYPER.stance, l2 } });
+variant('  words only (no bigrams, negation, cues, entities, kind)', {
+  bigrams: false,
+  negation: false,
+  cues: false,
+  entities: false,
+  sourceKind: false,
+});
+for (const l2 of [0.0001, 0.002, 0.01])
+  variant(`  L2 = ${l2} (shipped ${HYPER.stance.l2})`, SHIPPED_FEATURES, { ...HYPER, stance: { ...HYPER.stance, l2 } });
 
 // Leave one writer out: each corpus slice (a-d) was written by a different person, so training
 // without a writer's train file and scoring on that writer's dev file estimates how the model
@@ -72,7 +93,11 @@ for (const [name, options] of [
     const files = splitFiles('train').filter((f) => !f.endsWith(`train-${writer}.jsonl`));
     const model = new StanceModel(trainModel(files, HYPER, options));
     const held = readExamples(splitFiles('dev').find((f) => f.endsWith(`dev-${writer}.jsonl`))!);
-    perWriter[writer] = multiClassReport(STANCES, held.map((e) => e.stance), held.map((e) => model.classify(e.text, e.source_kind).stance)).macroF1;
+    perWriter[writer] = multiClassReport(
+      STANCES,
+      held.map((e) => e.stance),
+      held.map((e) => model.classify(e.text, e.source_kind).stance),
+    ).macroF1;
   }
   const mean = +(Object.values(perWriter).reduce((a, b) => a + b, 0) / 4).toFixed(4);
   crossWriter.push({ name, mean, ...perWriter });
@@ -80,16 +105,23 @@ for (const [name, options] of [
 }
 
 // natural's own classifiers on the same text, with its default Porter tokenisation
-for (const [name, file] of [
-  ["natural BayesClassifier", 'natural/lib/natural/classifiers/bayes_classifier.js'],
-] as const) {
+for (const [name, file] of [['natural BayesClassifier', 'natural/lib/natural/classifiers/bayes_classifier.js']] as const) {
   const Classifier = require(file) as new () => { addDocument(t: string, l: string): void; train(): void; classify(t: string): string };
   const c = new Classifier();
   const started = performance.now();
   for (const e of train) c.addDocument(e.text, e.stance);
   c.train();
   const trainMs = Math.round(performance.now() - started);
-  score(name, dev.map((e) => c.classify(e.text) as Stance), undefined, { trainMs });
+  score(
+    name,
+    dev.map((e) => c.classify(e.text) as Stance),
+    undefined,
+    { trainMs },
+  );
 }
-for (const b of [vaderBaseline(), afinnBaseline()]) score(`${b.name} (general sentiment)`, dev.map((e) => b.stance(e.text)));
+for (const b of [vaderBaseline(), afinnBaseline()])
+  score(
+    `${b.name} (general sentiment)`,
+    dev.map((e) => b.stance(e.text)),
+  );
 report('classifier-ablation', { dev: dev.length, train: train.length, rows, crossWriter });

@@ -16,7 +16,7 @@ const corpus = [...readSplit('train'), ...readSplit('dev')].map((e) => e.text);
 
 // Mixed lengths: a third single items (headlines, quotes), a third 3-item, a third 8-item texts.
 let seed = 42;
-const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
 const texts = Array.from({ length: N }, (_, i) => {
   const parts = i % 3 === 0 ? 1 : i % 3 === 1 ? 3 : 8;
   return Array.from({ length: parts }, () => corpus[Math.floor(rand() * corpus.length)]).join(' ');
@@ -41,4 +41,10 @@ const model = defaultModel();
 const vader = vaderBaseline();
 const afinn = afinnBaseline();
 const systems = [time('Pulse', (t) => model.classify(t)), time('VADER', (t) => vader.stance(t)), time('AFINN', (t) => afinn.stance(t))];
-report('classify', { texts: N, meanChars, model: model.version, coldLoadMs: { runs: cold, median: [...cold].sort((a, b) => a - b)[1] }, systems });
+report('classify', {
+  texts: N,
+  meanChars,
+  model: model.version,
+  coldLoadMs: { runs: cold, median: [...cold].sort((a, b) => a - b)[1] },
+  systems,
+});

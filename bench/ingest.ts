@@ -54,7 +54,10 @@ async function run(backend: 'pglite' | 'postgres') {
   const baseline = Math.round(process.memoryUsage().rss / 1024 / 1024);
   const sampler = rssSampler();
   const started = performance.now();
-  const { totals } = await ingest({ db: database.db, config, logger: silentLogger(), clock: systemClock, instance: 'bench' }, { all: true });
+  const { totals } = await ingest(
+    { db: database.db, config, logger: silentLogger(), clock: systemClock, instance: 'bench' },
+    { all: true },
+  );
   const seconds = (performance.now() - started) / 1000;
   const peakRssMb = sampler.stop();
   const again = performance.now();

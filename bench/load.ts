@@ -34,7 +34,9 @@ const feedServer = createServer((req, res) => {
     const n = tick - k;
     return `<item><title>Feed ${feed} story ${n}: guild reacts to studio AI plans</title><link>https://load${feed}.example.org/${n}</link><guid>load-${feed}-${n}</guid><description>Union members at Netflix raise job security worries over generative AI, story ${n} of feed ${feed}.</description><pubDate>${new Date(n * 10_000).toUTCString()}</pubDate></item>`;
   }).join('');
-  res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Load ${feed}</title>${items}</channel></rss>`);
+  res
+    .writeHead(200, { 'Content-Type': 'application/rss+xml' })
+    .end(`<?xml version="1.0"?><rss version="2.0"><channel><title>Load ${feed}</title>${items}</channel></rss>`);
 });
 await new Promise<void>((r) => feedServer.listen(0, '127.0.0.1', r));
 const feedBase = `http://127.0.0.1:${(feedServer.address() as AddressInfo).port}`;
@@ -45,7 +47,8 @@ await admin.unsafe(`create database ${dbName}`);
 await admin.end();
 await run([bin, 'migrate'], { DATABASE_URL: dbUrl });
 const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
-for (let f = 0; f < 40; f++) await sql`insert into sources (name, url, kind, fetch_interval_minutes) values (${'Load ' + f}, ${`${feedBase}/feed-${f}`}, ${f % 2 ? 'union' : 'news'}, 1)`;
+for (let f = 0; f < 40; f++)
+  await sql`insert into sources (name, url, kind, fetch_interval_minutes) values (${'Load ' + f}, ${`${feedBase}/feed-${f}`}, ${f % 2 ? 'union' : 'news'}, 1)`;
 // a year of history for the read queries
 await sql.unsafe(`insert into items (source_id, url, title, summary, published_at, fetched_at, content_hash, studios, status, relevant, stance, confidence, explanation, model, classified_at)
   select 1 + g % 40, 'https://history.example.org/' || g,
@@ -55,7 +58,9 @@ await sql.unsafe(`insert into items (source_id, url, title, summary, published_a
          'Summary of item ' || g, now() - (g % 365) * interval '1 day', now(), md5(g::text),
          array[(array['Netflix','Disney','Sony','Warner Bros. Discovery','Paramount','Amazon MGM','Lionsgate','A24'])[1 + (g / 3) % 8]], 'classified', true, (array['excitement','worry','neutral'])[1 + g % 3]::stance, 0.8, '{"terms":[],"sentence":"q"}', 'bench', now()
   from generate_series(1, 100000) g`);
-await sql.unsafe(`insert into rollup_dirty_days (day) select distinct (published_at at time zone 'UTC')::date from items on conflict do nothing`);
+await sql.unsafe(
+  `insert into rollup_dirty_days (day) select distinct (published_at at time zone 'UTC')::date from items on conflict do nothing`,
+);
 await sql.unsafe('analyze'); // as autovacuum would after a bulk load: the planner needs row counts
 await sql.end();
 
@@ -65,16 +70,38 @@ function run(args: string[], env: Record<string, string>) {
     c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}`))));
   });
 }
-const env = { DATABASE_URL: dbUrl, PULSE_LOG_LEVEL: 'warn', PULSE_SEED_SOURCES: 'false', PULSE_ALLOW_PRIVATE_FEEDS: 'true', PULSE_RATE_LIMIT_PER_MIN: '10000000', PULSE_RATE_LIMIT_BURST: '100000' };
-const api: ChildProcess = spawn(process.execPath, [bin, 'serve', '--no-jobs'], { env: { ...process.env, ...env, PORT: String(PORT), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+const env = {
+  DATABASE_URL: dbUrl,
+  PULSE_LOG_LEVEL: 'warn',
+  PULSE_SEED_SOURCES: 'false',
+  PULSE_ALLOW_PRIVATE_FEEDS: 'true',
+  PULSE_RATE_LIMIT_PER_MIN: '10000000',
+  PULSE_RATE_LIMIT_BURST: '100000',
+};
+const api: ChildProcess = spawn(process.execPath, [bin, 'serve', '--no-jobs'], {
+  env: { ...process.env, ...env, PORT: String(PORT), HOST: '127.0.0.1' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 const worker: ChildProcess = spawn(process.execPath, [bin, 'worker'], {
-  env: { ...process.env, ...env, PULSE_SCHEDULE_INGEST: '*/5 * * * * *', PULSE_SCHEDULE_ROLLUP: '*/10 * * * * *', PULSE_SCHEDULE_CLASSIFY: '*/10 * * * * *' },
+  env: {
+    ...process.env,
+    ...env,
+    PULSE_SCHEDULE_INGEST: '*/5 * * * * *',
+    PULSE_SCHEDULE_ROLLUP: '*/10 * * * * *',
+    PULSE_SCHEDULE_CLASSIFY: '*/10 * * * * *',
+  },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 const base = `http://127.0.0.1:${PORT}`;
 for (let i = 0; ; i++) {
   if (i > 300) throw new Error('API did not start');
-  if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
+  if (
+    await fetch(`${base}/health`).then(
+      (r) => r.ok,
+      () => false,
+    )
+  )
+    break;
   await new Promise((r) => setTimeout(r, 100));
 }
 /**
@@ -92,7 +119,13 @@ async function staggered(rate: number, paths: string[]) {
       await new Promise((r) => setTimeout(r, (i * tickMs) / INSTANCES));
       return new Promise<autocannon.Result>((resolve, reject) =>
         autocannon(
-          { url: base, connections: 4, overallRate: rate / INSTANCES, duration: SECONDS, requests: paths.map((path) => ({ method: 'GET', path })) },
+          {
+            url: base,
+            connections: 4,
+            overallRate: rate / INSTANCES,
+            duration: SECONDS,
+            requests: paths.map((path) => ({ method: 'GET', path })),
+          },
           (err, res) => (err ? reject(err) : resolve(res)),
         ),
       );
@@ -138,7 +171,13 @@ try {
   const counter = postgres(dbUrl, { max: 1 });
   const [{ n }] = await counter`select count(*)::int as n from items where url like 'https://load%'`;
   await counter.end();
-  report('load', { seconds: SECONDS, results, highestRateHeld: held.length ? Math.max(...held) : null, apiRssMb: { start: rssStart, end: await rss() }, itemsIngestedDuringRun: n });
+  report('load', {
+    seconds: SECONDS,
+    results,
+    highestRateHeld: held.length ? Math.max(...held) : null,
+    apiRssMb: { start: rssStart, end: await rss() },
+    itemsIngestedDuringRun: n,
+  });
 } finally {
   api.kill('SIGTERM');
   worker.kill('SIGTERM');

@@ -48,7 +48,9 @@ async function load() {
     c.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`migrate exited ${code}`))));
   });
   const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
-  await sql.unsafe(`insert into sources (name, url, kind) select 'Source ' || g, 'https://bench.example.org/' || g, (array['news','union','studio','opinion'])[1 + g % 4]::source_kind from generate_series(1, 40) g`);
+  await sql.unsafe(
+    `insert into sources (name, url, kind) select 'Source ' || g, 'https://bench.example.org/' || g, (array['news','union','studio','opinion'])[1 + g % 4]::source_kind from generate_series(1, 40) g`,
+  );
   const started = performance.now();
   await sql.unsafe(`select setseed(0.42)`);
   await sql.unsafe(`
@@ -72,8 +74,12 @@ async function load() {
     from generate_series(1, ${ITEMS}) g`);
   await sql.unsafe(`update items set concerns = '{}' where stance <> 'worry' and concerns <> '{}'`);
   const loadSeconds = (performance.now() - started) / 1000;
-  await sql.unsafe(`insert into rollup_dirty_days (day) select distinct (published_at at time zone 'UTC')::date from items on conflict do nothing`);
-  await sql.unsafe(`insert into announcements (title, studio, date, keywords) values ('Bench announcement', 'Netflix', '2025-07-17', array['generative AI'])`);
+  await sql.unsafe(
+    `insert into rollup_dirty_days (day) select distinct (published_at at time zone 'UTC')::date from items on conflict do nothing`,
+  );
+  await sql.unsafe(
+    `insert into announcements (title, studio, date, keywords) values ('Bench announcement', 'Netflix', '2025-07-17', array['generative AI'])`,
+  );
   await sql.unsafe('analyze');
   await sql.end();
   return loadSeconds;
@@ -119,12 +125,24 @@ const loadSeconds = await load();
 // Logs at warn: a log line per request would measure the pipe to this process, not Pulse.
 const server = spawn(process.execPath, [bin, 'serve', '--no-jobs'], {
   // rate limits off: this measures Pulse, not its limiter
-  env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(PORT), HOST: '127.0.0.1', PULSE_LOG_LEVEL: 'warn', PULSE_SEED_SOURCES: 'false', PULSE_RATE_LIMIT_PER_MIN: '10000000', PULSE_RATE_LIMIT_BURST: '100000' },
+  env: {
+    ...process.env,
+    DATABASE_URL: dbUrl,
+    PORT: String(PORT),
+    HOST: '127.0.0.1',
+    PULSE_LOG_LEVEL: 'warn',
+    PULSE_SEED_SOURCES: 'false',
+    PULSE_RATE_LIMIT_PER_MIN: '10000000',
+    PULSE_RATE_LIMIT_BURST: '100000',
+  },
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 for (let i = 0; ; i++) {
   if (i > 200) throw new Error('server did not start');
-  const ok = await fetch(`http://127.0.0.1:${PORT}/health`).then((r) => r.ok, () => false);
+  const ok = await fetch(`http://127.0.0.1:${PORT}/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (ok) break;
   await new Promise((r) => setTimeout(r, 100));
 }
@@ -149,7 +167,10 @@ try {
     rollupRebuildSeconds: +rebuildSeconds.toFixed(1),
     latencyMsUncached: {
       weeklyTrendsOneStudioOneYear: await latency(trendsUrl, 60),
-      weeklyTrendsGroupedByStudio: await latency(`${base}/api/v1/trends?group_by=studio&granularity=week&from=2025-01-01&to=2026-01-01`, 30),
+      weeklyTrendsGroupedByStudio: await latency(
+        `${base}/api/v1/trends?group_by=studio&granularity=week&from=2025-01-01&to=2026-01-01`,
+        30,
+      ),
       fullTextSearch: await latency(`${base}/api/v1/items?q=${encodeURIComponent('digital replicas Netflix')}&limit=50`, 40),
       reaction: await latency(`${base}/api/v1/announcements/1/reaction?window=14d`, 30),
     },
@@ -174,7 +195,13 @@ try {
     for (const b of chunk) if (b === 10) lines++;
   }
   clearInterval(sampler);
-  figures.export = { rows: lines - 1, megabytes: Math.round(bytes / 1e6), seconds: +((performance.now() - t) / 1000).toFixed(1), serverRssBeforeMb: rssBefore, serverPeakRssMb: peak };
+  figures.export = {
+    rows: lines - 1,
+    megabytes: Math.round(bytes / 1e6),
+    seconds: +((performance.now() - t) / 1000).toFixed(1),
+    serverRssBeforeMb: rssBefore,
+    serverPeakRssMb: peak,
+  };
   const ratio = figures.throughput.trends.requestsPerSecond / figures.throughput.trivialHonoRoute.requestsPerSecond;
   report('trends', { ...figures, trendsShareOfTrivial: +ratio.toFixed(3) });
 } finally {

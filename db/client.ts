@@ -105,12 +105,19 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 }
 
 /** Errno values of the WebAssembly file system PGlite runs on (Emscripten's numbering). */
-const WASM_ERRNO: Record<number, string> = { 2: 'permission denied (EACCES)', 44: 'no such file or directory (ENOENT)', 51: 'no space left on device (ENOSPC)', 63: 'operation not permitted (EPERM)', 69: 'read-only file system (EROFS)' };
+const WASM_ERRNO: Record<number, string> = {
+  2: 'permission denied (EACCES)',
+  44: 'no such file or directory (ENOENT)',
+  51: 'no space left on device (ENOSPC)',
+  63: 'operation not permitted (EPERM)',
+  69: 'read-only file system (EROFS)',
+};
 
 /** A short reason from any thrown value (postgres.js errors carry a code, node errors an errno). */
 export function describe(err: unknown): string {
   const o = err as { name?: string; errno?: number } | null;
-  if (o && typeof o === 'object' && o.name === 'ErrnoError' && typeof o.errno === 'number') return WASM_ERRNO[o.errno] ?? `file system error (errno ${o.errno})`;
+  if (o && typeof o === 'object' && o.name === 'ErrnoError' && typeof o.errno === 'number')
+    return WASM_ERRNO[o.errno] ?? `file system error (errno ${o.errno})`;
   if (err instanceof AggregateError && err.errors.length) return describe(err.errors[0]);
   if (err instanceof Error) {
     // drizzle wraps driver errors as "Failed query: ..." with the real reason as the cause

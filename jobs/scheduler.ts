@@ -72,7 +72,10 @@ export async function runJob(def: JobDefinition, deps: JobDeps): Promise<RunResu
     };
     const outcome = def.singleton ? await withJobLock(deps.database, def.name, body) : { acquired: true as const, value: await body() };
     if (!outcome.acquired) {
-      await recordSkipped({ db, clock: deps.clock }, { job: def.name, instance: deps.instance, reason: 'another process holds the job lock' });
+      await recordSkipped(
+        { db, clock: deps.clock },
+        { job: def.name, instance: deps.instance, reason: 'another process holds the job lock' },
+      );
       result = { status: 'skipped', counts: {}, error: null };
     } else {
       result = { status: 'ok', counts: outcome.value, error: null, runId };
@@ -83,14 +86,21 @@ export async function runJob(def: JobDefinition, deps: JobDeps): Promise<RunResu
   if (runId !== undefined) {
     // The database may be what failed: keep trying to record the outcome for a while.
     const r = result;
-    await withRetries(() => finishRun({ db, clock: deps.clock }, { id: runId!, status: r.status as 'ok' | 'failed', counts: r.counts, error: r.error }), deps.signal).catch((e) =>
-      log.error({ err: describe(e), runId }, 'could not record the run; prune will close it'),
-    );
+    await withRetries(
+      () => finishRun({ db, clock: deps.clock }, { id: runId!, status: r.status as 'ok' | 'failed', counts: r.counts, error: r.error }),
+      deps.signal,
+    ).catch((e) => log.error({ err: describe(e), runId }, 'could not record the run; prune will close it'));
   }
   const seconds = (performance.now() - started) / 1000;
   deps.metrics?.jobDuration.observe({ job: def.name, status: result.status }, seconds);
   deps.metrics?.jobRuns.inc({ job: def.name, status: result.status });
-  const fields = { runId: result.runId, status: result.status, durationMs: Math.round(seconds * 1000), counts: result.counts, error: result.error ?? undefined };
+  const fields = {
+    runId: result.runId,
+    status: result.status,
+    durationMs: Math.round(seconds * 1000),
+    counts: result.counts,
+    error: result.error ?? undefined,
+  };
   if (result.status === 'failed') log.error(fields, 'job failed');
   else log.info(fields, result.status === 'skipped' ? 'job skipped' : 'job finished');
   return result;
@@ -121,7 +131,11 @@ export function startScheduler(deps: Omit<JobDeps, 'signal'>, defs: JobDefinitio
     return p;
   };
   const tasks: ScheduledTask[] = defs.map((def) =>
-    cron.schedule(def.schedule, () => void launch(def), { name: `pulse-${def.name}-${deps.instance}`, timezone: deps.config.timeZone, logger: quiet }),
+    cron.schedule(def.schedule, () => void launch(def), {
+      name: `pulse-${def.name}-${deps.instance}`,
+      timezone: deps.config.timeZone,
+      logger: quiet,
+    }),
   );
   deps.logger.info({ jobs: defs.map((d) => `${d.name} (${d.schedule})`), instance: deps.instance }, 'scheduler started');
   return {
@@ -130,10 +144,12 @@ export function startScheduler(deps: Omit<JobDeps, 'signal'>, defs: JobDefinitio
       return def ? (launch(def) ?? inFlight.get(name)!) : Promise.resolve(undefined);
     },
     stop: async () => {
-      await Promise.all(tasks.map(async (t) => {
-        await t.stop();
-        await t.destroy();
-      }));
+      await Promise.all(
+        tasks.map(async (t) => {
+          await t.stop();
+          await t.destroy();
+        }),
+      );
       const running = [...inFlight.values()];
       if (!running.length) return;
       deps.logger.info({ running: [...inFlight.keys()] }, 'waiting for running jobs');

@@ -80,7 +80,13 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       io.err(`pulse: ${err.message}\n\n${usage}`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof CommandError || err instanceof DatabaseUnavailableError || err instanceof ServiceError || err instanceof DataDirBusyError) {
+    if (
+      err instanceof ConfigError ||
+      err instanceof CommandError ||
+      err instanceof DatabaseUnavailableError ||
+      err instanceof ServiceError ||
+      err instanceof DataDirBusyError
+    ) {
       io.err(`pulse: ${err.message}`);
       return 1;
     }

@@ -53,12 +53,18 @@ const envSchema = z.object({
   PULSE_RATE_LIMIT_PER_MIN: int(1, 10_000_000).default(600),
   PULSE_RATE_LIMIT_KEY_PER_MIN: int(1, 10_000_000).default(6000),
   PULSE_RATE_LIMIT_BURST: int(1, 100_000).default(120),
-  PULSE_TRUST_PROXY: z.union([z.enum(['true', 'false']), z.string().regex(/^\d{1,2}$/)], { message: 'expected true, false or a number of proxies' }).default('false'),
+  PULSE_TRUST_PROXY: z
+    .union([z.enum(['true', 'false']), z.string().regex(/^\d{1,2}$/)], { message: 'expected true, false or a number of proxies' })
+    .default('false'),
   PULSE_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
   PULSE_CORS_ORIGINS: z.string().max(4000).optional(),
   PULSE_ALERT_BASELINE_DAYS: int(7, 365).default(28),
   PULSE_ALERT_MIN_VOLUME: int(1, 100_000).default(5),
-  PULSE_ALERT_Z: z.string().regex(/^\d+(\.\d+)?$/, { message: 'expected a positive number such as 3' }).transform(Number).default(3),
+  PULSE_ALERT_Z: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, { message: 'expected a positive number such as 3' })
+    .transform(Number)
+    .default(3),
   PULSE_ALERT_P: z
     .string()
     .regex(/^0?\.\d+$/, { message: 'expected a probability such as 0.01' })
@@ -141,7 +147,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PULSE_PUBLIC_URL,
     seedSources: e.PULSE_SEED_SOURCES,
     claimLeaseMs: e.PULSE_CLAIM_LEASE_MS ?? e.PULSE_FETCH_TIMEOUT_MS + 60_000,
-    schedules: { ingest: e.PULSE_SCHEDULE_INGEST, classify: e.PULSE_SCHEDULE_CLASSIFY, prune: e.PULSE_SCHEDULE_PRUNE, rollup: e.PULSE_SCHEDULE_ROLLUP, digest: e.PULSE_SCHEDULE_DIGEST },
+    schedules: {
+      ingest: e.PULSE_SCHEDULE_INGEST,
+      classify: e.PULSE_SCHEDULE_CLASSIFY,
+      prune: e.PULSE_SCHEDULE_PRUNE,
+      rollup: e.PULSE_SCHEDULE_ROLLUP,
+      digest: e.PULSE_SCHEDULE_DIGEST,
+    },
     jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
     cacheTtlMs: e.PULSE_CACHE_TTL_MS,
     adjustMinCoded: e.PULSE_ADJUST_MIN_CODED,
@@ -153,8 +165,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxy: e.PULSE_TRUST_PROXY === 'true' ? 1 : e.PULSE_TRUST_PROXY === 'false' ? 0 : Number(e.PULSE_TRUST_PROXY),
     },
     requestTimeoutMs: e.PULSE_REQUEST_TIMEOUT_MS,
-    corsOrigins: e.PULSE_CORS_ORIGINS?.split(',').map((o) => o.trim()).filter(Boolean),
-    alerts: { baselineDays: e.PULSE_ALERT_BASELINE_DAYS, minVolume: e.PULSE_ALERT_MIN_VOLUME, minZ: e.PULSE_ALERT_Z, maxP: e.PULSE_ALERT_P },
+    corsOrigins: e.PULSE_CORS_ORIGINS?.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    alerts: {
+      baselineDays: e.PULSE_ALERT_BASELINE_DAYS,
+      minVolume: e.PULSE_ALERT_MIN_VOLUME,
+      minZ: e.PULSE_ALERT_Z,
+      maxP: e.PULSE_ALERT_P,
+    },
     fetch: {
       timeoutMs: e.PULSE_FETCH_TIMEOUT_MS,
       connectTimeoutMs: e.PULSE_FETCH_CONNECT_TIMEOUT_MS,

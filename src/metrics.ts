@@ -29,7 +29,11 @@ export class RequestHistogram {
   observe(method: string, route: string, status: number, seconds: number): void {
     const key = `${method} ${status} ${route}`;
     let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { labels: { method, route, status: String(status) }, buckets: new Float64Array(HTTP_BUCKETS.length), sum: 0, count: 0 }));
+    if (!s)
+      this.series.set(
+        key,
+        (s = { labels: { method, route, status: String(status) }, buckets: new Float64Array(HTTP_BUCKETS.length), sum: 0, count: 0 }),
+      );
     let b = 0;
     while (b < HTTP_BUCKETS.length && seconds > HTTP_BUCKETS[b]!) b++;
     if (b < HTTP_BUCKETS.length) s.buckets[b]!++;
@@ -68,8 +72,18 @@ export function createMetrics(opts: { process?: boolean } = {}): Metrics {
   return {
     httpDuration,
     registry,
-    itemsIngested: new Counter({ name: 'pulse_items_ingested_total', help: 'New items stored, by source kind', labelNames: ['kind'], registers }),
-    fetchFailures: new Counter({ name: 'pulse_fetch_failures_total', help: 'Failed feed fetches, by reason', labelNames: ['reason'], registers }),
+    itemsIngested: new Counter({
+      name: 'pulse_items_ingested_total',
+      help: 'New items stored, by source kind',
+      labelNames: ['kind'],
+      registers,
+    }),
+    fetchFailures: new Counter({
+      name: 'pulse_fetch_failures_total',
+      help: 'Failed feed fetches, by reason',
+      labelNames: ['reason'],
+      registers,
+    }),
     jobDuration: new Histogram({
       name: 'pulse_job_duration_seconds',
       help: 'Job run durations, by job and outcome',
@@ -78,6 +92,11 @@ export function createMetrics(opts: { process?: boolean } = {}): Metrics {
       registers,
     }),
     jobRuns: new Counter({ name: 'pulse_job_runs_total', help: 'Job runs, by job and outcome', labelNames: ['job', 'status'], registers }),
-    classifications: new Counter({ name: 'pulse_classifications_total', help: 'Items labelled, by stance', labelNames: ['stance'], registers }),
+    classifications: new Counter({
+      name: 'pulse_classifications_total',
+      help: 'Items labelled, by stance',
+      labelNames: ['stance'],
+      registers,
+    }),
   };
 }

@@ -23,7 +23,15 @@ export async function startServer(opts: {
   model: StanceModel;
 }): Promise<RunningServer> {
   const { config, database, logger } = opts;
-  const app = createApp({ db: database.db, database, config, logger, clock: opts.clock ?? systemClock, metrics: opts.metrics, model: opts.model });
+  const app = createApp({
+    db: database.db,
+    database,
+    config,
+    logger,
+    clock: opts.clock ?? systemClock,
+    metrics: opts.metrics,
+    model: opts.model,
+  });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
       const host = info.family === 'IPv6' ? `[${info.address}]` : info.address;

@@ -16,19 +16,43 @@ const RANGES: { range: string; refused: string[]; allowed: string[] }[] = [
   { range: '172.16.0.0/12', refused: ['172.16.0.0', '172.31.255.255'], allowed: ['172.15.255.255', '172.32.0.0'] },
   { range: '192.0.0.0/24', refused: ['192.0.0.0', '192.0.0.255'], allowed: ['191.255.255.255', '192.0.1.0'] },
   { range: '192.0.2.0/24', refused: ['192.0.2.1'], allowed: ['192.0.3.0'] },
-  { range: '192.88.99.0/24 (6to4 relay anycast)', refused: ['192.88.99.0', '192.88.99.1', '192.88.99.255'], allowed: ['192.88.98.255', '192.88.100.0'] },
+  {
+    range: '192.88.99.0/24 (6to4 relay anycast)',
+    refused: ['192.88.99.0', '192.88.99.1', '192.88.99.255'],
+    allowed: ['192.88.98.255', '192.88.100.0'],
+  },
   { range: '192.168.0.0/16', refused: ['192.168.0.0', '192.168.255.255'], allowed: ['192.167.255.255', '192.169.0.0'] },
   { range: '198.18.0.0/15', refused: ['198.18.0.0', '198.19.255.255'], allowed: ['198.17.255.255', '198.20.0.0'] },
   { range: '198.51.100.0/24', refused: ['198.51.100.7'], allowed: ['198.51.99.255', '198.51.101.0'] },
   { range: '203.0.113.0/24', refused: ['203.0.113.7'], allowed: ['203.0.112.255', '203.0.114.0'] },
-  { range: '224.0.0.0/4 and 240.0.0.0/4', refused: ['224.0.0.1', '239.255.255.255', '240.0.0.0', '255.255.255.255'], allowed: ['223.255.255.255'] },
+  {
+    range: '224.0.0.0/4 and 240.0.0.0/4',
+    refused: ['224.0.0.1', '239.255.255.255', '240.0.0.0', '255.255.255.255'],
+    allowed: ['223.255.255.255'],
+  },
 
-  { range: 'fc00::/7', refused: ['fc00::', 'fd00:ec2::254', 'FDFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF'], allowed: ['fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'fe00::'] },
-  { range: 'fe80::/10', refused: ['fe80::1', 'fe80::1%eth0', 'febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff'], allowed: ['fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff'] },
+  {
+    range: 'fc00::/7',
+    refused: ['fc00::', 'fd00:ec2::254', 'FDFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF:FFFF'],
+    allowed: ['fbff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'fe00::'],
+  },
+  {
+    range: 'fe80::/10',
+    refused: ['fe80::1', 'fe80::1%eth0', 'febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
+    allowed: ['fe7f:ffff:ffff:ffff:ffff:ffff:ffff:ffff'],
+  },
   { range: 'fec0::/10 and ff00::/8', refused: ['fec0::1', 'feff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', 'ff02::1', 'ff0e::1'], allowed: [] },
-  { range: '2001:db8::/32', refused: ['2001:db8::1', '2001:0db8:ffff:ffff:ffff:ffff:ffff:ffff'], allowed: ['2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::'] },
+  {
+    range: '2001:db8::/32',
+    refused: ['2001:db8::1', '2001:0db8:ffff:ffff:ffff:ffff:ffff:ffff'],
+    allowed: ['2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::'],
+  },
   { range: '100::/64', refused: ['100::1', '100::ffff:ffff:ffff:ffff'], allowed: ['100:0:0:1::'] },
-  { range: '64:ff9b:1::/48 (local-use NAT64)', refused: ['64:ff9b:1::1', '64:ff9b:1::808:808', '64:ff9b:1:ffff:ffff:ffff:ffff:ffff'], allowed: ['64:ff9b:0:ffff::', '64:ff9b:2::'] },
+  {
+    range: '64:ff9b:1::/48 (local-use NAT64)',
+    refused: ['64:ff9b:1::1', '64:ff9b:1::808:808', '64:ff9b:1:ffff:ffff:ffff:ffff:ffff'],
+    allowed: ['64:ff9b:0:ffff::', '64:ff9b:2::'],
+  },
 
   {
     range: '::/96 (IPv4-compatible, with :: and ::1)',
@@ -37,7 +61,13 @@ const RANGES: { range: string; refused: string[]; allowed: string[] }[] = [
   },
   {
     range: '::ffff:0:0/96 (IPv4-mapped)',
-    refused: ['::ffff:127.0.0.1', '::ffff:7f00:1', '0:0:0:0:0:ffff:a9fe:a9fe', '::FFFF:10.0.0.1', '0000:0000:0000:0000:0000:ffff:c0a8:0101'],
+    refused: [
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '0:0:0:0:0:ffff:a9fe:a9fe',
+      '::FFFF:10.0.0.1',
+      '0000:0000:0000:0000:0000:ffff:c0a8:0101',
+    ],
     allowed: ['::ffff:8.8.8.8', '::ffff:808:808'],
   },
   {
@@ -47,7 +77,13 @@ const RANGES: { range: string; refused: string[]; allowed: string[] }[] = [
   },
   {
     range: '64:ff9b::/96 (NAT64)',
-    refused: ['64:ff9b::7f00:1', '64:ff9b::a9fe:a9fe', '64:ff9b::127.0.0.1', '64:ff9b::169.254.169.254', '0064:ff9b:0000:0000:0000:0000:0a00:0001'],
+    refused: [
+      '64:ff9b::7f00:1',
+      '64:ff9b::a9fe:a9fe',
+      '64:ff9b::127.0.0.1',
+      '64:ff9b::169.254.169.254',
+      '0064:ff9b:0000:0000:0000:0000:0a00:0001',
+    ],
     allowed: ['64:ff9b::808:808', '64:ff9b::8.8.8.8'],
   },
   {
@@ -78,7 +114,8 @@ describe('isForbiddenAddress, range by range', () => {
   }
 
   it('refuses what is not an IP address at all', () => {
-    for (const text of ['', 'localhost', '127.1', '0x7f.0.0.1', '1::2::3', '::ffff:01.2.3.4', '12345::', 'fe80::1%']) expect(isForbiddenAddress(text), text).toBe(true);
+    for (const text of ['', 'localhost', '127.1', '0x7f.0.0.1', '1::2::3', '::ffff:01.2.3.4', '12345::', 'fe80::1%'])
+      expect(isForbiddenAddress(text), text).toBe(true);
   });
 });
 
@@ -86,16 +123,36 @@ describe('parseIpv6', () => {
   const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : undefined);
   it('reads every spelling of one address to the same 16 bytes', () => {
     const want = '0000000000000000000000000000ffff7f000001'.slice(8);
-    for (const s of ['::ffff:127.0.0.1', '::ffff:7f00:1', '0:0:0:0:0:ffff:7f00:1', '0000:0000:0000:0000:0000:FFFF:7F00:0001', '::0:ffff:127.0.0.1', '::ffff:7f00:1%lo']) {
+    for (const s of [
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '0:0:0:0:0:ffff:7f00:1',
+      '0000:0000:0000:0000:0000:FFFF:7F00:0001',
+      '::0:ffff:127.0.0.1',
+      '::ffff:7f00:1%lo',
+    ]) {
       expect(hex(parseIpv6(s)), s).toBe(want);
     }
     expect(hex(parseIpv6('::'))).toBe('0'.repeat(32));
     expect(hex(parseIpv6('1:2:3:4:5:6:7::'))).toBe('00010002000300040005000600070000');
-    for (const bad of ['1:2:3:4:5:6:7:8:9', '1::2::3', ':1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8::', 'g::1', '::1.2.3', '::256.0.0.1']) expect(parseIpv6(bad), bad).toBeUndefined();
+    for (const bad of ['1:2:3:4:5:6:7:8:9', '1::2::3', ':1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8::', 'g::1', '::1.2.3', '::256.0.0.1'])
+      expect(parseIpv6(bad), bad).toBeUndefined();
   });
 
   it('gives one answer for an address however it is written', () => {
-    const prefixes = ['', '0000000000000000000000000000', '00000000000000000000ffff', '0000000000000000ffff0000', '0064ff9b000000000000000000', '0064ff9b0001', '2002', '20010000', 'fe80', 'fc', '2606'];
+    const prefixes = [
+      '',
+      '0000000000000000000000000000',
+      '00000000000000000000ffff',
+      '0000000000000000ffff0000',
+      '0064ff9b000000000000000000',
+      '0064ff9b0001',
+      '2002',
+      '20010000',
+      'fe80',
+      'fc',
+      '2606',
+    ];
     const address = fc.tuple(fc.constantFrom(...prefixes), fc.uint8Array({ minLength: 16, maxLength: 16 })).map(([p, rnd]) => {
       const bytes = Buffer.from(rnd);
       Buffer.from(p.length % 2 ? p + '0' : p, 'hex').copy(bytes);

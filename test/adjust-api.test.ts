@@ -70,7 +70,9 @@ describe('adjust=true', () => {
     const { app } = testApp(database, { env: { PULSE_ADJUST_MIN_CODED: '100' } });
     const res = await app.request('/api/v1/trends?from=2025-07-07&to=2025-07-21&adjust=true');
     expect(res.status).toBe(400);
-    expect((await json(res)).error.message).toBe('adjust: no validation sample has 100 coded items with a consensus yet (the most is 80); code more (/code/ID) or lower PULSE_ADJUST_MIN_CODED');
+    expect((await json(res)).error.message).toBe(
+      'adjust: no validation sample has 100 coded items with a consensus yet (the most is 80); code more (/code/ID) or lower PULSE_ADJUST_MIN_CODED',
+    );
     const strict = testApp(database, { env: { PULSE_ADJUST_MIN_CODED: '20' } }).app;
     expect((await strict.request('/api/v1/trends?from=2025-07-07&to=2025-07-21&adjust=true&relevant=false')).status).toBe(400);
     expect((await strict.request(`/api/v1/trends?from=2025-07-07&to=2025-07-21&adjust=true&sample=${sampleId}`)).status).toBe(200);
@@ -79,7 +81,13 @@ describe('adjust=true', () => {
   it('adjusts the reaction answer too', async () => {
     const { app } = testApp(database, { env: { PULSE_ADJUST_MIN_CODED: '20' } });
     const headers = { ...(await authHeader(database)), 'Content-Type': 'application/json' };
-    const a = await json(await app.request('/api/v1/announcements', { method: 'POST', headers, body: JSON.stringify({ title: 'Test', studio: 'Netflix', date: '2025-07-14' }) }));
+    const a = await json(
+      await app.request('/api/v1/announcements', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ title: 'Test', studio: 'Netflix', date: '2025-07-14' }),
+      }),
+    );
     const r = await json(await app.request(`/api/v1/announcements/${a.id}/reaction?window=7d&adjust=true`));
     expect(r.adjustment.sample.id).toBe(sampleId);
     expect(r.adjusted.before.shares.worry.value).toBeLessThan(r.before.shares.worry.value);

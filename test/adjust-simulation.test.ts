@@ -6,7 +6,15 @@
  * each bucket (among relevant items) must recover the truth and their 95% intervals cover it.
  */
 import { describe, expect, it } from 'vitest';
-import { adjustBucket, adjustShares, bootstrapMatrices, derived, misclassification, projectToSimplex, type CodedPair } from '../src/analytics/adjust.ts';
+import {
+  adjustBucket,
+  adjustShares,
+  bootstrapMatrices,
+  derived,
+  misclassification,
+  projectToSimplex,
+  type CodedPair,
+} from '../src/analytics/adjust.ts';
 import { seededRandom } from '../src/analytics/random.ts';
 
 // classes: 0 off-topic, 1 excitement, 2 worry, 3 neutral

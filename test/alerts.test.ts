@@ -64,8 +64,21 @@ describe('alerts and webhooks', () => {
     const union = await makeSource(database.db, 'union');
     const specs: ItemSpec[] = [];
     // one Netflix item a day for 28 days, mostly excitement; then 14 on 18 July, mostly worry
-    for (let d = 1; d <= 28; d++) specs.push({ sourceId: union, publishedAt: new Date(Date.UTC(2025, 6, 18) - d * 86_400_000 + 3_600_000), stance: d % 4 ? 'excitement' : 'worry', studios: ['Netflix'] });
-    for (let k = 0; k < 14; k++) specs.push({ sourceId: union, publishedAt: new Date(Date.UTC(2025, 6, 18, 8, k)), stance: k < 12 ? 'worry' : 'neutral', studios: ['Netflix'], unions: ['SAG-AFTRA'] });
+    for (let d = 1; d <= 28; d++)
+      specs.push({
+        sourceId: union,
+        publishedAt: new Date(Date.UTC(2025, 6, 18) - d * 86_400_000 + 3_600_000),
+        stance: d % 4 ? 'excitement' : 'worry',
+        studios: ['Netflix'],
+      });
+    for (let k = 0; k < 14; k++)
+      specs.push({
+        sourceId: union,
+        publishedAt: new Date(Date.UTC(2025, 6, 18, 8, k)),
+        stance: k < 12 ? 'worry' : 'neutral',
+        studios: ['Netflix'],
+        unions: ['SAG-AFTRA'],
+      });
     await makeItems(database.db, specs);
   });
   afterAll(async () => {
@@ -76,30 +89,73 @@ describe('alerts and webhooks', () => {
   it('refuses webhook targets on private addresses unless allowed, and validates the body', async () => {
     const { app } = testApp(database, { env: { PULSE_ALLOW_PRIVATE_FEEDS: 'false' } });
     const key = { ...(await authHeader(database)), 'Content-Type': 'application/json' };
-    const res = await app.request('/api/v1/webhooks', { method: 'POST', headers: key, body: JSON.stringify({ url: receiver.url('/hook') }) });
+    const res = await app.request('/api/v1/webhooks', {
+      method: 'POST',
+      headers: key,
+      body: JSON.stringify({ url: receiver.url('/hook') }),
+    });
     expect(res.status).toBe(400);
     expect((await json(res)).error.message).toMatch(/^url: 127\.0\.0\.1 resolves to 127\.0\.0\.1, a private/);
-    const meta = await app.request('/api/v1/webhooks', { method: 'POST', headers: key, body: JSON.stringify({ url: 'http://169.254.169.254/latest' }) });
+    const meta = await app.request('/api/v1/webhooks', {
+      method: 'POST',
+      headers: key,
+      body: JSON.stringify({ url: 'http://169.254.169.254/latest' }),
+    });
     expect(meta.status).toBe(400);
-    const scheme = await app.request('/api/v1/webhooks', { method: 'POST', headers: key, body: JSON.stringify({ url: 'file:///etc/passwd' }) });
+    const scheme = await app.request('/api/v1/webhooks', {
+      method: 'POST',
+      headers: key,
+      body: JSON.stringify({ url: 'file:///etc/passwd' }),
+    });
     expect((await json(scheme)).error.message).toMatch(/^url: only http and https/);
-    expect((await app.request('/api/v1/webhooks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ url: 'https://x.org' }) })).status).toBe(401);
+    expect(
+      (
+        await app.request('/api/v1/webhooks', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ url: 'https://x.org' }),
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('raises alerts in the rollup job, delivers them signed, and retries failures with backoff', async () => {
     const { app } = testApp(database);
     const key = { ...(await authHeader(database)), 'Content-Type': 'application/json' };
-    const good = await json(await app.request('/api/v1/webhooks', { method: 'POST', headers: key, body: JSON.stringify({ url: receiver.url('/hook'), entity: 'Netflix' }) }));
+    const good = await json(
+      await app.request('/api/v1/webhooks', {
+        method: 'POST',
+        headers: key,
+        body: JSON.stringify({ url: receiver.url('/hook'), entity: 'Netflix' }),
+      }),
+    );
     expect(good.secret).toMatch(/^[0-9a-f]{64}$/);
-    const bad = await json(await app.request('/api/v1/webhooks', { method: 'POST', headers: key, body: JSON.stringify({ url: receiver.url('/broken'), metric: 'volume' }) }));
+    const bad = await json(
+      await app.request('/api/v1/webhooks', {
+        method: 'POST',
+        headers: key,
+        body: JSON.stringify({ url: receiver.url('/broken'), metric: 'volume' }),
+      }),
+    );
     const listed = await json(await app.request('/api/v1/webhooks', { headers: key }));
     expect(JSON.stringify(listed)).not.toContain(good.secret);
 
-    const counts = await rollupJob.run({ database, config: testConfig(), logger: silentLogger(), clock, instance: 't', model: defaultModel() });
+    const counts = await rollupJob.run({
+      database,
+      config: testConfig(),
+      logger: silentLogger(),
+      clock,
+      instance: 't',
+      model: defaultModel(),
+    });
     // Netflix volume and worry share, SAG-AFTRA volume; the good hook takes Netflix (2), the broken one volume (2)
     expect(counts).toMatchObject({ newAlerts: 3, delivered: 2, retrying: 2 });
     const alerts = await json(await app.request('/api/v1/alerts?from=2025-07-18&to=2025-07-18'));
-    expect(alerts.alerts.map((a: { entity: string; metric: string }) => `${a.entity}/${a.metric}`).sort()).toEqual(['Netflix/volume', 'Netflix/worry_share', 'SAG-AFTRA/volume']);
+    expect(alerts.alerts.map((a: { entity: string; metric: string }) => `${a.entity}/${a.metric}`).sort()).toEqual([
+      'Netflix/volume',
+      'Netflix/worry_share',
+      'SAG-AFTRA/volume',
+    ]);
     expect(alerts.method).toMatch(/Poisson/);
 
     expect(received).toHaveLength(2);
@@ -114,7 +170,14 @@ describe('alerts and webhooks', () => {
     expect(attempt!.nextAttemptAt.getTime() - clock.now().getTime()).toBe(60_000);
 
     // a second run the same day refreshes the alerts without new deliveries; the retry waits its turn
-    const again = await rollupJob.run({ database, config: testConfig(), logger: silentLogger(), clock, instance: 't', model: defaultModel() });
+    const again = await rollupJob.run({
+      database,
+      config: testConfig(),
+      logger: silentLogger(),
+      clock,
+      instance: 't',
+      model: defaultModel(),
+    });
     expect(again).toMatchObject({ newAlerts: 0, delivered: 0, retrying: 0 });
     clock.set('2025-07-18T20:01:30Z');
     await rollupJob.run({ database, config: testConfig(), logger: silentLogger(), clock, instance: 't', model: defaultModel() });

@@ -16,14 +16,36 @@ beforeAll(async () => {
   const union = await makeSource(database.db, 'union', 'Guild');
   const news = await makeSource(database.db, 'news', 'Trade');
   const moment = new Date('2025-07-17T22:45:00Z'); // 15:45 in Los Angeles
-  const a = await insertAnnouncement(database.db, { title: 'Netflix GenAI shot', studio: 'Netflix', date: '2025-07-17', time: '15:45', timeZone: 'America/Los_Angeles', keywords: ['Eternauta'] });
+  const a = await insertAnnouncement(database.db, {
+    title: 'Netflix GenAI shot',
+    studio: 'Netflix',
+    date: '2025-07-17',
+    time: '15:45',
+    timeZone: 'America/Los_Angeles',
+    keywords: ['Eternauta'],
+  });
   netflixId = a.id;
   const specs: ItemSpec[] = [];
-  const before = (k: number) => new Date(moment.getTime() - (k % 13 + 1) * 86_400_000 + 3_600_000);
+  const before = (k: number) => new Date(moment.getTime() - ((k % 13) + 1) * 86_400_000 + 3_600_000);
   const after = (k: number) => new Date(moment.getTime() + (k % 13) * 86_400_000 + 60_000);
   // before: 40 items (10 worry, 20 excitement, 10 neutral); after: 60 (36 worry, 12 excitement, 12 neutral)
-  for (let k = 0; k < 40; k++) specs.push({ sourceId: k % 2 ? union : news, publishedAt: before(k), stance: k < 10 ? 'worry' : k < 30 ? 'excitement' : 'neutral', studios: ['Netflix'], confidence: 0.5 + k / 100 });
-  for (let k = 0; k < 60; k++) specs.push({ sourceId: k % 2 ? union : news, publishedAt: after(k), stance: k < 36 ? 'worry' : k < 48 ? 'excitement' : 'neutral', studios: k % 3 ? ['Netflix'] : [], title: k % 3 ? `Netflix item ${k}` : `El Eternauta item ${k}`, sentence: `quote ${k}` });
+  for (let k = 0; k < 40; k++)
+    specs.push({
+      sourceId: k % 2 ? union : news,
+      publishedAt: before(k),
+      stance: k < 10 ? 'worry' : k < 30 ? 'excitement' : 'neutral',
+      studios: ['Netflix'],
+      confidence: 0.5 + k / 100,
+    });
+  for (let k = 0; k < 60; k++)
+    specs.push({
+      sourceId: k % 2 ? union : news,
+      publishedAt: after(k),
+      stance: k < 36 ? 'worry' : k < 48 ? 'excitement' : 'neutral',
+      studios: k % 3 ? ['Netflix'] : [],
+      title: k % 3 ? `Netflix item ${k}` : `El Eternauta item ${k}`,
+      sentence: `quote ${k}`,
+    });
   // not counted: other studio, irrelevant, outside the window
   specs.push({ sourceId: news, publishedAt: after(1), stance: 'worry', studios: ['Disney'] });
   specs.push({ sourceId: news, publishedAt: after(2), stance: 'worry', studios: ['Netflix'], relevant: false });
@@ -60,7 +82,10 @@ describe('announcement reaction', () => {
     // 3 July 22:45 to 31 July 22:45 touches 29 UTC days; the moment's day has a row for each side
     expect(r.daily).toHaveLength(30);
     expect(r.daily[0]).toMatchObject({ day: '2025-07-03', side: 'before' });
-    expect(r.daily.filter((d: { day: string }) => d.day === '2025-07-17').map((d: { side: string }) => d.side)).toEqual(['before', 'after']);
+    expect(r.daily.filter((d: { day: string }) => d.day === '2025-07-17').map((d: { side: string }) => d.side)).toEqual([
+      'before',
+      'after',
+    ]);
     expect(r.windowDays).toBe(14);
     expect(r.daily.reduce((s: number, d: { total: number }) => s + d.total, 0)).toBe(100);
     expect(r.topItems.after.filter((i: { stance: string }) => i.stance === 'worry')).toHaveLength(5);
@@ -75,7 +100,12 @@ describe('announcement reaction', () => {
     const short = await json(await app.request(`/api/v1/announcements/${netflixId}/reaction?window=1d`));
     expect(short.enoughData).toBe(false);
     expect(short.note).toMatch(/before and .* after/);
-    for (const [q, param] of [['window=2w', 'window'], ['window=0d', 'window'], ['window=400d', 'window'], ['kind=blog', 'kind']]) {
+    for (const [q, param] of [
+      ['window=2w', 'window'],
+      ['window=0d', 'window'],
+      ['window=400d', 'window'],
+      ['kind=blog', 'kind'],
+    ]) {
       const res = await app.request(`/api/v1/announcements/${netflixId}/reaction?${q}`);
       expect(res.status).toBe(400);
       expect((await json(res)).error.message).toMatch(new RegExp(`^${param}: `));
@@ -89,12 +119,20 @@ describe('announcements CRUD and seed', () => {
     const { app } = testApp(database);
     const key = { ...(await authHeader(database, 'write')), 'Content-Type': 'application/json' };
     const body = JSON.stringify({ title: 'Studio X uses AI trailers', studio: 'Sony', date: '2025-08-01', keywords: ['trailer'] });
-    expect((await app.request('/api/v1/announcements', { method: 'POST', body, headers: { 'Content-Type': 'application/json' } })).status).toBe(401);
+    expect(
+      (await app.request('/api/v1/announcements', { method: 'POST', body, headers: { 'Content-Type': 'application/json' } })).status,
+    ).toBe(401);
     const created = await app.request('/api/v1/announcements', { method: 'POST', body, headers: key });
     expect(created.status).toBe(201);
     const a = await json(created);
     expect(a).toMatchObject({ studio: 'Sony', date: '2025-08-01', time: null, moment: '2025-08-01T00:00:00.000Z' });
-    const patched = await json(await app.request(`/api/v1/announcements/${a.id}`, { method: 'PATCH', body: JSON.stringify({ time: '09:30', timeZone: 'Europe/London' }), headers: key }));
+    const patched = await json(
+      await app.request(`/api/v1/announcements/${a.id}`, {
+        method: 'PATCH',
+        body: JSON.stringify({ time: '09:30', timeZone: 'Europe/London' }),
+        headers: key,
+      }),
+    );
     expect(patched.moment).toBe('2025-08-01T08:30:00.000Z');
     for (const [payload, field] of [
       [{ title: 'x', date: '2025-02-30' }, 'date'],

@@ -53,7 +53,11 @@ describe('health and errors', () => {
   it('hides internal errors behind a bare 500', async () => {
     const { app } = testApp({
       ...database,
-      db: { select: () => { throw new Error('relation "secret_table" does not exist'); } } as never,
+      db: {
+        select: () => {
+          throw new Error('relation "secret_table" does not exist');
+        },
+      } as never,
     });
     const res = await app.request('/api/v1/keys', { headers: { Authorization: 'Bearer pulse_x' } });
     expect(res.status).toBe(500);

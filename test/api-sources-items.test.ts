@@ -27,16 +27,31 @@ describe('sources API', () => {
   it('needs a key to write, validates the body, and creates a source', async () => {
     const { app } = testApp(database);
     const payload = JSON.stringify({ url: 'https://variety.example.com/feed/', kind: 'news' });
-    expect((await app.request('/api/v1/sources', { method: 'POST', body: payload, headers: { 'Content-Type': 'application/json' } })).status).toBe(401);
-    const bad = await app.request('/api/v1/sources', { method: 'POST', body: JSON.stringify({ url: 'ftp://x', kind: 'news' }), headers: write });
+    expect(
+      (await app.request('/api/v1/sources', { method: 'POST', body: payload, headers: { 'Content-Type': 'application/json' } })).status,
+    ).toBe(401);
+    const bad = await app.request('/api/v1/sources', {
+      method: 'POST',
+      body: JSON.stringify({ url: 'ftp://x', kind: 'news' }),
+      headers: write,
+    });
     expect(bad.status).toBe(400);
     expect((await json(bad)).error.message).toMatch(/^url: /);
-    const badKind = await app.request('/api/v1/sources', { method: 'POST', body: JSON.stringify({ url: 'https://x.org/f', kind: 'blog' }), headers: write });
+    const badKind = await app.request('/api/v1/sources', {
+      method: 'POST',
+      body: JSON.stringify({ url: 'https://x.org/f', kind: 'blog' }),
+      headers: write,
+    });
     expect((await json(badKind)).error.message).toMatch(/^kind: /);
     const created = await app.request('/api/v1/sources', { method: 'POST', body: payload, headers: write });
     expect(created.status).toBe(201);
     const s = await json(created);
-    expect(s).toMatchObject({ name: 'variety.example.com', kind: 'news', enabled: true, health: { consecutiveFailures: 0, lastError: null } });
+    expect(s).toMatchObject({
+      name: 'variety.example.com',
+      kind: 'news',
+      enabled: true,
+      health: { consecutiveFailures: 0, lastError: null },
+    });
     const dup = await app.request('/api/v1/sources', { method: 'POST', body: payload, headers: write });
     expect(dup.status).toBe(409);
   });
@@ -44,18 +59,34 @@ describe('sources API', () => {
   it('gets, patches and deletes a source; a deleted URL can be added back', async () => {
     const { app } = testApp(database);
     const s = await json(
-      await app.request('/api/v1/sources', { method: 'POST', body: JSON.stringify({ url: 'https://guild.example.org/rss', kind: 'union', organisation: 'Guild' }), headers: write }),
+      await app.request('/api/v1/sources', {
+        method: 'POST',
+        body: JSON.stringify({ url: 'https://guild.example.org/rss', kind: 'union', organisation: 'Guild' }),
+        headers: write,
+      }),
     );
     const got = await json(await app.request(`/api/v1/sources/${s.id}`));
     expect(got.health).toHaveProperty('nextFetchAt');
-    const patched = await app.request(`/api/v1/sources/${s.id}`, { method: 'PATCH', body: JSON.stringify({ enabled: false, fetchIntervalMinutes: 15 }), headers: write });
+    const patched = await app.request(`/api/v1/sources/${s.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ enabled: false, fetchIntervalMinutes: 15 }),
+      headers: write,
+    });
     expect(await json(patched)).toMatchObject({ enabled: false, fetchIntervalMinutes: 15 });
-    const unknownField = await app.request(`/api/v1/sources/${s.id}`, { method: 'PATCH', body: JSON.stringify({ colour: 'red' }), headers: write });
+    const unknownField = await app.request(`/api/v1/sources/${s.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ colour: 'red' }),
+      headers: write,
+    });
     expect(unknownField.status).toBe(400);
     expect((await app.request(`/api/v1/sources/${s.id}`, { method: 'DELETE', headers: write })).status).toBe(204);
     expect((await app.request(`/api/v1/sources/${s.id}`)).status).toBe(404);
     expect((await app.request(`/api/v1/sources/${s.id}`, { method: 'DELETE', headers: write })).status).toBe(404);
-    const back = await app.request('/api/v1/sources', { method: 'POST', body: JSON.stringify({ url: 'https://guild.example.org/rss', kind: 'union' }), headers: write });
+    const back = await app.request('/api/v1/sources', {
+      method: 'POST',
+      body: JSON.stringify({ url: 'https://guild.example.org/rss', kind: 'union' }),
+      headers: write,
+    });
     expect(back.status).toBe(201);
     expect((await json(back)).id).toBe(s.id);
   });
@@ -67,12 +98,22 @@ describe('sources API', () => {
       <outline type="rss" text="Opinion blog" xmlUrl="https://blog.example.org/atom" category="opinion"/>
       <outline type="rss" text="Bad" xmlUrl="javascript:alert(1)"/>
     </body></opml>`;
-    const res = await app.request('/api/v1/sources/import', { method: 'POST', body: opml, headers: { ...write, 'Content-Type': 'text/x-opml' } });
+    const res = await app.request('/api/v1/sources/import', {
+      method: 'POST',
+      body: opml,
+      headers: { ...write, 'Content-Type': 'text/x-opml' },
+    });
     expect(res.status).toBe(200);
     expect(await json(res)).toMatchObject({ created: 2, existing: 0, invalid: [{ url: 'javascript:alert(1)' }] });
-    const again = await json(await app.request('/api/v1/sources/import', { method: 'POST', body: opml, headers: { ...write, 'Content-Type': 'text/x-opml' } }));
+    const again = await json(
+      await app.request('/api/v1/sources/import', { method: 'POST', body: opml, headers: { ...write, 'Content-Type': 'text/x-opml' } }),
+    );
     expect(again).toMatchObject({ created: 0, existing: 2 });
-    const notOpml = await app.request('/api/v1/sources/import', { method: 'POST', body: '<rss/>', headers: { ...write, 'Content-Type': 'text/xml' } });
+    const notOpml = await app.request('/api/v1/sources/import', {
+      method: 'POST',
+      body: '<rss/>',
+      headers: { ...write, 'Content-Type': 'text/xml' },
+    });
     expect(notOpml.status).toBe(400);
 
     const exported = await app.request('/api/v1/sources/export');
@@ -114,7 +155,11 @@ describe('items API', () => {
   it('lists items newest first with filters and a stable cursor', async () => {
     const { app } = testApp(database);
     const created = await json(
-      await app.request('/api/v1/sources', { method: 'POST', body: JSON.stringify({ url: server.url('/feed'), kind: 'union', name: 'Feed' }), headers: write }),
+      await app.request('/api/v1/sources', {
+        method: 'POST',
+        body: JSON.stringify({ url: server.url('/feed'), kind: 'union', name: 'Feed' }),
+        headers: write,
+      }),
     );
     await ingest(
       { db: database.db, config: testConfig(), logger: silentLogger(), clock: fixedClock('2025-07-20T00:00:00Z'), instance: 't' },
@@ -123,7 +168,12 @@ describe('items API', () => {
     const first = await json(await app.request(`/api/v1/items?limit=10&source=${created.id}`));
     expect(first.total).toBe(25);
     expect(first.items).toHaveLength(10);
-    expect(first.items[0]).toMatchObject({ source: { id: created.id, name: 'Feed', kind: 'union' }, studios: ['Netflix'], unions: ['IATSE'], relevant: true });
+    expect(first.items[0]).toMatchObject({
+      source: { id: created.id, name: 'Feed', kind: 'union' },
+      studios: ['Netflix'],
+      unions: ['IATSE'],
+      relevant: true,
+    });
     const times = first.items.map((i: { publishedAt: string }) => i.publishedAt);
     expect([...times].sort().reverse()).toEqual(times);
 

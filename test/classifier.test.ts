@@ -38,11 +38,20 @@ describe('features', () => {
 describe('the fast path (model feature indexes) sees exactly the named features training sees', () => {
   const corpus = [...readSplit('train'), ...readSplit('dev')].map((e) => e.text);
   // single items, and items run together into long multi-sentence texts
-  const texts = [...corpus, ...corpus.slice(0, 600).map((t, i) => [t, corpus[(i * 7) % corpus.length], corpus[(i * 13) % corpus.length]].join(i % 2 ? ' ' : '\n'))];
+  const texts = [
+    ...corpus,
+    ...corpus.slice(0, 600).map((t, i) => [t, corpus[(i * 7) % corpus.length], corpus[(i * 13) % corpus.length]].join(i % 2 ? ' ' : '\n')),
+  ];
   const kinds = [null, 'news', 'union', 'studio'] as const;
-  for (const [name, o] of [['shipped', SHIPPED_FEATURES], ['with negation', ALL_FEATURES]] as const) {
+  for (const [name, o] of [
+    ['shipped', SHIPPED_FEATURES],
+    ['with negation', ALL_FEATURES],
+  ] as const) {
     it(`for every corpus text, ${name} features`, () => {
-      const vocab = vocabulary(texts.map((t) => featurise(t, 'union', o).bag), 2);
+      const vocab = vocabulary(
+        texts.map((t) => featurise(t, 'union', o).bag),
+        2,
+      );
       const known = new Set(vocab);
       const index = new FeatureIndex(vocab, o);
       const named = (v: { idx: number[]; val: number[] }) => Object.fromEntries(v.idx.map((i, j) => [vocab[i]!, v.val[j]!]));

@@ -22,9 +22,24 @@ beforeAll(async () => {
   server = await startFeedServer({
     '/guild': body(
       rss([
-        { title: 'Guild demands consent rules for digital replicas', link: 'https://g.example.org/1', description: 'The union says studios must not scan performers without consent and fair pay.', pubDate: 'Thu, 17 Jul 2025 10:00:00 GMT' },
-        { title: 'Studio says its new AI previs tool frees artists from tedious work', link: 'https://g.example.org/2', description: 'Executives are thrilled: the tool cuts render times and no jobs will be lost.', pubDate: 'Thu, 17 Jul 2025 11:00:00 GMT' },
-        { title: 'Box office slumps as summer sequels stumble', link: 'https://g.example.org/3', description: 'Exhibitors report a weak weekend.', pubDate: 'Thu, 17 Jul 2025 12:00:00 GMT' },
+        {
+          title: 'Guild demands consent rules for digital replicas',
+          link: 'https://g.example.org/1',
+          description: 'The union says studios must not scan performers without consent and fair pay.',
+          pubDate: 'Thu, 17 Jul 2025 10:00:00 GMT',
+        },
+        {
+          title: 'Studio says its new AI previs tool frees artists from tedious work',
+          link: 'https://g.example.org/2',
+          description: 'Executives are thrilled: the tool cuts render times and no jobs will be lost.',
+          pubDate: 'Thu, 17 Jul 2025 11:00:00 GMT',
+        },
+        {
+          title: 'Box office slumps as summer sequels stumble',
+          link: 'https://g.example.org/3',
+          description: 'Exhibitors report a weak weekend.',
+          pubDate: 'Thu, 17 Jul 2025 12:00:00 GMT',
+        },
       ]),
     ),
   });
@@ -40,7 +55,11 @@ describe('labelling stored items', () => {
     const model = defaultModel();
     await ingest(
       {
-        db: database.db, config: testConfig(), logger: silentLogger(), clock, instance: 't',
+        db: database.db,
+        config: testConfig(),
+        logger: silentLogger(),
+        clock,
+        instance: 't',
         afterStore: async (ids) => void (await labelPending({ db: database.db, model, clock }, { ids })),
       },
       { ids: [row.id] },
@@ -74,7 +93,8 @@ describe('labelling stored items', () => {
 describe('POST /api/v1/classify', () => {
   it('labels texts in order and enforces the limits', async () => {
     const { app } = testApp(database);
-    const post = (payload: unknown) => app.request('/api/v1/classify', { method: 'POST', body: JSON.stringify(payload), headers: { 'Content-Type': 'application/json' } });
+    const post = (payload: unknown) =>
+      app.request('/api/v1/classify', { method: 'POST', body: JSON.stringify(payload), headers: { 'Content-Type': 'application/json' } });
     const ok = await post({ texts: ['Animators fear AI will replace them.', 'A thrilling new AI tool for colourists.'] });
     expect(ok.status).toBe(200);
     const { results } = await json(ok);
@@ -93,10 +113,20 @@ describe('POST /api/v1/classify', () => {
 
 describe('pulse classify and pulse eval', () => {
   it('reads JSON Lines or plain text and writes only JSON Lines, in order', async () => {
-    const input = ['{"id": "a", "text": "The guild demands consent before any digital replica is made."}', 'Our artists love this killer AI feature.', '', '{"id": 7}', '{broken', '[1,2]'].join('\n');
+    const input = [
+      '{"id": "a", "text": "The guild demands consent before any digital replica is made."}',
+      'Our artists love this killer AI feature.',
+      '',
+      '{"id": 7}',
+      '{broken',
+      '[1,2]',
+    ].join('\n');
     const r = await runPulse(['classify'], {}, input + '\n');
     expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatchObject({ id: 'a', stance: 'worry', relevant: true });
     expect(Object.keys(lines[0])).toEqual(['id', 'stance', 'confidence', 'relevant', 'concerns', 'explanation', 'model']);

@@ -12,7 +12,10 @@ let cleanup: () => Promise<void>;
 const dir = mkdtempSync(join(tmpdir(), 'pulse-cli-ingest-'));
 
 beforeAll(async () => {
-  server = await startFeedServer({ '/a': body(rss(manyItems(7, 'https://a.example.org'))), '/down': (_q, res) => res.writeHead(503, { 'Retry-After': '60' }).end() });
+  server = await startFeedServer({
+    '/a': body(rss(manyItems(7, 'https://a.example.org'))),
+    '/down': (_q, res) => res.writeHead(503, { 'Retry-After': '60' }).end(),
+  });
   // the same commands on whichever database the suite runs against
   if (testDatabaseUrl) {
     const pg = await createEmptyPgDatabase();

@@ -22,11 +22,29 @@ beforeAll(async () => {
   const src = await makeSource(database.db, 'news');
   await makeItems(
     database.db,
-    Array.from({ length: 60 }, (_, k) => ({ sourceId: src, stance: STANCE[k % 3]!, relevant: k % 6 !== 5, title: `Story ${k}`, summary: `Text of story ${k}.`, publishedAt: new Date(Date.UTC(2025, 6, 1 + (k % 14), 12)) })),
+    Array.from({ length: 60 }, (_, k) => ({
+      sourceId: src,
+      stance: STANCE[k % 3]!,
+      relevant: k % 6 !== 5,
+      title: `Story ${k}`,
+      summary: `Text of story ${k}.`,
+      publishedAt: new Date(Date.UTC(2025, 6, 1 + (k % 14), 12)),
+    })),
   );
-  sampleId = (await createSample({ db: database.db, clock: fixedClock('2025-07-20T00:00:00Z'), model: defaultModel() }, { n: 12, seed: 9, name: 'browser' })).id;
+  sampleId = (
+    await createSample(
+      { db: database.db, clock: fixedClock('2025-07-20T00:00:00Z'), model: defaultModel() },
+      { n: 12, seed: 9, name: 'browser' },
+    )
+  ).id;
   key = (await authHeader(database)).Authorization.replace('Bearer ', '');
-  server = await startServer({ config: { ...testConfig({ PULSE_ADJUST_MIN_CODED: '10' }), port: 0, host: '127.0.0.1' }, database, logger: silentLogger(), model: defaultModel(), clock: fixedClock('2025-07-21T12:00:00Z') });
+  server = await startServer({
+    config: { ...testConfig({ PULSE_ADJUST_MIN_CODED: '10' }), port: 0, host: '127.0.0.1' },
+    database,
+    logger: silentLogger(),
+    model: defaultModel(),
+    clock: fixedClock('2025-07-21T12:00:00Z'),
+  });
   base = server.url;
 });
 afterAll(async () => {
@@ -45,7 +63,9 @@ describe('coding page without JavaScript', () => {
 });
 
 describe.runIf(hasChromium)('coding in headless Chromium, keyboard only', () => {
-  it('codes every item with the keyboard, hides the model label until answered, records timing; the model card and the adjusted chart follow', { timeout: 180_000 }, async () => {
+  it('codes every item with the keyboard, hides the model label until answered, records timing; the model card and the adjusted chart follow', {
+    timeout: 180_000,
+  }, async () => {
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage();

@@ -24,15 +24,56 @@ beforeAll(async () => {
   for (let d = 0; d < 84; d++) {
     const at = new Date(Date.UTC(2025, 5, 2) + d * 86_400_000 + 10 * 3_600_000);
     const after = d >= 45;
-    specs.push({ sourceId: union, publishedAt: at, stance: after ? 'worry' : d % 3 ? 'neutral' : 'worry', studios: ['Netflix'], unions: ['SAG-AFTRA'], concerns: ['job_displacement'], title: `Union item ${d} <b>bold</b>`, sentence: `Union quote ${d}` });
-    specs.push({ sourceId: news, publishedAt: new Date(at.getTime() + 3_600_000), stance: d % 2 ? 'excitement' : 'neutral', studios: ['Netflix'], title: `News item ${d}` });
+    specs.push({
+      sourceId: union,
+      publishedAt: at,
+      stance: after ? 'worry' : d % 3 ? 'neutral' : 'worry',
+      studios: ['Netflix'],
+      unions: ['SAG-AFTRA'],
+      concerns: ['job_displacement'],
+      title: `Union item ${d} <b>bold</b>`,
+      sentence: `Union quote ${d}`,
+    });
+    specs.push({
+      sourceId: news,
+      publishedAt: new Date(at.getTime() + 3_600_000),
+      stance: d % 2 ? 'excitement' : 'neutral',
+      studios: ['Netflix'],
+      title: `News item ${d}`,
+    });
   }
   await makeItems(database.db, specs);
   await rebuildDirtyDays(database.db, { limit: 500 });
-  await insertAnnouncement(database.db, { title: 'Netflix discloses a generative AI shot', studio: 'Netflix', date: '2025-07-17', keywords: ['Eternauta'], description: 'Test announcement.' });
+  await insertAnnouncement(database.db, {
+    title: 'Netflix discloses a generative AI shot',
+    studio: 'Netflix',
+    date: '2025-07-17',
+    keywords: ['Eternauta'],
+    description: 'Test announcement.',
+  });
   // an alert inside the charted range but weeks before its end (the panel used to show only the last 14 days)
-  await upsertAlert(database.db, { day: '2025-07-18', entityType: 'studio', entity: 'Netflix', metric: 'volume', value: 40, baseline: 4, score: 5, pValue: 0.0001, count: 40, baselineCount: 112 }, new Date('2025-07-18T23:00:00Z'));
-  server = await startServer({ config: { ...testConfig(), port: 0, host: '127.0.0.1' }, database, logger: silentLogger(), model: defaultModel() });
+  await upsertAlert(
+    database.db,
+    {
+      day: '2025-07-18',
+      entityType: 'studio',
+      entity: 'Netflix',
+      metric: 'volume',
+      value: 40,
+      baseline: 4,
+      score: 5,
+      pValue: 0.0001,
+      count: 40,
+      baselineCount: 112,
+    },
+    new Date('2025-07-18T23:00:00Z'),
+  );
+  server = await startServer({
+    config: { ...testConfig(), port: 0, host: '127.0.0.1' },
+    database,
+    logger: silentLogger(),
+    model: defaultModel(),
+  });
   base = server.url;
 });
 afterAll(async () => {
@@ -66,7 +107,10 @@ describe.runIf(hasChromium)('dashboard in headless Chromium', () => {
   it('loads cleanly, draws the chart, filters it, opens a reaction view, at desktop and phone widths', { timeout: 90_000 }, async () => {
     const browser = await launchBrowser();
     try {
-      for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
+      for (const [name, viewport] of [
+        ['desktop', { width: 1280, height: 900 }],
+        ['phone', { width: 390, height: 844 }],
+      ] as const) {
         const page = await browser.newPage({ viewport });
         const errors: string[] = [];
         const foreign: string[] = [];
@@ -96,7 +140,8 @@ describe.runIf(hasChromium)('dashboard in headless Chromium', () => {
         expect(errors).toEqual([]);
         expect(foreign).toEqual([]);
         // nothing wider than the screen on a phone
-        if (name === 'phone') expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width + 1);
+        if (name === 'phone')
+          expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(viewport.width + 1);
         await page.close();
       }
     } finally {

@@ -19,9 +19,12 @@ describe('pulse demo', () => {
       expect(res.status, url).toBe(200);
       await res.arrayBuffer();
     }
-    const trends = (await (await fetch(urls.find((u) => u.includes('/trends'))!)).json()) as { series: { group: string; buckets: { counts: { worry: number }; total: number }[] }[] };
+    const trends = (await (await fetch(urls.find((u) => u.includes('/trends'))!)).json()) as {
+      series: { group: string; buckets: { counts: { worry: number }; total: number }[] }[];
+    };
     const union = trends.series.find((s) => s.group === 'union')!;
-    const worry = (weeks: { counts: { worry: number }; total: number }[]) => weeks.reduce((s, b) => s + b.counts.worry, 0) / weeks.reduce((s, b) => s + b.total, 0);
+    const worry = (weeks: { counts: { worry: number }; total: number }[]) =>
+      weeks.reduce((s, b) => s + b.counts.worry, 0) / weeks.reduce((s, b) => s + b.total, 0);
     // the demo's story: union worry rises after the 17 July disclosure
     expect(worry(union.buckets.slice(7, 10))).toBeGreaterThan(worry(union.buckets.slice(0, 6)));
     if (hasChromium) {

@@ -16,7 +16,12 @@ import { makeItems, makeSource, type ItemSpec } from './helpers/factories.ts';
 
 let database: Database;
 const ctx = { timeZone: 'UTC', model: 'test-model', now: new Date('2025-07-28T09:00:00Z') };
-const deps = () => ({ db: database.db, clock: fixedClock(ctx.now.toISOString()), config: testConfig(), model: { version: ctx.model } as never });
+const deps = () => ({
+  db: database.db,
+  clock: fixedClock(ctx.now.toISOString()),
+  config: testConfig(),
+  model: { version: ctx.model } as never,
+});
 const buildDigestData = (_db: unknown, q: { week: string; union?: string }) => digestData(deps(), q);
 
 beforeAll(async () => {
@@ -26,7 +31,8 @@ beforeAll(async () => {
   const at = (day: string, h = 10) => new Date(`${day}T${String(h).padStart(2, '0')}:00:00Z`);
   const specs: ItemSpec[] = [];
   // week 2025-W29 (14-20 July): 2 worry, 4 excitement, 2 neutral
-  for (let i = 0; i < 2; i++) specs.push({ sourceId: news, publishedAt: at('2025-07-15'), stance: 'worry', studios: ['Netflix'], concerns: ['compensation'] });
+  for (let i = 0; i < 2; i++)
+    specs.push({ sourceId: news, publishedAt: at('2025-07-15'), stance: 'worry', studios: ['Netflix'], concerns: ['compensation'] });
   for (let i = 0; i < 4; i++) specs.push({ sourceId: news, publishedAt: at('2025-07-16'), stance: 'excitement', studios: ['Netflix'] });
   for (let i = 0; i < 2; i++) specs.push({ sourceId: news, publishedAt: at('2025-07-17'), stance: 'neutral' });
   // week 2025-W30 (21-27 July): 6 worry (4 from the union), 2 excitement, 2 neutral, 1 off-topic
@@ -42,8 +48,23 @@ beforeAll(async () => {
       title: `Worry story ${i}`,
       sentence: `Members fear losing work, statement ${i}.`,
     });
-  specs.push({ sourceId: news, publishedAt: at('2025-07-23'), stance: 'excitement', studios: ['Disney'], confidence: 0.9, title: 'Disney artists hail AI previs tool', sentence: 'Artists hail the tool.' });
-  specs.push({ sourceId: news, publishedAt: at('2025-07-24'), stance: 'excitement', studios: ['Netflix'], confidence: 0.7, title: 'Netflix effects praised' });
+  specs.push({
+    sourceId: news,
+    publishedAt: at('2025-07-23'),
+    stance: 'excitement',
+    studios: ['Disney'],
+    confidence: 0.9,
+    title: 'Disney artists hail AI previs tool',
+    sentence: 'Artists hail the tool.',
+  });
+  specs.push({
+    sourceId: news,
+    publishedAt: at('2025-07-24'),
+    stance: 'excitement',
+    studios: ['Netflix'],
+    confidence: 0.7,
+    title: 'Netflix effects praised',
+  });
   specs.push({ sourceId: news, publishedAt: at('2025-07-25'), stance: 'neutral', title: 'Explainer <b>on</b> AI rules' });
   specs.push({ sourceId: news, publishedAt: at('2025-07-26'), stance: 'neutral', title: 'Second explainer' });
   specs.push({ sourceId: news, publishedAt: at('2025-07-26'), stance: 'neutral', relevant: false, title: 'Box office' });
@@ -59,7 +80,14 @@ describe('digest data', () => {
   it('gives exact numbers, changes and ordering for a fixed week', async () => {
     const d = await buildDigestData(database.db, { week: '2025-W30' });
     expect(d).toMatchObject({ week: '2025-W30', start: '2025-07-21', end: '2025-07-28', empty: false, incomplete: false });
-    expect(d.headline).toMatchObject({ total: 10, previousTotal: 8, counts: { worry: 6, excitement: 2, neutral: 2 }, net: -0.4, previousNet: 0.25, lowN: true });
+    expect(d.headline).toMatchObject({
+      total: 10,
+      previousTotal: 8,
+      counts: { worry: 6, excitement: 2, neutral: 2 },
+      net: -0.4,
+      previousNet: 0.25,
+      lowN: true,
+    });
     const worry = d.headline.shares.find((s) => s.stance === 'worry')!;
     expect(worry.now!.value).toBe(0.6);
     expect(worry.before!.value).toBe(0.25);
@@ -72,7 +100,13 @@ describe('digest data', () => {
     expect(d.unionStatements).toHaveLength(4);
     expect(d.unionStatements.every((s) => s.kind === 'union')).toBe(true);
     expect(d.studios).toEqual([
-      { studio: 'Netflix', total: 7, worryShare: expect.closeTo(0.8571, 3), previousWorryShare: expect.closeTo(0.3333, 3), change: expect.closeTo(0.5238, 3) },
+      {
+        studio: 'Netflix',
+        total: 7,
+        worryShare: expect.closeTo(0.8571, 3),
+        previousWorryShare: expect.closeTo(0.3333, 3),
+        change: expect.closeTo(0.5238, 3),
+      },
       { studio: 'Disney', total: 1, worryShare: 0, previousWorryShare: null, change: null },
     ]);
     // only rises are listed (compensation fell from 2 to 0), each as a share of the week's relevant items
@@ -148,7 +182,9 @@ describe('digest API', () => {
     expect((await app.request('/api/v1/digests/2025-W30/rebuild?studio=Netflix', { method: 'POST', headers: key })).status).toBe(200);
 
     const csv = await (await app.request('/api/v1/digests/2025-W30?format=csv')).text();
-    expect(csv.split('\n')[0]).toBe('id,published_at,title,url,source,source_kind,relevant,stance,confidence,concerns,studios,unions,quote,model');
+    expect(csv.split('\n')[0]).toBe(
+      'id,published_at,title,url,source,source_kind,relevant,stance,confidence,concerns,studios,unions,quote,model',
+    );
     expect(csv.trim().split('\n')).toHaveLength(12);
     const html = await app.request('/api/v1/digests/2025-W30?format=html&studio=Netflix');
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
@@ -199,9 +235,10 @@ describe.runIf(hasChromium)('the HTML digest in a real browser', () => {
       const box = await page.locator('#trend-chart').boundingBox();
       expect(box!.width).toBeGreaterThan(300);
       // six empty weeks then two with items: the line starts at the first week that has a share
-    expect(await page.locator('#trend-chart path.worry').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+ L[\d.]+,[\d.]+$/);
-    expect(await page.locator('#trend-chart circle.worry').count()).toBe(2);
-      for (const id of ['summary', 'headline', 'chart', 'top-stories', 'unions', 'studios', 'announcements', 'concerns', 'method']) expect(await page.locator(`section#${id}`).count(), id).toBe(1);
+      expect(await page.locator('#trend-chart path.worry').getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+ L[\d.]+,[\d.]+$/);
+      expect(await page.locator('#trend-chart circle.worry').count()).toBe(2);
+      for (const id of ['summary', 'headline', 'chart', 'top-stories', 'unions', 'studios', 'announcements', 'concerns', 'method'])
+        expect(await page.locator(`section#${id}`).count(), id).toBe(1);
       expect(await page.locator('#top-stories li').count()).toBeGreaterThan(3);
       expect(requests.filter((u) => !u.startsWith('about:') && !u.startsWith('data:'))).toEqual([]);
       expect(errors).toEqual([]);

@@ -17,7 +17,8 @@ import { createEmptyPgDatabase, testDatabaseUrl } from './helpers/db.ts';
 import { manyItems, rss, startFeedServer } from './helpers/feed-server.ts';
 import { startTcpProxy } from './helpers/tcp-proxy.ts';
 
-const count = async (db: Database, q: ReturnType<typeof sql>) => Number(Object.values(rowsOf<Record<string, unknown>>(await db.db.execute(q))[0]!)[0]);
+const count = async (db: Database, q: ReturnType<typeof sql>) =>
+  Number(Object.values(rowsOf<Record<string, unknown>>(await db.db.execute(q))[0]!)[0]);
 
 describe.runIf(testDatabaseUrl)('PostgreSQL going away and coming back', () => {
   let pg: { url: string; drop(): Promise<void> };
@@ -46,7 +47,7 @@ describe.runIf(testDatabaseUrl)('PostgreSQL going away and coming back', () => {
     proxy.cut();
     const down = await app.request('/ready');
     expect(down.status).toBe(503);
-    expect((await down.json() as { error: { code: string } }).error.code).toBe('unavailable');
+    expect(((await down.json()) as { error: { code: string } }).error.code).toBe('unavailable');
     expect((await app.request('/health')).status).toBe(200);
     expect((await app.request('/api/v1/sources')).status).toBeGreaterThanOrEqual(500); // a clean 5xx in the error shape, no hang
     proxy.restore();
@@ -59,10 +60,16 @@ describe.runIf(testDatabaseUrl)('PostgreSQL going away and coming back', () => {
     expect((await app.request('/api/v1/sources')).status).toBe(200);
   });
 
-  it('fails an ingest run cleanly when the database dies mid-run, records it, and the next run stores every item once', { timeout: 90_000 }, async () => {
+  it('fails an ingest run cleanly when the database dies mid-run, records it, and the next run stores every item once', {
+    timeout: 90_000,
+  }, async () => {
     let slow = true;
     const server = await startFeedServer({
-      '/f': (_req, res) => setTimeout(() => res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(rss(manyItems(30, 'https://fault.example.org'))), slow ? 1500 : 0),
+      '/f': (_req, res) =>
+        setTimeout(
+          () => res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(rss(manyItems(30, 'https://fault.example.org'))),
+          slow ? 1500 : 0,
+        ),
     });
     try {
       await addSource(direct.db, { url: server.url('/f'), kind: 'news', name: 'fault' });
@@ -122,7 +129,9 @@ describe.runIf(testDatabaseUrl)('a process killed while labelling', () => {
       expect(relabelled).toBeGreaterThan(0);
       expect(relabelled + old).toBe(30000);
       expect(relabelled % 500).toBe(0); // whole batches only
-      expect(await count(db, sql`select count(*) from items where model = ${newModel} and (stance is null or explanation->>'sentence' = 'old')`)).toBe(0);
+      expect(
+        await count(db, sql`select count(*) from items where model = ${newModel} and (stance is null or explanation->>'sentence' = 'old')`),
+      ).toBe(0);
       expect(await count(db, sql`select count(*) from items where model = 'old-model' and explanation->>'sentence' <> 'old'`)).toBe(0);
       // and a new run finishes the job
       const again = await runPulse(['reclassify'], { DATABASE_URL: pg.url });

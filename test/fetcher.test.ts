@@ -4,7 +4,13 @@ import { FetchError, fetchFeed, type FetchOptions } from '../src/ingest/fetcher.
 import { body, rss, startFeedServer } from './helpers/feed-server.ts';
 
 let server: Awaited<ReturnType<typeof startFeedServer>>;
-const opts = (o: Partial<FetchOptions> = {}): FetchOptions => ({ timeoutMs: 2000, connectTimeoutMs: 1000, maxBytes: 64 * 1024, allowPrivate: true, ...o });
+const opts = (o: Partial<FetchOptions> = {}): FetchOptions => ({
+  timeoutMs: 2000,
+  connectTimeoutMs: 1000,
+  maxBytes: 64 * 1024,
+  allowPrivate: true,
+  ...o,
+});
 
 async function failure(p: Promise<unknown>): Promise<FetchError> {
   try {
@@ -42,7 +48,9 @@ beforeAll(async () => {
     '/to-file': (_req, res) => res.writeHead(302, { Location: 'file:///etc/passwd' }).end(),
     '/etag': (req, res) => {
       if (req.headers['if-none-match'] === '"v1"') return res.writeHead(304, { ETag: '"v1"' }).end();
-      res.writeHead(200, { 'Content-Type': 'application/rss+xml', ETag: '"v1"', 'Last-Modified': 'Mon, 14 Jul 2025 10:00:00 GMT' }).end(feed);
+      res
+        .writeHead(200, { 'Content-Type': 'application/rss+xml', ETag: '"v1"', 'Last-Modified': 'Mon, 14 Jul 2025 10:00:00 GMT' })
+        .end(feed);
     },
     '/busy': (_req, res) => res.writeHead(429, { 'Retry-After': '120' }).end(),
     '/broken': (_req, res) => res.writeHead(500).end('oops'),
@@ -158,7 +166,9 @@ describe('fetchFeed', () => {
 
   it('refuses private addresses unless allowed, on the first hop and on redirects', async () => {
     expect((await failure(fetchFeed(server.url('/feed'), opts({ allowPrivate: false })))).reason).toBe('blocked_address');
-    expect((await failure(fetchFeed('http://169.254.169.254/latest/meta-data/', opts({ allowPrivate: false })))).reason).toBe('blocked_address');
+    expect((await failure(fetchFeed('http://169.254.169.254/latest/meta-data/', opts({ allowPrivate: false })))).reason).toBe(
+      'blocked_address',
+    );
     // 127.0.0.1 is trusted here, but the redirect goes to "localhost", which resolves to loopback
     // after DNS and is not: the check runs again on that hop.
     const onlyFirst = (host: string) => host === '127.0.0.1';

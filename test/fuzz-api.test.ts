@@ -12,10 +12,48 @@ let writeKey: Record<string, string>;
 /** Values people (and attackers) send: injections, NULs, huge numbers, bad dates and zones, odd unicode. */
 const nasty = fc.oneof(
   fc.constantFrom(
-    "'; drop table items; --", '" or 1=1 --', '1; select pg_sleep(10)', '\u0000', 'a\u0000b', '%00', '../../etc/passwd', '%2e%2e%2f',
-    '99999999999999999999999', '-1', '0', '1e309', 'NaN', 'Infinity', '2025-02-30', '2025-13-01', '0000-00-00', '9999-12-31T99:99:99Z',
-    'Mars/Olympus', 'UTC; drop', '\u202e\u0627\u0644', '😀'.repeat(50), 'ﬁ', 'İ', '\uFEFF', '<script>alert(1)</script>', '{"$ne":null}', '[]', 'true', 'null',
-    'x'.repeat(5000), ' ', '2025-W99', '14d', '-14d', 'ndjson', 'csv', 'week', 'studio', 'Netflix', 'worry', 'job_displacement',
+    "'; drop table items; --",
+    '" or 1=1 --',
+    '1; select pg_sleep(10)',
+    '\u0000',
+    'a\u0000b',
+    '%00',
+    '../../etc/passwd',
+    '%2e%2e%2f',
+    '99999999999999999999999',
+    '-1',
+    '0',
+    '1e309',
+    'NaN',
+    'Infinity',
+    '2025-02-30',
+    '2025-13-01',
+    '0000-00-00',
+    '9999-12-31T99:99:99Z',
+    'Mars/Olympus',
+    'UTC; drop',
+    '\u202e\u0627\u0644',
+    '😀'.repeat(50),
+    'ﬁ',
+    'İ',
+    '\uFEFF',
+    '<script>alert(1)</script>',
+    '{"$ne":null}',
+    '[]',
+    'true',
+    'null',
+    'x'.repeat(5000),
+    ' ',
+    '2025-W99',
+    '14d',
+    '-14d',
+    'ndjson',
+    'csv',
+    'week',
+    'studio',
+    'Netflix',
+    'worry',
+    'job_displacement',
   ),
   fc.string({ maxLength: 40 }),
   fc.integer().map(String),
@@ -38,7 +76,9 @@ beforeAll(async () => {
   database = await freshDatabase();
   writeKey = await authHeader(database, 'write');
   const s = await makeSource(database.db, 'union', 'Fuzz guild');
-  await makeItems(database.db, [{ sourceId: s, publishedAt: new Date('2025-07-18T10:00:00Z'), stance: 'worry', studios: ['Netflix'], title: 'Fuzz item' }]);
+  await makeItems(database.db, [
+    { sourceId: s, publishedAt: new Date('2025-07-18T10:00:00Z'), stance: 'worry', studios: ['Netflix'], title: 'Fuzz item' },
+  ]);
 });
 afterAll(async () => {
   await database?.close();
@@ -49,16 +89,56 @@ describe('every route under random and adversarial input', () => {
     const { app } = testApp(database);
     const doc = await json(await app.request('/openapi.json'));
     const operations: { method: string; path: string; params: string[] }[] = [];
-    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>)) {
-      for (const [method, op] of Object.entries(ops)) operations.push({ method: method.toUpperCase(), path, params: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name) });
+    for (const [path, ops] of Object.entries(
+      doc.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>,
+    )) {
+      for (const [method, op] of Object.entries(ops))
+        operations.push({
+          method: method.toUpperCase(),
+          path,
+          params: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+        });
     }
     expect(operations.length).toBeGreaterThan(25);
     const request = fc.record({
       op: fc.constantFrom(...operations),
       pathValue: nasty,
-      query: fc.array(fc.tuple(fc.oneof(fc.constantFrom('limit', 'from', 'to', 'q', 'cursor', 'tz', 'format', 'window', 'kind', 'studio', 'group_by', 'granularity', 'rebuild'), fc.string({ maxLength: 8 })), nasty), { maxLength: 4 }),
-      body: fc.oneof(fc.json(), nasty, fc.constant('{"url": "http://169.254.169.254/", "kind": "news"}'), fc.constant('{"texts": ["' + 'a'.repeat(100) + '"]}')),
-      auth: fc.oneof(fc.constant(undefined), fc.constant('valid'), nasty.map((v) => `Bearer ${v}`), nasty),
+      query: fc.array(
+        fc.tuple(
+          fc.oneof(
+            fc.constantFrom(
+              'limit',
+              'from',
+              'to',
+              'q',
+              'cursor',
+              'tz',
+              'format',
+              'window',
+              'kind',
+              'studio',
+              'group_by',
+              'granularity',
+              'rebuild',
+            ),
+            fc.string({ maxLength: 8 }),
+          ),
+          nasty,
+        ),
+        { maxLength: 4 },
+      ),
+      body: fc.oneof(
+        fc.json(),
+        nasty,
+        fc.constant('{"url": "http://169.254.169.254/", "kind": "news"}'),
+        fc.constant('{"texts": ["' + 'a'.repeat(100) + '"]}'),
+      ),
+      auth: fc.oneof(
+        fc.constant(undefined),
+        fc.constant('valid'),
+        nasty.map((v) => `Bearer ${v}`),
+        nasty,
+      ),
       contentType: fc.constantFrom('application/json', 'text/plain', 'text/x-opml', 'application/x-www-form-urlencoded', ''),
     });
     await fc.assert(
@@ -84,7 +164,11 @@ describe('every route under random and adversarial input', () => {
         expect(res.status, `${r.op.method} ${url}`).toBeLessThan(500);
         if (res.status >= 400) {
           const body = await json(res);
-          expect(body.error, `${r.op.method} ${url}`).toMatchObject({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) });
+          expect(body.error, `${r.op.method} ${url}`).toMatchObject({
+            code: expect.any(String),
+            message: expect.any(String),
+            requestId: expect.any(String),
+          });
           if (before) expect(await counts(), `${r.op.method} ${url}`).toBe(before);
         } else await res.arrayBuffer();
       }),
@@ -94,26 +178,62 @@ describe('every route under random and adversarial input', () => {
 });
 
 describe('every route, every parameter, with the shapes that used to give 500', () => {
-  it('NUL bytes, out-of-range dates and weeks, prototype keys: a 400 or 404 naming the problem, never a 500', { timeout: 120_000 }, async () => {
+  it('NUL bytes, out-of-range dates and weeks, prototype keys: a 400 or 404 naming the problem, never a 500', {
+    timeout: 120_000,
+  }, async () => {
     const { app } = testApp(database, { now: '2025-08-01T12:00:00Z' });
     const doc = await json(await app.request('/openapi.json'));
-    const values = ['a\u0000b', '\u0000', '0000-01-01', '0001-01-01T00:00:00Z', '9999-W52', '1970-W01', 'constructor', '__proto__', 'toString', 'hasOwnProperty'];
+    const values = [
+      'a\u0000b',
+      '\u0000',
+      '0000-01-01',
+      '0001-01-01T00:00:00Z',
+      '9999-W52',
+      '1970-W01',
+      'constructor',
+      '__proto__',
+      'toString',
+      'hasOwnProperty',
+    ];
     const failures: string[] = [];
-    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>)) {
+    for (const [path, ops] of Object.entries(
+      doc.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>,
+    )) {
       for (const [method, op] of Object.entries(ops)) {
         const params = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
         for (const v of values) {
           const urls = [fill(path, v), ...params.map((p) => `${fill(path, '1')}?${new URLSearchParams({ [p]: v })}`)];
           for (const url of urls) {
-            const body = method === 'get' || method === 'delete' ? undefined : JSON.stringify({ title: v, url: v, name: v, texts: [v], kind: 'news', date: '2025-07-17', ['__proto__']: { admin: true } });
-            const res = await app.request(url, { method: method.toUpperCase(), headers: { ...writeKey, 'Content-Type': 'application/json' }, body });
+            const body =
+              method === 'get' || method === 'delete'
+                ? undefined
+                : JSON.stringify({
+                    title: v,
+                    url: v,
+                    name: v,
+                    texts: [v],
+                    kind: 'news',
+                    date: '2025-07-17',
+                    ['__proto__']: { admin: true },
+                  });
+            const res = await app.request(url, {
+              method: method.toUpperCase(),
+              headers: { ...writeKey, 'Content-Type': 'application/json' },
+              body,
+            });
             if (res.status >= 500) failures.push(`${method.toUpperCase()} ${url} -> ${res.status}`);
             await res.arrayBuffer();
           }
         }
       }
     }
-    for (const asset of ['/assets/constructor', '/assets/__proto__', '/docs/assets/constructor', '/docs/assets/__proto__', '/assets/toString']) {
+    for (const asset of [
+      '/assets/constructor',
+      '/assets/__proto__',
+      '/docs/assets/constructor',
+      '/docs/assets/__proto__',
+      '/assets/toString',
+    ]) {
       const res = await app.request(asset);
       if (res.status !== 404) failures.push(`${asset} -> ${res.status}`);
     }
@@ -125,7 +245,11 @@ describe('every route, every parameter, with the shapes that used to give 500', 
     const q = await app.request('/api/v1/items?studio=Net%00flix');
     expect(q.status).toBe(400);
     expect((await json(q)).error.message).toBe('studio: contains a NUL character');
-    const b = await app.request('/api/v1/classify', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ texts: ['fine', 'bad\u0000text'] }) });
+    const b = await app.request('/api/v1/classify', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ texts: ['fine', 'bad\u0000text'] }),
+    });
     expect(b.status).toBe(400);
     expect((await json(b)).error.message).toBe('texts.1: contains a NUL character');
   });

@@ -24,7 +24,13 @@ beforeAll(async () => {
     database.db,
     days.flatMap((d, i) => [
       { sourceId: news, publishedAt: d, stance: 'worry' as const, studios: ['Netflix'], title: `Guild worries ${i}` },
-      { sourceId: news, publishedAt: d, stance: i % 2 ? ('excitement' as const) : ('neutral' as const), studios: ['Netflix'], title: `Studio plans ${i}` },
+      {
+        sourceId: news,
+        publishedAt: d,
+        stance: i % 2 ? ('excitement' as const) : ('neutral' as const),
+        studios: ['Netflix'],
+        title: `Studio plans ${i}`,
+      },
     ]),
   );
 });
@@ -85,7 +91,9 @@ describe('cached reads', () => {
     expect((await closed.app.request(TRENDS, { headers: key })).status).toBe(200); // now cached
     expect((await closed.app.request(TRENDS)).status).toBe(401);
     expect((await closed.app.request(TRENDS, { headers: { Authorization: 'Bearer nonsense-key' } })).status).toBe(401);
-    const limited = testApp(database, { env: { PULSE_CACHE_TTL_MS: '60000', PULSE_RATE_LIMIT_PER_MIN: '60', PULSE_RATE_LIMIT_BURST: '2' } });
+    const limited = testApp(database, {
+      env: { PULSE_CACHE_TTL_MS: '60000', PULSE_RATE_LIMIT_PER_MIN: '60', PULSE_RATE_LIMIT_BURST: '2' },
+    });
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await limited.app.request(TRENDS)).status);
     expect(statuses).toEqual([200, 200, 429]);
@@ -94,10 +102,20 @@ describe('cached reads', () => {
   it('forgets a reaction when its announcement changes or goes', async () => {
     const { app } = testApp(database, { env: { PULSE_CACHE_TTL_MS: '60000' } });
     const key = { ...(await authHeader(database, 'write')), 'Content-Type': 'application/json' };
-    const made = await json(await app.request('/api/v1/announcements', { method: 'POST', headers: key, body: JSON.stringify({ title: 'Test launch', studio: 'Netflix', date: '2025-07-01' }) }));
+    const made = await json(
+      await app.request('/api/v1/announcements', {
+        method: 'POST',
+        headers: key,
+        body: JSON.stringify({ title: 'Test launch', studio: 'Netflix', date: '2025-07-01' }),
+      }),
+    );
     const url = `/api/v1/announcements/${made.id}/reaction?window=7d`;
     expect((await json(await app.request(url))).announcement.title).toBe('Test launch');
-    await app.request(`/api/v1/announcements/${made.id}`, { method: 'PATCH', headers: key, body: JSON.stringify({ title: 'Renamed launch' }) });
+    await app.request(`/api/v1/announcements/${made.id}`, {
+      method: 'PATCH',
+      headers: key,
+      body: JSON.stringify({ title: 'Renamed launch' }),
+    });
     expect((await json(await app.request(url))).announcement.title).toBe('Renamed launch');
     await app.request(`/api/v1/announcements/${made.id}`, { method: 'DELETE', headers: key });
     expect((await app.request(url)).status).toBe(404);
@@ -106,7 +124,13 @@ describe('cached reads', () => {
   it('reaches every spelling of an announcement id when it changes', async () => {
     const { app } = testApp(database, { env: { PULSE_CACHE_TTL_MS: '60000' } });
     const key = { ...(await authHeader(database, 'write')), 'Content-Type': 'application/json' };
-    const made = await json(await app.request('/api/v1/announcements', { method: 'POST', headers: key, body: JSON.stringify({ title: 'Spelt twice', studio: 'Netflix', date: '2025-07-01' }) }));
+    const made = await json(
+      await app.request('/api/v1/announcements', {
+        method: 'POST',
+        headers: key,
+        body: JSON.stringify({ title: 'Spelt twice', studio: 'Netflix', date: '2025-07-01' }),
+      }),
+    );
     const odd = `/api/v1/announcements/0${made.id}/reaction?window=7d`;
     expect((await app.request(odd)).status).toBe(200);
     await app.request(`/api/v1/announcements/${made.id}`, { method: 'DELETE', headers: key });
@@ -151,15 +175,32 @@ describe('cached reads', () => {
 
 describe('over a real socket (@hono/node-server)', () => {
   it('every answer carries the security headers for its kind and a request id, whatever the route', async () => {
-    const server = await startServer({ config: testConfig({ PORT: '0', HOST: '127.0.0.1', PULSE_CACHE_TTL_MS: '60000' }), database, logger: silentLogger(), model: defaultModel() });
+    const server = await startServer({
+      config: testConfig({ PORT: '0', HOST: '127.0.0.1', PULSE_CACHE_TTL_MS: '60000' }),
+      database,
+      logger: silentLogger(),
+      model: defaultModel(),
+    });
     try {
-      for (const path of ['/health', TRENDS, TRENDS, '/api/v1/items?limit=2', '/api/v1/nothing-here', '/api/v1/trends?granularity=year', '/docs', '/']) {
+      for (const path of [
+        '/health',
+        TRENDS,
+        TRENDS,
+        '/api/v1/items?limit=2',
+        '/api/v1/nothing-here',
+        '/api/v1/trends?granularity=year',
+        '/docs',
+        '/',
+      ]) {
         const res = await fetch(server.url + path, { headers: { 'X-Request-Id': 'trace-123' } });
         await res.arrayBuffer();
         const html = path === '/docs' || path === '/';
         expect(res.headers.get('content-type')?.startsWith('text/html'), path).toBe(html);
-        for (const [name, value] of securityHeaders(res.headers.get('content-type'))) expect(res.headers.get(name), `${path} ${name}`).toBe(value);
-        if (!html) for (const [name] of DOCUMENT_HEADERS.filter(([n]) => !API_HEADERS.some(([a]) => a === n))) expect(res.headers.get(name), `${path} ${name}`).toBeNull();
+        for (const [name, value] of securityHeaders(res.headers.get('content-type')))
+          expect(res.headers.get(name), `${path} ${name}`).toBe(value);
+        if (!html)
+          for (const [name] of DOCUMENT_HEADERS.filter(([n]) => !API_HEADERS.some(([a]) => a === n)))
+            expect(res.headers.get(name), `${path} ${name}`).toBeNull();
         expect(res.headers.get('x-request-id'), path).toBe('trace-123');
       }
       const res = await fetch(server.url + '/api/v1/nothing-here', { headers: { 'X-Request-Id': 'has spaces in it' } });
@@ -205,7 +246,9 @@ describe('one computation per answer at a time', () => {
         return { body: JSON.stringify({ computed }), contentType: 'application/json' };
       }),
     );
-    const answers = await Promise.all(Array.from({ length: 20 }, async () => (await app.request('/answer')).json() as Promise<{ computed: number }>));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, async () => (await app.request('/answer')).json() as Promise<{ computed: number }>),
+    );
     expect(computed).toBe(1);
     expect(new Set(answers.map((a) => a.computed))).toEqual(new Set([1]));
   });
@@ -219,11 +262,16 @@ describe('request-duration histogram', () => {
     metrics.httpDuration.observe('GET', '/api/v1/trends', 200, 9);
     metrics.httpDuration.observe('POST', '/api/v1/classify', 400, 0.001);
     const text = await metrics.registry.metrics();
-    const line = (le: string) => new RegExp(`pulse_http_request_duration_seconds_bucket\\{method="GET",route="/api/v1/trends",status="200",le="${le.replace('+', '\\+')}"\\} (\\d+)`).exec(text)?.[1];
+    const line = (le: string) =>
+      new RegExp(
+        `pulse_http_request_duration_seconds_bucket\\{method="GET",route="/api/v1/trends",status="200",le="${le.replace('+', '\\+')}"\\} (\\d+)`,
+      ).exec(text)?.[1];
     expect([line('0.001'), line('0.005'), line('0.1'), line('0.25'), line('5'), line('+Inf')]).toEqual(['0', '1', '1', '2', '2', '3']);
     expect(text).toMatch(/pulse_http_request_duration_seconds_sum\{method="GET",route="\/api\/v1\/trends",status="200"\} 9\.203/);
     expect(text).toMatch(/pulse_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/trends",status="200"\} 3/);
-    expect(text).toMatch(/pulse_http_request_duration_seconds_bucket\{method="POST",route="\/api\/v1\/classify",status="400",le="0.001"\} 1/);
+    expect(text).toMatch(
+      /pulse_http_request_duration_seconds_bucket\{method="POST",route="\/api\/v1\/classify",status="400",le="0.001"\} 1/,
+    );
     expect(text).toMatch(/# TYPE pulse_http_request_duration_seconds histogram/);
   });
 });

@@ -39,7 +39,10 @@ describe('decodeBody', () => {
     expect(decodeBody(latin1, 'text/xml; charset="iso-8859-1"').text).toBe('<a>café</a>');
   });
   it('falls back to the XML declaration', () => {
-    const doc = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="windows-1252"?>'), Buffer.from([0x3c, 0x61, 0x3e, 0x93, 0x41, 0x49, 0x94, 0x20, 0x80, 0x3c, 0x2f, 0x61, 0x3e])]);
+    const doc = Buffer.concat([
+      Buffer.from('<?xml version="1.0" encoding="windows-1252"?>'),
+      Buffer.from([0x3c, 0x61, 0x3e, 0x93, 0x41, 0x49, 0x94, 0x20, 0x80, 0x3c, 0x2f, 0x61, 0x3e]),
+    ]);
     expect(decodeBody(doc, 'text/xml').text).toContain('<a>\u201cAI\u201d \u20ac</a>');
   });
   it('reads a UTF-8 BOM and strips it', () => {
@@ -55,13 +58,17 @@ describe('decodeBody', () => {
 
 describe('repairXml and htmlToText', () => {
   it('turns undeclared entities and bare ampersands into valid XML', () => {
-    expect(repairXml('<t>Caf&eacute; R&D &amp; AT&T &nbsp;&#233; &bogus;</t>')).toBe('<t>Caf&#233; R&amp;D &amp; AT&amp;T &#160;&#233; &amp;bogus;</t>');
+    expect(repairXml('<t>Caf&eacute; R&D &amp; AT&T &nbsp;&#233; &bogus;</t>')).toBe(
+      '<t>Caf&#233; R&amp;D &amp; AT&amp;T &#160;&#233; &amp;bogus;</t>',
+    );
   });
   it('leaves CDATA alone', () => {
     expect(repairXml('<t><![CDATA[a & b &eacute;]]></t>')).toBe('<t><![CDATA[a & b &eacute;]]></t>');
   });
   it('strips tags, scripts and entities to plain collapsed text', () => {
-    expect(htmlToText('<p>Hello&nbsp;<b>world</b></p><script>evil()</script><p>R&amp;D&#8217;s &eacute;t&eacute;</p>')).toBe('Hello world R&D\u2019s été');
+    expect(htmlToText('<p>Hello&nbsp;<b>world</b></p><script>evil()</script><p>R&amp;D&#8217;s &eacute;t&eacute;</p>')).toBe(
+      'Hello world R&D\u2019s été',
+    );
   });
 });
 
@@ -90,7 +97,16 @@ describe('normaliseEntry', () => {
   const ctx = { feedUrl: 'https://feeds.example.org/rss', fetchedAt: new Date('2025-07-20T10:00:00Z'), language: 'EN_gb' };
   it('builds a plain-text item with a UTC date and canonical URL', () => {
     const item = normaliseEntry(
-      { guid: 'g', link: '/a?utm_source=x', title: '<b>Guild</b> &amp; AI', summary: '<p>Summary</p>', content: '<p>Body text</p>', author: 'Ana', published: '2025-07-18T09:00:00.000Z', imageUrl: undefined },
+      {
+        guid: 'g',
+        link: '/a?utm_source=x',
+        title: '<b>Guild</b> &amp; AI',
+        summary: '<p>Summary</p>',
+        content: '<p>Body text</p>',
+        author: 'Ana',
+        published: '2025-07-18T09:00:00.000Z',
+        imageUrl: undefined,
+      },
       ctx,
     )!;
     expect(item.url).toBe('https://feeds.example.org/a');
@@ -102,7 +118,15 @@ describe('normaliseEntry', () => {
     expect(item.language).toBe('en-gb');
   });
   it('uses first-seen time for missing or future dates and flags it', () => {
-    const base = { guid: undefined, link: 'https://x.org/1', title: 'T', summary: 'S', content: '', author: undefined, imageUrl: undefined };
+    const base = {
+      guid: undefined,
+      link: 'https://x.org/1',
+      title: 'T',
+      summary: 'S',
+      content: '',
+      author: undefined,
+      imageUrl: undefined,
+    };
     for (const published of [undefined, '2031-01-01T00:00:00.000Z']) {
       const item = normaliseEntry({ ...base, published }, ctx)!;
       expect(item.publishedAt).toEqual(ctx.fetchedAt);
@@ -110,7 +134,12 @@ describe('normaliseEntry', () => {
     }
   });
   it('skips entries without a usable link', () => {
-    expect(normaliseEntry({ guid: 'x', link: undefined, title: 'T', summary: '', content: '', author: undefined, published: undefined, imageUrl: undefined }, ctx)).toBeUndefined();
+    expect(
+      normaliseEntry(
+        { guid: 'x', link: undefined, title: 'T', summary: '', content: '', author: undefined, published: undefined, imageUrl: undefined },
+        ctx,
+      ),
+    ).toBeUndefined();
   });
   it('hashes the same words the same despite markup and case', () => {
     expect(hashText('Guild: AI!', 'Some <b>text</b>'.replace(/<[^>]+>/g, ''))).toBe(hashText('guild ai', 'some text'));
@@ -139,9 +168,19 @@ describe('nextFetchAt', () => {
 });
 
 describe('isForbiddenAddress', () => {
-  it.each(['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00:ec2::254', '::ffff:127.0.0.1', '::ffff:a9fe:a9fe'])(
-    'refuses %s',
-    (ip) => expect(isForbiddenAddress(ip)).toBe(true),
-  );
+  it.each([
+    '127.0.0.1',
+    '10.1.2.3',
+    '172.16.0.1',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '::1',
+    'fe80::1',
+    'fd00:ec2::254',
+    '::ffff:127.0.0.1',
+    '::ffff:a9fe:a9fe',
+  ])('refuses %s', (ip) => expect(isForbiddenAddress(ip)).toBe(true));
   it.each(['93.184.216.34', '151.101.1.1', '2606:4700::1111'])('allows %s', (ip) => expect(isForbiddenAddress(ip)).toBe(false));
 });

@@ -89,13 +89,30 @@ beforeAll(async () => {
     },
     // the publisher edits an entry between fetches: new link and new text, same guid
     '/edited': (_req, res) => {
-      const version = edits++ === 0
-        ? story(20, { guid: 'edited-20', link: 'https://news.example.org/draft-headline' })
-        : { title: 'Studio and guild settle AI likeness terms', link: 'https://news.example.org/final-headline', guid: 'edited-20', description: 'The final version of the article, rewritten after the negotiators announced consent and pay terms for digital doubles.', pubDate: 'Thu, 17 Jul 2025 18:00:00 GMT' };
+      const version =
+        edits++ === 0
+          ? story(20, { guid: 'edited-20', link: 'https://news.example.org/draft-headline' })
+          : {
+              title: 'Studio and guild settle AI likeness terms',
+              link: 'https://news.example.org/final-headline',
+              guid: 'edited-20',
+              description:
+                'The final version of the article, rewritten after the negotiators announced consent and pay terms for digital doubles.',
+              pubDate: 'Thu, 17 Jul 2025 18:00:00 GMT',
+            };
       res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(rss([version]));
     },
     // another publisher's guid scheme happens to give the same guid to another story
-    '/same-guid': body(rss([{ title: 'Dubbing actors and synthetic voices', link: 'https://other.example.net/dubbing', guid: 'edited-20', description: 'A different story from a different publisher about voice actors and AI dubbing contracts in Europe.' }])),
+    '/same-guid': body(
+      rss([
+        {
+          title: 'Dubbing actors and synthetic voices',
+          link: 'https://other.example.net/dubbing',
+          guid: 'edited-20',
+          description: 'A different story from a different publisher about voice actors and AI dubbing contracts in Europe.',
+        },
+      ]),
+    ),
     '/to-localhost': (_req, res) => res.writeHead(302, { Location: server.url('/rss').replace('127.0.0.1', 'localhost') }).end(),
   });
 });
@@ -149,7 +166,10 @@ describe('ingest', () => {
     await ingest(deps(), { ids: [rdf.id, atom.id] });
     const rdfRows = await itemsOf(rdf.id);
     expect(rdfRows).toHaveLength(2);
-    expect(rdfRows.find((r) => r.url === 'http://rdf.example.org/1')).toMatchObject({ author: 'R. Writer', unions: ['The Animation Guild'] });
+    expect(rdfRows.find((r) => r.url === 'http://rdf.example.org/1')).toMatchObject({
+      author: 'R. Writer',
+      unions: ['The Animation Guild'],
+    });
     const [entry] = await itemsOf(atom.id);
     expect(entry).toMatchObject({
       url: `${server.base}/articles/eternauta`,
@@ -246,7 +266,9 @@ describe('ingest', () => {
     const stored = await itemsOf(s.id);
     expect(stored.map((r) => r.url)).toEqual(['https://news.example.org/draft-headline']);
     const seen = await database.db.select().from(sightings).where(eq(sightings.sourceId, s.id));
-    expect(seen.map((x) => ({ item: x.itemId, url: x.url, guid: x.guid }))).toEqual([{ item: stored[0]!.id, url: 'https://news.example.org/draft-headline', guid: 'edited-20' }]);
+    expect(seen.map((x) => ({ item: x.itemId, url: x.url, guid: x.guid }))).toEqual([
+      { item: stored[0]!.id, url: 'https://news.example.org/draft-headline', guid: 'edited-20' },
+    ]);
     // the guid identifies an entry within its own source only
     const other = await source('/same-guid');
     expect((await ingest(deps(), { ids: [other.id] })).reports[0]).toMatchObject({ inserted: 1, duplicates: 0 });

@@ -15,13 +15,42 @@ beforeAll(async () => {
   news = await makeSource(database.db, 'news', 'Trade paper');
   const at = (d: number) => new Date(Date.UTC(2025, 6, 1) + d * 3_600_000);
   await makeItems(database.db, [
-    { sourceId: union, publishedAt: at(1), stance: 'worry', title: 'Animators fear generative AI will replace storyboard jobs', summary: 'The guild wants <b>protections</b> & consent.', studios: ['Disney'], concerns: ['job_displacement'], sentence: 'Animators fear generative AI will replace storyboard jobs' },
-    { sourceId: news, publishedAt: at(2), stance: 'excitement', title: 'Studio says AI previs tool speeds up storyboard work', summary: 'Executives praise faster animatics.', studios: ['Netflix'] },
-    { sourceId: news, publishedAt: at(3), stance: 'neutral', title: 'Box office weekend report', summary: 'Sequels lead.', relevant: false },
+    {
+      sourceId: union,
+      publishedAt: at(1),
+      stance: 'worry',
+      title: 'Animators fear generative AI will replace storyboard jobs',
+      summary: 'The guild wants <b>protections</b> & consent.',
+      studios: ['Disney'],
+      concerns: ['job_displacement'],
+      sentence: 'Animators fear generative AI will replace storyboard jobs',
+    },
+    {
+      sourceId: news,
+      publishedAt: at(2),
+      stance: 'excitement',
+      title: 'Studio says AI previs tool speeds up storyboard work',
+      summary: 'Executives praise faster animatics.',
+      studios: ['Netflix'],
+    },
+    {
+      sourceId: news,
+      publishedAt: at(3),
+      stance: 'neutral',
+      title: 'Box office weekend report',
+      summary: 'Sequels lead.',
+      relevant: false,
+    },
   ]);
   await makeItems(
     database.db,
-    Array.from({ length: 2500 }, (_, k) => ({ sourceId: news, publishedAt: at(100 + k), stance: 'neutral' as const, title: `Filler item ${k}`, summary: 'nothing to see' })),
+    Array.from({ length: 2500 }, (_, k) => ({
+      sourceId: news,
+      publishedAt: at(100 + k),
+      stance: 'neutral' as const,
+      title: `Filler item ${k}`,
+      summary: 'nothing to see',
+    })),
   );
 });
 afterAll(async () => {
@@ -44,7 +73,8 @@ describe('item search', () => {
     expect(combined.items.map((i: { stance: string }) => i.stance)).toEqual(['excitement']);
     expect((await json(await app.request('/api/v1/items?q=%22no%20such%20phrase%22'))).total).toBe(0);
     // operators and odd input never become SQL or parse errors
-    for (const q of ["'; drop table items; --", 'a & | ! ( :*', '-', '"""']) expect((await app.request(`/api/v1/items?q=${encodeURIComponent(q)}`)).status).toBe(200);
+    for (const q of ["'; drop table items; --", 'a & | ! ( :*', '-', '"""'])
+      expect((await app.request(`/api/v1/items?q=${encodeURIComponent(q)}`)).status).toBe(200);
   });
 
   it('pages with a cursor that stays stable while new items arrive', async () => {
@@ -73,7 +103,10 @@ describe('item search', () => {
     // every undated entry of one fetch gets the fetch time: ties are normal, not an edge case
     const tied = await makeSource(database.db, 'opinion', 'Undated feed');
     const at = new Date('2025-06-01T08:00:00Z');
-    const ids = await makeItems(database.db, [0, 1, 2].map(() => ({ sourceId: tied, publishedAt: at, stance: 'neutral' as const, title: 'Same words in a tied item' })));
+    const ids = await makeItems(
+      database.db,
+      [0, 1, 2].map(() => ({ sourceId: tied, publishedAt: at, stance: 'neutral' as const, title: 'Same words in a tied item' })),
+    );
     // an updated row is stored anew, so storage order stops being id order (as after re-dating)
     await database.db.execute(sql`update items set published_at = published_at + interval '1 second' where id = ${ids[0]!}`);
     await database.db.execute(sql`update items set published_at = published_at - interval '1 second' where id = ${ids[0]!}`);
@@ -86,7 +119,10 @@ describe('item search', () => {
         page = await json(await app.request(`/api/v1/items?limit=2&${query}&cursor=${page.nextCursor}`));
         seen.push(...page.items.map((i: { id: number }) => i.id));
       }
-      expect([...seen].sort((a, b) => a - b), query).toEqual(ids);
+      expect(
+        [...seen].sort((a, b) => a - b),
+        query,
+      ).toEqual(ids);
     }
   });
 
@@ -98,7 +134,12 @@ describe('item search', () => {
       id: first.id,
       source: { id: union, name: 'Guild', kind: 'union' },
       entities: { studios: ['Disney'] },
-      labels: { stance: 'worry', concerns: ['job_displacement'], model: 'test-model', explanation: { sentence: expect.stringMatching(/^Animators fear/) } },
+      labels: {
+        stance: 'worry',
+        concerns: ['job_displacement'],
+        model: 'test-model',
+        explanation: { sentence: expect.stringMatching(/^Animators fear/) },
+      },
     });
     expect((await app.request('/api/v1/items/999999999')).status).toBe(404);
     expect((await app.request('/api/v1/items/abc')).status).toBe(400);
@@ -112,7 +153,9 @@ describe('item export', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toMatch(/pulse-items\.csv/);
     const lines = (await res.text()).trim().split('\n');
-    expect(lines[0]).toBe('id,url,title,summary,author,published_at,published_estimated,source_id,source_name,source_kind,relevant,stance,confidence,concerns,studios,unions,areas,quote,model,classified_at,label_source');
+    expect(lines[0]).toBe(
+      'id,url,title,summary,author,published_at,published_estimated,source_id,source_name,source_kind,relevant,stance,confidence,concerns,studios,unions,areas,quote,model,classified_at,label_source',
+    );
     expect(lines.length - 1).toBe(2504);
     expect(lines.slice(1).every((l) => l.includes(',test-model,'))).toBe(true);
   });
@@ -120,9 +163,18 @@ describe('item export', () => {
   it('streams NDJSON with filters, one object per line', async () => {
     const { app } = testApp(database);
     const res = await app.request('/api/v1/items/export?format=ndjson&stance=worry');
-    const rows = (await res.text()).trim().split('\n').map((l) => JSON.parse(l));
+    const rows = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ stance: 'worry', source_kind: 'union', concerns: ['job_displacement'], model: 'test-model', quote: expect.stringMatching(/^Animators/) });
+    expect(rows[0]).toMatchObject({
+      stance: 'worry',
+      source_kind: 'union',
+      concerns: ['job_displacement'],
+      model: 'test-model',
+      quote: expect.stringMatching(/^Animators/),
+    });
     expect((await app.request('/api/v1/items/export?format=xlsx')).status).toBe(400);
   });
 });

@@ -44,7 +44,17 @@ describe('runJob', () => {
   });
 
   it('records a failed run with its error and never throws', async () => {
-    const result = await runJob({ name: 'classify', schedule: '* * * * *', singleton: false, run: async () => { throw new Error('model exploded'); } }, deps());
+    const result = await runJob(
+      {
+        name: 'classify',
+        schedule: '* * * * *',
+        singleton: false,
+        run: async () => {
+          throw new Error('model exploded');
+        },
+      },
+      deps(),
+    );
     expect(result).toMatchObject({ status: 'failed', error: 'model exploded' });
     const [run] = await listRuns(database.db, { job: 'classify', limit: 1 });
     expect(run).toMatchObject({ status: 'failed', error: 'model exploded' });
@@ -58,7 +68,16 @@ describe('runJob', () => {
       let release!: () => void;
       const gate = new Promise<void>((r) => (release = r));
       let runs = 0;
-      const slow = { name: 'prune', schedule: '* * * * *', singleton: true, run: async () => { runs++; await gate; return { n: 1 }; } };
+      const slow = {
+        name: 'prune',
+        schedule: '* * * * *',
+        singleton: true,
+        run: async () => {
+          runs++;
+          await gate;
+          return { n: 1 };
+        },
+      };
       const first = runJob(slow, { ...deps('proc:a'), database });
       await new Promise((r) => setTimeout(r, 200));
       const second = runJob(slow, { ...deps('proc:b'), database: other });
@@ -76,7 +95,11 @@ describe('runJob', () => {
   it('withJobLock is free again once the holder finishes, or fails', async () => {
     expect(await withJobLock(database, 'x', async () => 1)).toEqual({ acquired: true, value: 1 });
     expect(await withJobLock(database, 'x', async () => 2)).toEqual({ acquired: true, value: 2 });
-    await expect(withJobLock(database, 'x', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      withJobLock(database, 'x', async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(await withJobLock(database, 'x', async () => 3)).toEqual({ acquired: true, value: 3 });
   });
 
@@ -88,19 +111,30 @@ describe('runJob', () => {
     const a = await openDatabase({ databaseUrl: database.url, dataDir: '' });
     const b = await openDatabase({ databaseUrl: database.url, dataDir: '' });
     try {
-      expect(rowsOf<{ t: string }>(await a.db.execute(sql`select current_setting('idle_in_transaction_session_timeout') as t`))[0]!.t).toBe('1s');
+      expect(rowsOf<{ t: string }>(await a.db.execute(sql`select current_setting('idle_in_transaction_session_timeout') as t`))[0]!.t).toBe(
+        '1s',
+      );
       let runs = 0;
       let finished = false;
       const job = {
-        name: 'digest', schedule: '* * * * *', singleton: true,
-        run: async () => { runs++; await new Promise((r) => setTimeout(r, 5000)); finished = true; return { slept: 5 }; },
+        name: 'digest',
+        schedule: '* * * * *',
+        singleton: true,
+        run: async () => {
+          runs++;
+          await new Promise((r) => setTimeout(r, 5000));
+          finished = true;
+          return { slept: 5 };
+        },
       };
       const first = runJob(job, { ...deps('idle:a'), database: a });
       await new Promise((r) => setTimeout(r, 2500)); // well past the 1 s timeout
       expect(await runJob(job, { ...deps('idle:b'), database: b })).toMatchObject({ status: 'skipped' });
-      const holder = rowsOf<{ state: string }>(await b.db.execute(sql`
+      const holder = rowsOf<{ state: string }>(
+        await b.db.execute(sql`
         select a.state from pg_locks l join pg_stat_activity a on a.pid = l.pid
-        where l.locktype = 'advisory' and l.granted and a.datname = current_database()`));
+        where l.locktype = 'advisory' and l.granted and a.datname = current_database()`),
+      );
       expect(holder).toEqual([{ state: 'idle' }]); // held by a session with no transaction open
       expect(await first).toMatchObject({ status: 'ok', counts: { slept: 5 } });
       expect(finished).toBe(true);
@@ -118,11 +152,17 @@ describe('runJob', () => {
     if (!database.url) return ctx.skip('PostgreSQL only: PGlite has no connection to lose');
     let sawAbort = false;
     const job = {
-      name: 'rollup', schedule: '* * * * *', singleton: true,
+      name: 'rollup',
+      schedule: '* * * * *',
+      singleton: true,
       run: async (d: JobDeps) => {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, 10_000);
-          d.signal?.addEventListener('abort', () => { clearTimeout(t); sawAbort = true; resolve(); });
+          d.signal?.addEventListener('abort', () => {
+            clearTimeout(t);
+            sawAbort = true;
+            resolve();
+          });
         });
         return {};
       },
@@ -141,7 +181,9 @@ describe('runJob', () => {
 describe('scheduler', () => {
   it('runs jobs on a seconds schedule and stops cleanly', async () => {
     const before = (await listRuns(database.db, { job: 'classify', limit: 500 })).length;
-    const scheduler = startScheduler(deps('sched:1'), [{ name: 'classify', schedule: '* * * * * *', singleton: false, run: async () => ({ classified: 0 }) }]);
+    const scheduler = startScheduler(deps('sched:1'), [
+      { name: 'classify', schedule: '* * * * * *', singleton: false, run: async () => ({ classified: 0 }) },
+    ]);
     await new Promise((r) => setTimeout(r, 2300));
     await scheduler.stop();
     const after = (await listRuns(database.db, { job: 'classify', limit: 500 })).length;
@@ -154,7 +196,16 @@ describe('scheduler', () => {
     let finished = false;
     const config = { ...testConfig(), jobStopTimeoutMs: 300 };
     const scheduler = startScheduler({ ...deps('sched:2'), config }, [
-      { name: 'classify', schedule: '0 0 1 1 *', singleton: false, run: async (d) => { await new Promise((r) => setTimeout(r, 5000)); if (!d.signal?.aborted) finished = true; return {}; } },
+      {
+        name: 'classify',
+        schedule: '0 0 1 1 *',
+        singleton: false,
+        run: async (d) => {
+          await new Promise((r) => setTimeout(r, 5000));
+          if (!d.signal?.aborted) finished = true;
+          return {};
+        },
+      },
     ]);
     void scheduler.trigger('classify');
     const started = Date.now();
@@ -180,7 +231,15 @@ describe('GET /api/v1/jobs and /metrics', () => {
 
   it('exposes ingest, job, classification and HTTP metrics in Prometheus format', async () => {
     const { createApp } = await import('../src/api/app.ts');
-    const app = createApp({ db: database.db, database, config: testConfig(), logger: silentLogger(), clock: systemClock, metrics, model: defaultModel() });
+    const app = createApp({
+      db: database.db,
+      database,
+      config: testConfig(),
+      logger: silentLogger(),
+      clock: systemClock,
+      metrics,
+      model: defaultModel(),
+    });
     await app.request('/api/v1/sources/999');
     const res = await app.request('/metrics');
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);

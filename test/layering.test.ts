@@ -34,7 +34,9 @@ describe('the layering the linter holds', () => {
   });
 
   it('keeps drizzle inside db/ and process.env inside src/config.ts', () => {
-    expect(lint('src/services/x.ts', "import { sql } from 'drizzle-orm';\nexport const q = sql`select 1`;\n").output).toMatch(/noRestrictedImports/);
+    expect(lint('src/services/x.ts', "import { sql } from 'drizzle-orm';\nexport const q = sql`select 1`;\n").output).toMatch(
+      /noRestrictedImports/,
+    );
     expect(lint('db/queries/x.ts', "import { sql } from 'drizzle-orm';\nexport const q = sql`select 1`;\n").code).toBe(0);
     expect(lint('src/api/x.ts', 'export const port = process.env.PORT;\n').output).toMatch(/noProcessEnv/);
     expect(lint('src/config.ts', 'export const port = process.env.PORT;\n').code).toBe(0);

@@ -23,7 +23,9 @@ describe('rate limiting', () => {
   });
 
   it('answers 429 with Retry-After per client address, and separately per API key', async () => {
-    const { app } = testApp(database, { env: { PULSE_RATE_LIMIT_PER_MIN: '60', PULSE_RATE_LIMIT_BURST: '3', PULSE_RATE_LIMIT_KEY_PER_MIN: '600', PULSE_TRUST_PROXY: '1' } });
+    const { app } = testApp(database, {
+      env: { PULSE_RATE_LIMIT_PER_MIN: '60', PULSE_RATE_LIMIT_BURST: '3', PULSE_RATE_LIMIT_KEY_PER_MIN: '600', PULSE_TRUST_PROXY: '1' },
+    });
     const from = (ip: string) => ({ 'X-Forwarded-For': `203.0.113.9, ${ip}` });
     for (let i = 0; i < 3; i++) expect((await app.request('/api/v1/sources', { headers: from('198.51.100.7') })).status).toBe(200);
     const limited = await app.request('/api/v1/sources', { headers: from('198.51.100.7') });
@@ -69,7 +71,14 @@ describe('headers, CORS and body limits', () => {
     const { app } = testApp(database);
     const key = { ...(await authHeader(database, 'admin')), 'Content-Type': 'application/json' };
     const big = JSON.stringify({ url: 'https://x.org/' + 'a'.repeat(1_100_000), kind: 'news' });
-    for (const [method, path] of [['POST', '/api/v1/sources'], ['POST', '/api/v1/keys'], ['POST', '/api/v1/announcements'], ['POST', '/api/v1/webhooks'], ['PATCH', '/api/v1/sources/1'], ['POST', '/api/v1/sources/import']]) {
+    for (const [method, path] of [
+      ['POST', '/api/v1/sources'],
+      ['POST', '/api/v1/keys'],
+      ['POST', '/api/v1/announcements'],
+      ['POST', '/api/v1/webhooks'],
+      ['PATCH', '/api/v1/sources/1'],
+      ['POST', '/api/v1/sources/import'],
+    ]) {
       const res = await app.request(path, { method, headers: key, body: big });
       expect(res.status, `${method} ${path}`).toBe(413);
     }

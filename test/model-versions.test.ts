@@ -23,7 +23,10 @@ beforeAll(async () => {
     ...Array.from({ length: 5 }, () => ({ stance: 'worry' as const, day: 15 })),
     ...Array.from({ length: 5 }, () => ({ stance: 'neutral' as const, day: 16 })),
   ];
-  ids = await makeItems(database.db, specs.map((s) => ({ sourceId: src, stance: s.stance, publishedAt: new Date(Date.UTC(2025, 6, s.day, 12)) })));
+  ids = await makeItems(
+    database.db,
+    specs.map((s) => ({ sourceId: src, stance: s.stance, publishedAt: new Date(Date.UTC(2025, 6, s.day, 12)) })),
+  );
   // a reclassify by a new version: every worry item becomes neutral
   const relabelled = specs.map((s, k) => ({
     id: ids[k]!,
@@ -40,11 +43,14 @@ afterAll(async () => {
   await database?.close();
 });
 
-const week = (body: { series: { buckets: { start: string; counts: Record<string, number> }[] }[] }, start: string) => body.series[0]!.buckets.find((b) => b.start === start)!.counts;
+const week = (body: { series: { buckets: { start: string; counts: Record<string, number> }[] }[] }, start: string) =>
+  body.series[0]!.buckets.find((b) => b.start === start)!.counts;
 
 describe('labels per model version', () => {
   it('keeps a row per item and version, and items keep the newest copy', async () => {
-    const rows = rowsOf<{ model: string; n: number }>(await database.db.execute(sql`select model, count(*)::int as n from item_labels group by model order by model`));
+    const rows = rowsOf<{ model: string; n: number }>(
+      await database.db.execute(sql`select model, count(*)::int as n from item_labels group by model order by model`),
+    );
     expect(rows).toEqual([
       { model: V1, n: 20 },
       { model: V2, n: 20 },
@@ -53,7 +59,7 @@ describe('labels per model version', () => {
     expect(item!.model).toBe(V2);
   });
 
-  it('model=VERSION reproduces an earlier version\'s trend after a relabel', async () => {
+  it("model=VERSION reproduces an earlier version's trend after a relabel", async () => {
     const { app } = testApp(database);
     const q = 'from=2025-07-07&to=2025-07-21&granularity=week';
     const now = await json(await app.request(`/api/v1/trends?${q}`));

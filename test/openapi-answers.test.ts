@@ -21,12 +21,25 @@ beforeAll(async () => {
   const union = await makeSource(database.db, 'union', 'Actors Guild');
   const at = (d: string) => new Date(`${d}T12:00:00Z`);
   const [item] = await makeItems(database.db, [
-    { sourceId: news, publishedAt: at('2025-07-18'), stance: 'worry', studios: ['Netflix'], concerns: ['job_displacement'], sentence: 'Crews fear for their jobs.' },
+    {
+      sourceId: news,
+      publishedAt: at('2025-07-18'),
+      stance: 'worry',
+      studios: ['Netflix'],
+      concerns: ['job_displacement'],
+      sentence: 'Crews fear for their jobs.',
+    },
     { sourceId: union, publishedAt: at('2025-07-15'), stance: 'excitement', studios: ['Netflix'], unions: ['SAG-AFTRA'] },
     { sourceId: news, publishedAt: at('2025-07-19'), stance: 'neutral', relevant: false },
   ]);
   await rebuildDirtyDays(database.db, { limit: 100 });
-  const a = await insertAnnouncement(database.db, { title: 'Disclosure', studio: 'Netflix', date: '2025-07-17', keywords: ['Eternauta'], description: '' });
+  const a = await insertAnnouncement(database.db, {
+    title: 'Disclosure',
+    studio: 'Netflix',
+    date: '2025-07-17',
+    keywords: ['Eternauta'],
+    description: '',
+  });
   ids = { item: item!, source: news, announcement: a.id };
 });
 afterAll(async () => {
@@ -42,7 +55,16 @@ type Schema = Record<string, unknown>;
 function undocumented(value: unknown, schema: Schema | undefined, doc: Schema, path = ''): string[] {
   if (!schema || value === null || typeof value !== 'object') return [];
   const ref = schema.$ref as string | undefined;
-  if (ref) return undocumented(value, ref.replace(/^#\//, '').split('/').reduce<Schema>((o, k) => o[k] as Schema, doc), doc, path);
+  if (ref)
+    return undocumented(
+      value,
+      ref
+        .replace(/^#\//, '')
+        .split('/')
+        .reduce<Schema>((o, k) => o[k] as Schema, doc),
+      doc,
+      path,
+    );
   for (const key of ['anyOf', 'oneOf'] as const) {
     const options = schema[key] as Schema[] | undefined;
     if (options) return options.map((o) => undocumented(value, o, doc, path)).sort((x, y) => x.length - y.length)[0] ?? [];
@@ -58,7 +80,15 @@ function undocumented(value: unknown, schema: Schema | undefined, doc: Schema, p
   });
 }
 const resolve = (s: Schema, doc: Schema): Schema =>
-  typeof s.$ref === 'string' ? resolve(s.$ref.replace(/^#\//, '').split('/').reduce<Schema>((o, k) => o[k] as Schema, doc), doc) : s;
+  typeof s.$ref === 'string'
+    ? resolve(
+        s.$ref
+          .replace(/^#\//, '')
+          .split('/')
+          .reduce<Schema>((o, k) => o[k] as Schema, doc),
+        doc,
+      )
+    : s;
 
 interface Call {
   method: string;
@@ -83,9 +113,21 @@ describe('real answers match /openapi.json', () => {
       { method: 'POST', path: '/api/v1/keys', op: '/api/v1/keys', auth: 'admin', body: { name: 'checker', scope: 'write' } },
       { method: 'DELETE', path: '/api/v1/keys/1', op: '/api/v1/keys/{id}', auth: 'admin' },
       { method: 'GET', path: '/api/v1/sources', op: '/api/v1/sources' },
-      { method: 'POST', path: '/api/v1/sources', op: '/api/v1/sources', auth: 'write', body: { url: 'https://example.org/new/feed', kind: 'news' } },
+      {
+        method: 'POST',
+        path: '/api/v1/sources',
+        op: '/api/v1/sources',
+        auth: 'write',
+        body: { url: 'https://example.org/new/feed', kind: 'news' },
+      },
       { method: 'GET', path: `/api/v1/sources/${ids.source}`, op: '/api/v1/sources/{id}' },
-      { method: 'PATCH', path: `/api/v1/sources/${ids.source}`, op: '/api/v1/sources/{id}', auth: 'write', body: { name: 'Trade Daily Renamed' } },
+      {
+        method: 'PATCH',
+        path: `/api/v1/sources/${ids.source}`,
+        op: '/api/v1/sources/{id}',
+        auth: 'write',
+        body: { name: 'Trade Daily Renamed' },
+      },
       { method: 'GET', path: '/api/v1/sources/export', op: '/api/v1/sources/export' },
       {
         method: 'POST',
@@ -99,14 +141,31 @@ describe('real answers match /openapi.json', () => {
       { method: 'GET', path: '/api/v1/items?q=jobs', op: '/api/v1/items' },
       { method: 'GET', path: `/api/v1/items/${ids.item}`, op: '/api/v1/items/{id}' },
       { method: 'GET', path: '/api/v1/items/export?format=ndjson', op: '/api/v1/items/export' },
-      { method: 'POST', path: '/api/v1/classify', op: '/api/v1/classify', body: { texts: ['The guild demands consent before any digital replica is made.'] } },
+      {
+        method: 'POST',
+        path: '/api/v1/classify',
+        op: '/api/v1/classify',
+        body: { texts: ['The guild demands consent before any digital replica is made.'] },
+      },
       { method: 'GET', path: '/api/v1/trends?from=2025-07-07&to=2025-07-28', op: '/api/v1/trends' },
       { method: 'GET', path: '/api/v1/trends?from=2025-07-07&to=2025-07-28&group_by=studio', op: '/api/v1/trends' },
       { method: 'GET', path: '/api/v1/jobs', op: '/api/v1/jobs' },
       { method: 'GET', path: '/api/v1/announcements', op: '/api/v1/announcements' },
-      { method: 'POST', path: '/api/v1/announcements', op: '/api/v1/announcements', auth: 'write', body: { title: 'Another', date: '2025-08-01' } },
+      {
+        method: 'POST',
+        path: '/api/v1/announcements',
+        op: '/api/v1/announcements',
+        auth: 'write',
+        body: { title: 'Another', date: '2025-08-01' },
+      },
       { method: 'GET', path: `/api/v1/announcements/${ids.announcement}`, op: '/api/v1/announcements/{id}' },
-      { method: 'PATCH', path: `/api/v1/announcements/${ids.announcement}`, op: '/api/v1/announcements/{id}', auth: 'write', body: { description: 'Q2 call' } },
+      {
+        method: 'PATCH',
+        path: `/api/v1/announcements/${ids.announcement}`,
+        op: '/api/v1/announcements/{id}',
+        auth: 'write',
+        body: { description: 'Q2 call' },
+      },
       { method: 'GET', path: `/api/v1/announcements/${ids.announcement}/reaction?window=7d`, op: '/api/v1/announcements/{id}/reaction' },
       { method: 'GET', path: '/api/v1/alerts', op: '/api/v1/alerts' },
       { method: 'POST', path: '/api/v1/webhooks', op: '/api/v1/webhooks', auth: 'write', body: { url: 'http://127.0.0.1:9/hook' } },
@@ -120,11 +179,21 @@ describe('real answers match /openapi.json', () => {
       { method: 'POST', path: '/api/v1/samples', op: '/api/v1/samples', auth: 'write', body: { n: 5, seed: 1, stratify: 'stance' } },
       { method: 'GET', path: '/api/v1/samples', op: '/api/v1/samples' },
       { method: 'GET', path: '/api/v1/samples/1?coder=ana', op: '/api/v1/samples/{id}' },
-      { method: 'POST', path: '/api/v1/annotations', op: '/api/v1/annotations', auth: 'write', body: { itemId: ids.item, coder: 'ana', stance: 'worry', relevant: true, concerns: ['compensation'], durationMs: 3000 } },
+      {
+        method: 'POST',
+        path: '/api/v1/annotations',
+        op: '/api/v1/annotations',
+        auth: 'write',
+        body: { itemId: ids.item, coder: 'ana', stance: 'worry', relevant: true, concerns: ['compensation'], durationMs: 3000 },
+      },
       { method: 'GET', path: '/api/v1/annotations', op: '/api/v1/annotations' },
       { method: 'GET', path: '/api/v1/validation?sample=1', op: '/api/v1/validation' },
       { method: 'GET', path: '/api/v1/models', op: '/api/v1/models' },
-      { method: 'GET', path: '/api/v1/models/compare?a=test-model&b=test-model&from=2025-07-07&to=2025-07-28', op: '/api/v1/models/compare' },
+      {
+        method: 'GET',
+        path: '/api/v1/models/compare?a=test-model&b=test-model&from=2025-07-07&to=2025-07-28',
+        op: '/api/v1/models/compare',
+      },
       { method: 'GET', path: '/api/v1/trends?from=2025-07-07&to=2025-07-28&labels=model', op: '/api/v1/trends' },
       { method: 'GET', path: '/api/v1/trends?from=2025-07-07&to=2025-07-28&adjust=true', op: '/api/v1/trends' },
       { method: 'DELETE', path: '/api/v1/announcements/9999', op: '/api/v1/announcements/{id}', auth: 'write' },
@@ -134,7 +203,9 @@ describe('real answers match /openapi.json', () => {
     ];
 
     // every documented operation is called at least once
-    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
     const called = new Set(calls.map((c) => `${c.method} ${c.op}`));
     expect(documented.filter((op) => !called.has(op))).toEqual([]);
 
@@ -159,7 +230,10 @@ describe('real answers match /openapi.json', () => {
       if (type !== 'application/json') continue;
       const validate = ajv.compile({ ...content.schema, components: doc.components });
       const answer = await res.json();
-      expect(validate(answer) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`), where).toEqual([]);
+      expect(
+        validate(answer) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`),
+        where,
+      ).toEqual([]);
       expect(undocumented(answer, content.schema, doc), `${where}: fields the document does not name`).toEqual([]);
     }
   });

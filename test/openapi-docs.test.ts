@@ -18,17 +18,46 @@ describe('API description and docs', () => {
     expect(doc.openapi).toBe('3.1.0');
     const paths = Object.keys(doc.paths).sort();
     for (const p of [
-      '/health', '/ready', '/metrics',
-      '/api/v1/keys', '/api/v1/keys/{id}',
-      '/api/v1/sources', '/api/v1/sources/{id}', '/api/v1/sources/import', '/api/v1/sources/export',
-      '/api/v1/items', '/api/v1/items/{id}', '/api/v1/items/export',
-      '/api/v1/classify', '/api/v1/trends', '/api/v1/jobs',
-      '/api/v1/announcements', '/api/v1/announcements/{id}', '/api/v1/announcements/{id}/reaction',
-      '/api/v1/alerts', '/api/v1/webhooks', '/api/v1/webhooks/{id}', '/api/v1/webhooks/{id}/deliveries',
-    ]) expect(paths).toContain(p);
+      '/health',
+      '/ready',
+      '/metrics',
+      '/api/v1/keys',
+      '/api/v1/keys/{id}',
+      '/api/v1/sources',
+      '/api/v1/sources/{id}',
+      '/api/v1/sources/import',
+      '/api/v1/sources/export',
+      '/api/v1/items',
+      '/api/v1/items/{id}',
+      '/api/v1/items/export',
+      '/api/v1/classify',
+      '/api/v1/trends',
+      '/api/v1/jobs',
+      '/api/v1/announcements',
+      '/api/v1/announcements/{id}',
+      '/api/v1/announcements/{id}/reaction',
+      '/api/v1/alerts',
+      '/api/v1/webhooks',
+      '/api/v1/webhooks/{id}',
+      '/api/v1/webhooks/{id}/deliveries',
+    ])
+      expect(paths).toContain(p);
     expect(doc.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/api/v1/trends'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
-      expect.arrayContaining(['from', 'to', 'granularity', 'group_by', 'studio', 'union', 'kind', 'area', 'concern', 'relevant', 'tz', 'format']),
+      expect.arrayContaining([
+        'from',
+        'to',
+        'granularity',
+        'group_by',
+        'studio',
+        'union',
+        'kind',
+        'area',
+        'concern',
+        'relevant',
+        'tz',
+        'format',
+      ]),
     );
   });
 

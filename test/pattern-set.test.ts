@@ -38,11 +38,16 @@ describe('tagEntities (one scan) agrees with testing every tag on its own', () =
   const bounded = (alternatives: string[], flags: string) => new RegExp(`(?<![\\w-])(?:${alternatives.join('|')})(?![\\w-])`, flags);
   const oracle = (text: string) => {
     const pick = (tags: typeof STUDIOS) =>
-      tags.filter((t) => (t.words?.length && bounded(t.words, 'i').test(text)) || (t.acronyms?.length && bounded(t.acronyms, '').test(text))).map((t) => t.name);
+      tags
+        .filter((t) => (t.words?.length && bounded(t.words, 'i').test(text)) || (t.acronyms?.length && bounded(t.acronyms, '').test(text)))
+        .map((t) => t.name);
     return { studios: pick(STUDIOS), unions: pick(UNIONS), areas: pick(AREAS) };
   };
   // aliases as people write them, with the case and joins that decide a match
-  const aliases = [...STUDIOS, ...UNIONS, ...AREAS].flatMap((t) => [...(t.words ?? []).map((w) => w.replace(/\\\w\*|[?()\\]|\(\?:[^)]*\)/g, '')), ...(t.acronyms ?? [])]);
+  const aliases = [...STUDIOS, ...UNIONS, ...AREAS].flatMap((t) => [
+    ...(t.words ?? []).map((w) => w.replace(/\\\w\*|[?()\\]|\(\?:[^)]*\)/g, '')),
+    ...(t.acronyms ?? []),
+  ]);
   const piece = fc.oneof(
     fc.constantFrom(...aliases),
     fc.constantFrom(...aliases).map((a) => a.toUpperCase()),
@@ -50,10 +55,13 @@ describe('tagEntities (one scan) agrees with testing every tag on its own', () =
   );
   it('on generated texts', () => {
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 30 }).map((p) => p.join('')), (text) => {
-        const { mentionsAi: _, ...tags } = tagEntities(text);
-        expect(tags).toEqual(oracle(text));
-      }),
+      fc.property(
+        fc.array(piece, { maxLength: 30 }).map((p) => p.join('')),
+        (text) => {
+          const { mentionsAi: _, ...tags } = tagEntities(text);
+          expect(tags).toEqual(oracle(text));
+        },
+      ),
       { numRuns: 3000 },
     );
   });

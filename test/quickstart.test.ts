@@ -27,7 +27,12 @@ describe("the README's Quick start, as a newcomer runs it", () => {
   it('runs ingest and keys create while the server is up, and the server sees both at once', { timeout: 180_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pulse-quickstart-'));
     dirs.push(dir);
-    const server = await startPulse(['serve'], { ...env(dir), PORT: '0', HOST: '127.0.0.1', PULSE_LOG_LEVEL: 'info' }, /Pulse is listening on (http:\/\/[^"\s]+)/, 90_000);
+    const server = await startPulse(
+      ['serve'],
+      { ...env(dir), PORT: '0', HOST: '127.0.0.1', PULSE_LOG_LEVEL: 'info' },
+      /Pulse is listening on (http:\/\/[^"\s]+)/,
+      90_000,
+    );
     const base = server.match[1]!.replace('localhost', '127.0.0.1');
     try {
       // npx pulse ingest --all (its fetches fail here, without internet; what matters is where they are recorded)
@@ -61,17 +66,39 @@ describe("the README's Quick start, as a newcomer runs it", () => {
     expect(after.stdout).toMatch(/\bme\b/);
   });
 
-  it('takes over a lock left by a process that died, and refuses one held by a live process without a server', { timeout: 120_000 }, async () => {
+  it('takes over a lock left by a process that died, and refuses one held by a live process without a server', {
+    timeout: 120_000,
+  }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pulse-lock-'));
     dirs.push(dir);
-    writeFileSync(join(dir, 'pulse.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), command: 'pulse ingest', startedAt: '2025-01-01T00:00:00Z' }));
+    writeFileSync(
+      join(dir, 'pulse.lock'),
+      JSON.stringify({
+        pid: 2 ** 22 + 12345,
+        host: (await import('node:os')).hostname(),
+        command: 'pulse ingest',
+        startedAt: '2025-01-01T00:00:00Z',
+      }),
+    );
     const stale = await runPulse(['keys', 'list'], env(dir));
     expect(stale.code, stale.stderr).toBe(0);
     // this test process is alive and has no admin socket: a command must not open the directory beside it
-    writeFileSync(join(dir, 'pulse.lock'), JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), command: 'pulse reclassify', startedAt: '2025-01-01T00:00:00Z' }));
+    writeFileSync(
+      join(dir, 'pulse.lock'),
+      JSON.stringify({
+        pid: process.pid,
+        host: (await import('node:os')).hostname(),
+        command: 'pulse reclassify',
+        startedAt: '2025-01-01T00:00:00Z',
+      }),
+    );
     const busy = await runPulse(['keys', 'list'], env(dir));
     expect(busy.code).toBe(1);
-    expect(busy.stderr).toMatch(new RegExp(`^pulse: the embedded database in .* is in use by pulse reclassify \\(pid ${process.pid}, since 2025-01-01T00:00:00Z\\); wait for it`));
+    expect(busy.stderr).toMatch(
+      new RegExp(
+        `^pulse: the embedded database in .* is in use by pulse reclassify \\(pid ${process.pid}, since 2025-01-01T00:00:00Z\\); wait for it`,
+      ),
+    );
     rmSync(join(dir, 'pulse.lock'));
   });
 });

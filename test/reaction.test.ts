@@ -27,7 +27,7 @@ describe('the event study daily series', () => {
   ];
   const r = buildReaction({ moment, windowDays: 3, now: new Date('2025-08-01T00:00:00Z'), items });
 
-  it('splits the moment\'s day at the moment, so each side of the series sums to its total', () => {
+  it("splits the moment's day at the moment, so each side of the series sums to its total", () => {
     expect(r.before.total).toBe(3);
     expect(r.after.total).toBe(3);
     const sum = (side: string) => r.daily.filter((d) => d.side === side).reduce((s, d) => s + d.total, 0);

@@ -39,18 +39,28 @@ describe('a typo is an error, never an unfiltered answer', () => {
       expect(message, url).toMatch(new RegExp(`^${param}: unknown parameter`));
     }
     const [, message] = await error(await app.request('/api/v1/trends?stnce=worry'));
-    expect(message).toMatch(/expected from, to, granularity, group_by, studio, union, kind, area, concern, relevant, tz, format, model, labels, adjust, sample$/);
+    expect(message).toMatch(
+      /expected from, to, granularity, group_by, studio, union, kind, area, concern, relevant, tz, format, model, labels, adjust, sample$/,
+    );
   });
 
   it('names unknown body fields', async () => {
     const { app } = testApp(database);
     const key = await authHeader(database, 'write');
-    const res = await app.request('/api/v1/announcements', { method: 'POST', headers: { ...key, 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'x', date: '2025-07-17', studios: 'Netflix' }) });
+    const res = await app.request('/api/v1/announcements', {
+      method: 'POST',
+      headers: { ...key, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: 'x', date: '2025-07-17', studios: 'Netflix' }),
+    });
     const [status, message] = await error(res);
     expect(status).toBe(400);
     expect(message).toMatch(/^studios: unknown field; expected title, studio, date/);
     // the refinements of a body survive closing it
-    const patch = await app.request('/api/v1/announcements/1', { method: 'PATCH', headers: { ...key, 'Content-Type': 'application/json' }, body: '{}' });
+    const patch = await app.request('/api/v1/announcements/1', {
+      method: 'PATCH',
+      headers: { ...key, 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect((await error(patch))[0]).toBe(400);
   });
 
@@ -87,7 +97,11 @@ describe('a typo is an error, never an unfiltered answer', () => {
 
   it('refuses dates outside the years Pulse can answer for', async () => {
     const { app } = testApp(database);
-    for (const url of ['/api/v1/trends?from=0000-01-01&to=2025-01-01', '/api/v1/items?from=0001-01-01T00:00:00Z', '/api/v1/alerts?to=9999-12-31']) {
+    for (const url of [
+      '/api/v1/trends?from=0000-01-01&to=2025-01-01',
+      '/api/v1/items?from=0001-01-01T00:00:00Z',
+      '/api/v1/alerts?to=9999-12-31',
+    ]) {
       const [status, message] = await error(await app.request(url));
       expect(status, url).toBe(400);
       expect(message, url).toMatch(/expected a year from 1900 to 2200/);

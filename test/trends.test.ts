@@ -53,32 +53,37 @@ describe('rollups answer exactly what a direct aggregate over items answers', ()
     });
     const base = Date.UTC(2025, 5, 20);
     await fc.assert(
-      fc.asyncProperty(fc.array(item, { minLength: 30, maxLength: 150 }), fc.array(filters, { minLength: 8, maxLength: 8 }), fc.boolean(), async (list, queries, partial) => {
-        await clearItems(database.db);
-        const specs: ItemSpec[] = list.map((x) => ({
-          sourceId: sources[x.kind]!,
-          publishedAt: new Date(base + x.minute * 60_000),
-          stance: x.stance,
-          relevant: x.relevant,
-          studios: x.studios,
-          unions: x.unions,
-          areas: x.areas,
-          concerns: x.concerns as Concern[],
-        }));
-        const half = Math.floor(specs.length / 2);
-        await makeItems(database.db, specs.slice(0, half));
-        await rebuildDirtyDays(database.db, { limit: 10_000 });
-        // the rest stays dirty or is rebuilt too: both states must read the same
-        await makeItems(database.db, specs.slice(half));
-        if (!partial) await rebuildDirtyDays(database.db, { limit: 10_000 });
-        for (const q of [{ from: 0, span: 12 }, ...queries]) {
-          const day = (n: number) => new Date(base + n * 86_400_000).toISOString().slice(0, 10);
-          const f: TrendFilters = { ...q, from: day(q.from), to: day(q.from + q.span), tz: 'UTC' } as TrendFilters;
-          const viaRollups = sortRows(await dayCounts(database.db, f, 'rollup'));
-          const direct = sortRows(await dayCounts(database.db, f, 'direct'));
-          expect(viaRollups).toEqual(direct);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(item, { minLength: 30, maxLength: 150 }),
+        fc.array(filters, { minLength: 8, maxLength: 8 }),
+        fc.boolean(),
+        async (list, queries, partial) => {
+          await clearItems(database.db);
+          const specs: ItemSpec[] = list.map((x) => ({
+            sourceId: sources[x.kind]!,
+            publishedAt: new Date(base + x.minute * 60_000),
+            stance: x.stance,
+            relevant: x.relevant,
+            studios: x.studios,
+            unions: x.unions,
+            areas: x.areas,
+            concerns: x.concerns as Concern[],
+          }));
+          const half = Math.floor(specs.length / 2);
+          await makeItems(database.db, specs.slice(0, half));
+          await rebuildDirtyDays(database.db, { limit: 10_000 });
+          // the rest stays dirty or is rebuilt too: both states must read the same
+          await makeItems(database.db, specs.slice(half));
+          if (!partial) await rebuildDirtyDays(database.db, { limit: 10_000 });
+          for (const q of [{ from: 0, span: 12 }, ...queries]) {
+            const day = (n: number) => new Date(base + n * 86_400_000).toISOString().slice(0, 10);
+            const f: TrendFilters = { ...q, from: day(q.from), to: day(q.from + q.span), tz: 'UTC' } as TrendFilters;
+            const viaRollups = sortRows(await dayCounts(database.db, f, 'rollup'));
+            const direct = sortRows(await dayCounts(database.db, f, 'direct'));
+            expect(viaRollups).toEqual(direct);
+          }
+        },
+      ),
       { numRuns: 15, seed: 20250717 },
     );
   });
@@ -90,7 +95,14 @@ describe('GET /api/v1/trends', () => {
     const at = (day: string, h = 12) => new Date(`${day}T${String(h).padStart(2, '0')}:00:00Z`);
     const specs: ItemSpec[] = [];
     // week of 14 July 2025: 3 worry, 1 excitement (Netflix); week of 21 July: 2 excitement, 1 neutral
-    for (let i = 0; i < 3; i++) specs.push({ sourceId: sources.union!, publishedAt: at('2025-07-15'), stance: 'worry', studios: ['Netflix'], concerns: ['job_displacement'] });
+    for (let i = 0; i < 3; i++)
+      specs.push({
+        sourceId: sources.union!,
+        publishedAt: at('2025-07-15'),
+        stance: 'worry',
+        studios: ['Netflix'],
+        concerns: ['job_displacement'],
+      });
     specs.push({ sourceId: sources.news!, publishedAt: at('2025-07-20', 23), stance: 'excitement', studios: ['Netflix'] });
     specs.push({ sourceId: sources.news!, publishedAt: at('2025-07-21'), stance: 'excitement', studios: ['Disney'] });
     specs.push({ sourceId: sources.news!, publishedAt: at('2025-07-22'), stance: 'excitement', studios: ['Netflix', 'Disney'] });
@@ -108,7 +120,13 @@ describe('GET /api/v1/trends', () => {
     expect(s.group).toBeNull();
     expect(s.buckets.map((b: { start: string }) => b.start)).toEqual(['2025-07-07', '2025-07-14', '2025-07-21', '2025-07-28']);
     // an empty week has counts of zero and no shares at all: not 0% with a 0-0 interval
-    expect(s.buckets[0]).toMatchObject({ total: 0, counts: { excitement: 0, worry: 0, neutral: 0 }, net: null, lowN: true, partial: false });
+    expect(s.buckets[0]).toMatchObject({
+      total: 0,
+      counts: { excitement: 0, worry: 0, neutral: 0 },
+      net: null,
+      lowN: true,
+      partial: false,
+    });
     expect(s.buckets[0].shares).toEqual({ excitement: null, worry: null, neutral: null });
     const w = s.buckets[1];
     expect(w).toMatchObject({ total: 4, counts: { excitement: 1, worry: 3, neutral: 0 }, net: -0.5, lowN: true });
@@ -126,8 +144,12 @@ describe('GET /api/v1/trends', () => {
     expect(byStudio.series.map((s: { group: string }) => s.group)).toEqual(['Netflix', 'Disney']);
     expect(byStudio.series[0].buckets.map((b: { total: number }) => b.total)).toEqual([4, 1]);
     const byKind = await json(await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-21&granularity=week&group_by=kind'));
-    expect(Object.fromEntries(byKind.series.map((s: { group: string; buckets: { total: number }[] }) => [s.group, s.buckets[0]!.total]))).toEqual({ union: 3, news: 1 });
-    const netflixUnion = await json(await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-21&granularity=day&studio=Netflix&kind=union&concern=job_displacement'));
+    expect(
+      Object.fromEntries(byKind.series.map((s: { group: string; buckets: { total: number }[] }) => [s.group, s.buckets[0]!.total])),
+    ).toEqual({ union: 3, news: 1 });
+    const netflixUnion = await json(
+      await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-21&granularity=day&studio=Netflix&kind=union&concern=job_displacement'),
+    );
     expect(netflixUnion.series[0].buckets.map((b: { total: number }) => b.total)).toEqual([0, 3, 0, 0, 0, 0, 0]);
   });
 
@@ -180,14 +202,22 @@ describe('GET /api/v1/trends', () => {
     expect(body.meta).toEqual({
       model: expect.stringMatching(/^pulse-stance/),
       labels: 'best',
-      filters: { from: '2025-07-14', to: '2025-07-28', granularity: 'week', tz: 'UTC', relevant: 'true', studio: 'Netflix', labels: 'best' },
+      filters: {
+        from: '2025-07-14',
+        to: '2025-07-28',
+        granularity: 'week',
+        tz: 'UTC',
+        relevant: 'true',
+        studio: 'Netflix',
+        labels: 'best',
+      },
       relevance: 'relevant items only',
       generatedAt: '2025-08-01T12:00:00.000Z',
       dataThrough: expect.stringMatching(/^2025-07-2/),
     });
   });
 
-  it('gives each concern a denominator: its share of the bucket\'s relevant items and of its worry items', async () => {
+  it("gives each concern a denominator: its share of the bucket's relevant items and of its worry items", async () => {
     const { app } = testApp(database);
     const body = await json(await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-21&granularity=week&group_by=concern'));
     const jobs = body.series.find((s: { group: string }) => s.group === 'job_displacement');
@@ -195,8 +225,12 @@ describe('GET /api/v1/trends', () => {
     expect(jobs.buckets[0].concern).toMatchObject({ count: 3, relevantTotal: 4, worryTotal: 3 });
     expect(jobs.buckets[0].concern.ofRelevant.value).toBe(0.75);
     expect(jobs.buckets[0].concern.ofWorry.value).toBe(1);
-    const csv = await (await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-21&granularity=week&group_by=concern&format=csv')).text();
-    expect(csv.split('\n')[0]).toMatch(/,relevant_total,worry_total,share_of_relevant,share_of_relevant_low,share_of_relevant_high,share_of_worry,/);
+    const csv = await (
+      await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-21&granularity=week&group_by=concern&format=csv')
+    ).text();
+    expect(csv.split('\n')[0]).toMatch(
+      /,relevant_total,worry_total,share_of_relevant,share_of_relevant_low,share_of_relevant_high,share_of_worry,/,
+    );
   });
 
   it('sends an ETag and answers 304 to a matching If-None-Match', async () => {
@@ -251,17 +285,28 @@ describe('an item at exactly midnight UTC', () => {
       { sourceId: sources.news!, publishedAt: new Date('2025-05-05T23:59:59.999Z'), stance: 'excitement' },
     ]);
     const totals = async (query: string) =>
-      (await json(await app.request(`/api/v1/trends?${query}`))).series[0].buckets.map((b: { start: string; total: number }) => `${b.start}:${b.total}`);
+      (await json(await app.request(`/api/v1/trends?${query}`))).series[0].buckets.map(
+        (b: { start: string; total: number }) => `${b.start}:${b.total}`,
+      );
     for (const state of ['dirty days, read from items', 'rolled up']) {
       if (state === 'rolled up') await rebuildDirtyDays(database.db, { limit: 10_000 });
-      expect(await totals('from=2025-05-04&to=2025-05-08&granularity=day'), state).toEqual(['2025-05-04:0', '2025-05-05:1', '2025-05-06:1', '2025-05-07:0']);
+      expect(await totals('from=2025-05-04&to=2025-05-08&granularity=day'), state).toEqual([
+        '2025-05-04:0',
+        '2025-05-05:1',
+        '2025-05-06:1',
+        '2025-05-07:0',
+      ]);
       expect(await totals('from=2025-05-06&to=2025-05-07&granularity=day'), state).toEqual(['2025-05-06:1']);
       expect(await totals('from=2025-05-05&to=2025-05-06&granularity=day'), state).toEqual(['2025-05-05:1']);
       expect(await totals('from=2025-05-05&to=2025-05-12&granularity=week'), state).toEqual(['2025-05-05:2']);
     }
     for (const mode of ['rollup', 'direct'] as const) {
-      expect(sortRows(await dayCounts(database.db, { from: '2025-05-06', to: '2025-05-07', tz: 'UTC' }, mode)), mode).toEqual(['2025-05-06|null|worry|1']);
-      expect(sortRows(await dayCounts(database.db, { from: '2025-05-05', to: '2025-05-06', tz: 'UTC' }, mode)), mode).toEqual(['2025-05-05|null|excitement|1']);
+      expect(sortRows(await dayCounts(database.db, { from: '2025-05-06', to: '2025-05-07', tz: 'UTC' }, mode)), mode).toEqual([
+        '2025-05-06|null|worry|1',
+      ]);
+      expect(sortRows(await dayCounts(database.db, { from: '2025-05-05', to: '2025-05-06', tz: 'UTC' }, mode)), mode).toEqual([
+        '2025-05-05|null|excitement|1',
+      ]);
     }
   });
 });

@@ -26,7 +26,8 @@ afterAll(async () => {
   await database?.close();
 });
 
-const post = (app: ReturnType<typeof testApp>['app'], path: string, body: unknown, headers = auth) => app.request(path, { method: 'POST', headers, body: JSON.stringify(body) });
+const post = (app: ReturnType<typeof testApp>['app'], path: string, body: unknown, headers = auth) =>
+  app.request(path, { method: 'POST', headers, body: JSON.stringify(body) });
 
 describe('validation samples', () => {
   it('draws a stored, reproducible sample; stratified samples record weights; writes need a key', async () => {
@@ -52,14 +53,32 @@ describe('annotations, measured accuracy and corrections', () => {
   it('stores several coders per item, reports agreement and accuracy, and the consensus overrides the model', async () => {
     const { app } = testApp(database);
     const s = await json(await post(app, '/api/v1/samples', { n: 30, seed: 3 }));
-    const items = (await json(await app.request(`/api/v1/samples/${s.id}`))).items as { id: number; model: { stance: string; relevant: boolean } }[];
+    const items = (await json(await app.request(`/api/v1/samples/${s.id}`))).items as {
+      id: number;
+      model: { stance: string; relevant: boolean };
+    }[];
     // coder ana agrees with the model except on every 5th item (calls it worry); ben agrees with ana on all but two
     for (const [k, it] of items.entries()) {
       const anaStance = k % 5 === 0 ? 'worry' : it.model.relevant ? it.model.stance : 'neutral';
-      const res = await post(app, '/api/v1/annotations', { itemId: it.id, coder: 'ana', stance: anaStance, relevant: it.model.relevant, concerns: [], sampleId: s.id, durationMs: 4000 });
+      const res = await post(app, '/api/v1/annotations', {
+        itemId: it.id,
+        coder: 'ana',
+        stance: anaStance,
+        relevant: it.model.relevant,
+        concerns: [],
+        sampleId: s.id,
+        durationMs: 4000,
+      });
       expect(res.status).toBe(201);
       const benStance = k === 1 || k === 2 ? 'excitement' : anaStance;
-      await post(app, '/api/v1/annotations', { itemId: it.id, coder: 'ben', stance: benStance, relevant: it.model.relevant, concerns: [], sampleId: s.id });
+      await post(app, '/api/v1/annotations', {
+        itemId: it.id,
+        coder: 'ben',
+        stance: benStance,
+        relevant: it.model.relevant,
+        concerns: [],
+        sampleId: s.id,
+      });
     }
     expect((await post(app, '/api/v1/annotations', { itemId: 999999, coder: 'ana', stance: 'worry', relevant: true })).status).toBe(404);
     expect((await post(app, '/api/v1/annotations', { itemId: ids[0], coder: 'ana', stance: 'angry', relevant: true })).status).toBe(400);

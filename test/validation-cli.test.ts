@@ -21,10 +21,18 @@ beforeAll(async () => {
     const examples = splitFiles('dev').flatMap(readExamples).slice(0, 40);
     const ids = await makeItems(
       database.db,
-      examples.map((e, k) => ({ sourceId: src, stance: 'neutral', relevant: true, title: e.text.slice(0, 120), summary: e.text, publishedAt: new Date(Date.UTC(2025, 6, 1 + (k % 20), 12)) })),
+      examples.map((e, k) => ({
+        sourceId: src,
+        stance: 'neutral',
+        relevant: true,
+        title: e.text.slice(0, 120),
+        summary: e.text,
+        publishedAt: new Date(Date.UTC(2025, 6, 1 + (k % 20), 12)),
+      })),
     );
     const deps = { db: database.db, clock: fixedClock('2025-07-22T00:00:00Z'), model: defaultModel() };
-    for (const [k, e] of examples.entries()) await annotate(deps, { itemId: ids[k]!, coder: 'ana', stance: e.stance, relevant: e.relevant, concerns: e.concerns });
+    for (const [k, e] of examples.entries())
+      await annotate(deps, { itemId: ids[k]!, coder: 'ana', stance: e.stance, relevant: e.relevant, concerns: e.concerns });
   } finally {
     await database.close();
   }
@@ -32,7 +40,9 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('pulse sample, annotations and train --with-annotations', () => {
-  it('draws a sample, exports and imports annotations, and retrains reporting before/after on held-out coded items', { timeout: 240_000 }, async () => {
+  it('draws a sample, exports and imports annotations, and retrains reporting before/after on held-out coded items', {
+    timeout: 240_000,
+  }, async () => {
     const s = await runPulse(['sample', '--n', '10', '--seed', '4', '--stratify', 'stance', '--name', 'cli'], env);
     expect(s.code).toBe(0);
     expect(s.stdout).toMatch(/^sample 1 "cli": 10 of 40 items, seed 4, stratified by stance/);

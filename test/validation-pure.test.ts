@@ -14,7 +14,7 @@ describe('drawSample', () => {
     expect(drawSample(pop, 60, 43).items).not.toEqual(a.items);
     expect(new Set(a.items.map((i) => i.id)).size).toBe(60);
   });
-  it('stratifies with equal allocation, gives a small stratum\'s spare places to the others, and records weights', () => {
+  it("stratifies with equal allocation, gives a small stratum's spare places to the others, and records weights", () => {
     const s = drawSample(pop, 120, 1);
     const by = Object.fromEntries(s.strata.map((x) => [x.stratum, x]));
     expect(by.excitement!.sampled).toBe(30); // all 30 of the smallest stratum
@@ -26,7 +26,11 @@ describe('drawSample', () => {
     expect(s.items.reduce((a, i) => a + i.weight, 0)).toBeCloseTo(1000);
   });
   it('an unstratified sample has equal weights N/n; asking for more than there is gives everything', () => {
-    const s = drawSample(pop.map((p) => ({ ...p, stratum: 'all' })), 50, 3);
+    const s = drawSample(
+      pop.map((p) => ({ ...p, stratum: 'all' })),
+      50,
+      3,
+    );
     expect(s.items.every((i) => i.weight === 20)).toBe(true);
     expect(drawSample(pop.slice(0, 5), 50, 3).items).toHaveLength(5);
   });
@@ -49,8 +53,18 @@ describe('agreement', () => {
       ['3'],
     ];
     expect(krippendorffAlpha(units)).toBeCloseTo(0.743, 3);
-    expect(krippendorffAlpha([['a', 'a'], ['a', 'a']])).toBeNull();
-    expect(krippendorffAlpha([['a', 'b'], ['b', 'a']])).toBeLessThan(0);
+    expect(
+      krippendorffAlpha([
+        ['a', 'a'],
+        ['a', 'a'],
+      ]),
+    ).toBeNull();
+    expect(
+      krippendorffAlpha([
+        ['a', 'b'],
+        ['b', 'a'],
+      ]),
+    ).toBeLessThan(0);
   });
   it("Cohen's kappa: 20/5/10/15 gives 0.4", () => {
     const pairs: [string, string][] = [
@@ -78,7 +92,10 @@ describe('agreement', () => {
     expect(r.perClass.excitement.precision).toBeNull(); // nothing predicted: no precision, not 0
     expect(r.confusion.neutral.worry).toBe(4);
     // weighting the neutral stratum up makes worry precision fall
-    const w = accuracyReport(items.map((i) => ({ ...i, weight: i.truth === 'neutral' ? 3 : 1 })), STANCES);
+    const w = accuracyReport(
+      items.map((i) => ({ ...i, weight: i.truth === 'neutral' ? 3 : 1 })),
+      STANCES,
+    );
     expect(w.perClass.worry.precision!.value).toBeCloseTo(8 / 20, 4);
     expect(w.accuracy!.value).toBeCloseTo(26 / 40, 4);
   });
@@ -95,11 +112,21 @@ describe('agreement', () => {
 });
 
 describe('consensus', () => {
-  const l = (coder: string, stance: 'worry' | 'neutral' | 'excitement', relevant = true, concerns: ('pay' | 'compensation')[] = []) => ({ coder, stance, relevant, concerns: concerns as never[] });
+  const l = (coder: string, stance: 'worry' | 'neutral' | 'excitement', relevant = true, concerns: ('pay' | 'compensation')[] = []) => ({
+    coder,
+    stance,
+    relevant,
+    concerns: concerns as never[],
+  });
   it('takes the strict majority; a tie is no consensus; off-topic is neutral; concerns need more than half', () => {
     expect(majority(['a', 'a', 'b'])).toBe('a');
     expect(majority(['a', 'b'])).toBeNull();
-    expect(consensusOf([l('x', 'worry', true, ['compensation']), l('y', 'worry'), l('z', 'neutral', true, ['compensation'])])).toEqual({ relevant: true, stance: 'worry', concerns: ['compensation'], coders: 3 });
+    expect(consensusOf([l('x', 'worry', true, ['compensation']), l('y', 'worry'), l('z', 'neutral', true, ['compensation'])])).toEqual({
+      relevant: true,
+      stance: 'worry',
+      concerns: ['compensation'],
+      coders: 3,
+    });
     expect(consensusOf([l('x', 'worry'), l('y', 'neutral')])).toBeNull();
     expect(consensusOf([l('x', 'worry', false)])).toEqual({ relevant: false, stance: 'neutral', concerns: [], coders: 1 });
     expect(consensusOf([])).toBeNull();
@@ -112,9 +139,17 @@ describe('annotation CSV', () => {
       ['a', 'b,c', 'd "e"'],
       ['1', '2', '3'],
     ]);
-    const ok = readAnnotationCsv('item_id,coder,stance,relevant,concerns\n5,ana,worry,true,compensation;training_data\n6,ana,neutral,false,\n');
+    const ok = readAnnotationCsv(
+      'item_id,coder,stance,relevant,concerns\n5,ana,worry,true,compensation;training_data\n6,ana,neutral,false,\n',
+    );
     expect(ok.errors).toEqual([]);
-    expect(ok.rows[0]).toMatchObject({ itemId: 5, coder: 'ana', stance: 'worry', relevant: true, concerns: ['compensation', 'training_data'] });
+    expect(ok.rows[0]).toMatchObject({
+      itemId: 5,
+      coder: 'ana',
+      stance: 'worry',
+      relevant: true,
+      concerns: ['compensation', 'training_data'],
+    });
     const bad = readAnnotationCsv('item_id,coder,stance,relevant\nx,ana,worry,true\n7,ana,angry,maybe\n');
     expect(bad.rows).toEqual([]);
     expect(bad.errors[0]).toMatch(/^line 2: item_id/);

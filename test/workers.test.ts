@@ -12,12 +12,20 @@ import { createEmptyPgDatabase, testDatabaseUrl } from './helpers/db.ts';
 import { body, manyItems, rss, startFeedServer, type Handler } from './helpers/feed-server.ts';
 
 const ITEMS = 5;
-const FAST = { PULSE_SCHEDULE_INGEST: '*/1 * * * * *', PULSE_SCHEDULE_CLASSIFY: '*/2 * * * * *', PULSE_SCHEDULE_PRUNE: '*/2 * * * * *', PULSE_SEED_SOURCES: 'false', PULSE_ALLOW_PRIVATE_FEEDS: 'true' };
+const FAST = {
+  PULSE_SCHEDULE_INGEST: '*/1 * * * * *',
+  PULSE_SCHEDULE_CLASSIFY: '*/2 * * * * *',
+  PULSE_SCHEDULE_PRUNE: '*/2 * * * * *',
+  PULSE_SEED_SOURCES: 'false',
+  PULSE_ALLOW_PRIVATE_FEEDS: 'true',
+};
 
 const feed = (f: number) => rss(manyItems(ITEMS, `https://w${f}.example.org`));
-const slow = (f: number, ms: number): Handler => (_req, res) => {
-  setTimeout(() => res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(feed(f)), ms);
-};
+const slow =
+  (f: number, ms: number): Handler =>
+  (_req, res) => {
+    setTimeout(() => res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(feed(f)), ms);
+  };
 
 async function until(what: string, check: () => Promise<boolean>, ms = 30_000) {
   const end = Date.now() + ms;
@@ -45,7 +53,8 @@ describe('pulse worker on PGlite (one process)', () => {
     const server = await startFeedServer({ '/a': body(feed(1)), '/b': body(feed(2)) });
     try {
       const env = { ...FAST, PULSE_DATA_DIR: join(dir, 'data') };
-      for (const p of ['/a', '/b']) expect((await runPulse(['sources', 'add', '--url', server.url(p), '--kind', 'news'], env)).code).toBe(0);
+      for (const p of ['/a', '/b'])
+        expect((await runPulse(['sources', 'add', '--url', server.url(p), '--kind', 'news'], env)).code).toBe(0);
       const w = await startPulse(['worker'], { ...env, PULSE_LOG_LEVEL: 'info' }, /"job":"ingest".*"newItems":10/);
       children.push(w.child);
       expect(await stop(w.child, 'SIGTERM')).toBe(0);
@@ -76,9 +85,15 @@ describe.runIf(testDatabaseUrl)('many workers on one PostgreSQL', () => {
     try {
       for (const path of Object.keys(routes)) await addSource(db.db, { url: server.url(path), kind: 'news', name: path });
       const env = { ...FAST, DATABASE_URL: pg.url, PULSE_FETCH_CONCURRENCY: '4', PULSE_LOG_LEVEL: 'info' };
-      const [a, b] = await Promise.all([startPulse(['worker'], env, /scheduler started/), startPulse(['worker'], env, /scheduler started/)]);
+      const [a, b] = await Promise.all([
+        startPulse(['worker'], env, /scheduler started/),
+        startPulse(['worker'], env, /scheduler started/),
+      ]);
       children.push(a.child, b.child);
-      await until('every source fetched', async () => (await scalar(db, sql`select count(*) from sources where last_success_at is null`)) === 0);
+      await until(
+        'every source fetched',
+        async () => (await scalar(db, sql`select count(*) from sources where last_success_at is null`)) === 0,
+      );
       await new Promise((r) => setTimeout(r, 2500)); // more rounds: nothing is due again
       expect(await stop(a.child)).toBe(0);
       expect(await stop(b.child)).toBe(0);
@@ -103,7 +118,13 @@ describe.runIf(testDatabaseUrl)('many workers on one PostgreSQL', () => {
     const server = await startFeedServer(routes);
     try {
       for (const path of Object.keys(routes)) await addSource(db.db, { url: server.url(path), kind: 'union', name: path });
-      const env = { ...FAST, DATABASE_URL: pg.url, PULSE_FETCH_CONCURRENCY: '3', PULSE_FETCH_TIMEOUT_MS: '4000', PULSE_CLAIM_LEASE_MS: '5000' };
+      const env = {
+        ...FAST,
+        DATABASE_URL: pg.url,
+        PULSE_FETCH_CONCURRENCY: '3',
+        PULSE_FETCH_TIMEOUT_MS: '4000',
+        PULSE_CLAIM_LEASE_MS: '5000',
+      };
       const a = await startPulse(['worker'], { ...env, PULSE_LOG_LEVEL: 'info' }, /scheduler started/);
       children.push(a.child);
       await until('the first worker to be mid-fetch', async () => server.requests.length >= 3, 15_000);
@@ -112,7 +133,11 @@ describe.runIf(testDatabaseUrl)('many workers on one PostgreSQL', () => {
       expect(claimedByDead).toBeGreaterThan(0);
       const b = await startPulse(['worker'], { ...env, PULSE_LOG_LEVEL: 'info' }, /scheduler started/);
       children.push(b.child);
-      await until('every source fetched by the survivor', async () => (await scalar(db, sql`select count(*) from sources where last_success_at is null`)) === 0, 40_000);
+      await until(
+        'every source fetched by the survivor',
+        async () => (await scalar(db, sql`select count(*) from sources where last_success_at is null`)) === 0,
+        40_000,
+      );
       expect(await stop(b.child)).toBe(0);
       expect(await scalar(db, sql`select count(*) from items`)).toBe(6 * ITEMS);
       expect(await scalar(db, sql`select count(distinct url) from items`)).toBe(6 * ITEMS);

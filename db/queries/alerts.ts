@@ -35,12 +35,21 @@ export async function listAlerts(db: Db, p: { from?: string; to?: string; entity
   return db
     .select()
     .from(alerts)
-    .where(and(p.from ? gte(alerts.day, p.from) : undefined, p.to ? lte(alerts.day, p.to) : undefined, p.entity ? eq(alerts.entity, p.entity) : undefined))
+    .where(
+      and(
+        p.from ? gte(alerts.day, p.from) : undefined,
+        p.to ? lte(alerts.day, p.to) : undefined,
+        p.entity ? eq(alerts.entity, p.entity) : undefined,
+      ),
+    )
     .orderBy(desc(alerts.day), desc(alerts.score), asc(alerts.id))
     .limit(p.limit);
 }
 
-export async function insertWebhook(db: Db, w: { url: string; entity: string | null; metric: string | null; secret: string }): Promise<WebhookRow> {
+export async function insertWebhook(
+  db: Db,
+  w: { url: string; entity: string | null; metric: string | null; secret: string },
+): Promise<WebhookRow> {
   const [row] = await db.insert(webhooks).values(w).returning();
   return row!;
 }
@@ -54,7 +63,12 @@ export async function deleteWebhook(db: Db, id: number): Promise<boolean> {
 }
 
 export async function listDeliveries(db: Db, webhookId: number, limit: number): Promise<DeliveryRow[]> {
-  return db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, webhookId)).orderBy(desc(webhookDeliveries.id)).limit(limit);
+  return db
+    .select()
+    .from(webhookDeliveries)
+    .where(eq(webhookDeliveries.webhookId, webhookId))
+    .orderBy(desc(webhookDeliveries.id))
+    .limit(limit);
 }
 
 /** Deliveries whose next attempt is due, with their webhook and alert. */
@@ -64,7 +78,13 @@ export async function dueDeliveries(db: Db, p: { now: Date; limit: number }) {
     .from(webhookDeliveries)
     .innerJoin(webhooks, eq(webhookDeliveries.webhookId, webhooks.id))
     .innerJoin(alerts, eq(webhookDeliveries.alertId, alerts.id))
-    .where(and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, p.now), or(eq(webhooks.enabled, true), isNull(webhooks.enabled))))
+    .where(
+      and(
+        eq(webhookDeliveries.status, 'pending'),
+        lte(webhookDeliveries.nextAttemptAt, p.now),
+        or(eq(webhooks.enabled, true), isNull(webhooks.enabled)),
+      ),
+    )
     .orderBy(asc(webhookDeliveries.nextAttemptAt))
     .limit(p.limit);
 }

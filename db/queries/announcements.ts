@@ -51,12 +51,18 @@ function reactionMatches(p: { studio: string | null; keywords: string[] }): SQL[
   const matches: SQL[] = [];
   if (p.studio) matches.push(sql`${p.studio} = any(i.studios)`);
   const words = p.keywords.map((k) => k.trim()).filter(Boolean);
-  if (words.length) matches.push(sql`i.search @@ websearch_to_tsquery('english', ${words.map((w) => (/\s/.test(w) ? `"${w.replace(/"/g, '')}"` : w)).join(' or ')})`);
+  if (words.length)
+    matches.push(
+      sql`i.search @@ websearch_to_tsquery('english', ${words.map((w) => (/\s/.test(w) ? `"${w.replace(/"/g, '')}"` : w)).join(' or ')})`,
+    );
   return matches;
 }
 
 /** Off-topic (by the model) items matching an announcement before and after its moment: what error adjustment needs beside the relevant ones. */
-export async function reactionOffTopicCounts(db: Db, p: { start: Date; moment: Date; end: Date; studio: string | null; keywords: string[]; kind?: SourceKind | undefined }): Promise<{ before: number; after: number }> {
+export async function reactionOffTopicCounts(
+  db: Db,
+  p: { start: Date; moment: Date; end: Date; studio: string | null; keywords: string[]; kind?: SourceKind | undefined },
+): Promise<{ before: number; after: number }> {
   const matches = reactionMatches(p);
   if (!matches.length) return { before: 0, after: 0 };
   const [row] = rowsOf<{ before: number | string; after: number | string }>(
@@ -76,10 +82,23 @@ export async function reactionOffTopicCounts(db: Db, p: { start: Date; moment: D
  * Relevant, labelled items in [start, end) that name the studio or match any keyword
  * (full-text, so "Eternauta" also finds "El Eternauta's"), optionally from one source kind.
  */
-export async function reactionItems(db: Db, p: { start: Date; end: Date; studio: string | null; keywords: string[]; kind?: SourceKind }): Promise<ReactionItem[]> {
+export async function reactionItems(
+  db: Db,
+  p: { start: Date; end: Date; studio: string | null; keywords: string[]; kind?: SourceKind },
+): Promise<ReactionItem[]> {
   const matches = reactionMatches(p);
   if (!matches.length) return [];
-  const rows = rowsOf<{ id: number | string; title: string; url: string; published_at: string | Date; stance: Stance; confidence: number; kind: SourceKind; source_name: string; quote: string | null }>(
+  const rows = rowsOf<{
+    id: number | string;
+    title: string;
+    url: string;
+    published_at: string | Date;
+    stance: Stance;
+    confidence: number;
+    kind: SourceKind;
+    source_name: string;
+    quote: string | null;
+  }>(
     await db.execute(sql`
       select i.id, i.title, i.url, i.published_at, i.stance, i.confidence, s.kind, s.name as source_name, i.explanation->>'sentence' as quote
       from items i join sources s on s.id = i.source_id

@@ -3,7 +3,9 @@ import { rowsOf, type Db } from '../client.ts';
 
 /** The newest publication time among labelled relevant items, so the dashboard opens on the data. */
 export async function latestLabelledAt(db: Db): Promise<Date | undefined> {
-  const [row] = rowsOf<{ at: string | Date | null }>(await db.execute(sql`select max(published_at) as at from items where stance is not null and relevant is true`));
+  const [row] = rowsOf<{ at: string | Date | null }>(
+    await db.execute(sql`select max(published_at) as at from items where stance is not null and relevant is true`),
+  );
   return row?.at ? new Date(row.at) : undefined;
 }
 

@@ -37,6 +37,8 @@ export async function weekItems(db: Db, p: { start: Date; end: Date; studio?: st
 
 /** How many sources Pulse reads now. */
 export async function liveSourceCount(db: Db): Promise<number> {
-  const [row] = (await db.select({ n: sql<number>`count(*)::int` }).from(sources).where(sql`${sources.deletedAt} is null`)) as [{ n: number }];
+  const [row] = (await db.select({ n: sql<number>`count(*)::int` }).from(sources).where(sql`${sources.deletedAt} is null`)) as [
+    { n: number },
+  ];
   return Number(row.n);
 }

@@ -5,10 +5,14 @@ import { digests } from '../schema/index.ts';
 export type DigestRow = typeof digests.$inferSelect;
 export type NewDigest = Omit<typeof digests.$inferInsert, 'id' | 'version' | 'filterKey'>;
 
-export const filterKeyOf = (studio?: string | null, union?: string | null) => (studio || union ? `studio=${studio ?? ''};union=${union ?? ''}` : '');
+export const filterKeyOf = (studio?: string | null, union?: string | null) =>
+  studio || union ? `studio=${studio ?? ''};union=${union ?? ''}` : '';
 
 /** The latest stored version of a week's digest for these filters. */
-export async function latestDigest(db: Db, p: { week: string; studio?: string | null; union?: string | null }): Promise<DigestRow | undefined> {
+export async function latestDigest(
+  db: Db,
+  p: { week: string; studio?: string | null; union?: string | null },
+): Promise<DigestRow | undefined> {
   const [row] = await db
     .select()
     .from(digests)
@@ -28,7 +32,10 @@ export async function storeDigest(db: Db, d: NewDigest): Promise<DigestRow> {
       .select({ v: sql<number>`coalesce(max(${digests.version}), 0)::int` })
       .from(digests)
       .where(and(eq(digests.week, d.week), eq(digests.filterKey, filterKey)))) as [{ v: number }];
-    const [row] = await tx.insert(digests).values({ ...d, filterKey, version: Number(v) + 1 }).returning();
+    const [row] = await tx
+      .insert(digests)
+      .values({ ...d, filterKey, version: Number(v) + 1 })
+      .returning();
     return row!;
   });
 }

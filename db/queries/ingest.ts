@@ -33,7 +33,8 @@ export async function storeFetch(
       const keys = lookupKeys(p.entries);
       const known: KnownItems = { byUrl: new Map(), byGuid: new Map(), byHash: new Map() };
       for (const chunk of chunks(keys.urls, BATCH)) {
-        for (const r of await tx.select({ id: items.id, url: items.url }).from(items).where(inArray(items.url, chunk))) known.byUrl.set(r.url, r.id);
+        for (const r of await tx.select({ id: items.id, url: items.url }).from(items).where(inArray(items.url, chunk)))
+          known.byUrl.set(r.url, r.id);
       }
       for (const chunk of chunks(keys.hashes, BATCH)) {
         const rows = await tx.select({ id: items.id, key: items.dedupKey }).from(items).where(inArray(items.dedupKey, chunk));
@@ -73,9 +74,24 @@ export async function storeFetch(
       for (const chunk of chunks(sightingsOf(plan.seen, idOf, p.sourceId), BATCH)) {
         await tx.execute(sql`
           insert into item_sightings (item_id, source_id, url, guid, first_seen_at)
-          select * from unnest(${arrayParam(chunk.map((r) => r.itemId), 'bigint')}, ${arrayParam(chunk.map((r) => r.sourceId), 'int')},
-                               ${arrayParam(chunk.map((r) => r.url), 'text')}, ${arrayParam(chunk.map((r) => r.guid), 'text')},
-                               ${arrayParam(chunk.map((r) => r.firstSeenAt.toISOString()), 'timestamptz')})
+          select * from unnest(${arrayParam(
+            chunk.map((r) => r.itemId),
+            'bigint',
+          )}, ${arrayParam(
+            chunk.map((r) => r.sourceId),
+            'int',
+          )},
+                               ${arrayParam(
+                                 chunk.map((r) => r.url),
+                                 'text',
+                               )}, ${arrayParam(
+                                 chunk.map((r) => r.guid),
+                                 'text',
+                               )},
+                               ${arrayParam(
+                                 chunk.map((r) => r.firstSeenAt.toISOString()),
+                                 'timestamptz',
+                               )})
           on conflict do nothing`);
       }
     }
@@ -126,4 +142,3 @@ async function insertItems(db: Db, sourceId: number, list: NormalisedItem[]): Pr
 function* chunks<T>(list: T[], size: number): Generator<T[]> {
   for (let i = 0; i < list.length; i += size) yield list.slice(i, i + size);
 }
-

@@ -30,17 +30,35 @@ const versionLabels = alias(itemLabels, 'lv');
  */
 function labelColumns(view: LabelView | undefined) {
   const l = view?.model
-    ? { relevant: versionLabels.relevant, stance: versionLabels.stance, confidence: versionLabels.confidence, concerns: versionLabels.concerns, model: versionLabels.model, explanation: versionLabels.explanation }
-    : { relevant: items.relevant, stance: items.stance, confidence: items.confidence, concerns: items.concerns, model: items.model, explanation: items.explanation };
+    ? {
+        relevant: versionLabels.relevant,
+        stance: versionLabels.stance,
+        confidence: versionLabels.confidence,
+        concerns: versionLabels.concerns,
+        model: versionLabels.model,
+        explanation: versionLabels.explanation,
+      }
+    : {
+        relevant: items.relevant,
+        stance: items.stance,
+        confidence: items.confidence,
+        concerns: items.concerns,
+        model: items.model,
+        explanation: items.explanation,
+      };
   const fix = !!view?.corrections;
   return {
     relevant: fix ? sql<boolean | null>`coalesce(${itemCorrections.relevant}, ${l.relevant})` : sql<boolean | null>`${l.relevant}`,
     stance: fix ? sql<Stance | null>`coalesce(${itemCorrections.stance}, ${l.stance})` : sql<Stance | null>`${l.stance}`,
-    concerns: fix ? sql<Concern[]>`coalesce(${itemCorrections.concerns}, ${l.concerns}, '{}'::text[])` : sql<Concern[]>`coalesce(${l.concerns}, '{}'::text[])`,
+    concerns: fix
+      ? sql<Concern[]>`coalesce(${itemCorrections.concerns}, ${l.concerns}, '{}'::text[])`
+      : sql<Concern[]>`coalesce(${l.concerns}, '{}'::text[])`,
     confidence: sql<number | null>`${l.confidence}`,
     model: sql<string | null>`${l.model}`,
     labelSource: fix
-      ? sql<'coders' | 'model' | null>`case when ${itemCorrections.itemId} is not null then 'coders' when ${l.stance} is not null then 'model' end`
+      ? sql<
+          'coders' | 'model' | null
+        >`case when ${itemCorrections.itemId} is not null then 'coders' when ${l.stance} is not null then 'model' end`
       : sql<'coders' | 'model' | null>`case when ${l.stance} is not null then 'model' end`,
     sentence: sql<string | null>`${l.explanation}->>'sentence'`,
   };
@@ -112,7 +130,10 @@ export function itemWhere(f: ItemFilters): SQL | undefined {
 
 /** How many items match the filters. */
 export async function countMatching(db: Db, filters: ItemFilters): Promise<number> {
-  const [{ n }] = (await withLabels(db.select({ n: count() }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)), filters.labels).where(itemWhere(filters))) as [{ n: number }];
+  const [{ n }] = (await withLabels(
+    db.select({ n: count() }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)),
+    filters.labels,
+  ).where(itemWhere(filters))) as [{ n: number }];
   return Number(n);
 }
 
@@ -120,7 +141,10 @@ export async function countMatching(db: Db, filters: ItemFilters): Promise<numbe
  * One page of items (newest first, or best match first with `q`) and the total that match.
  * `countTotal` lets a caller reuse a recent count (the same for every page of one filter).
  */
-export async function listItems(db: Db, p: { filters: ItemFilters; limit: number; cursor?: ItemCursor; countTotal?: (filters: ItemFilters) => Promise<number> }) {
+export async function listItems(
+  db: Db,
+  p: { filters: ItemFilters; limit: number; cursor?: ItemCursor; countTotal?: (filters: ItemFilters) => Promise<number> },
+) {
   const where = itemWhere(p.filters);
   const q = p.filters.q;
   let after: SQL | undefined;
@@ -131,7 +155,9 @@ export async function listItems(db: Db, p: { filters: ItemFilters; limit: number
     after = or(lt(items.publishedAt, p.cursor.publishedAt), and(eq(items.publishedAt, p.cursor.publishedAt), lt(items.id, p.cursor.id)));
   }
   const cols = itemColumns(p.filters.labels);
-  const columns = q ? { ...cols, rank: rankExpr(q), snippet: snippetExpr(q) } : { ...cols, rank: sql<number | null>`null::real`, snippet: sql<string | null>`null::text` };
+  const columns = q
+    ? { ...cols, rank: rankExpr(q), snippet: snippetExpr(q) }
+    : { ...cols, rank: sql<number | null>`null::real`, snippet: sql<string | null>`null::text` };
   // the page and the total are independent: ask for both at once (two pool connections)
   const [rows, n] = await Promise.all([
     withLabels(db.select(columns).from(items).innerJoin(sources, eq(items.sourceId, sources.id)), p.filters.labels)
@@ -161,7 +187,10 @@ export async function getItem(db: Db, id: number) {
   // both at once: the sightings query needs only the id
   const [[row], seen] = await Promise.all([
     db
-      .select({ item: items, source: { id: sources.id, name: sources.name, kind: sources.kind, url: sources.url, organisation: sources.organisation } })
+      .select({
+        item: items,
+        source: { id: sources.id, name: sources.name, kind: sources.kind, url: sources.url, organisation: sources.organisation },
+      })
       .from(items)
       .innerJoin(sources, eq(items.sourceId, sources.id))
       .where(eq(items.id, id)),
@@ -180,7 +209,17 @@ export async function getItem(db: Db, id: number) {
 export async function exportBatch(db: Db, p: { filters: ItemFilters; afterId: number; limit: number }) {
   const view = p.filters.labels;
   const classifiedAt = view?.model ? versionLabels.classifiedAt : items.classifiedAt;
-  return withLabels(db.select({ ...itemColumns(view), sentence: labelColumns(view).sentence, classifiedAt: sql<Date | null>`${classifiedAt}`.mapWith(classifiedAt) }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)), view)
+  return withLabels(
+    db
+      .select({
+        ...itemColumns(view),
+        sentence: labelColumns(view).sentence,
+        classifiedAt: sql<Date | null>`${classifiedAt}`.mapWith(classifiedAt),
+      })
+      .from(items)
+      .innerJoin(sources, eq(items.sourceId, sources.id)),
+    view,
+  )
     .where(and(itemWhere(p.filters), gt(items.id, p.afterId)))
     .orderBy(asc(items.id))
     .limit(p.limit);

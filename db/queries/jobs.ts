@@ -22,7 +22,9 @@ export async function finishRun(
 
 /** A run that was skipped without starting (another process held the singleton lock). */
 export async function recordSkipped(db: Db, p: { job: string; instance: string; at: Date; reason: string }): Promise<void> {
-  await db.insert(jobRuns).values({ job: p.job, instance: p.instance, startedAt: p.at, finishedAt: p.at, status: 'skipped', error: p.reason });
+  await db
+    .insert(jobRuns)
+    .values({ job: p.job, instance: p.instance, startedAt: p.at, finishedAt: p.at, status: 'skipped', error: p.reason });
 }
 
 /** Recent runs, newest first. */

@@ -48,14 +48,22 @@ export async function labelPendingBatch(
       .select(toLabelColumns)
       .from(items)
       .innerJoin(sources, eq(items.sourceId, sources.id))
-      .where(inArray(items.id, locked.map((r) => r.id)))
+      .where(
+        inArray(
+          items.id,
+          locked.map((r) => r.id),
+        ),
+      )
       .orderBy(asc(items.id));
     const { labels, failed } = label(rows);
     await writeLabels(tx as unknown as Db, labels, p.at);
     if (failed.length) {
       await tx
         .update(items)
-        .set({ classifyAttempts: sql`${items.classifyAttempts} + 1`, status: sql`case when ${items.classifyAttempts} >= 2 then 'failed'::item_status else 'pending'::item_status end` })
+        .set({
+          classifyAttempts: sql`${items.classifyAttempts} + 1`,
+          status: sql`case when ${items.classifyAttempts} >= 2 then 'failed'::item_status else 'pending'::item_status end`,
+        })
         .where(inArray(items.id, failed));
     }
     return { labelled: labels, failed: failed.length };
@@ -68,16 +76,40 @@ export async function labelPendingBatch(
  */
 export async function writeLabels(db: Db, labels: Label[], at: Date): Promise<void> {
   if (!labels.length) return;
-  await markDirtyItems(db, labels.map((l) => l.id));
+  await markDirtyItems(
+    db,
+    labels.map((l) => l.id),
+  );
   await db.execute(sql`
     update items as i set
       status = 'classified', relevant = u.relevant, stance = u.stance::stance, confidence = u.confidence,
       concerns = u.concerns::text[], explanation = u.explanation::jsonb, model = u.model,
       classified_at = ${at.toISOString()}::timestamptz, classify_attempts = i.classify_attempts + 1
-    from unnest(${arrayParam(labels.map((l) => l.id), 'bigint')}, ${arrayParam(labels.map((l) => l.relevant), 'boolean')},
-                ${arrayParam(labels.map((l) => l.stance), 'text')}, ${arrayParam(labels.map((l) => l.confidence), 'real')},
-                ${arrayParam(labels.map((l) => pgArrayLiteral(l.concerns)), 'text')}, ${arrayParam(labels.map((l) => JSON.stringify(l.explanation)), 'text')},
-                ${arrayParam(labels.map((l) => l.model), 'text')})
+    from unnest(${arrayParam(
+      labels.map((l) => l.id),
+      'bigint',
+    )}, ${arrayParam(
+      labels.map((l) => l.relevant),
+      'boolean',
+    )},
+                ${arrayParam(
+                  labels.map((l) => l.stance),
+                  'text',
+                )}, ${arrayParam(
+                  labels.map((l) => l.confidence),
+                  'real',
+                )},
+                ${arrayParam(
+                  labels.map((l) => pgArrayLiteral(l.concerns)),
+                  'text',
+                )}, ${arrayParam(
+                  labels.map((l) => JSON.stringify(l.explanation)),
+                  'text',
+                )},
+                ${arrayParam(
+                  labels.map((l) => l.model),
+                  'text',
+                )})
       as u(id, relevant, stance, confidence, concerns, explanation, model)
     where i.id = u.id`);
   await writeLabelHistory(db, labels, at);
@@ -92,10 +124,31 @@ async function writeLabelHistory(db: Db, labels: Label[], at: Date): Promise<voi
   await db.execute(sql`
     insert into item_labels (item_id, model, relevant, stance, confidence, concerns, explanation, classified_at)
     select u.id, u.model, u.relevant, u.stance::stance, u.confidence, u.concerns::text[], u.explanation::jsonb, ${at.toISOString()}::timestamptz
-    from unnest(${arrayParam(labels.map((l) => l.id), 'bigint')}, ${arrayParam(labels.map((l) => l.relevant), 'boolean')},
-                ${arrayParam(labels.map((l) => l.stance), 'text')}, ${arrayParam(labels.map((l) => l.confidence), 'real')},
-                ${arrayParam(labels.map((l) => pgArrayLiteral(l.concerns)), 'text')}, ${arrayParam(labels.map((l) => JSON.stringify(l.explanation)), 'text')},
-                ${arrayParam(labels.map((l) => l.model), 'text')})
+    from unnest(${arrayParam(
+      labels.map((l) => l.id),
+      'bigint',
+    )}, ${arrayParam(
+      labels.map((l) => l.relevant),
+      'boolean',
+    )},
+                ${arrayParam(
+                  labels.map((l) => l.stance),
+                  'text',
+                )}, ${arrayParam(
+                  labels.map((l) => l.confidence),
+                  'real',
+                )},
+                ${arrayParam(
+                  labels.map((l) => pgArrayLiteral(l.concerns)),
+                  'text',
+                )}, ${arrayParam(
+                  labels.map((l) => JSON.stringify(l.explanation)),
+                  'text',
+                )},
+                ${arrayParam(
+                  labels.map((l) => l.model),
+                  'text',
+                )})
       as u(id, relevant, stance, confidence, concerns, explanation, model)
     on conflict (item_id, model) do update set relevant = excluded.relevant, stance = excluded.stance, confidence = excluded.confidence,
       concerns = excluded.concerns, explanation = excluded.explanation, classified_at = excluded.classified_at`);

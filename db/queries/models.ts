@@ -18,12 +18,24 @@ export interface ModelVersionRow {
 
 /** Every model version with stored labels: how many items each labelled, and when. */
 export async function modelVersions(db: Db): Promise<ModelVersionRow[]> {
-  const rows = rowsOf<{ model: string; items: number | string; relevant: number | string; first_at: string | Date; last_at: string | Date }>(
+  const rows = rowsOf<{
+    model: string;
+    items: number | string;
+    relevant: number | string;
+    first_at: string | Date;
+    last_at: string | Date;
+  }>(
     await db.execute(sql`
       select model, count(*)::int as items, count(*) filter (where relevant)::int as relevant, min(classified_at) as first_at, max(classified_at) as last_at
       from item_labels group by model order by max(classified_at) desc`),
   );
-  return rows.map((r) => ({ model: r.model, items: Number(r.items), relevant: Number(r.relevant), firstLabelledAt: new Date(r.first_at), lastLabelledAt: new Date(r.last_at) }));
+  return rows.map((r) => ({
+    model: r.model,
+    items: Number(r.items),
+    relevant: Number(r.relevant),
+    firstLabelledAt: new Date(r.first_at),
+    lastLabelledAt: new Date(r.last_at),
+  }));
 }
 
 export interface PairedLabel {
@@ -63,5 +75,12 @@ export async function codedAgainstModels(db: Db): Promise<CodedLabel[]> {
       select c.item_id, l.model, l.stance as ms, l.relevant as mr, c.stance, c.relevant
       from item_corrections c join item_labels l on l.item_id = c.item_id`),
   );
-  return rows.map((r) => ({ itemId: Number(r.item_id), model: r.model, modelStance: r.ms, modelRelevant: r.mr, stance: r.stance, relevant: r.relevant }));
+  return rows.map((r) => ({
+    itemId: Number(r.item_id),
+    model: r.model,
+    modelStance: r.ms,
+    modelRelevant: r.mr,
+    stance: r.stance,
+    relevant: r.relevant,
+  }));
 }

@@ -45,12 +45,16 @@ export function labelledItems(view: LabelView | undefined, only?: 'corrected'): 
   if (!view?.model && !view?.corrections && !only) return sql`items i`;
   const labels = view?.model ? sql` join item_labels l on l.item_id = it.id and l.model = ${view.model}` : sql``;
   const l = view?.model ? 'l' : 'it';
-  const corrected = only === 'corrected' ? sql` join item_corrections c on c.item_id = it.id` : view?.corrections ? sql` left join item_corrections c on c.item_id = it.id` : sql``;
+  const corrected =
+    only === 'corrected'
+      ? sql` join item_corrections c on c.item_id = it.id`
+      : view?.corrections
+        ? sql` left join item_corrections c on c.item_id = it.id`
+        : sql``;
   const col = (name: string) => (view?.corrections ? sql.raw(`coalesce(c.${name}, ${l}.${name})`) : sql.raw(`${l}.${name}`));
   return sql`(select it.id, it.source_id, it.published_at, it.studios, it.unions, it.areas, ${col('relevant')} as relevant, ${col('stance')} as stance, ${col('concerns')} as concerns
     from items it${labels}${corrected}) i`;
 }
-
 
 /** Marks the UTC days of these items for a rollup rebuild (call in the transaction that changed them). */
 export async function markDirtyItems(db: Db, ids: number[]): Promise<void> {
@@ -157,7 +161,8 @@ const and = (list: SQL[]) => (list.length ? sql` and ${sql.join(list, sql` and `
 export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direct'): Promise<DayCount[]> {
   const out: DayCount[] = [];
   const push = (rows: unknown) => {
-    for (const r of rowsOf<{ day: string; grp: string | null; stance: Stance; n: number | string }>(rows)) out.push({ day: r.day, group: r.grp, stance: r.stance, n: Number(r.n) });
+    for (const r of rowsOf<{ day: string; grp: string | null; stance: Stance; n: number | string }>(rows))
+      out.push({ day: r.day, group: r.grp, stance: r.stance, n: Number(r.n) });
   };
   const dims = tagDimensions(f);
   // Corrections on the current labels: rollups (or items) for the model, adjusted item by item
@@ -165,48 +170,54 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
   const corrected = !f.labels?.model && !!f.labels?.corrections;
   const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1 && !f.labels?.model;
   // One snapshot for both reads, so a day turning dirty in between is counted exactly once.
-  await db.transaction(async (tx) => {
-  const i = itemParts(f);
-  const start = sql`(${f.from}::date)::timestamp at time zone ${f.tz}`;
-  const end = sql`(${f.to}::date)::timestamp at time zone ${f.tz}`;
-  if (useRollups) {
-    const r = rollupParts(f, dims[0]);
-    push(
-      await tx.execute(sql`
+  await db.transaction(
+    async (tx) => {
+      const i = itemParts(f);
+      const start = sql`(${f.from}::date)::timestamp at time zone ${f.tz}`;
+      const end = sql`(${f.to}::date)::timestamp at time zone ${f.tz}`;
+      if (useRollups) {
+        const r = rollupParts(f, dims[0]);
+        push(
+          await tx.execute(sql`
         select r.day::text as day, ${r.group} as grp, r.stance, sum(r.n)::int as n
         from daily_rollups r
         where r.day >= ${f.from}::date and r.day < ${f.to}::date
           and not exists (select 1 from rollup_dirty_days d where d.day = r.day)${and(r.where)}
         group by 1, 2, 3`),
-    );
-  }
-  let itemDays: SQL[] = [];
-  if (useRollups) {
-    // only the dirty days in range are read from items; with none, items are not touched at all
-    const dirty = rowsOf<{ day: string }>(
-      await tx.execute(sql`select day::text as day from rollup_dirty_days where day >= ${f.from}::date and day < ${f.to}::date order by day`),
-    ).map((r) => r.day);
-    if (!dirty.length && !corrected) return;
-    if (dirty.length) itemDays = [
-      sql`i.published_at >= (${dirty[0]}::date)::timestamp at time zone 'UTC'`,
-      sql`i.published_at < (${dirty.at(-1)}::date + 1)::timestamp at time zone 'UTC'`,
-      sql`(i.published_at at time zone 'UTC')::date = any(${arrayParam(dirty, 'date')})`,
-    ];
-  }
-  const direct = (from: SQL, sign: string, days: SQL[] = itemDays) =>
-    tx.execute(sql`
+        );
+      }
+      let itemDays: SQL[] = [];
+      if (useRollups) {
+        // only the dirty days in range are read from items; with none, items are not touched at all
+        const dirty = rowsOf<{ day: string }>(
+          await tx.execute(
+            sql`select day::text as day from rollup_dirty_days where day >= ${f.from}::date and day < ${f.to}::date order by day`,
+          ),
+        ).map((r) => r.day);
+        if (!dirty.length && !corrected) return;
+        if (dirty.length)
+          itemDays = [
+            sql`i.published_at >= (${dirty[0]}::date)::timestamp at time zone 'UTC'`,
+            sql`i.published_at < (${dirty.at(-1)}::date + 1)::timestamp at time zone 'UTC'`,
+            sql`(i.published_at at time zone 'UTC')::date = any(${arrayParam(dirty, 'date')})`,
+          ];
+      }
+      const direct = (from: SQL, sign: string, days: SQL[] = itemDays) =>
+        tx.execute(sql`
       select ((i.published_at at time zone ${f.tz})::date)::text as day, ${i.group} as grp, i.stance, (${sql.raw(sign)}count(*))::int as n
       from ${from} join sources s on s.id = i.source_id${i.join}
       where i.stance is not null and i.published_at >= ${start} and i.published_at < ${end}${and([...i.where, ...days])}
       group by 1, 2, 3`);
-  if (!corrected) {
-    push(await direct(labelledItems(f.labels), ''));
-    return;
-  }
-  // the model's counts, then for the few coded items: take their model label out, put the consensus in
-  if (itemDays.length || !useRollups) push(await direct(labelledItems({ corrections: false }), ''));
-  push(await direct(labelledItems({ corrections: false }, 'corrected'), '-', []));
-  push(await direct(labelledItems({ corrections: true }, 'corrected'), '', []));
-  }, { isolationLevel: 'repeatable read', accessMode: 'read only' });
+      if (!corrected) {
+        push(await direct(labelledItems(f.labels), ''));
+        return;
+      }
+      // the model's counts, then for the few coded items: take their model label out, put the consensus in
+      if (itemDays.length || !useRollups) push(await direct(labelledItems({ corrections: false }), ''));
+      push(await direct(labelledItems({ corrections: false }, 'corrected'), '-', []));
+      push(await direct(labelledItems({ corrections: true }, 'corrected'), '', []));
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
   return out;
 }

@@ -29,7 +29,10 @@ export async function listSources(db: Db, p: { kind?: SourceKind } = {}): Promis
 }
 
 export async function getSource(db: Db, id: number): Promise<SourceRow | undefined> {
-  const [row] = await db.select().from(sources).where(and(eq(sources.id, id), live));
+  const [row] = await db
+    .select()
+    .from(sources)
+    .where(and(eq(sources.id, id), live));
   return row;
 }
 
@@ -56,7 +59,11 @@ export async function addSource(db: Db, s: NewSource): Promise<AddResult> {
 
 /** Updates a live source; returns undefined when there is none with that id. */
 export async function updateSource(db: Db, id: number, patch: SourcePatch): Promise<SourceRow | undefined> {
-  const [row] = await db.update(sources).set(patch).where(and(eq(sources.id, id), live)).returning();
+  const [row] = await db
+    .update(sources)
+    .set(patch)
+    .where(and(eq(sources.id, id), live))
+    .returning();
   return row;
 }
 
@@ -117,11 +124,7 @@ export async function claimSources(db: Db, p: ClaimParams): Promise<SourceRow[]>
     .orderBy(asc(sources.nextFetchAt), asc(sources.id))
     .limit(p.limit)
     .for('update', { skipLocked: true });
-  return db
-    .update(sources)
-    .set({ claimedBy: p.instance, claimExpiresAt: leaseEnds })
-    .where(inArray(sources.id, candidates))
-    .returning();
+  return db.update(sources).set({ claimedBy: p.instance, claimExpiresAt: leaseEnds }).where(inArray(sources.id, candidates)).returning();
 }
 
 /** Gives up claims without recording a fetch (for a run stopped before it fetched). */

@@ -4,11 +4,16 @@ import type { Db } from '../client.ts';
 import { annotations, itemCorrections, itemLabels, items, sampleItems, samples, sources } from '../schema/index.ts';
 
 /** Items a sample may be drawn from: labelled, published in [from, to), with the model's stance. */
-export async function sampleCandidates(db: Db, p: { from?: Date | undefined; to?: Date | undefined }): Promise<{ id: number; stance: Stance; relevant: boolean }[]> {
+export async function sampleCandidates(
+  db: Db,
+  p: { from?: Date | undefined; to?: Date | undefined },
+): Promise<{ id: number; stance: Stance; relevant: boolean }[]> {
   const rows = await db
     .select({ id: items.id, stance: items.stance, relevant: items.relevant })
     .from(items)
-    .where(and(isNotNull(items.stance), p.from ? gte(items.publishedAt, p.from) : undefined, p.to ? lt(items.publishedAt, p.to) : undefined))
+    .where(
+      and(isNotNull(items.stance), p.from ? gte(items.publishedAt, p.from) : undefined, p.to ? lt(items.publishedAt, p.to) : undefined),
+    )
     .orderBy(asc(items.id));
   return rows.map((r) => ({ id: r.id, stance: r.stance!, relevant: r.relevant ?? false }));
 }
@@ -17,11 +22,21 @@ export type NewSample = typeof samples.$inferInsert;
 export type SampleRow = typeof samples.$inferSelect;
 
 /** Stores a sample and its items in one transaction. */
-export async function insertSample(db: Db, sample: NewSample, drawn: { id: number; stratum: string; weight: number }[]): Promise<SampleRow> {
+export async function insertSample(
+  db: Db,
+  sample: NewSample,
+  drawn: { id: number; stratum: string; weight: number }[],
+): Promise<SampleRow> {
   return db.transaction(async (tx) => {
     const [row] = await tx.insert(samples).values(sample).returning();
     for (let i = 0; i < drawn.length; i += 1000) {
-      await tx.insert(sampleItems).values(drawn.slice(i, i + 1000).map((d, k) => ({ sampleId: row!.id, itemId: d.id, position: i + k, stratum: d.stratum, weight: d.weight })));
+      await tx
+        .insert(sampleItems)
+        .values(
+          drawn
+            .slice(i, i + 1000)
+            .map((d, k) => ({ sampleId: row!.id, itemId: d.id, position: i + k, stratum: d.stratum, weight: d.weight })),
+        );
     }
     return row!;
   });
@@ -98,7 +113,15 @@ export async function upsertAnnotation(db: Db, a: AnnotationInput): Promise<Anno
     .values(values)
     .onConflictDoUpdate({
       target: [annotations.itemId, annotations.coder],
-      set: { stance: values.stance, relevant: values.relevant, concerns: values.concerns, sampleId: values.sampleId, durationMs: values.durationMs, sawModel: values.sawModel, codedAt: values.codedAt },
+      set: {
+        stance: values.stance,
+        relevant: values.relevant,
+        concerns: values.concerns,
+        sampleId: values.sampleId,
+        durationMs: values.durationMs,
+        sawModel: values.sawModel,
+        codedAt: values.codedAt,
+      },
     })
     .returning();
   return row!;
@@ -112,12 +135,21 @@ export async function itemExists(db: Db, id: number): Promise<boolean> {
 /** Every annotation of some items (all, when ids is undefined), by item then coder. */
 export async function annotationsOf(db: Db, p: { itemIds?: number[]; sampleId?: number }): Promise<AnnotationRow[]> {
   if (p.itemIds && !p.itemIds.length) return [];
-  const where = p.itemIds ? inArray(annotations.itemId, p.itemIds) : p.sampleId !== undefined ? inArray(annotations.itemId, db.select({ id: sampleItems.itemId }).from(sampleItems).where(eq(sampleItems.sampleId, p.sampleId))) : undefined;
+  const where = p.itemIds
+    ? inArray(annotations.itemId, p.itemIds)
+    : p.sampleId !== undefined
+      ? inArray(annotations.itemId, db.select({ id: sampleItems.itemId }).from(sampleItems).where(eq(sampleItems.sampleId, p.sampleId)))
+      : undefined;
   return db.select().from(annotations).where(where).orderBy(asc(annotations.itemId), asc(annotations.coder));
 }
 
 /** Replaces an item's consensus label, or removes it when the coders have none. */
-export async function setCorrection(db: Db, itemId: number, c: { relevant: boolean; stance: Stance; concerns: Concern[]; coders: number } | null, at: Date): Promise<void> {
+export async function setCorrection(
+  db: Db,
+  itemId: number,
+  c: { relevant: boolean; stance: Stance; concerns: Concern[]; coders: number } | null,
+  at: Date,
+): Promise<void> {
   if (!c) {
     await db.delete(itemCorrections).where(eq(itemCorrections.itemId, itemId));
     return;
@@ -131,7 +163,16 @@ export async function setCorrection(db: Db, itemId: number, c: { relevant: boole
 /** Every corrected item with its text, for training with the coders' labels. */
 export async function correctedItems(db: Db) {
   return db
-    .select({ itemId: items.id, title: items.title, summary: items.summary, content: items.content, sourceKind: sources.kind, stance: itemCorrections.stance, relevant: itemCorrections.relevant, concerns: itemCorrections.concerns })
+    .select({
+      itemId: items.id,
+      title: items.title,
+      summary: items.summary,
+      content: items.content,
+      sourceKind: sources.kind,
+      stance: itemCorrections.stance,
+      relevant: itemCorrections.relevant,
+      concerns: itemCorrections.concerns,
+    })
     .from(itemCorrections)
     .innerJoin(items, eq(items.id, itemCorrections.itemId))
     .innerJoin(sources, eq(sources.id, items.sourceId))

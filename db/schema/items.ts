@@ -92,7 +92,11 @@ export const sightings = pgTable(
     guid: text('guid'),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.sourceId, t.url] }), index('sightings_item_idx').on(t.itemId), unique('sightings_source_guid').on(t.sourceId, t.guid)],
+  (t) => [
+    primaryKey({ columns: [t.sourceId, t.url] }),
+    index('sightings_item_idx').on(t.itemId),
+    unique('sightings_source_guid').on(t.sourceId, t.guid),
+  ],
 );
 
 /** Days whose rollup rows no longer match the items (labels changed); the rollup job rebuilds them. */

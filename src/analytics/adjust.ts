@@ -95,7 +95,9 @@ export function adjustShares(M: Matrix, q: number[]): number[] {
   let pi = solve(Mt, q);
   if (!pi) {
     // (M Mᵀ + λI) π = M q
-    const A = Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => M[i]!.reduce((s, _v, p) => s + M[i]![p]! * M[j]![p]!, 0) + (i === j ? 1e-6 : 0)));
+    const A = Array.from({ length: k }, (_, i) =>
+      Array.from({ length: k }, (_, j) => M[i]!.reduce((s, _v, p) => s + M[i]![p]! * M[j]![p]!, 0) + (i === j ? 1e-6 : 0)),
+    );
     const rhs = Array.from({ length: k }, (_, i) => M[i]!.reduce((s, v, p) => s + v * q[p]!, 0));
     pi = solve(A, rhs) ?? q;
   }
@@ -114,7 +116,10 @@ export function bootstrapMatrices(pairs: CodedPair[], k: number, reps: number, r
     list.push(p);
   }
   // flat arrays per stratum: the cell each item counts in, and its weight
-  const groups = [...strata.values()].map((g) => ({ cell: Int32Array.from(g, (p) => p.truth * k + p.pred), weight: Float64Array.from(g, (p) => p.weight) }));
+  const groups = [...strata.values()].map((g) => ({
+    cell: Int32Array.from(g, (p) => p.truth * k + p.pred),
+    weight: Float64Array.from(g, (p) => p.weight),
+  }));
   const out: (Matrix | null)[] = [];
   const cells = new Float64Array(k * k);
   for (let r = 0; r < reps; r++) {
@@ -214,7 +219,10 @@ export interface AdjustedBucket {
 export function adjustBucket(counts: number[], M: Matrix, matrices: (Matrix | null)[], random: () => number): AdjustedBucket | null {
   const n = counts.reduce((a, b) => a + b, 0);
   if (!n) return null;
-  const estimate = adjustShares(M, counts.map((c) => c / n));
+  const estimate = adjustShares(
+    M,
+    counts.map((c) => c / n),
+  );
   const replicates: number[][] = [];
   for (const Mb of matrices) {
     if (!Mb) continue;

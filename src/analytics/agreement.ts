@@ -80,7 +80,12 @@ export function cohenKappa<T extends string>(pairs: [T, T][]): number | null {
 }
 
 /** A statistic over items with a percentile-bootstrap 95% interval (resampling items, seeded). */
-export function withBootstrap<U>(units: U[], stat: (units: U[]) => number | null, seed = 1, reps = BOOTSTRAP): { value: number; low: number; high: number } | null {
+export function withBootstrap<U>(
+  units: U[],
+  stat: (units: U[]) => number | null,
+  seed = 1,
+  reps = BOOTSTRAP,
+): { value: number; low: number; high: number } | null {
   const value = stat(units);
   if (value === null || !units.length) return null;
   const random = seededRandom(seed);
@@ -144,7 +149,11 @@ export function accuracyReport<T extends string>(items: Judged<T>[], classes: re
   const weights = items.map((i) => i.weight);
   const total = weights.reduce((a, b) => a + b, 0);
   const hits = items.filter((i) => i.truth === i.pred);
-  const accuracy = weightedShare(hits.reduce((a, i) => a + i.weight, 0), total, effectiveSize(weights));
+  const accuracy = weightedShare(
+    hits.reduce((a, i) => a + i.weight, 0),
+    total,
+    effectiveSize(weights),
+  );
   const perClass = {} as Record<T, ClassReport>;
   for (const k of classes) {
     const predicted = items.filter((i) => i.pred === k);

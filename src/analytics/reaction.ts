@@ -124,7 +124,17 @@ export function buildReaction(p: ReactionInput) {
         .filter((i) => i.stance === stance)
         .sort((a, b) => b.confidence - a.confidence || a.id - b.id)
         .slice(0, TOP)
-        .map((i) => ({ id: i.id, title: i.title, url: i.url, source: i.sourceName, kind: i.kind, publishedAt: i.publishedAt.toISOString(), stance: i.stance, confidence: r4(i.confidence), quote: i.quote })),
+        .map((i) => ({
+          id: i.id,
+          title: i.title,
+          url: i.url,
+          source: i.sourceName,
+          kind: i.kind,
+          publishedAt: i.publishedAt.toISOString(),
+          stance: i.stance,
+          confidence: r4(i.confidence),
+          quote: i.quote,
+        })),
     );
 
   const afterEnds = t + p.windowDays * 86_400_000;

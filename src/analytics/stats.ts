@@ -54,7 +54,10 @@ export function twoProportionTest(k1: number, n1: number, k2: number, n2: number
  * Difference in net score ((excitement - worry) / total) between two samples, each item scoring
  * +1, 0 or -1, tested with Welch's z on the per-item scores.
  */
-export function netScoreTest(before: { excitement: number; worry: number; total: number }, after: { excitement: number; worry: number; total: number }): TestResult | null {
+export function netScoreTest(
+  before: { excitement: number; worry: number; total: number },
+  after: { excitement: number; worry: number; total: number },
+): TestResult | null {
   if (before.total === 0 || after.total === 0) return null;
   const stats = (s: typeof before) => {
     const mean = (s.excitement - s.worry) / s.total;

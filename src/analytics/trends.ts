@@ -53,11 +53,26 @@ export function shareOf(count: number, total: number): Interval | null {
 }
 
 /** One bucket's figures from its stance counts. `partial` says the range or the present cut it. */
-export function bucketFigures(start: string, counts: Record<Stance, number>, minN = TREND_MIN_N, end = start, partial = false): TrendBucket {
+export function bucketFigures(
+  start: string,
+  counts: Record<Stance, number>,
+  minN = TREND_MIN_N,
+  end = start,
+  partial = false,
+): TrendBucket {
   const total = counts.excitement + counts.worry + counts.neutral;
   const shares = {} as Record<Stance, Interval | null>;
   for (const s of STANCES) shares[s] = shareOf(counts[s], total);
-  return { start, end, total, counts: { ...counts }, shares, net: total ? round((counts.excitement - counts.worry) / total) : null, lowN: total < minN, partial };
+  return {
+    start,
+    end,
+    total,
+    counts: { ...counts },
+    shares,
+    net: total ? round((counts.excitement - counts.worry) / total) : null,
+    lowN: total < minN,
+    partial,
+  };
 }
 
 /**
@@ -101,13 +116,45 @@ const intervalCells = (sh: Interval | null | undefined): (number | string)[] => 
 
 /** CSV: one row per (group, bucket) with counts, shares and bounds; empty cells where there is no share. */
 export function trendsCsv(
-  series: { group: string | null; buckets: (TrendBucket & { concern?: ConcernFigures; adjusted?: { shares: Record<Stance, Interval | null>; relevant: Interval | null } | null })[] }[],
+  series: {
+    group: string | null;
+    buckets: (TrendBucket & {
+      concern?: ConcernFigures;
+      adjusted?: { shares: Record<Stance, Interval | null>; relevant: Interval | null } | null;
+    })[];
+  }[],
 ): string {
   const withConcern = series.some((s) => s.buckets.some((b) => b.concern));
   const withAdjusted = series.some((s) => s.buckets.some((b) => b.adjusted !== undefined));
-  const header = ['group', 'bucket_start', 'bucket_end', 'total', ...STANCES.map((s) => `${s}_count`), ...STANCES.flatMap((s) => [`${s}_share`, `${s}_low`, `${s}_high`]), 'net', 'low_n', 'partial'];
-  if (withConcern) header.push('relevant_total', 'worry_total', 'share_of_relevant', 'share_of_relevant_low', 'share_of_relevant_high', 'share_of_worry', 'share_of_worry_low', 'share_of_worry_high');
-  if (withAdjusted) header.push(...STANCES.flatMap((s) => [`adjusted_${s}_share`, `adjusted_${s}_low`, `adjusted_${s}_high`]), 'adjusted_relevant', 'adjusted_relevant_low', 'adjusted_relevant_high');
+  const header = [
+    'group',
+    'bucket_start',
+    'bucket_end',
+    'total',
+    ...STANCES.map((s) => `${s}_count`),
+    ...STANCES.flatMap((s) => [`${s}_share`, `${s}_low`, `${s}_high`]),
+    'net',
+    'low_n',
+    'partial',
+  ];
+  if (withConcern)
+    header.push(
+      'relevant_total',
+      'worry_total',
+      'share_of_relevant',
+      'share_of_relevant_low',
+      'share_of_relevant_high',
+      'share_of_worry',
+      'share_of_worry_low',
+      'share_of_worry_high',
+    );
+  if (withAdjusted)
+    header.push(
+      ...STANCES.flatMap((s) => [`adjusted_${s}_share`, `adjusted_${s}_low`, `adjusted_${s}_high`]),
+      'adjusted_relevant',
+      'adjusted_relevant_low',
+      'adjusted_relevant_high',
+    );
   const lines = [header.join(',')];
   for (const s of series) {
     for (const b of s.buckets) {
@@ -123,8 +170,17 @@ export function trendsCsv(
           b.net ?? '',
           b.lowN,
           b.partial,
-          ...(withConcern ? [b.concern?.relevantTotal ?? '', b.concern?.worryTotal ?? '', ...intervalCells(b.concern?.ofRelevant), ...intervalCells(b.concern?.ofWorry)] : []),
-          ...(withAdjusted ? [...STANCES.flatMap((st) => intervalCells(b.adjusted?.shares[st])), ...intervalCells(b.adjusted?.relevant)] : []),
+          ...(withConcern
+            ? [
+                b.concern?.relevantTotal ?? '',
+                b.concern?.worryTotal ?? '',
+                ...intervalCells(b.concern?.ofRelevant),
+                ...intervalCells(b.concern?.ofWorry),
+              ]
+            : []),
+          ...(withAdjusted
+            ? [...STANCES.flatMap((st) => intervalCells(b.adjusted?.shares[st])), ...intervalCells(b.adjusted?.relevant)]
+            : []),
         ].join(','),
       );
     }

@@ -53,11 +53,23 @@ export function createApp(input: AppDeps) {
   const classifyLimit = limit(MAX_CLASSIFY_BODY_BYTES);
   // Reads carry no body to limit, and looking for one would build a full Request object per read.
   app.use('/api/*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : c.req.path.startsWith('/api/v1/classify') ? classifyLimit(c, next) : defaultLimit(c, next),
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? next()
+      : c.req.path.startsWith('/api/v1/classify')
+        ? classifyLimit(c, next)
+        : defaultLimit(c, next),
   );
   if (deps.config.corsOrigins?.length) {
     const origins = deps.config.corsOrigins;
-    app.use('/api/*', cors({ origin: origins.includes('*') ? '*' : origins, allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['X-Request-Id', 'Retry-After'], maxAge: 600 }));
+    app.use(
+      '/api/*',
+      cors({
+        origin: origins.includes('*') ? '*' : origins,
+        allowHeaders: ['Authorization', 'Content-Type'],
+        exposeHeaders: ['X-Request-Id', 'Retry-After'],
+        maxAge: 600,
+      }),
+    );
   }
   app.use('*', refuseNul());
   app.use('/api/*', authenticate(deps));
@@ -74,7 +86,10 @@ export function createApp(input: AppDeps) {
   app.use('/models/*', throttle);
   // cached reads (trends, reactions) are answered here, once the key and the rate are checked
   app.on(['GET', 'HEAD'], '/api/*', fromCache(deps.cache));
-  const deadline = timeout(deps.config.requestTimeoutMs, () => new AppError(504, 'timeout', `no answer within ${deps.config.requestTimeoutMs} ms`) as never);
+  const deadline = timeout(
+    deps.config.requestTimeoutMs,
+    () => new AppError(504, 'timeout', `no answer within ${deps.config.requestTimeoutMs} ms`) as never,
+  );
   // exports stream for as long as they need; everything else has a deadline
   app.use('/api/*', (c, next) => (c.req.path === '/api/v1/items/export' ? next() : deadline(c, next)));
 

@@ -64,7 +64,8 @@ function closed(schema: z.ZodType, what: 'parameter' | 'field'): z.ZodType {
   return schema.clone({
     ...schema._zod.def,
     catchall: z.never(),
-    error: (iss: { code?: string; keys?: readonly PropertyKey[] }) => (iss.code === 'unrecognized_keys' ? message(iss.keys ?? []) : undefined),
+    error: (iss: { code?: string; keys?: readonly PropertyKey[] }) =>
+      iss.code === 'unrecognized_keys' ? message(iss.keys ?? []) : undefined,
   } as typeof schema._zod.def);
 }
 
@@ -77,7 +78,11 @@ export function route<R extends RouteConfig>(config: R): R & { getRoutingPath():
   const request = { ...(config.request ?? {}) } as NonNullable<RouteConfig['request']>;
   request.query = closed((request.query as z.ZodType | undefined) ?? z.object({}), 'parameter') as typeof request.query;
   const json = request.body?.content?.['application/json'] as { schema?: unknown } | undefined;
-  if (json?.schema instanceof z.ZodType) request.body = { ...request.body!, content: { ...request.body!.content, 'application/json': { ...json, schema: closed(json.schema, 'field') } } } as typeof request.body;
+  if (json?.schema instanceof z.ZodType)
+    request.body = {
+      ...request.body!,
+      content: { ...request.body!.content, 'application/json': { ...json, schema: closed(json.schema, 'field') } },
+    } as typeof request.body;
   return createRoute({ ...config, request }) as R & { getRoutingPath(): string };
 }
 

@@ -16,8 +16,7 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (param: string, message: string) =>
-  new AppError(400, 'invalid_parameter', `${param}: ${message}`);
+export const badRequest = (param: string, message: string) => new AppError(400, 'invalid_parameter', `${param}: ${message}`);
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} not found`);
 
 const CODES: Record<number, string> = {

@@ -15,7 +15,8 @@ export function refuseNul() {
     const q = url.indexOf('?');
     if (q >= 0 && /%00|\0/.test(url.slice(q))) {
       for (const [name, value] of new URL(url).searchParams) {
-        if (name.includes('\0') || value.includes('\0')) throw new AppError(400, 'invalid_parameter', `${name.replace(/\0/g, '\\0').slice(0, 60)}: contains a NUL character`);
+        if (name.includes('\0') || value.includes('\0'))
+          throw new AppError(400, 'invalid_parameter', `${name.replace(/\0/g, '\\0').slice(0, 60)}: contains a NUL character`);
       }
     }
     const type = c.req.header('content-type') ?? '';

@@ -13,7 +13,11 @@ export const dayParam = z
   .string()
   .max(10)
   .superRefine((s, ctx) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || Number.isNaN(Date.parse(s + 'T00:00:00Z')) || !new Date(s + 'T00:00:00Z').toISOString().startsWith(s)) {
+    if (
+      !/^\d{4}-\d{2}-\d{2}$/.test(s) ||
+      Number.isNaN(Date.parse(s + 'T00:00:00Z')) ||
+      !new Date(s + 'T00:00:00Z').toISOString().startsWith(s)
+    ) {
       ctx.addIssue({ code: 'custom', message: 'expected a date such as 2025-07-17' });
     } else if (!inYears(s)) ctx.addIssue({ code: 'custom', message: `expected a year from ${MIN_YEAR} to ${MAX_YEAR}` });
   });
@@ -69,7 +73,10 @@ export const labelParams = {
     .min(1)
     .max(200)
     .optional()
-    .openapi({ description: "a model version (GET /api/v1/models): count that version's labels, to reproduce its numbers; default: the current model" }),
+    .openapi({
+      description:
+        "a model version (GET /api/v1/models): count that version's labels, to reproduce its numbers; default: the current model",
+    }),
   labels: z
     .enum(['best', 'model'])
     .default('best')

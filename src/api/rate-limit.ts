@@ -53,7 +53,10 @@ export class RateLimiter {
 /** The client's address: the socket's, or from X-Forwarded-For when that many proxies are trusted. */
 export function clientAddress(c: Context, trustProxy: number): string {
   if (trustProxy > 0) {
-    const hops = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    const hops = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const client = hops[hops.length - trustProxy];
     if (client) return client;
   }

@@ -12,7 +12,10 @@ export function requestLog(deps: Pick<AppDeps, 'logger' | 'metrics'>): Middlewar
     // the route pattern, not the path, so ids do not explode the label set ("*" when nothing matched)
     deps.metrics?.httpDuration.observe(c.req.method, routePath(c, -1), status, ms / 1000);
     if (deps.logger.isLevelEnabled('info')) {
-      deps.logger.info({ method: c.req.method, path: c.req.path, status, durationMs: Math.round(ms * 10) / 10, requestId: c.get('requestId') }, 'request');
+      deps.logger.info(
+        { method: c.req.method, path: c.req.path, status, durationMs: Math.round(ms * 10) / 10, requestId: c.get('requestId') },
+        'request',
+      );
     }
   };
 }

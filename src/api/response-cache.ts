@@ -74,7 +74,10 @@ export class ResponseCache {
    * an invalidation came while it was computed; callers that arrive after an invalidation start
    * a computation of their own rather than wait for one that may have read the old data.
    */
-  fill(key: string, compute: () => Promise<{ body: string; contentType: string; headers?: Record<string, string> }>): Promise<CachedResponse> {
+  fill(
+    key: string,
+    compute: () => Promise<{ body: string; contentType: string; headers?: Record<string, string> }>,
+  ): Promise<CachedResponse> {
     const generation = this.generation;
     return this.computing.run(`${generation} ${key}`, async () => {
       const fresh = await compute();
@@ -117,5 +120,4 @@ export class ResponseCache {
     this.entries.set(key, entry);
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
-
 }

@@ -27,10 +27,20 @@ export function evaluate(model: StanceModel, baselines: Baseline[], sets: { file
   const predictions = all.map((e) => model.classify(e.text, e.source_kind ?? null));
   const ours: SystemReport = {
     name: 'Pulse',
-    stance: multiClassReport(STANCES, gold, predictions.map((p) => p.stance)),
-    relevance: binaryReport(all.map((e) => e.relevant), predictions.map((p) => p.relevant)),
+    stance: multiClassReport(
+      STANCES,
+      gold,
+      predictions.map((p) => p.stance),
+    ),
+    relevance: binaryReport(
+      all.map((e) => e.relevant),
+      predictions.map((p) => p.relevant),
+    ),
     // micro-averaged over (worry example, concern) pairs
-    concerns: concernReport(all, predictions.map((p) => p.concerns)),
+    concerns: concernReport(
+      all,
+      predictions.map((p) => p.concerns),
+    ),
   };
   const baselinePredictions = baselines.map((b) => all.map((e) => b.stance(e.text)));
   const systems = [ours, ...baselines.map((b, i) => ({ name: b.name, stance: multiClassReport(STANCES, gold, baselinePredictions[i]!) }))];
@@ -71,19 +81,57 @@ export function formatReport(r: EvalReport): string[] {
   const names = r.systems.map((s) => s.name);
   const row = (label: string, cells: string[]) => label.padEnd(24) + cells.map((c) => c.padStart(10)).join('');
   lines.push(row('stance', names));
-  lines.push(row('  accuracy', r.systems.map((s) => pct(s.stance.accuracy))));
-  lines.push(row('  macro-F1', r.systems.map((s) => pct(s.stance.macroF1))));
+  lines.push(
+    row(
+      '  accuracy',
+      r.systems.map((s) => pct(s.stance.accuracy)),
+    ),
+  );
+  lines.push(
+    row(
+      '  macro-F1',
+      r.systems.map((s) => pct(s.stance.macroF1)),
+    ),
+  );
   for (const l of STANCES) {
-    lines.push(row(`  ${l} precision`, r.systems.map((s) => pct(s.stance.perClass[l].precision))));
-    lines.push(row(`  ${l} recall`, r.systems.map((s) => pct(s.stance.perClass[l].recall))));
-    lines.push(row(`  ${l} F1`, r.systems.map((s) => pct(s.stance.perClass[l].f1))));
+    lines.push(
+      row(
+        `  ${l} precision`,
+        r.systems.map((s) => pct(s.stance.perClass[l].precision)),
+      ),
+    );
+    lines.push(
+      row(
+        `  ${l} recall`,
+        r.systems.map((s) => pct(s.stance.perClass[l].recall)),
+      ),
+    );
+    lines.push(
+      row(
+        `  ${l} F1`,
+        r.systems.map((s) => pct(s.stance.perClass[l].f1)),
+      ),
+    );
   }
   const ours = r.systems[0]!;
-  if (ours.relevance) lines.push('', `relevance: precision ${pct(ours.relevance.precision)}, recall ${pct(ours.relevance.recall)}, F1 ${pct(ours.relevance.f1)}`);
-  if (ours.concerns) lines.push(`concerns on worry items: precision ${pct(ours.concerns.precision)}, recall ${pct(ours.concerns.recall)}, F1 ${pct(ours.concerns.f1)}`);
+  if (ours.relevance)
+    lines.push(
+      '',
+      `relevance: precision ${pct(ours.relevance.precision)}, recall ${pct(ours.relevance.recall)}, F1 ${pct(ours.relevance.f1)}`,
+    );
+  if (ours.concerns)
+    lines.push(
+      `concerns on worry items: precision ${pct(ours.concerns.precision)}, recall ${pct(ours.concerns.recall)}, F1 ${pct(ours.concerns.f1)}`,
+    );
   for (const s of r.systems) {
     lines.push('', `confusion (${s.name}; rows gold, columns predicted)`, row('', [...STANCES]));
-    for (const g of STANCES) lines.push(row(`  ${g}`, STANCES.map((p) => String(s.stance.confusion[g][p]))));
+    for (const g of STANCES)
+      lines.push(
+        row(
+          `  ${g}`,
+          STANCES.map((p) => String(s.stance.confusion[g][p])),
+        ),
+      );
   }
   if (r.byFile.length) {
     lines.push('', 'stance macro-F1 by file', row('', ['n', ...names]));

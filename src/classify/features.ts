@@ -3,7 +3,23 @@ import { tagEntities, type EntityTags } from '../ingest/entities.ts';
 import { CUE_GROUPS, CUE_SET } from './cues.ts';
 import { PorterStemmer } from './natural.ts';
 
-const NEGATORS = new Set(['not', 'no', 'never', 'without', 'hardly', 'nobody', 'none', 'nothing', 'nor', 'cannot', 'neither', 'barely', 'rarely', 'nowhere', 'noone']);
+const NEGATORS = new Set([
+  'not',
+  'no',
+  'never',
+  'without',
+  'hardly',
+  'nobody',
+  'none',
+  'nothing',
+  'nor',
+  'cannot',
+  'neither',
+  'barely',
+  'rarely',
+  'nowhere',
+  'noone',
+]);
 /** Words a negation does not reach past. */
 const SCOPE_BREAKERS = new Set(['but', 'however', 'yet', 'although', 'though', 'while', 'whereas']);
 const NEGATION_SCOPE = 3;

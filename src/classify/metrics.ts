@@ -13,7 +13,10 @@ const f1 = (p: number, r: number) => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
 const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
 
 export function multiClassReport<L extends string>(labels: readonly L[], gold: L[], predicted: L[]): MultiClassReport<L> {
-  const confusion = Object.fromEntries(labels.map((g) => [g, Object.fromEntries(labels.map((p) => [p, 0]))])) as Record<L, Record<L, number>>;
+  const confusion = Object.fromEntries(labels.map((g) => [g, Object.fromEntries(labels.map((p) => [p, 0]))])) as Record<
+    L,
+    Record<L, number>
+  >;
   gold.forEach((g, i) => confusion[g][predicted[i]!]++);
   const perClass = {} as MultiClassReport<L>['perClass'];
   for (const l of labels) {
@@ -36,7 +39,9 @@ export function multiClassReport<L extends string>(labels: readonly L[], gold: L
 
 /** Precision, recall and F1 of the positive class. */
 export function binaryReport(gold: boolean[], predicted: boolean[]) {
-  let tp = 0, fp = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   gold.forEach((g, i) => {
     if (g && predicted[i]) tp++;
     else if (!g && predicted[i]) fp++;

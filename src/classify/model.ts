@@ -44,7 +44,9 @@ export interface Classification {
 
 /** Words too common to explain anything to a reader; they still count in the model. */
 const FUNCTION_WORDS = new Set(
-  'a an the of to in on at for by with from and or but as is are was were be been it its this that these those our their his her my your we they he she i you us them than then so if into about over after before up out'.split(' '),
+  'a an the of to in on at for by with from and or but as is are was were be been it its this that these those our their his her my your we they he she i you us them than then so if into about over after before up out'.split(
+    ' ',
+  ),
 );
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -194,4 +196,3 @@ let cached: StanceModel | undefined;
 export function defaultModel(): StanceModel {
   return (cached ??= StanceModel.load());
 }
-

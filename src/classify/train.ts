@@ -28,7 +28,10 @@ function toBinary(m: { bias: number[]; weights: number[][] }): BinaryWeights {
 export function vocabulary(bags: FeatureBag[], minDocFreq: number): string[] {
   const df = new Map<string, number>();
   for (const bag of bags) for (const k of bag.keys()) df.set(k, (df.get(k) ?? 0) + 1);
-  return [...df].filter(([, n]) => n >= minDocFreq).map(([k]) => k).sort();
+  return [...df]
+    .filter(([, n]) => n >= minDocFreq)
+    .map(([k]) => k)
+    .sort();
 }
 
 function vectorise(bag: FeatureBag, index: Map<string, number>): SparseVec {
@@ -48,7 +51,12 @@ function vectorise(bag: FeatureBag, index: Map<string, number>): SparseVec {
  * Trains the stance, relevance and concern models from labeled examples. Deterministic: the
  * same files give a byte-identical artifact, and the version names the content.
  */
-export function trainModel(files: string[], hyper = HYPER, featureOptions: FeatureOptions = SHIPPED_FEATURES, extra: Example[] = []): ModelArtifact {
+export function trainModel(
+  files: string[],
+  hyper = HYPER,
+  featureOptions: FeatureOptions = SHIPPED_FEATURES,
+  extra: Example[] = [],
+): ModelArtifact {
   // `extra`: examples from outside the corpus files (hand-coded items, pulse train --with-annotations)
   const examples: Example[] = [...files.flatMap(readExamples), ...extra];
   const hash = createHash('sha256');
@@ -61,7 +69,13 @@ export function trainModel(files: string[], hyper = HYPER, featureOptions: Featu
 
   const stanceY = examples.map((e) => STANCES.indexOf(e.stance));
   const stance = trainSoftmax(X, stanceY, STANCES.length, features.length, hyper.stance);
-  const relevance = trainSoftmax(X, examples.map((e) => (e.relevant ? 1 : 0)), 2, features.length, hyper.relevance);
+  const relevance = trainSoftmax(
+    X,
+    examples.map((e) => (e.relevant ? 1 : 0)),
+    2,
+    features.length,
+    hyper.relevance,
+  );
 
   // Concerns are learned from worry examples: that is where the labels live.
   const worryIdx = examples.map((e, i) => (e.stance === 'worry' ? i : -1)).filter((i) => i >= 0);
@@ -70,7 +84,15 @@ export function trainModel(files: string[], hyper = HYPER, featureOptions: Featu
     const y = worryIdx.map((i) => (examples[i]!.concerns.includes(c) ? 1 : 0));
     const positives = y.reduce<number>((a, b) => a + b, 0);
     const weights = [1, Math.max(1, (y.length - positives) / Math.max(1, positives))];
-    concerns[c] = toBinary(trainSoftmax(worryIdx.map((i) => X[i]!), y, 2, features.length, { ...hyper.concern, classWeights: weights }));
+    concerns[c] = toBinary(
+      trainSoftmax(
+        worryIdx.map((i) => X[i]!),
+        y,
+        2,
+        features.length,
+        { ...hyper.concern, classWeights: weights },
+      ),
+    );
   }
 
   const body = {

@@ -53,7 +53,8 @@ export async function startAdminChannel(opts: {
       let call: RunRequest;
       try {
         call = JSON.parse(body) as RunRequest;
-        if (!Array.isArray(call.argv) || !call.argv.every((a) => typeof a === 'string') || typeof call.cwd !== 'string') throw new Error('bad request');
+        if (!Array.isArray(call.argv) || !call.argv.every((a) => typeof a === 'string') || typeof call.cwd !== 'string')
+          throw new Error('bad request');
       } catch {
         res.writeHead(400).end();
         return;
@@ -70,7 +71,12 @@ export async function startAdminChannel(opts: {
       opts.logger.info({ command: name }, 'running a command for a local CLI');
       let code: number;
       try {
-        code = await opts.run(call.argv, { out: (l) => send({ out: l }), err: (l) => send({ err: l }), write: (t) => send({ out: t.replace(/\n$/, '') }), cwd: call.cwd });
+        code = await opts.run(call.argv, {
+          out: (l) => send({ out: l }),
+          err: (l) => send({ err: l }),
+          write: (t) => send({ out: t.replace(/\n$/, '') }),
+          cwd: call.cwd,
+        });
       } catch (err) {
         send({ err: `pulse: ${(err as Error).message}` });
         code = 1;
@@ -122,7 +128,9 @@ export function forwardToServer(socket: string, argv: string[], io: Io): Promise
           else exit = line.exit;
         }
       });
-      res.on('end', () => (exit === undefined ? reject(new Error('the running server closed the channel before the command finished')) : resolve(exit)));
+      res.on('end', () =>
+        exit === undefined ? reject(new Error('the running server closed the channel before the command finished')) : resolve(exit),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);

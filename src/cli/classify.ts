@@ -28,9 +28,18 @@ export function classifyLine(line: string, lineNo: number): Record<string, unkno
   }
   if (typeof text !== 'string' || !text.trim()) return { id, error: 'text: expected a non-empty string' };
   if (text.length > MAX_TEXT) return { id, error: `text: longer than ${MAX_TEXT} characters` };
-  if (kind !== undefined && !SOURCE_KINDS.includes(kind as SourceKind)) return { id, error: `source_kind: expected one of ${SOURCE_KINDS.join(', ')}` };
+  if (kind !== undefined && !SOURCE_KINDS.includes(kind as SourceKind))
+    return { id, error: `source_kind: expected one of ${SOURCE_KINDS.join(', ')}` };
   const r: Classification = defaultModel().classify(text, kind as SourceKind | undefined);
-  return { id, stance: r.stance, confidence: r.confidence, relevant: r.relevant, concerns: r.concerns, explanation: r.explanation, model: r.model };
+  return {
+    id,
+    stance: r.stance,
+    confidence: r.confidence,
+    relevant: r.relevant,
+    concerns: r.concerns,
+    explanation: r.explanation,
+    model: r.model,
+  };
 }
 
 /** `pulse classify`: JSON Lines in, JSON Lines out, in order; no database. */

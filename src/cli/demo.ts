@@ -56,12 +56,21 @@ async function serveFeeds(feeds: DemoFeed[]): Promise<{ server: Server; base: st
 /** `pulse demo`: everything Pulse does, offline, on a fresh embedded database. */
 export async function demoCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { 'data-dir': { type: 'string' }, port: { type: 'string', default: '3000' } });
-  if (!/^\d{1,5}$/.test(values.port!) || Number(values.port) > 65535) throw new UsageError(`--port must be a port number, got "${values.port}"`);
+  if (!/^\d{1,5}$/.test(values.port!) || Number(values.port) > 65535)
+    throw new UsageError(`--port must be a port number, got "${values.port}"`);
   const started = performance.now();
   const ownDir = !values['data-dir'];
   const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'pulse-demo-'));
   // The demo's own configuration: the caller's log level and time zone, but never their database.
-  const config = loadConfig(environmentWith({ DATABASE_URL: undefined, PULSE_DATA_DIR: dataDir, PORT: values.port, PULSE_SEED_SOURCES: 'false', PULSE_CACHE_TTL_MS: '5000' }));
+  const config = loadConfig(
+    environmentWith({
+      DATABASE_URL: undefined,
+      PULSE_DATA_DIR: dataDir,
+      PORT: values.port,
+      PULSE_SEED_SOURCES: 'false',
+      PULSE_CACHE_TTL_MS: '5000',
+    }),
+  );
   // quiet unless the caller asked for a log level
   const logger = createLogger(isSet('PULSE_LOG_LEVEL') ? config.logLevel : 'warn');
   let feedsJson: DemoFeed[];
@@ -84,7 +93,12 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
     const model = defaultModel();
     const deps = { db, clock: systemClock, config, model, logger };
     await seedAnnouncementsOnce(deps, DEFAULT_ANNOUNCEMENTS);
-    for (const f of feedsJson) await addSource(deps, { url: `${feeds.base}/${basename(f.file)}`, kind: f.kind, name: f.name, organisation: f.organisation }, { existingOk: true });
+    for (const f of feedsJson)
+      await addSource(
+        deps,
+        { url: `${feeds.base}/${basename(f.file)}`, kind: f.kind, name: f.name, organisation: f.organisation },
+        { existingOk: true },
+      );
     const { totals } = await ingest(
       {
         db,
@@ -101,7 +115,8 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
     io.out(`ingested ${totals.inserted} items from ${totals.sources} feeds (${totals.failed} failed), labelled with ${model.version}`);
     while ((await rebuildRollups(deps, { limit: 1000 })).remaining > 0);
     let alerts = 0;
-    for (let d = DEMO_FIRST_WEEK; d < addDays(DEMO_FIRST_WEEK, 7 * DEMO_WEEKS); d = addDays(d, 1)) alerts += (await detectAlerts(deps, { day: d, settings: config.alerts, at: new Date(d + 'T23:00:00Z') })).created;
+    for (let d = DEMO_FIRST_WEEK; d < addDays(DEMO_FIRST_WEEK, 7 * DEMO_WEEKS); d = addDays(d, 1))
+      alerts += (await detectAlerts(deps, { day: d, settings: config.alerts, at: new Date(d + 'T23:00:00Z') })).created;
     const weeks = Array.from({ length: DEMO_WEEKS }, (_, k) => isoWeekOf(addDays(DEMO_FIRST_WEEK, 7 * k)));
     for (const week of weeks) await rebuildDigest(deps, { week });
     io.out(`${alerts} alerts found; ${weeks.length} weekly digests stored`);
@@ -115,7 +130,9 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
     const url = server.url;
     io.out(`ready in ${((performance.now() - started) / 1000).toFixed(1)} s. Try:`);
     io.out(`  dashboard       ${url}/`);
-    io.out(`  trends          ${url}/api/v1/trends?granularity=week&from=${DEMO_FIRST_WEEK}&to=${addDays(DEMO_FIRST_WEEK, 7 * DEMO_WEEKS)}&group_by=kind`);
+    io.out(
+      `  trends          ${url}/api/v1/trends?granularity=week&from=${DEMO_FIRST_WEEK}&to=${addDays(DEMO_FIRST_WEEK, 7 * DEMO_WEEKS)}&group_by=kind`,
+    );
     if (netflix) io.out(`  reaction        ${url}/api/v1/announcements/${netflix.id}/reaction?window=14d`);
     io.out(`  last digest     ${url}/api/v1/digests/${weeks.at(-1)}?format=html`);
     io.out(`  API docs        ${url}/docs`);

@@ -17,7 +17,8 @@ export async function digestCommand(args: string[], io: Io): Promise<number> {
     rebuild: { type: 'boolean', default: false },
   });
   if (!DIGEST_FORMATS.includes(values.format as DigestFormat)) throw new UsageError(`--format must be one of ${DIGEST_FORMATS.join(', ')}`);
-  if (values.week !== undefined && !mondayOfIsoWeek(values.week)) throw new UsageError(`--week: expected an ISO week such as 2025-W30, got "${values.week}"`);
+  if (values.week !== undefined && !mondayOfIsoWeek(values.week))
+    throw new UsageError(`--week: expected an ISO week such as 2025-W30, got "${values.week}"`);
   if (values.studio && values.union) throw new UsageError('choose --studio or --union, not both');
   const ctx = context({ quiet: true });
   const now = new Date();
@@ -31,7 +32,9 @@ export async function digestCommand(args: string[], io: Io): Promise<number> {
     } catch (err) {
       throw new CommandError(`cannot write ${values.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
-    io.err(`${values.rebuild ? 'built and stored' : digest.stored ? 'stored' : 'live (not stored)'} digest ${digest.week}${digest.version ? ` version ${digest.version}` : ''} -> ${values.out}`);
+    io.err(
+      `${values.rebuild ? 'built and stored' : digest.stored ? 'stored' : 'live (not stored)'} digest ${digest.week}${digest.version ? ` version ${digest.version}` : ''} -> ${values.out}`,
+    );
   } else writeOut(io, out.body);
   return 0;
 }

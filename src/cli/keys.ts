@@ -29,7 +29,15 @@ export async function keysCommand(args: string[], io: Io): Promise<number> {
       }
       const rows = [['ID', 'NAME', 'SCOPE', 'PREFIX', 'CREATED', 'LAST USED', 'STATE']];
       for (const k of keys)
-        rows.push([String(k.id), k.name, k.scope, k.prefix, k.createdAt.toISOString(), k.lastUsedAt?.toISOString() ?? '-', k.revokedAt ? 'revoked' : 'active']);
+        rows.push([
+          String(k.id),
+          k.name,
+          k.scope,
+          k.prefix,
+          k.createdAt.toISOString(),
+          k.lastUsedAt?.toISOString() ?? '-',
+          k.revokedAt ? 'revoked' : 'active',
+        ]);
       table(rows).forEach(io.out);
       return 0;
     }

@@ -11,7 +11,8 @@ export async function reclassifyCommand(args: string[], io: Io): Promise<number>
   let since: Date | undefined;
   if (values.since !== undefined) {
     since = new Date(values.since);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(values.since) || Number.isNaN(since.getTime())) throw new UsageError(`--since: expected a date such as 2025-07-01, got "${values.since}"`);
+    if (!/^\d{4}-\d{2}-\d{2}/.test(values.since) || Number.isNaN(since.getTime()))
+      throw new UsageError(`--since: expected a date such as 2025-07-01, got "${values.since}"`);
   }
   const ctx = context({ quiet: true });
   const model = defaultModel();

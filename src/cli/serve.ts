@@ -40,7 +40,12 @@ async function runService(opts: { api: boolean; jobs: boolean }): Promise<number
     if (database.dirLock) {
       // other pulse commands on this data directory run in this process, on this database
       shareDatabase(database);
-      channel = await startAdminChannel({ dataDir: config.dataDir, lock: database.dirLock, logger, run: async (argv, io) => (await import('../cli.ts')).main(argv, io) });
+      channel = await startAdminChannel({
+        dataDir: config.dataDir,
+        lock: database.dirLock,
+        logger,
+        run: async (argv, io) => (await import('../cli.ts')).main(argv, io),
+      });
     }
     if (config.seedSources) {
       const seeded = await seedSourcesOnce({ db: database.db }, defaultSourceRows());

@@ -24,18 +24,33 @@ export async function sourcesCommand(args: string[], io: Io): Promise<number> {
       }
       const lines = [['ID', 'KIND', 'NAME', 'LAST STATUS', 'FAILURES', 'NEXT FETCH', 'URL']];
       for (const s of rows)
-        lines.push([String(s.id), s.kind, s.name, s.lastStatus === null ? '-' : String(s.lastStatus), String(s.consecutiveFailures), s.nextFetchAt.toISOString(), s.url + (s.enabled ? '' : ' (disabled)')]);
+        lines.push([
+          String(s.id),
+          s.kind,
+          s.name,
+          s.lastStatus === null ? '-' : String(s.lastStatus),
+          String(s.consecutiveFailures),
+          s.nextFetchAt.toISOString(),
+          s.url + (s.enabled ? '' : ' (disabled)'),
+        ]);
       table(lines).forEach(io.out);
       return 0;
     }
     case 'add': {
-      const { values } = parse(rest, { url: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' }, organisation: { type: 'string' } });
+      const { values } = parse(rest, {
+        url: { type: 'string' },
+        kind: { type: 'string' },
+        name: { type: 'string' },
+        organisation: { type: 'string' },
+      });
       if (!values.url) throw new UsageError('--url is required');
       if (!values.kind) throw new UsageError('--kind is required');
       if (!SOURCE_KINDS.includes(values.kind as SourceKind)) throw new UsageError(`--kind must be one of ${SOURCE_KINDS.join(', ')}`);
       const checked = validateFeedUrl(values.url);
       if (!checked.ok) throw new UsageError(`--url: ${checked.message}`);
-      const result = await withServices(ctx, (d) => addSource(d, { url: checked.url, kind: values.kind as SourceKind, name: values.name, organisation: values.organisation }));
+      const result = await withServices(ctx, (d) =>
+        addSource(d, { url: checked.url, kind: values.kind as SourceKind, name: values.name, organisation: values.organisation }),
+      );
       io.out(`${result.outcome} source ${result.row.id} "${result.row.name}" (${result.row.kind}) ${result.row.url}`);
       return 0;
     }
@@ -58,7 +73,9 @@ export async function sourcesCommand(args: string[], io: Io): Promise<number> {
       }
       const report = await withServices(ctx, (d) => importOpml(d, xml));
       for (const bad of report.invalid) io.err(`skipped ${bad.url}: ${bad.reason}`);
-      io.out(`imported: ${report.created} new, ${report.restored} restored, ${report.existing} already present, ${report.invalid.length} invalid`);
+      io.out(
+        `imported: ${report.created} new, ${report.restored} restored, ${report.existing} already present, ${report.invalid.length} invalid`,
+      );
       return 0;
     }
     case 'export': {

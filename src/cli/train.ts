@@ -13,7 +13,11 @@ const pct = (i: { value: number } | null) => (i ? `${(i.value * 100).toFixed(1)}
 
 /** `pulse train`: deterministic, so rebuilding from the same corpus (and the same coded items) gives the same file. */
 export async function trainCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { out: { type: 'string' }, 'with-annotations': { type: 'boolean', default: false }, holdout: { type: 'string' } });
+  const { values } = parse(args, {
+    out: { type: 'string' },
+    'with-annotations': { type: 'boolean', default: false },
+    holdout: { type: 'string' },
+  });
   const files = splitFiles('train');
   if (!files.length) throw new CommandError('no training files (src/classify/corpus/train-*.jsonl)');
   const holdout = values.holdout === undefined ? 0.3 : Number(values.holdout);
@@ -22,7 +26,10 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   let coded: Awaited<ReturnType<typeof codedExamples>> | undefined;
   if (values['with-annotations']) {
     coded = await withServices(context({ quiet: true }), (d) => codedExamples(d, { holdout }));
-    if (!coded.train.length || !coded.heldOut.length) throw new CommandError(`too few coded items with a consensus (${coded.train.length + coded.heldOut.length}) to train on some and score on the rest`);
+    if (!coded.train.length || !coded.heldOut.length)
+      throw new CommandError(
+        `too few coded items with a consensus (${coded.train.length + coded.heldOut.length}) to train on some and score on the rest`,
+      );
   }
   const started = performance.now();
   let artifact: ReturnType<typeof trainModel>;
@@ -33,14 +40,20 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   }
   const out = values.out ?? MODEL_PATH;
   writeFileSync(out, JSON.stringify(artifact) + '\n');
-  io.out(`trained ${artifact.version} on ${artifact.trainedOn.examples} examples (${artifact.features.length} features) in ${Math.round(performance.now() - started)} ms -> ${out}`);
+  io.out(
+    `trained ${artifact.version} on ${artifact.trainedOn.examples} examples (${artifact.features.length} features) in ${Math.round(performance.now() - started)} ms -> ${out}`,
+  );
   if (coded) {
     const before = scoreOnCoded((t, k) => defaultModel().classify(t, k), coded.heldOut);
     const fresh = new StanceModel(artifact);
     const after = scoreOnCoded((t, k) => fresh.classify(t, k), coded.heldOut);
     io.out(`with ${coded.train.length} coded items added; scored on ${coded.heldOut.length} held-out coded items:`);
-    io.out(`  before (${defaultModel().version}): stance accuracy ${pct(before.accuracy)}, macro-F1 ${pct(before.macroF1)}, relevance agreement ${pct(before.relevanceAgreement === null ? null : { value: before.relevanceAgreement })}`);
-    io.out(`  after  (${artifact.version}): stance accuracy ${pct(after.accuracy)}, macro-F1 ${pct(after.macroF1)}, relevance agreement ${pct(after.relevanceAgreement === null ? null : { value: after.relevanceAgreement })}`);
+    io.out(
+      `  before (${defaultModel().version}): stance accuracy ${pct(before.accuracy)}, macro-F1 ${pct(before.macroF1)}, relevance agreement ${pct(before.relevanceAgreement === null ? null : { value: before.relevanceAgreement })}`,
+    );
+    io.out(
+      `  after  (${artifact.version}): stance accuracy ${pct(after.accuracy)}, macro-F1 ${pct(after.macroF1)}, relevance agreement ${pct(after.relevanceAgreement === null ? null : { value: after.relevanceAgreement })}`,
+    );
   }
   return 0;
 }

@@ -15,15 +15,32 @@ const whole = (v: string | undefined, flag: string) => {
 
 /** `pulse sample`: prints the sample's id, size, seed and strata; the id opens /code/ID. */
 export async function sampleCommand(args: string[], io: Io): Promise<number> {
-  const { values } = parse(args, { n: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, stratify: { type: 'string' }, seed: { type: 'string' }, name: { type: 'string' } });
+  const { values } = parse(args, {
+    n: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    stratify: { type: 'string' },
+    seed: { type: 'string' },
+    name: { type: 'string' },
+  });
   const n = whole(values.n, '--n');
   if (n === undefined) throw new UsageError('--n is required');
-  if (values.stratify !== undefined && !STRATIFY.includes(values.stratify as (typeof STRATIFY)[number])) throw new UsageError(`--stratify must be one of ${STRATIFY.join(', ')}`);
+  if (values.stratify !== undefined && !STRATIFY.includes(values.stratify as (typeof STRATIFY)[number]))
+    throw new UsageError(`--stratify must be one of ${STRATIFY.join(', ')}`);
   const ctx = context({ quiet: true });
   const s = await withServices(ctx, (d) =>
-    createSample(d, { n, from: values.from, to: values.to, stratify: values.stratify as (typeof STRATIFY)[number] | undefined, seed: whole(values.seed, '--seed'), name: values.name }),
+    createSample(d, {
+      n,
+      from: values.from,
+      to: values.to,
+      stratify: values.stratify as (typeof STRATIFY)[number] | undefined,
+      seed: whole(values.seed, '--seed'),
+      name: values.name,
+    }),
   );
-  io.out(`sample ${s.id} "${s.name}": ${s.size} of ${s.population} items, seed ${s.seed}${s.stratify ? `, stratified by ${s.stratify}` : ''} (model ${s.model})`);
+  io.out(
+    `sample ${s.id} "${s.name}": ${s.size} of ${s.population} items, seed ${s.seed}${s.stratify ? `, stratified by ${s.stratify}` : ''} (model ${s.model})`,
+  );
   if (s.stratify) for (const st of s.strata) io.out(`  ${st.stratum}: ${st.sampled} of ${st.population}, weight ${st.weight.toFixed(3)}`);
   io.out(`code it at /code/${s.id}; measured accuracy at /api/v1/validation?sample=${s.id}`);
   return 0;

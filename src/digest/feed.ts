@@ -1,4 +1,3 @@
-
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** A stored digest as the feed lists it. */
 export interface FeedEntry {

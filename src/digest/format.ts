@@ -46,7 +46,8 @@ export function markdownUrl(url: string): string | undefined {
 }
 
 /** Text escaped for HTML content and attribute values. */
-export const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+export const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /** An href for HTML: http(s) only, else '#'. */
 export function safeHref(url: string): string {

@@ -64,13 +64,32 @@ export interface DigestData {
   empty: boolean;
   /** the week had not ended when this was made: its numbers will still change */
   incomplete: boolean;
-  headline: { total: number; previousTotal: number; counts: Record<Stance, number>; shares: ShareChange[]; net: number | null; previousNet: number | null; lowN: boolean };
+  headline: {
+    total: number;
+    previousTotal: number;
+    counts: Record<Stance, number>;
+    shares: ShareChange[];
+    net: number | null;
+    previousNet: number | null;
+    lowN: boolean;
+  };
   /** shares are null for weeks with no items: the chart leaves a gap */
   chart: { week: string; start: string; total: number; shares: Record<Stance, number | null>; lowN: boolean; partial: boolean }[];
   topStories: Record<Stance, StoryRef[]>;
   unionStatements: StoryRef[];
   studios: { studio: string; total: number; worryShare: number; previousWorryShare: number | null; change: number | null }[];
-  announcements: { id: number; title: string; studio: string | null; date: string; windowDays: number; before: number; after: number; worryShareChange: number | null; p: number | null; note: string | null }[];
+  announcements: {
+    id: number;
+    title: string;
+    studio: string | null;
+    date: string;
+    windowDays: number;
+    before: number;
+    after: number;
+    worryShareChange: number | null;
+    p: number | null;
+    note: string | null;
+  }[];
   /** concerns whose share of relevant items rose, each saying whether the rise is beyond noise */
   risingConcerns: RisingConcern[];
   summary: string;
@@ -78,13 +97,25 @@ export interface DigestData {
 }
 
 function story(i: WeekItem): StoryRef {
-  return { id: i.id, title: i.title, url: i.url, source: i.sourceName, kind: i.sourceKind, publishedAt: i.publishedAt.toISOString(), stance: i.stance!, confidence: r4(i.confidence ?? 0), quote: i.quote };
+  return {
+    id: i.id,
+    title: i.title,
+    url: i.url,
+    source: i.sourceName,
+    kind: i.sourceKind,
+    publishedAt: i.publishedAt.toISOString(),
+    stance: i.stance!,
+    confidence: r4(i.confidence ?? 0),
+    quote: i.quote,
+  };
 }
 
 const pct = (v: number) => `${Math.round(v * 100)}%`;
 
 /** The one-paragraph summary: plain template prose from the numbers, no model. */
-export function summarise(d: Pick<DigestData, 'week' | 'headline' | 'risingConcerns' | 'studios' | 'filters' | 'empty' | 'incomplete'>): string {
+export function summarise(
+  d: Pick<DigestData, 'week' | 'headline' | 'risingConcerns' | 'studios' | 'filters' | 'empty' | 'incomplete'>,
+): string {
   const text = summariseWeek(d);
   return d.incomplete ? `${d.week} is not over yet: these numbers cover it so far and will change. ${text}` : text;
 }
@@ -96,8 +127,12 @@ function summariseWeek(d: Pick<DigestData, 'week' | 'headline' | 'risingConcerns
   const worry = h.shares.find((s) => s.stance === 'worry')!;
   const excitement = h.shares.find((s) => s.stance === 'excitement')!;
   const net = h.net ?? 0;
-  const parts = [`In ${d.week} Pulse read ${h.total} relevant item${h.total === 1 ? '' : 's'}${scope} (${h.previousTotal} the week before).`];
-  parts.push(`${pct(worry.now?.value ?? 0)} voiced job-security or related worry and ${pct(excitement.now?.value ?? 0)} excitement, a net score of ${net >= 0 ? '+' : ''}${net.toFixed(2)}.`);
+  const parts = [
+    `In ${d.week} Pulse read ${h.total} relevant item${h.total === 1 ? '' : 's'}${scope} (${h.previousTotal} the week before).`,
+  ];
+  parts.push(
+    `${pct(worry.now?.value ?? 0)} voiced job-security or related worry and ${pct(excitement.now?.value ?? 0)} excitement, a net score of ${net >= 0 ? '+' : ''}${net.toFixed(2)}.`,
+  );
   if (worry.change !== null) {
     const dir = worry.change > 0 ? 'up' : worry.change < 0 ? 'down' : 'unchanged';
     parts.push(
@@ -148,7 +183,13 @@ export interface DigestAnnouncement {
   title: string;
   studio: string | null;
   date: string;
-  reaction: { windowDays: number; before: { total: number }; after: { total: number }; worryShare: { diff: number; p: number } | null; note: string | null };
+  reaction: {
+    windowDays: number;
+    before: { total: number };
+    after: { total: number };
+    worryShare: { diff: number; p: number } | null;
+    note: string | null;
+  };
 }
 
 /** The week boundaries a digest covers (start of the chart, previous week, the week, the next). */
@@ -202,8 +243,19 @@ export function composeDigest(f: DigestFilters, input: DigestInputs, ctx: Digest
   const end = zonedInstant(nextMonday, '00:00', tz);
   const rows = input.rows;
   const relevantRows = rows.filter((r) => r.relevant);
-  const topStories = Object.fromEntries(STANCES.map((s) => [s, relevantRows.filter((r) => r.stance === s).slice(0, TOP_PER_STANCE).map(story)])) as Record<Stance, StoryRef[]>;
-  const unionStatements = relevantRows.filter((r) => r.sourceKind === 'union').slice(0, 5).map(story);
+  const topStories = Object.fromEntries(
+    STANCES.map((s) => [
+      s,
+      relevantRows
+        .filter((r) => r.stance === s)
+        .slice(0, TOP_PER_STANCE)
+        .map(story),
+    ]),
+  ) as Record<Stance, StoryRef[]>;
+  const unionStatements = relevantRows
+    .filter((r) => r.sourceKind === 'union')
+    .slice(0, 5)
+    .map(story);
 
   // per-studio table and concerns: this week against last week
   const byStudio = buildSeries(input.byStudio, { from: prevMonday, to: nextMonday, granularity: 'week', grouped: true });
@@ -212,7 +264,13 @@ export function composeDigest(f: DigestFilters, input: DigestInputs, ctx: Digest
       const [prev, cur] = s.buckets as [TrendBucket, TrendBucket];
       const worryShare = cur.shares.worry?.value ?? 0;
       const previousWorryShare = prev.shares.worry?.value ?? null;
-      return { studio: s.group!, total: cur.total, worryShare, previousWorryShare, change: previousWorryShare === null ? null : r4(worryShare - previousWorryShare) };
+      return {
+        studio: s.group!,
+        total: cur.total,
+        worryShare,
+        previousWorryShare,
+        change: previousWorryShare === null ? null : r4(worryShare - previousWorryShare),
+      };
     })
     .filter((s) => s.total > 0)
     .sort((a, b) => b.total - a.total || a.studio.localeCompare(b.studio));
@@ -230,7 +288,16 @@ export function composeDigest(f: DigestFilters, input: DigestInputs, ctx: Digest
     const change = r4(share.value - previousShare.value);
     if (change <= 0) continue;
     const t = twoProportionTest(previous, lastWeek.total, count, thisWeek.total);
-    risingConcerns.push({ concern: c, count, previous, share, previousShare, change, p: t ? r4(t.p) : null, beyondNoise: !!t && t.p < 0.05 && thisWeek.total >= 30 && lastWeek.total >= 30 });
+    risingConcerns.push({
+      concern: c,
+      count,
+      previous,
+      share,
+      previousShare,
+      change,
+      p: t ? r4(t.p) : null,
+      beyondNoise: !!t && t.p < 0.05 && thisWeek.total >= 30 && lastWeek.total >= 30,
+    });
   }
   risingConcerns.sort((a, b) => b.change - a.change || b.count - a.count || a.concern.localeCompare(b.concern));
 
@@ -276,7 +343,11 @@ export function composeDigest(f: DigestFilters, input: DigestInputs, ctx: Digest
       week: isoWeekOf(b.start),
       start: b.start,
       total: b.total,
-      shares: { excitement: b.shares.excitement?.value ?? null, worry: b.shares.worry?.value ?? null, neutral: b.shares.neutral?.value ?? null },
+      shares: {
+        excitement: b.shares.excitement?.value ?? null,
+        worry: b.shares.worry?.value ?? null,
+        neutral: b.shares.neutral?.value ?? null,
+      },
       lowN: b.lowN,
       partial: ctx.now.getTime() < zonedInstant(b.end, '00:00', tz).getTime(),
     })),

@@ -26,13 +26,22 @@ export function chartSvg(d: DigestData): string {
       .filter(Boolean)
       .join(' ');
   };
-  const grid = [0, 0.25, 0.5, 0.75, 1].map((v) => `<line x1="${pad.l}" x2="${W - pad.r}" y1="${y(v)}" y2="${y(v)}" class="grid"/><text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end">${pct(v)}</text>`).join('');
-  const labels = d.chart.map((c, i) => `<text x="${x(i)}" y="${H - pad.b + 16}" text-anchor="middle">${esc(c.week.slice(5))}</text>`).join('');
+  const grid = [0, 0.25, 0.5, 0.75, 1]
+    .map(
+      (v) =>
+        `<line x1="${pad.l}" x2="${W - pad.r}" y1="${y(v)}" y2="${y(v)}" class="grid"/><text x="${pad.l - 6}" y="${y(v) + 4}" text-anchor="end">${pct(v)}</text>`,
+    )
+    .join('');
+  const labels = d.chart
+    .map((c, i) => `<text x="${x(i)}" y="${H - pad.b + 16}" text-anchor="middle">${esc(c.week.slice(5))}</text>`)
+    .join('');
   const dots = (key: 'worry' | 'excitement') =>
     d.chart
       .map((c, i) => {
         const v = c.shares[key];
-        return v === null ? '' : `<circle cx="${x(i)}" cy="${y(v)}" r="${c.lowN ? 2.5 : 4}" class="${key}"><title>${esc(c.week)}: ${pct(v)} ${key} of ${c.total}</title></circle>`;
+        return v === null
+          ? ''
+          : `<circle cx="${x(i)}" cy="${y(v)}" r="${c.lowN ? 2.5 : 4}" class="${key}"><title>${esc(c.week)}: ${pct(v)} ${key} of ${c.total}</title></circle>`;
       })
       .join('');
   return `<svg id="trend-chart" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="chart-title" xmlns="http://www.w3.org/2000/svg">
@@ -73,7 +82,10 @@ export function renderHtml(d: DigestData): string {
     .join('');
   const studios = d.studios.length
     ? `<table><thead><tr><th>studio</th><th class="num">items</th><th class="num">worry share</th><th class="num">change</th></tr></thead><tbody>${d.studios
-        .map((s) => `<tr><td>${esc(s.studio)}</td><td class="num">${s.total}</td><td class="num">${pct(s.worryShare)}</td><td class="num">${s.change === null ? 'new' : signed(s.change)}</td></tr>`)
+        .map(
+          (s) =>
+            `<tr><td>${esc(s.studio)}</td><td class="num">${s.total}</td><td class="num">${pct(s.worryShare)}</td><td class="num">${s.change === null ? 'new' : signed(s.change)}</td></tr>`,
+        )
         .join('')}</tbody></table>`
     : '<p class="none">No studio was named in this week\'s items.</p>';
   const announcements = d.announcements.length
@@ -113,7 +125,9 @@ ${d.incomplete ? `<p id="incomplete" class="notice"><strong>Incomplete:</strong>
 <section id="announcements"><h2>Announcements this week</h2>${announcements}</section>
 <section id="concerns"><h2>Rising concerns</h2>${concerns}</section>
 <section id="method"><h2>Method</h2><p>${d.method.sources} sources; model <code>${esc(d.method.model)}</code>. ${esc(d.method.stance)}</p>
-<p>Reproduce every number:</p><ul>${Object.entries(d.method.queries).map(([k, v]) => `<li>${k}: <code>${esc(v)}</code></li>`).join('')}</ul></section>
+<p>Reproduce every number:</p><ul>${Object.entries(d.method.queries)
+    .map(([k, v]) => `<li>${k}: <code>${esc(v)}</code></li>`)
+    .join('')}</ul></section>
 </body></html>
 `;
 }

@@ -1,7 +1,27 @@
 /** Query parameters that only track a click and never change what a page shows. */
 const TRACKING_PARAMS = new Set([
-  'fbclid', 'gclid', 'gclsrc', 'dclid', 'msclkid', 'yclid', 'igshid', 'mc_cid', 'mc_eid', '_ga', '_gl',
-  'ocid', 'cmpid', 'mkt_tok', 'spm', 'ref_src', 'src_trk', 'trk', 'sr_share', 'smid', 'sh', 'wt.mc_id',
+  'fbclid',
+  'gclid',
+  'gclsrc',
+  'dclid',
+  'msclkid',
+  'yclid',
+  'igshid',
+  'mc_cid',
+  'mc_eid',
+  '_ga',
+  '_gl',
+  'ocid',
+  'cmpid',
+  'mkt_tok',
+  'spm',
+  'ref_src',
+  'src_trk',
+  'trk',
+  'sr_share',
+  'smid',
+  'sh',
+  'wt.mc_id',
 ]);
 
 function isTracking(name: string): boolean {

@@ -49,13 +49,18 @@ export function planEntries(entries: NormalisedItem[], known: KnownItems): Dedup
   const batchGuids = new Map<string, string>();
   const batchHashes = new Map<string, string>();
   for (const e of entries) {
-    const stored = known.byUrl.get(e.url) ?? (e.guid ? known.byGuid.get(e.guid) : undefined) ?? (e.linkableHash ? known.byHash.get(e.contentHash) : undefined);
+    const stored =
+      known.byUrl.get(e.url) ??
+      (e.guid ? known.byGuid.get(e.guid) : undefined) ??
+      (e.linkableHash ? known.byHash.get(e.contentHash) : undefined);
     if (stored !== undefined) {
       plan.seen.push({ entry: e, itemId: stored });
       plan.duplicates++;
       continue;
     }
-    const twin = batchUrls.has(e.url) ? e.url : (e.guid ? batchGuids.get(e.guid) : undefined) ?? (e.linkableHash ? batchHashes.get(e.contentHash) : undefined);
+    const twin = batchUrls.has(e.url)
+      ? e.url
+      : ((e.guid ? batchGuids.get(e.guid) : undefined) ?? (e.linkableHash ? batchHashes.get(e.contentHash) : undefined));
     if (twin !== undefined) {
       plan.seen.push({ entry: e, sameAs: twin });
       plan.duplicates++;

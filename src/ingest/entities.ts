@@ -15,11 +15,30 @@ interface Tag {
 
 export const STUDIOS: Tag[] = [
   { name: 'Netflix', words: ['netflix'] },
-  { name: 'Disney', words: ['disney', 'pixar', 'lucasfilm', 'marvel studios', 'industrial light & magic', 'industrial light and magic'], acronyms: ['ILM'] },
-  { name: 'Warner Bros. Discovery', words: ['warner bros\\.? discovery', 'warner bros\\.?', 'warner brothers', 'hbo max', 'hbo'], acronyms: ['WBD'] },
+  {
+    name: 'Disney',
+    words: ['disney', 'pixar', 'lucasfilm', 'marvel studios', 'industrial light & magic', 'industrial light and magic'],
+    acronyms: ['ILM'],
+  },
+  {
+    name: 'Warner Bros. Discovery',
+    words: ['warner bros\\.? discovery', 'warner bros\\.?', 'warner brothers', 'hbo max', 'hbo'],
+    acronyms: ['WBD'],
+  },
   { name: 'Paramount', words: ['paramount', 'skydance'] },
   { name: 'Sony', words: ['sony pictures', 'sony'] },
-  { name: 'Universal/Comcast', words: ['universal pictures', 'nbcuniversal', 'nbc universal', 'comcast', 'dreamworks animation', 'illumination entertainment', 'peacock'] },
+  {
+    name: 'Universal/Comcast',
+    words: [
+      'universal pictures',
+      'nbcuniversal',
+      'nbc universal',
+      'comcast',
+      'dreamworks animation',
+      'illumination entertainment',
+      'peacock',
+    ],
+  },
   { name: 'Amazon MGM', words: ['amazon mgm', 'amazon studios', 'prime video', 'mgm'] },
   { name: 'Apple', words: ['apple tv\\+?', 'apple original films', 'apple'] },
   { name: 'Lionsgate', words: ['lionsgate', 'lions gate'] },
@@ -42,7 +61,11 @@ export const UNIONS: Tag[] = [
   { name: 'BECTU', words: ['bectu'] },
   { name: 'ACTRA', words: ['actra'] },
   { name: 'FIA', words: ['international federation of actors', 'fia-actors'], acronyms: ['FIA'] },
-  { name: 'Writers Guild of Great Britain', words: ['writers\' guild of great britain', 'writers guild of great britain'], acronyms: ['WGGB'] },
+  {
+    name: 'Writers Guild of Great Britain',
+    words: ["writers' guild of great britain", 'writers guild of great britain'],
+    acronyms: ['WGGB'],
+  },
   { name: 'Writers Guild of Canada', words: ['writers guild of canada'], acronyms: ['WGC'] },
   { name: 'MEAA', words: ['meaa', 'media, entertainment (?:&|and) arts alliance'] },
   { name: 'Teamsters', words: ['teamsters'] },
@@ -51,14 +74,57 @@ export const UNIONS: Tag[] = [
 ];
 
 export const AREAS: Tag[] = [
-  { name: 'vfx', words: ['vfx', 'visual effects?', 'compositing', 'compositors?', 'rotoscop\\w*', 'de-?aging', 'digital doubles?', 'cgi', 'render(?:ing|s|ed)?'] },
-  { name: 'writing', words: ['screenwrit\\w*', 'scripts?', 'writers?', 'writers\' rooms?', 'screenplays?', 'teleplays?'] },
-  { name: 'acting_likeness', words: ['actors?', 'actress(?:es)?', 'performers?', 'likeness(?:es)?', 'digital replicas?', 'body scans?', 'background (?:actors|performers)', 'extras', 'deepfakes?', 'synthetic performers?'] },
-  { name: 'voice_dubbing', words: ['voice actors?', 'voice[- ]over', 'voice cloning', 'cloned voices?', 'synthetic voices?', 'dubb(?:ing|ed|ers?)', 'voice work', 'localis\\w*', 'localiz\\w*'] },
+  {
+    name: 'vfx',
+    words: [
+      'vfx',
+      'visual effects?',
+      'compositing',
+      'compositors?',
+      'rotoscop\\w*',
+      'de-?aging',
+      'digital doubles?',
+      'cgi',
+      'render(?:ing|s|ed)?',
+    ],
+  },
+  { name: 'writing', words: ['screenwrit\\w*', 'scripts?', 'writers?', "writers' rooms?", 'screenplays?', 'teleplays?'] },
+  {
+    name: 'acting_likeness',
+    words: [
+      'actors?',
+      'actress(?:es)?',
+      'performers?',
+      'likeness(?:es)?',
+      'digital replicas?',
+      'body scans?',
+      'background (?:actors|performers)',
+      'extras',
+      'deepfakes?',
+      'synthetic performers?',
+    ],
+  },
+  {
+    name: 'voice_dubbing',
+    words: [
+      'voice actors?',
+      'voice[- ]over',
+      'voice cloning',
+      'cloned voices?',
+      'synthetic voices?',
+      'dubb(?:ing|ed|ers?)',
+      'voice work',
+      'localis\\w*',
+      'localiz\\w*',
+    ],
+  },
   { name: 'animation', words: ['animat(?:ion|ors?|ed)', 'anime'] },
   { name: 'previs_storyboards', words: ['previs\\w*', 'pre-vis\\w*', 'storyboard\\w*', 'concept art(?:ists?)?', 'animatics?'] },
   { name: 'marketing', words: ['trailers?', 'posters?', 'marketing', 'key art', 'promos?'] },
-  { name: 'recommendation', words: ['recommendation (?:engine|algorithm|system)s?', 'recommendations?', 'personali[sz]ed artwork', 'algorithmic'] },
+  {
+    name: 'recommendation',
+    words: ['recommendation (?:engine|algorithm|system)s?', 'recommendations?', 'personali[sz]ed artwork', 'algorithmic'],
+  },
   { name: 'games', words: ['video ?games?', 'game (?:studio|developer|publisher)s?', 'gaming'] },
   { name: 'editing_post', words: ['editors?', 'editing', 'post-production', 'colou?r grading', 'sound design', 'subtitl\\w*'] },
 ];
@@ -119,7 +185,10 @@ export type EntityKind = keyof typeof TAG_LISTS;
 const wholeValue = new Map(
   (Object.keys(TAG_LISTS) as EntityKind[]).map((kind) => [
     kind,
-    TAG_LISTS[kind].map((t) => ({ name: t.name, re: new RegExp(`^(?:${[...(t.words ?? []), ...(t.acronyms ?? [])].join('|') || '(?!)'})$`, 'i') })),
+    TAG_LISTS[kind].map((t) => ({
+      name: t.name,
+      re: new RegExp(`^(?:${[...(t.words ?? []), ...(t.acronyms ?? [])].join('|') || '(?!)'})$`, 'i'),
+    })),
   ]),
 );
 

@@ -129,7 +129,8 @@ function parseHttpUrl(raw: string): URL {
   } catch {
     throw new FetchError('bad_url', `not a URL: ${raw.slice(0, 200)}`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new FetchError('bad_url', `only http and https are fetched, not ${u.protocol}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new FetchError('bad_url', `only http and https are fetched, not ${u.protocol}`);
   return u;
 }
 
@@ -159,7 +160,13 @@ interface Outgoing {
   body?: string;
 }
 
-function request(url: URL, opts: FetchOptions, deadline: number, first: boolean, out: Outgoing = { method: 'GET' }): Promise<IncomingMessage> {
+function request(
+  url: URL,
+  opts: FetchOptions,
+  deadline: number,
+  first: boolean,
+  out: Outgoing = { method: 'GET' },
+): Promise<IncomingMessage> {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(host) && isForbiddenAddress(host) && !privateAllowed(opts.allowPrivate, host)) {
     return Promise.reject(new FetchError('blocked_address', `${host} is a private or reserved address`));
@@ -176,7 +183,13 @@ function request(url: URL, opts: FetchOptions, deadline: number, first: boolean,
   if (first && opts.lastModified) headers['If-Modified-Since'] = opts.lastModified;
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.request(url, { method: out.method, headers, agent: false, lookup: guardedLookup(opts.allowPrivate), signal: opts.signal });
+    const req = lib.request(url, {
+      method: out.method,
+      headers,
+      agent: false,
+      lookup: guardedLookup(opts.allowPrivate),
+      signal: opts.signal,
+    });
     const connectTimer = setTimeout(
       () => req.destroy(new FetchError('connect_timeout', `no connection within ${opts.connectTimeoutMs} ms`)),
       Math.min(opts.connectTimeoutMs, remaining),
@@ -205,7 +218,12 @@ function request(url: URL, opts: FetchOptions, deadline: number, first: boolean,
  * not followed (a webhook that moves must be registered again). Resolves with the status and
  * the first 4 KB of the answer; network failures throw a FetchError.
  */
-export async function postJson(rawUrl: string, body: string, headers: Record<string, string>, opts: Omit<FetchOptions, 'etag' | 'lastModified'>): Promise<{ status: number; text: string }> {
+export async function postJson(
+  rawUrl: string,
+  body: string,
+  headers: Record<string, string>,
+  opts: Omit<FetchOptions, 'etag' | 'lastModified'>,
+): Promise<{ status: number; text: string }> {
   const url = parseHttpUrl(rawUrl);
   const deadline = Date.now() + opts.timeoutMs;
   const res = await request(url, opts, deadline, false, {
@@ -246,7 +264,10 @@ async function readBody(res: IncomingMessage, maxBytes: number, deadline: number
     counted.destroy(err);
     res.destroy();
   };
-  const timer = setTimeout(() => fail(new FetchError('timeout', 'no complete answer within the time limit')), Math.max(0, deadline - Date.now()));
+  const timer = setTimeout(
+    () => fail(new FetchError('timeout', 'no complete answer within the time limit')),
+    Math.max(0, deadline - Date.now()),
+  );
   res.on('data', (chunk: Buffer) => {
     wire += chunk.length;
     if (wire > maxBytes) return fail(new FetchError('too_large', `body over the ${maxBytes}-byte limit`));
@@ -259,7 +280,9 @@ async function readBody(res: IncomingMessage, maxBytes: number, deadline: number
     if (!res.complete) fail(new FetchError('network', 'connection closed before the body ended'));
   });
 
-  const encoding = String(res.headers['content-encoding'] ?? '').trim().toLowerCase();
+  const encoding = String(res.headers['content-encoding'] ?? '')
+    .trim()
+    .toLowerCase();
   const decoded =
     encoding === 'gzip' || encoding === 'x-gzip'
       ? counted.pipe(zlib.createGunzip())

@@ -39,7 +39,8 @@ export function healthAfterFetch(source: HealthSource, outcome: FetchOutcome, no
     retryAfterMs: outcome.ok ? undefined : outcome.retryAfterMs,
     random,
   });
-  if (!outcome.ok) return { at: now, ok: false, status: outcome.status, error: outcome.error, consecutiveFailures: failures, nextFetchAt: next };
+  if (!outcome.ok)
+    return { at: now, ok: false, status: outcome.status, error: outcome.error, consecutiveFailures: failures, nextFetchAt: next };
   return {
     at: now,
     ok: true,

@@ -42,7 +42,10 @@ export interface NormaliseContext {
 
 /** Lower-cased words only: the same story with other markup or punctuation hashes the same. */
 export function hashText(title: string, body: string): string {
-  const norm = `${title}\n${body}`.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  const norm = `${title}\n${body}`
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
   return createHash('sha256').update(norm).digest('hex');
 }
 

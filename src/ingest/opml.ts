@@ -15,7 +15,10 @@ const attr = (tag: string, name: string): string | undefined => {
 };
 
 const asKind = (v: string | undefined): SourceKind | undefined => {
-  const k = v?.toLowerCase().split(/[\s,/]+/).find((x) => (SOURCE_KINDS as readonly string[]).includes(x));
+  const k = v
+    ?.toLowerCase()
+    .split(/[\s,/]+/)
+    .find((x) => (SOURCE_KINDS as readonly string[]).includes(x));
   return k as SourceKind | undefined;
 };
 
@@ -70,7 +73,9 @@ export function buildOpml(sources: { url: string; name: string; kind: SourceKind
     lines.push(`    <outline text="${kind}" title="${kind}">`);
     for (const s of ofKind) {
       const org = s.organisation ? ` pulseOrganisation="${esc(s.organisation)}"` : '';
-      lines.push(`      <outline type="rss" text="${esc(s.name)}" title="${esc(s.name)}" xmlUrl="${esc(s.url)}" category="${kind}" pulseKind="${kind}"${org}/>`);
+      lines.push(
+        `      <outline type="rss" text="${esc(s.name)}" title="${esc(s.name)}" xmlUrl="${esc(s.url)}" category="${kind}" pulseKind="${kind}"${org}/>`,
+      );
     }
     lines.push('    </outline>');
   }

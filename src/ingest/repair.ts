@@ -11,15 +11,16 @@ const XML_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 export function repairXml(xml: string): string {
   const parts = xml.split(/(<!\[CDATA\[[\s\S]*?\]\]>)/);
   for (let i = 0; i < parts.length; i += 2) {
-    parts[i] = parts[i]!
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-      .replace(/&(#x[0-9a-f]+;|#\d+;|([a-z][a-z0-9]*);)?/gi, (whole, ref: string | undefined, name: string | undefined) => {
+    parts[i] = parts[i]!.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(
+      /&(#x[0-9a-f]+;|#\d+;|([a-z][a-z0-9]*);)?/gi,
+      (whole, ref: string | undefined, name: string | undefined) => {
         if (!ref) return '&amp;';
         if (!name) return whole;
         if (XML_ENTITIES.has(name)) return whole;
         const code = namedEntity(name);
         return code === undefined ? `&amp;${name};` : `&#${code};`;
-      });
+      },
+    );
   }
   return parts.join('');
 }

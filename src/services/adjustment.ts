@@ -1,5 +1,14 @@
 import { listSamples as listSampleRows } from '../../db/queries/validation.ts';
-import { adjustBucket, answerRandom, bootstrapMatrices, BOOTSTRAP_REPS, derived, misclassification, type CodedPair, type Matrix } from '../analytics/adjust.ts';
+import {
+  adjustBucket,
+  answerRandom,
+  bootstrapMatrices,
+  BOOTSTRAP_REPS,
+  derived,
+  misclassification,
+  type CodedPair,
+  type Matrix,
+} from '../analytics/adjust.ts';
 import type { Interval } from '../analytics/stats.ts';
 import { STANCES, type Stance } from '../labels.ts';
 import type { ServiceDeps } from './deps.ts';
@@ -33,13 +42,19 @@ export interface Adjuster {
  * naming the sample and its count, below `config.adjustMinCoded` coded items, or when a true
  * class has no coded item (its errors cannot be measured).
  */
-export async function loadAdjuster(deps: Pick<ServiceDeps, 'db' | 'model' | 'config'>, p: { sampleId?: number | undefined; model?: string | undefined }): Promise<Adjuster> {
+export async function loadAdjuster(
+  deps: Pick<ServiceDeps, 'db' | 'model' | 'config'>,
+  p: { sampleId?: number | undefined; model?: string | undefined },
+): Promise<Adjuster> {
   const min = deps.config.adjustMinCoded;
   let chosen: Awaited<ReturnType<typeof codedItems>> | undefined;
   if (p.sampleId !== undefined) {
     chosen = await codedItems(deps, { sampleId: p.sampleId, model: p.model });
     if (chosen.coded.length < min)
-      throw invalid('adjust', `sample ${p.sampleId} has ${chosen.coded.length} coded items with a consensus; adjusting for error needs at least ${min} (PULSE_ADJUST_MIN_CODED), so Pulse will not guess`);
+      throw invalid(
+        'adjust',
+        `sample ${p.sampleId} has ${chosen.coded.length} coded items with a consensus; adjusting for error needs at least ${min} (PULSE_ADJUST_MIN_CODED), so Pulse will not guess`,
+      );
   } else {
     const all = (await listSampleRows(deps.db)).reverse();
     let best = 0;
@@ -60,15 +75,29 @@ export async function loadAdjuster(deps: Pick<ServiceDeps, 'db' | 'model' | 'con
       );
   }
   const weighted = chosen.sample.stratify !== null;
-  const pairs: CodedPair[] = chosen.coded.map((c) => ({ truth: ADJUST_CLASSES.indexOf(c.truthClass), pred: ADJUST_CLASSES.indexOf(c.predClass), weight: weighted ? c.weight : 1, stratum: c.stratum }));
+  const pairs: CodedPair[] = chosen.coded.map((c) => ({
+    truth: ADJUST_CLASSES.indexOf(c.truthClass),
+    pred: ADJUST_CLASSES.indexOf(c.predClass),
+    weight: weighted ? c.weight : 1,
+    stratum: c.stratum,
+  }));
   const M = misclassification(pairs, ADJUST_CLASSES.length);
   if (!M) {
     const missing = ADJUST_CLASSES.filter((_, k) => !pairs.some((p) => p.truth === k));
-    throw invalid('adjust', `sample ${chosen.sample.id} has no coded item whose consensus is ${missing.join(' or ')}: the model's errors on that class cannot be measured`);
+    throw invalid(
+      'adjust',
+      `sample ${chosen.sample.id} has no coded item whose consensus is ${missing.join(' or ')}: the model's errors on that class cannot be measured`,
+    );
   }
   const random = answerRandom();
   return {
-    info: { sample: { id: chosen.sample.id, name: chosen.sample.name, size: chosen.sample.size, stratify: chosen.sample.stratify }, codedItems: chosen.coded.length, model: chosen.model, minCoded: min, method: ADJUST_METHOD },
+    info: {
+      sample: { id: chosen.sample.id, name: chosen.sample.name, size: chosen.sample.size, stratify: chosen.sample.stratify },
+      codedItems: chosen.coded.length,
+      model: chosen.model,
+      minCoded: min,
+      method: ADJUST_METHOD,
+    },
     M,
     matrices: bootstrapMatrices(pairs, ADJUST_CLASSES.length, BOOTSTRAP_REPS, random),
     random,
@@ -88,7 +117,12 @@ export interface AdjustedFigures {
  * counts among the rest. `among: 'relevant'` gives shares of relevant items (off-topic items
  * left out), `'all'` shares of every item (off-topic items are neutral, as the model says).
  */
-export function adjustFigures(a: Adjuster, offTopic: number, counts: Record<Stance, number>, among: 'relevant' | 'all'): AdjustedFigures | null {
+export function adjustFigures(
+  a: Adjuster,
+  offTopic: number,
+  counts: Record<Stance, number>,
+  among: 'relevant' | 'all',
+): AdjustedFigures | null {
   const c = [offTopic, ...STANCES.map((s) => counts[s])];
   const n = c.reduce((x, y) => x + y, 0);
   const b = adjustBucket(c, a.M, a.matrices, a.random);
@@ -97,7 +131,9 @@ export function adjustFigures(a: Adjuster, offTopic: number, counts: Record<Stan
   const shares = {} as Record<Stance, Interval | null>;
   for (const [k, s] of STANCES.entries()) {
     const i = k + 1;
-    shares[s] = derived(b, (pi) => (among === 'relevant' ? (pi[0]! < 1 ? pi[i]! / (1 - pi[0]!) : Number.NaN) : s === 'neutral' ? pi[i]! + pi[0]! : pi[i]!));
+    shares[s] = derived(b, (pi) =>
+      among === 'relevant' ? (pi[0]! < 1 ? pi[i]! / (1 - pi[0]!) : Number.NaN) : s === 'neutral' ? pi[i]! + pi[0]! : pi[i]!,
+    );
   }
   return { shares, relevant: derived(b, (pi) => (1 - pi[0]!) * n, 1), observed };
 }
@@ -108,6 +144,9 @@ export function adjustedDiff(a: Adjuster, before: number[], after: number[]): In
   const f = adjustBucket(after, a.M, a.matrices, a.random);
   if (!b || !f) return null;
   const worry = (pi: number[]) => (pi[0]! < 1 ? pi[2]! / (1 - pi[0]!) : Number.NaN);
-  const diff = { estimate: [worry(f.estimate) - worry(b.estimate)], replicates: b.replicates.map((r, k) => [worry(f.replicates[k] ?? r) - worry(r)]) };
+  const diff = {
+    estimate: [worry(f.estimate) - worry(b.estimate)],
+    replicates: b.replicates.map((r, k) => [worry(f.replicates[k] ?? r) - worry(r)]),
+  };
   return derived(diff, (x) => x[0]!);
 }

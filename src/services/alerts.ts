@@ -32,12 +32,22 @@ export async function listAlerts(deps: Pick<ServiceDeps, 'db' | 'config'>, q: Al
  * Looks for spikes on one UTC day for every studio and union, against the trailing baseline,
  * and stores them (updating an alert already raised that day). Returns what it found.
  */
-export async function detectAlerts(deps: DbDeps, p: { day: string; settings: AlertSettings; at: Date }): Promise<{ alerts: number; created: number }> {
+export async function detectAlerts(
+  deps: DbDeps,
+  p: { day: string; settings: AlertSettings; at: Date },
+): Promise<{ alerts: number; created: number }> {
   const db = deps.db;
   let found = 0;
   let created = 0;
-  for (const [dimension, entityType] of [['studio', 'studio'], ['union', 'union']] as [GroupDimension, string][]) {
-    const rows = await dayCounts(db, { from: addDays(p.day, -p.settings.baselineDays), to: addDays(p.day, 1), tz: 'UTC', groupBy: dimension, relevant: true }, 'rollup');
+  for (const [dimension, entityType] of [
+    ['studio', 'studio'],
+    ['union', 'union'],
+  ] as [GroupDimension, string][]) {
+    const rows = await dayCounts(
+      db,
+      { from: addDays(p.day, -p.settings.baselineDays), to: addDays(p.day, 1), tz: 'UTC', groupBy: dimension, relevant: true },
+      'rollup',
+    );
     const byEntity = new Map<string, { today: EntityDay; baseline: EntityDay }>();
     for (const r of rows) {
       if (!r.group) continue;

@@ -16,7 +16,11 @@ export interface AnnotationCsvRow {
 
 /** One CSV line (concerns joined with ';', every cell formula-safe). */
 export function annotationLine(r: AnnotationCsvRow): string {
-  return [r.itemId, r.coder, r.stance, r.relevant, r.concerns.join(';'), r.sampleId ?? '', r.durationMs ?? '', r.codedAt ?? ''].map(csvCell).join(',') + '\n';
+  return (
+    [r.itemId, r.coder, r.stance, r.relevant, r.concerns.join(';'), r.sampleId ?? '', r.durationMs ?? '', r.codedAt ?? '']
+      .map(csvCell)
+      .join(',') + '\n'
+  );
 }
 
 /** Splits CSV text into rows of fields (RFC 4180 quoting; CRLF or LF). */
@@ -72,7 +76,11 @@ export function readAnnotationCsv(text: string): { rows: AnnotationCsvRow[]; err
     const id = Number(get('item_id'));
     const stance = get('stance') as Stance;
     const relevant = get('relevant').toLowerCase();
-    const concerns = get('concerns') ? get('concerns').split(/[;|]/).map((c) => c.trim()) : [];
+    const concerns = get('concerns')
+      ? get('concerns')
+          .split(/[;|]/)
+          .map((c) => c.trim())
+      : [];
     const bad: string[] = [];
     if (!Number.isInteger(id) || id < 1) bad.push('item_id must be a positive whole number');
     if (!get('coder') || get('coder').length > 100) bad.push('coder must be 1-100 characters');

@@ -77,7 +77,10 @@ export async function createAnnouncement(deps: DbDeps, a: AnnouncementInput): Pr
   });
 }
 
-export async function updateAnnouncement(deps: Pick<ServiceDeps, 'db' | 'invalidate'>, p: { id: number; patch: Partial<AnnouncementInput> }): Promise<AnnouncementRow> {
+export async function updateAnnouncement(
+  deps: Pick<ServiceDeps, 'db' | 'invalidate'>,
+  p: { id: number; patch: Partial<AnnouncementInput> },
+): Promise<AnnouncementRow> {
   checkUrl(p.patch.url);
   const current = await getAnnouncement(deps, { id: p.id });
   const time = p.patch.time === undefined ? current.time : p.patch.time;

@@ -39,7 +39,10 @@ export async function dashboardData(deps: DbClockDeps, f: DashboardFilters) {
     filterOptions(deps.db),
   ]);
   const buckets = buildSeries(rows, { from, to, granularity: 'week', grouped: false })[0]!.buckets;
-  const explanations = await explanationsOf(deps.db, page.rows.map((i) => i.id));
+  const explanations = await explanationsOf(
+    deps.db,
+    page.rows.map((i) => i.id),
+  );
   return {
     from,
     to,
@@ -47,7 +50,9 @@ export async function dashboardData(deps: DbClockDeps, f: DashboardFilters) {
     items: page.rows,
     explanations,
     options,
-    announcements: announcements.filter((a) => a.date >= from && a.date < to).map((a) => ({ id: a.id, title: a.title, date: a.date, studio: a.studio })),
+    announcements: announcements
+      .filter((a) => a.date >= from && a.date < to)
+      .map((a) => ({ id: a.id, title: a.title, date: a.date, studio: a.studio })),
     alerts,
     digests: digests.map((d) => ({ week: d.week, studio: d.studio, union: d.union, version: d.version })),
   };

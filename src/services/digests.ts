@@ -2,7 +2,15 @@ import { liveSourceCount, weekItems } from '../../db/queries/digest-items.ts';
 import { latestDigest, listDigests as listDigestRows, storeDigest, type DigestRow } from '../../db/queries/digests.ts';
 import { dayCounts } from '../../db/queries/rollups.ts';
 import { addDays, dayInZone, isoWeekOf, mondayOfIsoWeek, zonedInstant } from '../analytics/buckets.ts';
-import { composeDigest, digestWeeks, type DigestAnnouncement, type DigestData, type DigestFilters, type DigestInputs, type WeekItem } from '../digest/model.ts';
+import {
+  composeDigest,
+  digestWeeks,
+  type DigestAnnouncement,
+  type DigestData,
+  type DigestFilters,
+  type DigestInputs,
+  type WeekItem,
+} from '../digest/model.ts';
 import { digestFeed as renderFeed } from '../digest/feed.ts';
 import { renderCsv } from '../digest/render-csv.ts';
 import { renderHtml } from '../digest/render-html.ts';
@@ -82,7 +90,12 @@ async function loadInputs(deps: DigestDeps, f: DigestFilters): Promise<DigestInp
     dayCounts(deps.db, { ...filters, from: chartFrom, to: nextMonday }, 'rollup'),
     dayCounts(deps.db, { ...twoWeeks, groupBy: 'studio' }, 'rollup'),
     dayCounts(deps.db, { ...twoWeeks, groupBy: 'concern' }, 'rollup'),
-    weekItems(deps.db, { start: zonedInstant(monday, '00:00', tz), end: zonedInstant(nextMonday, '00:00', tz), studio: f.studio, union: f.union }),
+    weekItems(deps.db, {
+      start: zonedInstant(monday, '00:00', tz),
+      end: zonedInstant(nextMonday, '00:00', tz),
+      studio: f.studio,
+      union: f.union,
+    }),
     listAnnouncements(deps),
     liveSourceCount(deps.db),
   ]);
@@ -120,7 +133,12 @@ const fromRow = (d: DigestRow): DigestView => ({
 /** Composes a week's digest from the database now, without storing it. */
 async function liveDigest(deps: DigestDeps, f: DigestFilters) {
   const inputs = await loadInputs(deps, f);
-  const data = composeDigest(f, inputs, { timeZone: deps.config.timeZone, model: deps.model.version, now: deps.clock.now(), publicUrl: deps.config.publicUrl });
+  const data = composeDigest(f, inputs, {
+    timeZone: deps.config.timeZone,
+    model: deps.model.version,
+    now: deps.clock.now(),
+    publicUrl: deps.config.publicUrl,
+  });
   return { data, ...render(data, inputs.rows) };
 }
 
@@ -195,7 +213,10 @@ export async function listDigests(deps: DbDeps, p: { limit: number }) {
       generatedAt: d.generatedAt.toISOString(),
       model: d.model,
       summary: d.summary,
-      links: Object.fromEntries(DIGEST_FORMATS.map((f) => [f, `/api/v1/digests/${d.week}?format=${f}${qs ? `&${qs}` : ''}`])) as Record<DigestFormat, string>,
+      links: Object.fromEntries(DIGEST_FORMATS.map((f) => [f, `/api/v1/digests/${d.week}?format=${f}${qs ? `&${qs}` : ''}`])) as Record<
+        DigestFormat,
+        string
+      >,
     };
   });
 }
@@ -216,13 +237,24 @@ export function bodyOf(d: DigestView, format: DigestFormat): { body: string; con
     case 'csv':
       return { body: d.csv, contentType: 'text/csv; charset=utf-8', extension: 'csv' };
     case 'json':
-      return { body: JSON.stringify({ id: d.id, version: d.version, stored: d.stored, ...d.data }, null, 2), contentType: 'application/json; charset=utf-8', extension: 'json' };
+      return {
+        body: JSON.stringify({ id: d.id, version: d.version, stored: d.stored, ...d.data }, null, 2),
+        contentType: 'application/json; charset=utf-8',
+        extension: 'json',
+      };
   }
 }
 
 /** A download name such as pulse-digest-2025-W30-netflix.md. */
 export function fileName(d: Pick<DigestView, 'studio' | 'union' | 'week' | 'version'>, extension: string): string {
-  const scope = [d.studio, d.union].filter(Boolean).map((s) => '-' + s!.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''));
+  const scope = [d.studio, d.union].filter(Boolean).map(
+    (s) =>
+      '-' +
+      s!
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, ''),
+  );
   return `pulse-digest-${d.week}${scope.join('')}${d.version && d.version > 1 ? `-v${d.version}` : ''}.${extension}`;
 }
 

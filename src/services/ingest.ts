@@ -76,17 +76,18 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions = {}): Promis
   for (;;) {
     if (opts.signal?.aborted) break;
     const free = slots - running.size;
-    const claimed = free > 0
-      ? await claimSources(deps.db, {
-          now: deps.clock.now(),
-          instance: deps.instance,
-          leaseMs: deps.config.claimLeaseMs,
-          limit: free,
-          ids: opts.ids,
-          all: opts.all,
-          exclude: [...taken],
-        })
-      : [];
+    const claimed =
+      free > 0
+        ? await claimSources(deps.db, {
+            now: deps.clock.now(),
+            instance: deps.instance,
+            leaseMs: deps.config.claimLeaseMs,
+            limit: free,
+            ids: opts.ids,
+            all: opts.all,
+            exclude: [...taken],
+          })
+        : [];
     for (const source of claimed) {
       taken.add(source.id);
       const task = perHost.run(hostOf(source.url), async () => {
@@ -142,7 +143,9 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
     report.error = error;
     deps.metrics?.fetchFailures.inc({ reason: error.split(':')[0] });
     report.status = status;
-    await recordHealth(deps.db, source.id, health({ ok: false, status, error, retryAfterMs })).catch((err) => deps.logger.error({ err, sourceId: source.id }, 'could not record fetch failure'));
+    await recordHealth(deps.db, source.id, health({ ok: false, status, error, retryAfterMs })).catch((err) =>
+      deps.logger.error({ err, sourceId: source.id }, 'could not record fetch failure'),
+    );
   };
 
   try {
@@ -176,7 +179,9 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
       if (stored.inserted) deps.metrics?.itemsIngested.inc({ kind: source.kind }, stored.inserted);
       report.duplicates = stored.duplicates;
       if (stored.newIds.length && deps.afterStore) {
-        await deps.afterStore(stored.newIds).catch((err) => deps.logger.warn({ err, sourceId: source.id }, 'labelling after ingest failed; items stay pending'));
+        await deps
+          .afterStore(stored.newIds)
+          .catch((err) => deps.logger.warn({ err, sourceId: source.id }, 'labelling after ingest failed; items stay pending'));
       }
     }
   } catch (err) {

@@ -2,8 +2,26 @@ import type { exportBatch } from '../../db/queries/items.ts';
 import { csvCell } from '../analytics/trends.ts';
 
 export const EXPORT_COLUMNS = [
-  'id', 'url', 'title', 'summary', 'author', 'published_at', 'published_estimated', 'source_id', 'source_name', 'source_kind',
-  'relevant', 'stance', 'confidence', 'concerns', 'studios', 'unions', 'areas', 'quote', 'model', 'classified_at',
+  'id',
+  'url',
+  'title',
+  'summary',
+  'author',
+  'published_at',
+  'published_estimated',
+  'source_id',
+  'source_name',
+  'source_kind',
+  'relevant',
+  'stance',
+  'confidence',
+  'concerns',
+  'studios',
+  'unions',
+  'areas',
+  'quote',
+  'model',
+  'classified_at',
   'label_source',
 ] as const;
 

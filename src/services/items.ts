@@ -1,4 +1,11 @@
-import { countMatching, exportBatch, getItem as getItemRow, listItems as listItemRows, type ItemFilters, type ItemListRow } from '../../db/queries/items.ts';
+import {
+  countMatching,
+  exportBatch,
+  getItem as getItemRow,
+  listItems as listItemRows,
+  type ItemFilters,
+  type ItemListRow,
+} from '../../db/queries/items.ts';
 import type { Db } from '../../db/client.ts';
 import { latestLabelledAt } from '../../db/queries/dashboard.ts';
 import { modelKnown } from '../../db/queries/models.ts';
@@ -88,7 +95,12 @@ export async function listItems(deps: Pick<ServiceDeps, 'db' | 'config'>, p: Lis
   if (p.cursor && !cursor) throw invalid('cursor', 'not a cursor this API returned for this query');
   checkRange(p.filters);
   const counter = counterFor(deps.db);
-  const page = await listItemRows(deps.db, { filters: p.filters, limit: p.limit, cursor, countTotal: (f) => counter.count(f, deps.config.cacheTtlMs) });
+  const page = await listItemRows(deps.db, {
+    filters: p.filters,
+    limit: p.limit,
+    cursor,
+    countTotal: (f) => counter.count(f, deps.config.cacheTtlMs),
+  });
   return { rows: page.rows, nextCursor: page.next ? encodeCursor(page.next) : null, total: page.total };
 }
 
@@ -134,7 +146,10 @@ const EXPORT_CHUNK_CHARS = 16 * 1024;
  * Every matching item as CSV or NDJSON, as a pull-based stream: the next batch is read only
  * when the reader has taken the last one, so memory stays flat whatever the size.
  */
-export function exportItems(deps: Pick<ServiceDeps, 'db'> & { logger?: Logger | undefined }, p: { filters: ItemFilters; format: 'csv' | 'ndjson' }): ReadableStream<Uint8Array> {
+export function exportItems(
+  deps: Pick<ServiceDeps, 'db'> & { logger?: Logger | undefined },
+  p: { filters: ItemFilters; format: 'csv' | 'ndjson' },
+): ReadableStream<Uint8Array> {
   checkRange(p.filters);
   let afterId = 0;
   let headerSent = false;
@@ -178,7 +193,8 @@ export async function withLabelView(
   q: { model?: string | undefined; labels?: LabelMode | undefined },
 ): Promise<ItemFilters> {
   const labels = labelView(deps.model.version, q);
-  if (labels.model && !(await modelKnown(deps.db, labels.model))) throw invalid('model', `no labels stored for model ${labels.model}; GET /api/v1/models lists them`);
+  if (labels.model && !(await modelKnown(deps.db, labels.model)))
+    throw invalid('model', `no labels stored for model ${labels.model}; GET /api/v1/models lists them`);
   return { ...filters, labels };
 }
 
@@ -195,5 +211,12 @@ export async function itemsMeta(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
   const through = await latestLabelledAt(deps.db);
   const mode = (applied.relevant as 'true' | 'false' | 'all' | undefined) ?? 'all';
   const labels = (applied.labels as LabelMode | undefined) ?? 'best';
-  return { model: (applied.model as string | undefined) ?? deps.model.version, labels, filters, relevance: RELEVANCE_MODES[mode], generatedAt: deps.clock.now().toISOString(), dataThrough: through?.toISOString() ?? null };
+  return {
+    model: (applied.model as string | undefined) ?? deps.model.version,
+    labels,
+    filters,
+    relevance: RELEVANCE_MODES[mode],
+    generatedAt: deps.clock.now().toISOString(),
+    dataThrough: through?.toISOString() ?? null,
+  };
 }

@@ -1,4 +1,11 @@
-import { finishRun as finishRunRow, listRuns as listRunRows, pruneRuns as pruneRunRows, recordSkipped as recordSkippedRow, startRun as startRunRow, type JobRunRow } from '../../db/queries/jobs.ts';
+import {
+  finishRun as finishRunRow,
+  listRuns as listRunRows,
+  pruneRuns as pruneRunRows,
+  recordSkipped as recordSkippedRow,
+  startRun as startRunRow,
+  type JobRunRow,
+} from '../../db/queries/jobs.ts';
 import { rebuildDirtyDays } from '../../db/queries/rollups.ts';
 import type { JobStatus } from '../labels.ts';
 import type { DbClockDeps, DbDeps } from './deps.ts';
@@ -31,7 +38,10 @@ export async function startRun(deps: DbClockDeps, p: { job: string; instance: st
   return startRunRow(deps.db, { ...p, at: deps.clock.now() });
 }
 
-export async function finishRun(deps: DbClockDeps, p: { id: number; status: Exclude<JobStatus, 'running'>; counts?: Record<string, number>; error?: string | null }): Promise<void> {
+export async function finishRun(
+  deps: DbClockDeps,
+  p: { id: number; status: Exclude<JobStatus, 'running'>; counts?: Record<string, number>; error?: string | null },
+): Promise<void> {
   await finishRunRow(deps.db, { ...p, at: deps.clock.now() });
 }
 
@@ -43,7 +53,11 @@ export async function recordSkipped(deps: DbClockDeps, p: { job: string; instanc
 /** Housekeeping: old runs go, abandoned ones are closed as failed. */
 export async function pruneRuns(deps: DbClockDeps): Promise<{ deleted: number; abandoned: number }> {
   const now = deps.clock.now();
-  return pruneRunRows(deps.db, { before: new Date(now.getTime() - KEEP_RUNS_DAYS * 86_400_000), staleBefore: new Date(now.getTime() - ABANDONED_AFTER_MS), at: now });
+  return pruneRunRows(deps.db, {
+    before: new Date(now.getTime() - KEEP_RUNS_DAYS * 86_400_000),
+    staleBefore: new Date(now.getTime() - ABANDONED_AFTER_MS),
+    at: now,
+  });
 }
 
 /** Rebuilds the rollup rows of days whose labels changed, at most `limit` days per call. */

@@ -1,5 +1,12 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { findKeyByHash, insertKey, listKeys as listKeyRows, revokeKey as revokeKeyRow, touchKey, type PublicKey } from '../../db/queries/keys.ts';
+import {
+  findKeyByHash,
+  insertKey,
+  listKeys as listKeyRows,
+  revokeKey as revokeKeyRow,
+  touchKey,
+  type PublicKey,
+} from '../../db/queries/keys.ts';
 import type { KeyScope } from '../labels.ts';
 import type { DbClockDeps, DbDeps } from './deps.ts';
 import { notFound } from './errors.ts';

@@ -20,7 +20,15 @@ function labelRows(model: StanceModel, rows: ItemToLabel[], logger?: Logger): { 
   for (const row of rows) {
     try {
       const r = model.classify(itemText(row), row.sourceKind);
-      labels.push({ id: row.id, relevant: r.relevant, stance: r.stance, confidence: r.confidence, concerns: r.concerns, explanation: r.explanation, model: r.model });
+      labels.push({
+        id: row.id,
+        relevant: r.relevant,
+        stance: r.stance,
+        confidence: r.confidence,
+        concerns: r.concerns,
+        explanation: r.explanation,
+        model: r.model,
+      });
     } catch (err) {
       logger?.warn({ err, itemId: row.id }, 'could not classify item');
       failed.push(row.id);
@@ -41,14 +49,19 @@ export interface LabelDeps {
  * Labels pending items (all of them, or just `ids`) in batches; each batch commits on its own,
  * so a crash loses at most the batch in flight, which stays pending.
  */
-export async function labelPending(deps: LabelDeps, opts: { ids?: number[]; max?: number } = {}): Promise<{ classified: number; failed: number; byStance: Record<string, number> }> {
+export async function labelPending(
+  deps: LabelDeps,
+  opts: { ids?: number[]; max?: number } = {},
+): Promise<{ classified: number; failed: number; byStance: Record<string, number> }> {
   let classified = 0;
   let failed = 0;
   const byStance: Record<string, number> = {};
   const max = opts.max ?? Infinity;
   while (classified + failed < max) {
-    const batch = await labelPendingBatch(deps.db, { limit: Math.min(BATCH, max - classified - failed), ids: opts.ids, at: deps.clock.now() }, (rows) =>
-      labelRows(deps.model, rows, deps.logger),
+    const batch = await labelPendingBatch(
+      deps.db,
+      { limit: Math.min(BATCH, max - classified - failed), ids: opts.ids, at: deps.clock.now() },
+      (rows) => labelRows(deps.model, rows, deps.logger),
     );
     if (!batch.labelled.length && !batch.failed) break;
     classified += batch.labelled.length;

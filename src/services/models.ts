@@ -15,7 +15,12 @@ export async function listModels(deps: Pick<ServiceDeps, 'db' | 'model'>) {
     current: deps.model.version,
     models: versions.map((v) => {
       const mine = coded.filter((c) => c.model === v.model);
-      const report = mine.length ? accuracyReport(mine.map((c) => ({ truth: c.stance, pred: c.modelStance, weight: 1 })), STANCES) : null;
+      const report = mine.length
+        ? accuracyReport(
+            mine.map((c) => ({ truth: c.stance, pred: c.modelStance, weight: 1 })),
+            STANCES,
+          )
+        : null;
       const relevantAgree = mine.filter((c) => c.relevant === c.modelRelevant).length;
       return {
         model: v.model,
@@ -25,7 +30,12 @@ export async function listModels(deps: Pick<ServiceDeps, 'db' | 'model'>) {
         firstLabelledAt: v.firstLabelledAt.toISOString(),
         lastLabelledAt: v.lastLabelledAt.toISOString(),
         quality: report
-          ? { codedItems: mine.length, accuracy: report.accuracy, macroF1: report.macroF1, relevanceAgreement: Math.round((relevantAgree / mine.length) * 10_000) / 10_000 }
+          ? {
+              codedItems: mine.length,
+              accuracy: report.accuracy,
+              macroF1: report.macroF1,
+              relevanceAgreement: Math.round((relevantAgree / mine.length) * 10_000) / 10_000,
+            }
           : null,
       };
     }),
@@ -45,11 +55,18 @@ export interface CompareQuery {
  * weekly stance shares under each.
  */
 export async function compareModels(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model' | 'config'>, q: CompareQuery) {
-  for (const [field, v] of [['a', q.a], ['b', q.b]] as const) {
-    if (v !== deps.model.version && !(await modelKnown(deps.db, v))) throw invalid(field, `no labels stored for model ${v}; GET /api/v1/models lists them`);
+  for (const [field, v] of [
+    ['a', q.a],
+    ['b', q.b],
+  ] as const) {
+    if (v !== deps.model.version && !(await modelKnown(deps.db, v)))
+      throw invalid(field, `no labels stored for model ${v}; GET /api/v1/models lists them`);
   }
   const rows = await pairedLabels(deps.db, { a: q.a, b: q.b });
-  const table = Object.fromEntries(STANCES.map((s) => [s, Object.fromEntries(STANCES.map((t) => [t, 0]))])) as Record<Stance, Record<Stance, number>>;
+  const table = Object.fromEntries(STANCES.map((s) => [s, Object.fromEntries(STANCES.map((t) => [t, 0]))])) as Record<
+    Stance,
+    Record<Stance, number>
+  >;
   const pairs: [Stance, Stance][] = [];
   let n = 0;
   let same = 0;
@@ -65,7 +82,12 @@ export async function compareModels(deps: Pick<ServiceDeps, 'db' | 'clock' | 'mo
   const [ta, tb] = await Promise.all([getTrends(deps, { ...base, model: q.a }), getTrends(deps, { ...base, model: q.b })]);
   const weeks = ta.series[0]!.buckets.map((bucket, i) => {
     const other = tb.series[0]!.buckets[i]!;
-    return { start: bucket.start, end: bucket.end, a: { total: bucket.total, shares: bucket.shares }, b: { total: other.total, shares: other.shares } };
+    return {
+      start: bucket.start,
+      end: bucket.end,
+      a: { total: bucket.total, shares: bucket.shares },
+      b: { total: other.total, shares: other.shares },
+    };
   });
   const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
   const kappa = cohenKappa(pairs);

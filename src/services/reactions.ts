@@ -32,17 +32,31 @@ export interface ReactionQuery {
  */
 export async function announcementReaction(deps: DbClockDeps & Partial<Pick<ServiceDeps, 'model' | 'config'>>, q: ReactionQuery) {
   const windowDays = q.windowDays ?? DEFAULT_WINDOW_DAYS;
-  if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS) throw invalid('window', `expected 1d to ${MAX_WINDOW_DAYS}d`);
+  if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS)
+    throw invalid('window', `expected 1d to ${MAX_WINDOW_DAYS}d`);
   const a = await getAnnouncement(deps, { id: q.id });
   const moment = momentOf(a);
   const span = windowDays * 86_400_000;
-  const items = await reactionItems(deps.db, { start: new Date(moment.getTime() - span), end: new Date(moment.getTime() + span), studio: a.studio, keywords: a.keywords, kind: q.kind });
+  const items = await reactionItems(deps.db, {
+    start: new Date(moment.getTime() - span),
+    end: new Date(moment.getTime() + span),
+    studio: a.studio,
+    keywords: a.keywords,
+    kind: q.kind,
+  });
   const reaction = buildReaction({ moment, windowDays, now: deps.clock.now(), items });
   const answer = { announcement: presentAnnouncement(a), kind: q.kind ?? null, method: REACTION_METHOD, ...reaction };
   if (!q.adjust) return answer;
   if (!deps.model || !deps.config) throw invalid('adjust', 'adjustment needs the model and configuration');
   const adjuster = await loadAdjuster({ db: deps.db, model: deps.model, config: deps.config }, { sampleId: q.sample });
-  const off = await reactionOffTopicCounts(deps.db, { start: new Date(moment.getTime() - span), moment, end: new Date(moment.getTime() + span), studio: a.studio, keywords: a.keywords, kind: q.kind });
+  const off = await reactionOffTopicCounts(deps.db, {
+    start: new Date(moment.getTime() - span),
+    moment,
+    end: new Date(moment.getTime() + span),
+    studio: a.studio,
+    keywords: a.keywords,
+    kind: q.kind,
+  });
   const counts = (list: typeof items) => {
     const c = { excitement: 0, worry: 0, neutral: 0 } as Record<Stance, number>;
     for (const i of list) c[i.stance]++;

@@ -32,7 +32,8 @@ export function validateFeedUrl(raw: string): { ok: true; url: string } | { ok: 
   } catch {
     return { ok: false, message: 'expected an absolute http(s) URL' };
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { ok: false, message: `only http and https feeds are supported, not ${u.protocol}` };
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    return { ok: false, message: `only http and https feeds are supported, not ${u.protocol}` };
   if (u.username || u.password) return { ok: false, message: 'credentials in feed URLs are not stored' };
   u.hash = '';
   return { ok: true, url: u.toString() };

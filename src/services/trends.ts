@@ -2,7 +2,15 @@ import { latestLabelledAt } from '../../db/queries/dashboard.ts';
 import { modelKnown } from '../../db/queries/models.ts';
 import { dayCounts, type LabelView } from '../../db/queries/rollups.ts';
 import { bucketStart, dayInZone, parseDay, type Granularity } from '../analytics/buckets.ts';
-import { buildSeries, shareOf, TREND_MIN_N, trendsCsv, type ConcernFigures, type TrendBucket, type TrendSeries } from '../analytics/trends.ts';
+import {
+  buildSeries,
+  shareOf,
+  TREND_MIN_N,
+  trendsCsv,
+  type ConcernFigures,
+  type TrendBucket,
+  type TrendSeries,
+} from '../analytics/trends.ts';
 import type { GroupDimension, SourceKind } from '../labels.ts';
 import type { ServiceDeps } from './deps.ts';
 import { invalid } from './errors.ts';
@@ -90,7 +98,8 @@ export function trendRange(q: Pick<TrendQuery, 'from' | 'to' | 'granularity' | '
   const to = q.to ?? bucketStart(today, q.granularity);
   const from = q.from ?? bucketsBefore(bucketStart(to, q.granularity), q.granularity, DEFAULT_BUCKETS[q.granularity]);
   if (from >= to) throw invalid(q.to ? 'to' : 'from', 'must be after from');
-  if ((parseDay(to) - parseDay(from)) / 86_400_000 > MAX_TREND_DAYS) throw invalid('from', `a range may cover at most ${MAX_TREND_DAYS} days`);
+  if ((parseDay(to) - parseDay(from)) / 86_400_000 > MAX_TREND_DAYS)
+    throw invalid('from', `a range may cover at most ${MAX_TREND_DAYS} days`);
   return { from, to };
 }
 
@@ -109,8 +118,20 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
   const { from, to } = trendRange(q, now);
   const relevant = q.relevant === 'all' ? undefined : q.relevant === 'true';
   const labels = labelView(deps.model.version, q);
-  if (labels.model && !(await modelKnown(deps.db, labels.model))) throw invalid('model', `no labels stored for model ${labels.model}; GET /api/v1/models lists them`);
-  const filters = { from, to, tz: q.tz, studio: q.studio, union: q.union, kind: q.kind, area: q.area, concern: q.concern, relevant, labels };
+  if (labels.model && !(await modelKnown(deps.db, labels.model)))
+    throw invalid('model', `no labels stored for model ${labels.model}; GET /api/v1/models lists them`);
+  const filters = {
+    from,
+    to,
+    tz: q.tz,
+    studio: q.studio,
+    union: q.union,
+    kind: q.kind,
+    area: q.area,
+    concern: q.concern,
+    relevant,
+    labels,
+  };
   const shape = { from, to, granularity: q.granularity, asOf: dayInZone(now, q.tz) };
   const [rows, through, totals] = await Promise.all([
     dayCounts(deps.db, { ...filters, groupBy: q.group_by }, 'rollup'),
@@ -125,7 +146,16 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
       group: s.group,
       buckets: s.buckets.map((b, i) => {
         const t = all[i]!;
-        return { ...b, concern: { count: b.total, relevantTotal: t.total, worryTotal: t.counts.worry, ofRelevant: shareOf(b.total, t.total), ofWorry: shareOf(b.total, t.counts.worry) } };
+        return {
+          ...b,
+          concern: {
+            count: b.total,
+            relevantTotal: t.total,
+            worryTotal: t.counts.worry,
+            ofRelevant: shareOf(b.total, t.total),
+            ofWorry: shareOf(b.total, t.counts.worry),
+          },
+        };
       }),
     }));
   }
@@ -136,7 +166,14 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
     tz: q.tz,
     minN: TREND_MIN_N,
     series,
-    meta: { model: q.model ?? deps.model.version, labels: q.labels ?? 'best', filters: appliedFilters(q, { from, to }), relevance: RELEVANCE_MODES[q.relevant], generatedAt: now.toISOString(), dataThrough: through?.toISOString() ?? null },
+    meta: {
+      model: q.model ?? deps.model.version,
+      labels: q.labels ?? 'best',
+      filters: appliedFilters(q, { from, to }),
+      relevance: RELEVANCE_MODES[q.relevant],
+      generatedAt: now.toISOString(),
+      dataThrough: through?.toISOString() ?? null,
+    },
   };
 }
 
@@ -146,11 +183,18 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
  * matrix, and the sample named in `adjustment`.
  */
 async function adjustedTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model' | 'config'>, q: TrendQuery): Promise<TrendAnswer> {
-  if (q.relevant === 'false') throw invalid('adjust', 'adjusts stance shares of relevant items (relevant=true) or of all items (relevant=all), not of off-topic ones');
+  if (q.relevant === 'false')
+    throw invalid(
+      'adjust',
+      'adjusts stance shares of relevant items (relevant=true) or of all items (relevant=all), not of off-topic ones',
+    );
   if (q.group_by === 'concern') throw invalid('adjust', 'concern shares are not adjusted; leave out group_by=concern or adjust');
   const asModel = { ...q, labels: 'model' as const, adjust: false };
   const adjuster = await loadAdjuster(deps, { sampleId: q.sample, model: q.model });
-  const [plain, offTopic] = await Promise.all([getTrends(deps, q.relevant === 'all' ? { ...asModel, relevant: 'true' } : asModel), getTrends(deps, { ...asModel, relevant: 'false' })]);
+  const [plain, offTopic] = await Promise.all([
+    getTrends(deps, q.relevant === 'all' ? { ...asModel, relevant: 'true' } : asModel),
+    getTrends(deps, { ...asModel, relevant: 'false' }),
+  ]);
   const shown = q.relevant === 'all' ? await getTrends(deps, asModel) : plain;
   const off = new Map(offTopic.series.map((s) => [s.group, s.buckets]));
   const series = shown.series.map((s) => {
@@ -164,7 +208,12 @@ async function adjustedTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model' |
       }),
     };
   });
-  return { ...shown, series, meta: { ...shown.meta, filters: { ...shown.meta.filters, adjust: 'true', sample: String(adjuster.info.sample.id) } }, adjustment: adjuster.info };
+  return {
+    ...shown,
+    series,
+    meta: { ...shown.meta, filters: { ...shown.meta.filters, adjust: 'true', sample: String(adjuster.info.sample.id) } },
+    adjustment: adjuster.info,
+  };
 }
 
 /** The same answer as CSV, one row per bucket and group (concern columns when grouped by concern). */

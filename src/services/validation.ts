@@ -63,7 +63,8 @@ export function presentSample(s: SampleRow, size: number) {
  * each stratum gets an equal share and every item records its weight.
  */
 export async function createSample(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'>, input: SampleInput) {
-  if (!Number.isInteger(input.n) || input.n < 1 || input.n > MAX_SAMPLE) throw invalid('n', `expected a whole number from 1 to ${MAX_SAMPLE}`);
+  if (!Number.isInteger(input.n) || input.n < 1 || input.n > MAX_SAMPLE)
+    throw invalid('n', `expected a whole number from 1 to ${MAX_SAMPLE}`);
   const from = input.from ? day(input.from, 'from') : undefined;
   const to = input.to ? day(input.to, 'to') : undefined;
   if (from && to && from >= to) throw invalid('to', 'must be after from');
@@ -72,7 +73,11 @@ export async function createSample(deps: Pick<ServiceDeps, 'db' | 'clock' | 'mod
   const candidates = await sampleCandidates(deps.db, { from, to });
   if (!candidates.length) throw invalid('from', 'no labelled items in that range to sample from');
   const stratum = (c: (typeof candidates)[number]) => (input.stratify === 'stance' ? (c.relevant ? c.stance : 'off_topic') : 'all');
-  const drawn = drawSample(candidates.map((c) => ({ id: c.id, stratum: stratum(c) })), input.n, seed);
+  const drawn = drawSample(
+    candidates.map((c) => ({ id: c.id, stratum: stratum(c) })),
+    input.n,
+    seed,
+  );
   const now = deps.clock.now();
   const row = await insertSample(
     deps.db,
@@ -144,7 +149,17 @@ async function refreshCorrection(deps: DbClockDeps, itemId: number): Promise<voi
 }
 
 export function presentAnnotation(a: AnnotationRow) {
-  return { id: a.id, itemId: a.itemId, coder: a.coder, stance: a.stance, relevant: a.relevant, concerns: a.concerns, sampleId: a.sampleId, durationMs: a.durationMs, codedAt: a.codedAt.toISOString() };
+  return {
+    id: a.id,
+    itemId: a.itemId,
+    coder: a.coder,
+    stance: a.stance,
+    relevant: a.relevant,
+    concerns: a.concerns,
+    sampleId: a.sampleId,
+    durationMs: a.durationMs,
+    codedAt: a.codedAt.toISOString(),
+  };
 }
 
 /**
@@ -177,7 +192,10 @@ export async function exportAnnotations(deps: Pick<ServiceDeps, 'db'>, p: { samp
 }
 
 /** Reads annotations from CSV and stores them all, or none when a row is bad (each bad row named). */
-export async function importAnnotations(deps: Pick<ServiceDeps, 'db' | 'clock' | 'invalidate'>, csv: string): Promise<{ imported: number; items: number }> {
+export async function importAnnotations(
+  deps: Pick<ServiceDeps, 'db' | 'clock' | 'invalidate'>,
+  csv: string,
+): Promise<{ imported: number; items: number }> {
   const { rows, errors } = readAnnotationCsv(csv);
   if (errors.length) throw invalid('file', errors.slice(0, 10).join('; ') + (errors.length > 10 ? `; and ${errors.length - 10} more` : ''));
   const ids = [...new Set(rows.map((r) => r.itemId))];
@@ -185,7 +203,11 @@ export async function importAnnotations(deps: Pick<ServiceDeps, 'db' | 'clock' |
     const t = { db: tx as unknown as typeof deps.db, clock: deps.clock };
     for (const id of ids) if (!(await itemExists(t.db, id))) throw invalid('file', `item ${id} does not exist`);
     for (const r of rows) {
-      await upsertAnnotation(t.db, { ...r, sampleId: r.sampleId, codedAt: r.codedAt && !Number.isNaN(Date.parse(r.codedAt)) ? new Date(r.codedAt) : deps.clock.now() });
+      await upsertAnnotation(t.db, {
+        ...r,
+        sampleId: r.sampleId,
+        codedAt: r.codedAt && !Number.isNaN(Date.parse(r.codedAt)) ? new Date(r.codedAt) : deps.clock.now(),
+      });
     }
     for (const id of ids) await refreshCorrection(t, id);
   });
@@ -214,7 +236,17 @@ export async function codedItems(deps: Pick<ServiceDeps, 'db' | 'model'>, p: { s
   const sample = await sampleOrThrow(deps, p.sampleId);
   const [rows, notes] = await Promise.all([sampleItemRows(deps.db, p.sampleId), annotationsOf(deps.db, { sampleId: p.sampleId })]);
   const version = p.model && p.model !== deps.model.version ? p.model : undefined;
-  const older = version ? new Map((await versionLabelsOf(deps.db, version, rows.map((r) => r.itemId))).map((l) => [l.itemId, l])) : undefined;
+  const older = version
+    ? new Map(
+        (
+          await versionLabelsOf(
+            deps.db,
+            version,
+            rows.map((r) => r.itemId),
+          )
+        ).map((l) => [l.itemId, l]),
+      )
+    : undefined;
   const byItem = new Map<number, CoderLabel[]>();
   for (const a of notes) {
     let list = byItem.get(a.itemId);
@@ -224,14 +256,25 @@ export async function codedItems(deps: Pick<ServiceDeps, 'db' | 'model'>, p: { s
   const coded: CodedItem[] = [];
   for (const r of rows) {
     const c = consensusOf(byItem.get(r.itemId) ?? []);
-    const label = older ? older.get(r.itemId) : r.stance ? { stance: r.stance, relevant: r.relevant ?? false, concerns: r.concerns } : undefined;
+    const label = older
+      ? older.get(r.itemId)
+      : r.stance
+        ? { stance: r.stance, relevant: r.relevant ?? false, concerns: r.concerns }
+        : undefined;
     if (!c || !label) continue;
     const pred = { relevant: label.relevant, stance: label.relevant ? label.stance : ('neutral' as Stance), concerns: label.concerns };
-    coded.push({ itemId: r.itemId, weight: r.weight, stratum: r.stratum, truth: c, pred, truthClass: classOf(c.relevant, c.stance), predClass: classOf(pred.relevant, pred.stance) });
+    coded.push({
+      itemId: r.itemId,
+      weight: r.weight,
+      stratum: r.stratum,
+      truth: c,
+      pred,
+      truthClass: classOf(c.relevant, c.stance),
+      predClass: classOf(pred.relevant, pred.stance),
+    });
   }
   return { sample: presentSample(sample, rows.length), rows, byItem, coded, model: version ?? deps.model.version };
 }
-
 
 /**
  * Measured accuracy on a validation sample: who coded what; agreement between coders
@@ -246,25 +289,46 @@ export async function getValidation(deps: Pick<ServiceDeps, 'db' | 'model'>, p: 
   for (const list of byItem.values()) for (const l of list) coders.set(l.coder, (coders.get(l.coder) ?? 0) + 1);
   const units = [...byItem.values()];
   const multi = units.filter((u) => u.length >= 2);
-  const alpha = (key: 'stance' | 'relevant') => withBootstrap(multi, (us) => krippendorffAlpha(us.map((u) => u.map((l) => String(l[key])))), 7);
+  const alpha = (key: 'stance' | 'relevant') =>
+    withBootstrap(multi, (us) => krippendorffAlpha(us.map((u) => u.map((l) => String(l[key])))), 7);
   const names = [...coders.keys()].sort();
   const pairs: { a: string; b: string; items: number; kappa: ReturnType<typeof withBootstrap> }[] = [];
   for (let i = 0; i < names.length; i++) {
     for (let j = i + 1; j < names.length; j++) {
-      const both = units.map((u) => [u.find((l) => l.coder === names[i]), u.find((l) => l.coder === names[j])] as const).filter(([x, y]) => x && y);
+      const both = units
+        .map((u) => [u.find((l) => l.coder === names[i]), u.find((l) => l.coder === names[j])] as const)
+        .filter(([x, y]) => x && y);
       if (both.length < 2) continue;
-      pairs.push({ a: names[i]!, b: names[j]!, items: both.length, kappa: withBootstrap(both, (bs) => cohenKappa(bs.map(([x, y]) => [x!.stance, y!.stance] as [Stance, Stance])), 11) });
+      pairs.push({
+        a: names[i]!,
+        b: names[j]!,
+        items: both.length,
+        kappa: withBootstrap(both, (bs) => cohenKappa(bs.map(([x, y]) => [x!.stance, y!.stance] as [Stance, Stance])), 11),
+      });
     }
   }
   const weighted = sample.stratify !== null;
   const w = (c: CodedItem) => (weighted ? c.weight : 1);
-  const stanceJudged: Judged<Stance>[] = coded.filter((c) => c.truth.relevant).map((c) => ({ truth: c.truth.stance, pred: c.pred.stance, weight: w(c) }));
+  const stanceJudged: Judged<Stance>[] = coded
+    .filter((c) => c.truth.relevant)
+    .map((c) => ({ truth: c.truth.stance, pred: c.pred.stance, weight: w(c) }));
   const fourJudged: Judged<AdjustClass>[] = coded.map((c) => ({ truth: c.truthClass, pred: c.predClass, weight: w(c) }));
-  const relevance = binaryReport(coded.map((c) => ({ truth: c.truth.relevant, pred: c.pred.relevant, weight: w(c) })), 3);
+  const relevance = binaryReport(
+    coded.map((c) => ({ truth: c.truth.relevant, pred: c.pred.relevant, weight: w(c) })),
+    3,
+  );
   const concernItems = coded.filter((c) => c.truth.relevant);
-  const concernDecisions = concernItems.flatMap((c) => CONCERNS.map((k) => ({ truth: c.truth.concerns.includes(k), pred: c.pred.concerns.includes(k), weight: w(c) })));
+  const concernDecisions = concernItems.flatMap((c) =>
+    CONCERNS.map((k) => ({ truth: c.truth.concerns.includes(k), pred: c.pred.concerns.includes(k), weight: w(c) })),
+  );
   const perConcern = Object.fromEntries(
-    CONCERNS.map((k) => [k, binaryReport(concernItems.map((c) => ({ truth: c.truth.concerns.includes(k), pred: c.pred.concerns.includes(k), weight: w(c) })), 5)]),
+    CONCERNS.map((k) => [
+      k,
+      binaryReport(
+        concernItems.map((c) => ({ truth: c.truth.concerns.includes(k), pred: c.pred.concerns.includes(k), weight: w(c) })),
+        5,
+      ),
+    ]),
   ) as Record<Concern, ReturnType<typeof binaryReport>>;
   return {
     sample,
@@ -279,7 +343,9 @@ export async function getValidation(deps: Pick<ServiceDeps, 'db' | 'model'>, p: 
     concerns: { micro: binaryReport(concernDecisions, 19), perConcern },
     note:
       'Truth is the coders\' consensus (strict majority; ties left out). Stance figures are over items the coders judged relevant; "overall" also counts the relevance gate, with off_topic as a class. ' +
-      (weighted ? 'The sample was stratified: every figure is weighted by population / sampled per stratum.' : 'Simple random sample: unweighted.') +
+      (weighted
+        ? 'The sample was stratified: every figure is weighted by population / sampled per stratum.'
+        : 'Simple random sample: unweighted.') +
       ` Proportions carry Wilson intervals${weighted ? ' on the effective sample size' : ''}; F1, kappa and alpha percentile-bootstrap intervals (1,000 resamples of items).`,
   };
 }
@@ -309,17 +375,29 @@ export async function codedExamples(deps: Pick<ServiceDeps, 'db'>, p: { holdout:
     concerns: r.relevant ? r.concerns : [],
     source_kind: r.sourceKind,
   }));
-  const order = drawSample(examples.map((e) => ({ id: e.itemId, stratum: 'all' })), examples.length, p.seed ?? 1).items.map((i) => i.id);
+  const order = drawSample(
+    examples.map((e) => ({ id: e.itemId, stratum: 'all' })),
+    examples.length,
+    p.seed ?? 1,
+  ).items.map((i) => i.id);
   const held = new Set(order.slice(0, Math.round(order.length * p.holdout)));
   return { train: examples.filter((e) => !held.has(e.itemId)), heldOut: examples.filter((e) => held.has(e.itemId)) };
 }
 
 /** A model's stance accuracy and macro-F1, and relevance agreement, on coded examples. */
-export function scoreOnCoded(classify: (text: string, kind: SourceKind) => { stance: Stance; relevant: boolean }, examples: CodedExample[]) {
+export function scoreOnCoded(
+  classify: (text: string, kind: SourceKind) => { stance: Stance; relevant: boolean },
+  examples: CodedExample[],
+) {
   const judged = examples.map((e) => {
     const r = classify(e.text, e.source_kind);
     return { truth: e.stance, pred: r.relevant ? r.stance : ('neutral' as Stance), weight: 1, relevantOk: r.relevant === e.relevant };
   });
   const report = accuracyReport(judged, STANCES, 23);
-  return { n: examples.length, accuracy: report.accuracy, macroF1: report.macroF1, relevanceAgreement: judged.length ? judged.filter((j) => j.relevantOk).length / judged.length : null };
+  return {
+    n: examples.length,
+    accuracy: report.accuracy,
+    macroF1: report.macroF1,
+    relevanceAgreement: judged.length ? judged.filter((j) => j.relevantOk).length / judged.length : null,
+  };
 }

@@ -1,6 +1,15 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/client.ts';
-import { deleteWebhook as deleteRow, dueDeliveries, insertWebhook, listDeliveries as listDeliveryRows, listWebhooks as listRows, recordAttempt, type AlertRow, type WebhookRow } from '../../db/queries/alerts.ts';
+import {
+  deleteWebhook as deleteRow,
+  dueDeliveries,
+  insertWebhook,
+  listDeliveries as listDeliveryRows,
+  listWebhooks as listRows,
+  recordAttempt,
+  type AlertRow,
+  type WebhookRow,
+} from '../../db/queries/alerts.ts';
 import { webhookUrlProblem } from '../alerts/webhook-url.ts';
 import { alertView, type AlertMetric } from '../alerts/view.ts';
 import type { Clock } from '../clock.ts';
@@ -11,10 +20,20 @@ import type { DbDeps, ServiceDeps } from './deps.ts';
 import { invalid, notFound } from './errors.ts';
 
 /** A webhook as shown (never its secret). */
-export const presentWebhook = (w: WebhookRow) => ({ id: w.id, url: w.url, entity: w.entity, metric: w.metric, enabled: w.enabled, createdAt: w.createdAt.toISOString() });
+export const presentWebhook = (w: WebhookRow) => ({
+  id: w.id,
+  url: w.url,
+  entity: w.entity,
+  metric: w.metric,
+  enabled: w.enabled,
+  createdAt: w.createdAt.toISOString(),
+});
 
 /** Registers a URL for alerts; the secret it signs with is in this answer only. */
-export async function createWebhook(deps: Pick<ServiceDeps, 'db' | 'config'>, p: { url: string; entity?: string | undefined; metric?: AlertMetric | undefined }) {
+export async function createWebhook(
+  deps: Pick<ServiceDeps, 'db' | 'config'>,
+  p: { url: string; entity?: string | undefined; metric?: AlertMetric | undefined },
+) {
   const problem = await webhookUrlProblem(p.url, deps.config.allowPrivateFeeds);
   if (problem) throw invalid('url', problem);
   const secret = randomBytes(32).toString('hex');
@@ -63,7 +82,13 @@ export function alertPayload(a: AlertRow, publicUrl?: string) {
 }
 
 /** Sends every due delivery once; failures are rescheduled with backoff. Returns counts. */
-export async function deliverDue(deps: { db: Db; config: Config; clock: Clock; logger: Logger; allowPrivate?: boolean | ((h: string) => boolean) }): Promise<{ delivered: number; failed: number; retrying: number }> {
+export async function deliverDue(deps: {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  allowPrivate?: boolean | ((h: string) => boolean);
+}): Promise<{ delivered: number; failed: number; retrying: number }> {
   const counts = { delivered: 0, failed: 0, retrying: 0 };
   const due = await dueDeliveries(deps.db, { now: deps.clock.now(), limit: 100 });
   for (const { delivery, webhook, alert } of due) {
@@ -71,12 +96,17 @@ export async function deliverDue(deps: { db: Db; config: Config; clock: Clock; l
     let status: number | null = null;
     let error: string | null = null;
     try {
-      const res = await postJson(webhook.url, body, { 'X-Pulse-Signature': sign(webhook.secret, body), 'X-Pulse-Delivery': String(delivery.id), 'X-Pulse-Event': 'alert' }, {
-        timeoutMs: 10_000,
-        connectTimeoutMs: 5_000,
-        maxBytes: 4096,
-        allowPrivate: deps.allowPrivate ?? deps.config.allowPrivateFeeds,
-      });
+      const res = await postJson(
+        webhook.url,
+        body,
+        { 'X-Pulse-Signature': sign(webhook.secret, body), 'X-Pulse-Delivery': String(delivery.id), 'X-Pulse-Event': 'alert' },
+        {
+          timeoutMs: 10_000,
+          connectTimeoutMs: 5_000,
+          maxBytes: 4096,
+          allowPrivate: deps.allowPrivate ?? deps.config.allowPrivateFeeds,
+        },
+      );
       status = res.status;
       if (status < 200 || status >= 300) error = `HTTP ${status}`;
     } catch (err) {
@@ -87,7 +117,18 @@ export async function deliverDue(deps: { db: Db; config: Config; clock: Clock; l
     const delay = RETRY_DELAYS_MS[delivery.attempts];
     const next = ok || delay === undefined ? null : new Date(now.getTime() + delay);
     await recordAttempt(deps.db, { id: delivery.id, ok, status, error, at: now, nextAttemptAt: next });
-    deps.logger.info({ deliveryId: delivery.id, webhookId: webhook.id, alertId: alert.id, attempt: delivery.attempts + 1, status, error, outcome: ok ? 'delivered' : next ? 'retrying' : 'failed' }, 'webhook delivery');
+    deps.logger.info(
+      {
+        deliveryId: delivery.id,
+        webhookId: webhook.id,
+        alertId: alert.id,
+        attempt: delivery.attempts + 1,
+        status,
+        error,
+        outcome: ok ? 'delivered' : next ? 'retrying' : 'failed',
+      },
+      'webhook delivery',
+    );
     if (ok) counts.delivered++;
     else if (next) counts.retrying++;
     else counts.failed++;

@@ -38,7 +38,13 @@ export class PatternSet {
   }
 
   private union(k: number, mode: 'g' | 'y'): RegExp {
-    return new RegExp(`${this.lead}(?:${this.sources.slice(k).map((s) => `(${s})`).join('|')})`, mode + this.flags);
+    return new RegExp(
+      `${this.lead}(?:${this.sources
+        .slice(k)
+        .map((s) => `(${s})`)
+        .join('|')})`,
+      mode + this.flags,
+    );
   }
 
   /** Calls `hit(pattern, start)` for every match each pattern would find alone. */

@@ -78,7 +78,12 @@ export const Dashboard: FC<DashboardProps> = (p) => {
           <Select name="studio" label="Studio" value={p.filters.studio} values={p.options.studio} />
           <Select name="union" label="Union or guild" value={p.filters.union} values={p.options.union} />
           <Select name="kind" label="Source kind" value={p.filters.kind} values={SOURCE_KINDS} />
-          <Select name="concern" label="Concern" value={p.filters.concern} values={p.options.concern.length ? p.options.concern : CONCERNS} />
+          <Select
+            name="concern"
+            label="Concern"
+            value={p.filters.concern}
+            values={p.options.concern.length ? p.options.concern : CONCERNS}
+          />
           <label class="toggle">
             <span>
               <input type="checkbox" name="adjust" value="true" id="filter-adjust" /> Correct for measured error
@@ -102,7 +107,11 @@ export const Dashboard: FC<DashboardProps> = (p) => {
           </div>
         </div>
         <div id="chart" role="img" aria-label="Weekly worry and excitement shares with 95% interval bands" data-state="server"></div>
-        <script type="application/json" id="trend-data" dangerouslySetInnerHTML={{ __html: safeJson({ from: p.from, to: p.to, buckets: p.buckets }) }}></script>
+        <script
+          type="application/json"
+          id="trend-data"
+          dangerouslySetInnerHTML={{ __html: safeJson({ from: p.from, to: p.to, buckets: p.buckets }) }}
+        ></script>
         <details>
           <summary>The numbers behind the chart</summary>
           <div class="scroll">
@@ -111,11 +120,21 @@ export const Dashboard: FC<DashboardProps> = (p) => {
               <thead>
                 <tr>
                   <th scope="col">week of</th>
-                  <th scope="col" class="num">items</th>
-                  <th scope="col" class="num">worry</th>
-                  <th scope="col" class="num">excitement</th>
-                  <th scope="col" class="num">neutral</th>
-                  <th scope="col" class="num">net</th>
+                  <th scope="col" class="num">
+                    items
+                  </th>
+                  <th scope="col" class="num">
+                    worry
+                  </th>
+                  <th scope="col" class="num">
+                    excitement
+                  </th>
+                  <th scope="col" class="num">
+                    neutral
+                  </th>
+                  <th scope="col" class="num">
+                    net
+                  </th>
                   <th scope="col">note</th>
                 </tr>
               </thead>
@@ -162,8 +181,12 @@ export const Dashboard: FC<DashboardProps> = (p) => {
                   <th scope="col">day</th>
                   <th scope="col">who</th>
                   <th scope="col">what</th>
-                  <th scope="col" class="num">today</th>
-                  <th scope="col" class="num">baseline</th>
+                  <th scope="col" class="num">
+                    today
+                  </th>
+                  <th scope="col" class="num">
+                    baseline
+                  </th>
                 </tr>
               </thead>
               <tbody>
@@ -203,14 +226,22 @@ export const Dashboard: FC<DashboardProps> = (p) => {
                     <td>
                       <a href={i.url}>{i.title}</a>
                       <div class="muted">
-                        {i.sourceName} ({i.sourceKind}), <time datetime={i.publishedAt.toISOString()}>{i.publishedAt.toISOString().slice(0, 10)}</time>
+                        {i.sourceName} ({i.sourceKind}),{' '}
+                        <time datetime={i.publishedAt.toISOString()}>{i.publishedAt.toISOString().slice(0, 10)}</time>
                       </div>
                     </td>
                     <td>
                       {i.stance ? <span class={`badge ${i.stance}`}>{i.stance}</span> : <span class="muted">pending</span>}
                       {i.concerns.length ? <div class="terms">{i.concerns.map((c) => c.replace(/_/g, ' ')).join(', ')}</div> : ''}
                     </td>
-                    <td class="terms">{e ? e.terms.slice(0, 4).map((t) => t.term).join(', ') : ''}</td>
+                    <td class="terms">
+                      {e
+                        ? e.terms
+                            .slice(0, 4)
+                            .map((t) => t.term)
+                            .join(', ')
+                        : ''}
+                    </td>
                   </tr>
                 );
               })}
@@ -225,7 +256,9 @@ export const Dashboard: FC<DashboardProps> = (p) => {
           <ul>
             {p.digests.map((d) => (
               <li>
-                <a href={`/api/v1/digests/${d.week}?format=html${d.studio ? `&studio=${encodeURIComponent(d.studio)}` : ''}${d.union ? `&union=${encodeURIComponent(d.union)}` : ''}`}>
+                <a
+                  href={`/api/v1/digests/${d.week}?format=html${d.studio ? `&studio=${encodeURIComponent(d.studio)}` : ''}${d.union ? `&union=${encodeURIComponent(d.union)}` : ''}`}
+                >
                   {d.week}
                   {d.studio ? ` — ${d.studio}` : d.union ? ` — ${d.union}` : ''}
                 </a>
@@ -248,14 +281,21 @@ export interface ReactionProps {
   announcement: { id: number; title: string; date: string; studio: string | null; description: string };
   reaction: {
     windowDays: number;
-    before: { total: number; shares: Record<'worry' | 'excitement' | 'neutral', { value: number; low: number; high: number }>; net: number };
+    before: {
+      total: number;
+      shares: Record<'worry' | 'excitement' | 'neutral', { value: number; low: number; high: number }>;
+      net: number;
+    };
     after: { total: number; shares: Record<'worry' | 'excitement' | 'neutral', { value: number; low: number; high: number }>; net: number };
     worryShare: { diff: number; z: number; p: number } | null;
     net: { diff: number; p: number } | null;
     volume: { ratio: number | null; p: number };
     note: string | null;
     daily: { day: string; side: string; counts: Record<'worry' | 'excitement' | 'neutral', number>; total: number }[];
-    topItems: { before: { title: string; url: string; stance: string; quote: string | null; source: string }[]; after: { title: string; url: string; stance: string; quote: string | null; source: string }[] };
+    topItems: {
+      before: { title: string; url: string; stance: string; quote: string | null; source: string }[];
+      after: { title: string; url: string; stance: string; quote: string | null; source: string }[];
+    };
   };
 }
 
@@ -269,15 +309,27 @@ export const ReactionPage: FC<ReactionProps> = ({ announcement: a, reaction: r }
       {a.date} · {a.studio ?? 'industry'} · {r.windowDays} days before against {r.windowDays} days after
     </p>
     <p>{a.description}</p>
-    {r.note ? <p role="note"><strong>{r.note}</strong></p> : ''}
+    {r.note ? (
+      <p role="note">
+        <strong>{r.note}</strong>
+      </p>
+    ) : (
+      ''
+    )}
     <div class="scroll">
       <table id="reaction-table">
         <thead>
           <tr>
             <th scope="col"></th>
-            <th scope="col" class="num">before</th>
-            <th scope="col" class="num">after</th>
-            <th scope="col" class="num">change</th>
+            <th scope="col" class="num">
+              before
+            </th>
+            <th scope="col" class="num">
+              after
+            </th>
+            <th scope="col" class="num">
+              change
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -291,12 +343,22 @@ export const ReactionPage: FC<ReactionProps> = ({ announcement: a, reaction: r }
             <tr>
               <th scope="row">{s} share</th>
               <td class="num">
-                {pct(r.before.shares[s].value)} <span class="muted">({pct(r.before.shares[s].low)}–{pct(r.before.shares[s].high)})</span>
+                {pct(r.before.shares[s].value)}{' '}
+                <span class="muted">
+                  ({pct(r.before.shares[s].low)}–{pct(r.before.shares[s].high)})
+                </span>
               </td>
               <td class="num">
-                {pct(r.after.shares[s].value)} <span class="muted">({pct(r.after.shares[s].low)}–{pct(r.after.shares[s].high)})</span>
+                {pct(r.after.shares[s].value)}{' '}
+                <span class="muted">
+                  ({pct(r.after.shares[s].low)}–{pct(r.after.shares[s].high)})
+                </span>
               </td>
-              <td class="num">{s === 'worry' && r.worryShare ? `${r.worryShare.diff > 0 ? '+' : ''}${Math.round(r.worryShare.diff * 100)} pts (p = ${r.worryShare.p})` : ''}</td>
+              <td class="num">
+                {s === 'worry' && r.worryShare
+                  ? `${r.worryShare.diff > 0 ? '+' : ''}${Math.round(r.worryShare.diff * 100)} pts (p = ${r.worryShare.p})`
+                  : ''}
+              </td>
             </tr>
           ))}
           <tr>

@@ -57,7 +57,12 @@ export function webRoutes(deps: AppDeps) {
     if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw badRequest('id', 'expected a positive whole number');
     const a = await getAnnouncement(deps, { id });
     const reaction = await announcementReaction(deps, { id });
-    return c.html(<ReactionPage announcement={{ id: a.id, title: a.title, date: a.date, studio: a.studio, description: a.description }} reaction={reaction} />);
+    return c.html(
+      <ReactionPage
+        announcement={{ id: a.id, title: a.title, date: a.date, studio: a.studio, description: a.description }}
+        reaction={reaction}
+      />,
+    );
   });
   const sampleId = (raw: string) => {
     const id = Number(raw);

@@ -5,11 +5,22 @@ import type { getValidation } from '../services/validation.ts';
 import { Layout } from './pages.tsx';
 
 /** The key that toggles each concern on the coding page. */
-export const CONCERN_KEYS: Record<string, Concern> = { j: 'job_displacement', l: 'consent_likeness', p: 'compensation', c: 'credit_attribution', t: 'training_data', v: 'creative_control' };
+export const CONCERN_KEYS: Record<string, Concern> = {
+  j: 'job_displacement',
+  l: 'consent_likeness',
+  p: 'compensation',
+  c: 'credit_attribution',
+  t: 'training_data',
+  v: 'creative_control',
+};
 const label = (s: string) => s.replace(/_/g, ' ');
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${Math.round(v * 1000) / 10}%`);
 const ci = (i: { value: number; low: number; high: number } | null | undefined, asPct = true) =>
-  !i ? 'n/a' : asPct ? `${pct(i.value)} (${pct(i.low)}–${pct(i.high)})` : `${i.value.toFixed(2)} (${i.low.toFixed(2)}–${i.high.toFixed(2)})`;
+  !i
+    ? 'n/a'
+    : asPct
+      ? `${pct(i.value)} (${pct(i.low)}–${pct(i.high)})`
+      : `${i.value.toFixed(2)} (${i.low.toFixed(2)}–${i.high.toFixed(2)})`;
 
 export interface CodingProps {
   sample: { id: number; name: string; size: number; model: string; stratify: string | null };
@@ -23,10 +34,14 @@ export const CodingPage: FC<CodingProps> = ({ sample }) => (
         Code sample {sample.id}: {sample.name}
       </h2>
       <p class="muted">
-        {sample.size} items{sample.stratify ? `, stratified by ${sample.stratify}` : ''}. <span id="code-progress"></span> · <a href={`/models/validation/${sample.id}`}>model card</a>
+        {sample.size} items{sample.stratify ? `, stratified by ${sample.stratify}` : ''}. <span id="code-progress"></span> ·{' '}
+        <a href={`/models/validation/${sample.id}`}>model card</a>
       </p>
       <noscript>
-        <p>Coding needs JavaScript. Without it, code in a spreadsheet: <code>pulse annotations export</code>, then <code>pulse annotations import FILE.csv</code>.</p>
+        <p>
+          Coding needs JavaScript. Without it, code in a spreadsheet: <code>pulse annotations export</code>, then{' '}
+          <code>pulse annotations import FILE.csv</code>.
+        </p>
       </noscript>
       <form id="code-setup" class="filters" aria-label="Who is coding">
         <label>
@@ -58,7 +73,8 @@ export const CodingPage: FC<CodingProps> = ({ sample }) => (
             </label>
           ))}
           <label>
-            <input type="checkbox" id="relevant-toggle" tabindex={-1} /> <kbd>r</kbd> off-topic (now: <b id="relevant-state">about AI in screen or games work</b>)
+            <input type="checkbox" id="relevant-toggle" tabindex={-1} /> <kbd>r</kbd> off-topic (now:{' '}
+            <b id="relevant-state">about AI in screen or games work</b>)
           </label>
         </fieldset>
         <fieldset class="keys">
@@ -92,7 +108,8 @@ export const ModelCardPage: FC<{ v: Validation }> = ({ v }) => (
       <p>
         Measured on sample {v.sample.id} ("{v.sample.name}"): {v.items.inSample} items drawn from {v.sample.population}
         {v.sample.stratify ? `, stratified by ${v.sample.stratify} (figures weighted)` : ' at random'}; {v.items.coded} coded by{' '}
-        {v.coders.map((c) => `${c.coder} (${c.items})`).join(', ') || 'nobody yet'}; {v.items.withConsensus} with a consensus, {v.items.byTwoOrMore} by two or more coders. <a href={`/code/${v.sample.id}`}>Code more</a>
+        {v.coders.map((c) => `${c.coder} (${c.items})`).join(', ') || 'nobody yet'}; {v.items.withConsensus} with a consensus,{' '}
+        {v.items.byTwoOrMore} by two or more coders. <a href={`/code/${v.sample.id}`}>Code more</a>
       </p>
       <h3>The model against the coders</h3>
       <table id="card-summary">
@@ -124,10 +141,18 @@ export const ModelCardPage: FC<{ v: Validation }> = ({ v }) => (
         <thead>
           <tr>
             <th scope="col">stance</th>
-            <th scope="col" class="num">precision</th>
-            <th scope="col" class="num">recall</th>
-            <th scope="col" class="num">F1</th>
-            <th scope="col" class="num">coded</th>
+            <th scope="col" class="num">
+              precision
+            </th>
+            <th scope="col" class="num">
+              recall
+            </th>
+            <th scope="col" class="num">
+              F1
+            </th>
+            <th scope="col" class="num">
+              coded
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -175,9 +200,15 @@ export const ModelCardPage: FC<{ v: Validation }> = ({ v }) => (
         <thead>
           <tr>
             <th scope="col">concern</th>
-            <th scope="col" class="num">precision</th>
-            <th scope="col" class="num">recall</th>
-            <th scope="col" class="num">F1</th>
+            <th scope="col" class="num">
+              precision
+            </th>
+            <th scope="col" class="num">
+              recall
+            </th>
+            <th scope="col" class="num">
+              F1
+            </th>
           </tr>
         </thead>
         <tbody>

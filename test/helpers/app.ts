@@ -9,7 +9,14 @@ import { defaultModel } from '../../src/classify/model.ts';
 
 /** Config as in production but for test-friendly overrides. */
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ PULSE_DATA_DIR: '/tmp/pulse-unused', PULSE_ALLOW_PRIVATE_FEEDS: 'true', PULSE_CACHE_TTL_MS: '0', PULSE_RATE_LIMIT_PER_MIN: '1000000', PULSE_RATE_LIMIT_BURST: '100000', ...env });
+  return loadConfig({
+    PULSE_DATA_DIR: '/tmp/pulse-unused',
+    PULSE_ALLOW_PRIVATE_FEEDS: 'true',
+    PULSE_CACHE_TTL_MS: '0',
+    PULSE_RATE_LIMIT_PER_MIN: '1000000',
+    PULSE_RATE_LIMIT_BURST: '100000',
+    ...env,
+  });
 }
 
 /** An app over the given database, with a fixed clock and silent logs. */

@@ -66,7 +66,9 @@ export function rss(items: FeedItem[], opts: { title?: string; encoding?: string
 <channel><title>${esc(opts.title ?? 'Test feed')}</title><link>http://example.test/</link><description>test</description><language>en-gb</language>
 ${items
   .map(
-    (i) => `<item><title>${esc(i.title)}</title><link>${esc(i.link)}</link>${i.guid ? `<guid isPermaLink="false">${esc(i.guid)}</guid>` : ''}
+    (
+      i,
+    ) => `<item><title>${esc(i.title)}</title><link>${esc(i.link)}</link>${i.guid ? `<guid isPermaLink="false">${esc(i.guid)}</guid>` : ''}
 <description>${esc(i.description ?? '')}</description>${i.content ? `<content:encoded><![CDATA[${i.content}]]></content:encoded>` : ''}
 ${i.creator ? `<dc:creator>${esc(i.creator)}</dc:creator>` : ''}${i.pubDate ? `<pubDate>${i.pubDate}</pubDate>` : ''}</item>`,
   )

@@ -28,7 +28,8 @@ function cluster(): ((action: 'stop' | 'start') => void) | undefined {
 }
 
 const control = cluster();
-const count = async (db: Database, q: ReturnType<typeof sql>) => Number(Object.values(rowsOf<Record<string, unknown>>(await db.db.execute(q))[0]!)[0]);
+const count = async (db: Database, q: ReturnType<typeof sql>) =>
+  Number(Object.values(rowsOf<Record<string, unknown>>(await db.db.execute(q))[0]!)[0]);
 
 describe.runIf(control)('a real PostgreSQL restart', () => {
   let pg: { url: string; drop(): Promise<void> };
@@ -52,7 +53,11 @@ describe.runIf(control)('a real PostgreSQL restart', () => {
     const { app } = testApp(database, { env: { PULSE_REQUEST_TIMEOUT_MS: '3000' } });
     let slow = true;
     const server = await startFeedServer({
-      '/f': (_req, res) => setTimeout(() => res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(rss(manyItems(25, 'https://restart.example.org'))), slow ? 1500 : 0),
+      '/f': (_req, res) =>
+        setTimeout(
+          () => res.writeHead(200, { 'Content-Type': 'application/rss+xml' }).end(rss(manyItems(25, 'https://restart.example.org'))),
+          slow ? 1500 : 0,
+        ),
     });
     try {
       await addSource(database.db, { url: server.url('/f'), kind: 'news', name: 'restart' });

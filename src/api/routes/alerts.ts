@@ -50,7 +50,14 @@ export function alertRoutes(deps: AppDeps) {
       tags: ['alerts'],
       summary: 'Spikes in volume or worry share per studio and union, newest first',
       middleware: [etag()] as const,
-      request: { query: z.object({ from: dayParam.optional(), to: dayParam.optional().openapi({ description: 'last day, inclusive' }), entity: entityParam('studio', 'union').optional(), limit: z.coerce.number().int().min(1).max(1000).default(100) }) },
+      request: {
+        query: z.object({
+          from: dayParam.optional(),
+          to: dayParam.optional().openapi({ description: 'last day, inclusive' }),
+          entity: entityParam('studio', 'union').optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+      },
       responses: { 200: { description: 'alerts', ...json(z.object({ alerts: z.array(Alert), method: z.string() })) }, ...errorResponses },
     }),
     async (c) => {
@@ -59,7 +66,16 @@ export function alertRoutes(deps: AppDeps) {
     },
   );
 
-  const Webhook = z.object({ id: z.number().int(), url: z.string(), entity: z.string().nullable(), metric: z.string().nullable(), enabled: z.boolean(), createdAt: z.string() }).openapi('Webhook');
+  const Webhook = z
+    .object({
+      id: z.number().int(),
+      url: z.string(),
+      entity: z.string().nullable(),
+      metric: z.string().nullable(),
+      enabled: z.boolean(),
+      createdAt: z.string(),
+    })
+    .openapi('Webhook');
   app.openapi(
     route({
       method: 'post',
@@ -68,15 +84,33 @@ export function alertRoutes(deps: AppDeps) {
       summary: 'Register a URL to receive alerts as signed JSON (X-Pulse-Signature: sha256=HMAC of the body)',
       security,
       middleware: [write] as const,
-      request: { body: { ...json(z.object({ url: z.string().max(2000), entity: entityParam('studio', 'union').optional(), metric: z.enum(METRICS).optional() })), required: true } },
-      responses: { 201: { description: 'registered; the secret is in this response only', ...json(Webhook.extend({ secret: z.string() })) }, ...errorResponses },
+      request: {
+        body: {
+          ...json(
+            z.object({ url: z.string().max(2000), entity: entityParam('studio', 'union').optional(), metric: z.enum(METRICS).optional() }),
+          ),
+          required: true,
+        },
+      },
+      responses: {
+        201: { description: 'registered; the secret is in this response only', ...json(Webhook.extend({ secret: z.string() })) },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       return c.json(await createWebhook(deps, c.req.valid('json')), 201);
     },
   );
   app.openapi(
-    route({ method: 'get', path: '/webhooks', tags: ['alerts'], summary: 'Registered webhooks (never their secrets)', security, middleware: [write] as const, responses: { 200: { description: 'webhooks', ...json(z.object({ webhooks: z.array(Webhook) })) }, ...errorResponses } }),
+    route({
+      method: 'get',
+      path: '/webhooks',
+      tags: ['alerts'],
+      summary: 'Registered webhooks (never their secrets)',
+      security,
+      middleware: [write] as const,
+      responses: { 200: { description: 'webhooks', ...json(z.object({ webhooks: z.array(Webhook) })) }, ...errorResponses },
+    }),
     async (c) => c.json({ webhooks: await listWebhooks(deps) }, 200),
   );
   app.openapi(
@@ -95,7 +129,16 @@ export function alertRoutes(deps: AppDeps) {
     },
   );
   app.openapi(
-    route({ method: 'delete', path: '/webhooks/{id}', tags: ['alerts'], summary: 'Remove a webhook', security, middleware: [write] as const, request: { params: IdParam }, responses: { 204: { description: 'removed' }, ...errorResponses } }),
+    route({
+      method: 'delete',
+      path: '/webhooks/{id}',
+      tags: ['alerts'],
+      summary: 'Remove a webhook',
+      security,
+      middleware: [write] as const,
+      request: { params: IdParam },
+      responses: { 204: { description: 'removed' }, ...errorResponses },
+    }),
     async (c) => {
       await deleteWebhook(deps, c.req.valid('param'));
       return c.body(null, 204);

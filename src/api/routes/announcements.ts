@@ -34,7 +34,13 @@ const Announcement = z
 
 const Stances = <T extends z.ZodType>(t: T) => z.object({ excitement: t, worry: t, neutral: t });
 const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() });
-const Side = z.object({ total: z.number().int(), counts: Stances(z.number().int()), shares: Stances(Interval), net: z.number(), rate: z.number().openapi({ description: 'items per day' }) });
+const Side = z.object({
+  total: z.number().int(),
+  counts: Stances(z.number().int()),
+  shares: Stances(Interval),
+  net: z.number(),
+  rate: z.number().openapi({ description: 'items per day' }),
+});
 const Test = z.object({ diff: z.number(), z: z.number(), p: z.number() }).nullable();
 const Comparison = z.object({
   before: Side,
@@ -71,13 +77,23 @@ const Reaction = Comparison.extend({
     before: z.object({ from: z.string(), to: z.string() }),
     after: z.object({ from: z.string(), to: z.string(), complete: z.boolean() }),
   }),
-  byKind: z.object({ news: Comparison.optional(), union: Comparison.optional(), studio: Comparison.optional(), opinion: Comparison.optional() }),
-  daily: z.array(z.object({ day: z.string(), side: z.enum(['before', 'after']), counts: Stances(z.number().int()), total: z.number().int() })),
+  byKind: z.object({
+    news: Comparison.optional(),
+    union: Comparison.optional(),
+    studio: Comparison.optional(),
+    opinion: Comparison.optional(),
+  }),
+  daily: z.array(
+    z.object({ day: z.string(), side: z.enum(['before', 'after']), counts: Stances(z.number().int()), total: z.number().int() }),
+  ),
   topItems: z.object({ before: z.array(TopItem), after: z.array(TopItem) }),
   adjusted: z
     .object({ before: AdjustedSide.nullable(), after: AdjustedSide.nullable(), worryShareDiff: Interval.nullable() })
     .optional()
-    .openapi({ description: "with adjust=true: each side's shares corrected for the model's measured errors, and the change in worry share with a bootstrap interval" }),
+    .openapi({
+      description:
+        "with adjust=true: each side's shares corrected for the model's measured errors, and the change in worry share with a bootstrap interval",
+    }),
   adjustment: Adjustment.optional(),
 }).openapi('Reaction');
 
@@ -86,15 +102,20 @@ const Fields = z.object({
   title: text(300),
   studio: text(200).nullable().optional(),
   date: dayParam,
-  time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, { message: 'expected HH:MM' }).nullable().optional(),
+  time: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, { message: 'expected HH:MM' })
+    .nullable()
+    .optional(),
   timeZone: tzParam.nullable().optional(),
   url: z.url({ message: 'expected an absolute URL' }).max(2000).nullable().optional(),
   description: z.string().max(5000).optional(),
   keywords: z.array(text(100)).max(20).optional(),
 });
 const Create = Fields.refine((a) => !a.time || a.timeZone, { message: 'a time needs a timeZone', path: ['timeZone'] });
-const Patch = Fields.partial().strict().refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
-
+const Patch = Fields.partial()
+  .strict()
+  .refine((p) => Object.keys(p).length > 0, { message: 'nothing to change' });
 
 const security = bearerSecurity;
 const write = requireScope('write');
@@ -103,7 +124,13 @@ const write = requireScope('write');
 export function announcementRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
-    route({ method: 'get', path: '/', tags: ['announcements'], summary: 'All announcements, oldest first', responses: { 200: { description: 'announcements', ...json(z.object({ announcements: z.array(Announcement) })) } } }),
+    route({
+      method: 'get',
+      path: '/',
+      tags: ['announcements'],
+      summary: 'All announcements, oldest first',
+      responses: { 200: { description: 'announcements', ...json(z.object({ announcements: z.array(Announcement) })) } },
+    }),
     async (c) => c.json({ announcements: (await listAnnouncements(deps)).map(present) }, 200),
   );
   app.openapi(
@@ -122,7 +149,14 @@ export function announcementRoutes(deps: AppDeps) {
     },
   );
   app.openapi(
-    route({ method: 'get', path: '/{id}', tags: ['announcements'], summary: 'One announcement', request: { params: IdParam }, responses: { 200: { description: 'announcement', ...json(Announcement) }, ...errorResponses } }),
+    route({
+      method: 'get',
+      path: '/{id}',
+      tags: ['announcements'],
+      summary: 'One announcement',
+      request: { params: IdParam },
+      responses: { 200: { description: 'announcement', ...json(Announcement) }, ...errorResponses },
+    }),
     async (c) => {
       return c.json(present(await getAnnouncement(deps, c.req.valid('param'))), 200);
     },
@@ -172,11 +206,23 @@ export function announcementRoutes(deps: AppDeps) {
           window: z
             .string()
             .regex(/^\d{1,3}d$/, { message: 'expected a number of days such as 14d' })
-            .refine((w) => Number(w.slice(0, -1)) >= 1 && Number(w.slice(0, -1)) <= MAX_WINDOW_DAYS, { message: `expected 1d to ${MAX_WINDOW_DAYS}d` })
+            .refine((w) => Number(w.slice(0, -1)) >= 1 && Number(w.slice(0, -1)) <= MAX_WINDOW_DAYS, {
+              message: `expected 1d to ${MAX_WINDOW_DAYS}d`,
+            })
             .default('14d'),
           kind: z.enum(SOURCE_KINDS).optional(),
-          adjust: z.enum(['true', 'false']).default('false').transform((v) => v === 'true').openapi({ description: "true: also each side corrected for the model's measured errors (a validation sample)" }),
-          sample: z.coerce.number().int().positive().max(2_147_483_647).optional().openapi({ description: 'the validation sample to adjust with' }),
+          adjust: z
+            .enum(['true', 'false'])
+            .default('false')
+            .transform((v) => v === 'true')
+            .openapi({ description: "true: also each side corrected for the model's measured errors (a validation sample)" }),
+          sample: z.coerce
+            .number()
+            .int()
+            .positive()
+            .max(2_147_483_647)
+            .optional()
+            .openapi({ description: 'the validation sample to adjust with' }),
         }),
       },
       responses: { 200: { description: 'the reaction', ...json(Reaction) }, ...errorResponses },
@@ -187,12 +233,16 @@ export function announcementRoutes(deps: AppDeps) {
       const windowDays = Number(window.slice(0, -1));
       // a missing announcement is a 404 before anything is cached
       await getAnnouncement(deps, { id });
-      return cachedRead<ReactionAnswer>(c, deps.cache!, async () => {
-        const answer = await announcementReaction(deps, { id, windowDays, kind, adjust, sample });
-        return { body: JSON.stringify(answer), contentType: 'application/json' };
-      }, `/api/v1/announcements/${id}/reaction`);
+      return cachedRead<ReactionAnswer>(
+        c,
+        deps.cache!,
+        async () => {
+          const answer = await announcementReaction(deps, { id, windowDays, kind, adjust, sample });
+          return { body: JSON.stringify(answer), contentType: 'application/json' };
+        },
+        `/api/v1/announcements/${id}/reaction`,
+      );
     },
   );
   return app;
 }
-

@@ -33,20 +33,31 @@ export function classifyRoutes(deps: AppDeps) {
       summary: `Label up to ${MAX_TEXTS} texts (each up to ${MAX_TEXT_CHARS} characters); stores nothing`,
       request: { body: { content: { 'application/json': { schema: Body } }, required: true } },
       responses: {
-        200: { description: 'one result per text, in order', content: { 'application/json': { schema: z.object({ results: z.array(Result) }) } } },
+        200: {
+          description: 'one result per text, in order',
+          content: { 'application/json': { schema: z.object({ results: z.array(Result) }) } },
+        },
         413: { description: 'too many texts or a text too long' },
         ...errorResponses,
       },
     }),
     (c) => {
       const { texts, sourceKind } = c.req.valid('json');
-      if (texts.length > MAX_TEXTS) throw new AppError(413, 'payload_too_large', `texts: at most ${MAX_TEXTS} texts per request, got ${texts.length}`);
+      if (texts.length > MAX_TEXTS)
+        throw new AppError(413, 'payload_too_large', `texts: at most ${MAX_TEXTS} texts per request, got ${texts.length}`);
       const long = texts.findIndex((t) => t.length > MAX_TEXT_CHARS);
       if (long >= 0) throw new AppError(413, 'payload_too_large', `texts.${long}: longer than ${MAX_TEXT_CHARS} characters`);
       const model = deps.model;
       const results = texts.map((t) => {
         const r = model.classify(t, sourceKind);
-        return { stance: r.stance, confidence: r.confidence, relevant: r.relevant, concerns: r.concerns, explanation: r.explanation, model: r.model };
+        return {
+          stance: r.stance,
+          confidence: r.confidence,
+          relevant: r.relevant,
+          concerns: r.concerns,
+          explanation: r.explanation,
+          model: r.model,
+        };
       });
       return c.json({ results }, 200);
     },

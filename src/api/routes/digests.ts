@@ -1,6 +1,15 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { bodyOf, DIGEST_FORMATS, digestFeed, fileName, listDigests, readDigest, rebuildDigest, type DigestView } from '../../services/digests.ts';
+import {
+  bodyOf,
+  DIGEST_FORMATS,
+  digestFeed,
+  fileName,
+  listDigests,
+  readDigest,
+  rebuildDigest,
+  type DigestView,
+} from '../../services/digests.ts';
 import { assertScope, requireScope } from '../auth.ts';
 import { bearerSecurity, errorResponses, json, router, type AppDeps, type AppEnv, route } from '../env.ts';
 import { nameParam } from '../params.ts';
@@ -31,7 +40,17 @@ const DigestEntry = z
 const Stances = <T extends z.ZodType>(t: T) => z.object({ excitement: t, worry: t, neutral: t });
 const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() });
 const MaybeInterval = Interval.nullable().openapi({ description: 'null for a week with no items' });
-const Story = z.object({ id: z.number().int(), title: z.string(), url: z.string(), source: z.string(), kind: z.string(), publishedAt: z.string(), stance: z.enum(['excitement', 'worry', 'neutral']), confidence: z.number(), quote: z.string().nullable() });
+const Story = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  url: z.string(),
+  source: z.string(),
+  kind: z.string(),
+  publishedAt: z.string(),
+  stance: z.enum(['excitement', 'worry', 'neutral']),
+  confidence: z.number(),
+  quote: z.string().nullable(),
+});
 const Digest = z
   .object({
     id: z.number().int().nullable().openapi({ description: 'null when rendered live, not stored' }),
@@ -51,16 +70,40 @@ const Digest = z
       previousTotal: z.number().int(),
       counts: Stances(z.number().int()),
       shares: z.array(
-        z.object({ stance: z.enum(['excitement', 'worry', 'neutral']), now: MaybeInterval, before: MaybeInterval, change: z.number().nullable(), p: z.number().nullable(), significant: z.boolean() }),
+        z.object({
+          stance: z.enum(['excitement', 'worry', 'neutral']),
+          now: MaybeInterval,
+          before: MaybeInterval,
+          change: z.number().nullable(),
+          p: z.number().nullable(),
+          significant: z.boolean(),
+        }),
       ),
       net: z.number().nullable(),
       previousNet: z.number().nullable(),
       lowN: z.boolean(),
     }),
-    chart: z.array(z.object({ week: z.string(), start: z.string(), total: z.number().int(), shares: Stances(z.number().nullable()), lowN: z.boolean(), partial: z.boolean() })),
+    chart: z.array(
+      z.object({
+        week: z.string(),
+        start: z.string(),
+        total: z.number().int(),
+        shares: Stances(z.number().nullable()),
+        lowN: z.boolean(),
+        partial: z.boolean(),
+      }),
+    ),
     topStories: Stances(z.array(Story)),
     unionStatements: z.array(Story),
-    studios: z.array(z.object({ studio: z.string(), total: z.number().int(), worryShare: z.number(), previousWorryShare: z.number().nullable(), change: z.number().nullable() })),
+    studios: z.array(
+      z.object({
+        studio: z.string(),
+        total: z.number().int(),
+        worryShare: z.number(),
+        previousWorryShare: z.number().nullable(),
+        change: z.number().nullable(),
+      }),
+    ),
     announcements: z.array(
       z.object({
         id: z.number().int(),
@@ -149,7 +192,11 @@ export function digestRoutes(deps: AppDeps) {
         'rebuild=true (write key) is deprecated: use POST /api/v1/digests/{week}/rebuild.',
       request: {
         params: WeekParam,
-        query: z.object({ format: z.enum(DIGEST_FORMATS).default('html'), ...Filters, rebuild: z.enum(['true', 'false']).default('false').openapi({ deprecated: true }) }),
+        query: z.object({
+          format: z.enum(DIGEST_FORMATS).default('html'),
+          ...Filters,
+          rebuild: z.enum(['true', 'false']).default('false').openapi({ deprecated: true }),
+        }),
       },
       responses: { 200: { description: 'the digest', content: DigestBodies }, ...errorResponses },
     }),

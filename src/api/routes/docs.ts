@@ -49,7 +49,9 @@ const PAGE = `<!doctype html>
 export function docsRoutes() {
   const app = new Hono<AppEnv>();
   app.get('/docs', (c) => c.html(PAGE));
-  app.get('/docs/assets/init.js', (c) => c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }));
+  app.get('/docs/assets/init.js', (c) =>
+    c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=3600' }),
+  );
   app.get('/docs/assets/:name', (c) => {
     const name = c.req.param('name');
     const meta = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;

@@ -42,4 +42,3 @@ export function healthRoutes(deps: AppDeps) {
   );
   return app;
 }
-

@@ -16,7 +16,9 @@ const filterParams = {
   relevant: z
     .enum(['true', 'false', 'all'])
     .default('all')
-    .openapi({ description: 'true: relevant items only; false: off-topic only; all (the default): both. Trends count relevant items only.' }),
+    .openapi({
+      description: 'true: relevant items only; false: off-topic only; all (the default): both. Trends count relevant items only.',
+    }),
   stance: z.enum(STANCES).optional(),
   concern: z.enum(CONCERNS).optional(),
   studio: entityParam('studio').optional(),
@@ -54,13 +56,21 @@ const Item = z
     confidence: z.number().nullable(),
     concerns: z.array(z.enum(CONCERNS)),
     model: z.string().nullable(),
-    labelSource: z.enum(['coders', 'model']).nullable().openapi({ description: "coders: the coders' consensus label overrides the model's (labels=best); model: the model's label; null: not labelled" }),
+    labelSource: z
+      .enum(['coders', 'model'])
+      .nullable()
+      .openapi({
+        description:
+          "coders: the coders' consensus label overrides the model's (labels=best); model: the model's label; null: not labelled",
+      }),
     rank: z.number().optional(),
     snippet: z.string().optional().openapi({ description: 'with q: headline and summary, HTML-escaped, matches in <mark>' }),
   })
   .openapi('Item');
 
-const Explanation = z.object({ terms: z.array(z.object({ term: z.string(), weight: z.number() })), sentence: z.string() }).openapi('Explanation');
+const Explanation = z
+  .object({ terms: z.array(z.object({ term: z.string(), weight: z.number() })), sentence: z.string() })
+  .openapi('Explanation');
 
 const ItemDetail = z
   .object({
@@ -75,7 +85,13 @@ const ItemDetail = z
     publishedEstimated: z.boolean(),
     fetchedAt: z.string(),
     language: z.string().nullable(),
-    source: z.object({ id: z.number().int(), name: z.string(), kind: z.enum(SOURCE_KINDS), url: z.string(), organisation: z.string().nullable() }),
+    source: z.object({
+      id: z.number().int(),
+      name: z.string(),
+      kind: z.enum(SOURCE_KINDS),
+      url: z.string(),
+      organisation: z.string().nullable(),
+    }),
     entities: z.object({ studios: z.array(z.string()), unions: z.array(z.string()), areas: z.array(z.string()) }),
     labels: z.object({
       status: z.string(),
@@ -103,7 +119,10 @@ export function itemRoutes(deps: AppDeps) {
       middleware: [compressLarge()] as const,
       request: { query: ItemQuery },
       responses: {
-        200: { description: 'a page of items', ...json(z.object({ items: z.array(Item), nextCursor: z.string().nullable(), total: z.number().int(), meta: Meta })) },
+        200: {
+          description: 'a page of items',
+          ...json(z.object({ items: z.array(Item), nextCursor: z.string().nullable(), total: z.number().int(), meta: Meta })),
+        },
         ...errorResponses,
       },
     }),
@@ -111,7 +130,15 @@ export function itemRoutes(deps: AppDeps) {
       const { limit, cursor, relevant, model, labels, ...filters } = c.req.valid('query');
       const viewed = await withLabelView(deps, { ...filters, relevant: relevantFilter(relevant) }, { model, labels });
       const page = await listItems(deps, { filters: viewed, limit, cursor });
-      return c.json({ items: page.rows.map(presentItem), nextCursor: page.nextCursor, total: page.total, meta: await itemsMeta(deps, c.req.valid('query')) }, 200);
+      return c.json(
+        {
+          items: page.rows.map(presentItem),
+          nextCursor: page.nextCursor,
+          total: page.total,
+          meta: await itemsMeta(deps, c.req.valid('query')),
+        },
+        200,
+      );
     },
   );
 
@@ -122,7 +149,10 @@ export function itemRoutes(deps: AppDeps) {
       tags: ['items'],
       summary: 'Every matching item, streamed as CSV or NDJSON, each row with the model version',
       request: { query: ExportQuery },
-      responses: { 200: { description: 'the rows', content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } } }, ...errorResponses },
+      responses: {
+        200: { description: 'the rows', content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } } },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const { format, relevant, model, labels, ...filters } = c.req.valid('query');

@@ -47,7 +47,10 @@ export function keyRoutes(deps: AppDeps) {
       summary: 'List API keys (never their secrets)',
       security,
       middleware: [admin] as const,
-      responses: { 200: { description: 'keys', content: { 'application/json': { schema: z.object({ keys: z.array(Key) }) } } }, ...errorResponses },
+      responses: {
+        200: { description: 'keys', content: { 'application/json': { schema: z.object({ keys: z.array(Key) }) } } },
+        ...errorResponses,
+      },
     }),
     async (c) => c.json({ keys: (await listKeys(deps)).map(present) }, 200),
   );

@@ -5,7 +5,8 @@ import { errorResponses, json, router, type AppDeps, route } from '../env.ts';
 import { dayParam } from '../params.ts';
 
 const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() }).nullable();
-const Stances = <T extends z.ZodType>(t: T) => z.object(Object.fromEntries(STANCES.map((s) => [s, t])) as Record<(typeof STANCES)[number], T>);
+const Stances = <T extends z.ZodType>(t: T) =>
+  z.object(Object.fromEntries(STANCES.map((s) => [s, t])) as Record<(typeof STANCES)[number], T>);
 const Confusion = Stances(Stances(z.number())).openapi({ description: 'rows: the first labeller, columns: the second' });
 const version = z.string().trim().min(1).max(200);
 
@@ -23,7 +24,9 @@ const Models = z
         quality: z
           .object({ codedItems: z.number().int(), accuracy: Interval, macroF1: Interval, relevanceAgreement: z.number() })
           .nullable()
-          .openapi({ description: "stance against the coders' consensus on the coded items this version labelled; null before any are coded" }),
+          .openapi({
+            description: "stance against the coders' consensus on the coded items this version labelled; null before any are coded",
+          }),
       }),
     ),
   })
@@ -55,7 +58,13 @@ const Compare = z
 export function modelRoutes(deps: AppDeps) {
   const app = router();
   app.openapi(
-    route({ method: 'get', path: '/', tags: ['validation'], summary: 'Model versions with item counts and measured quality', responses: { 200: { description: 'versions', ...json(Models) }, ...errorResponses } }),
+    route({
+      method: 'get',
+      path: '/',
+      tags: ['validation'],
+      summary: 'Model versions with item counts and measured quality',
+      responses: { 200: { description: 'versions', ...json(Models) }, ...errorResponses },
+    }),
     async (c) => c.json(await listModels(deps), 200),
   );
   app.openapi(

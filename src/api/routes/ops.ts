@@ -26,7 +26,10 @@ export function jobRoutes(deps: AppDeps) {
       tags: ['ops'],
       summary: 'Recent job runs, newest first',
       request: { query: z.object({ job: z.enum(JOB_NAMES).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }) },
-      responses: { 200: { description: 'runs', content: { 'application/json': { schema: z.object({ runs: z.array(Run) }) } } }, ...errorResponses },
+      responses: {
+        200: { description: 'runs', content: { 'application/json': { schema: z.object({ runs: z.array(Run) }) } } },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const q = c.req.valid('query');

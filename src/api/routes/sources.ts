@@ -1,6 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import { SOURCE_KINDS } from '../../labels.ts';
-import { addSource, deleteSource, exportOpml, getSource, importOpml, listSources, updateSource, validateFeedUrl, type SourceRow } from '../../services/sources.ts';
+import {
+  addSource,
+  deleteSource,
+  exportOpml,
+  getSource,
+  importOpml,
+  listSources,
+  updateSource,
+  validateFeedUrl,
+  type SourceRow,
+} from '../../services/sources.ts';
 import { requireScope } from '../auth.ts';
 import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps, route } from '../env.ts';
 
@@ -96,7 +106,14 @@ export function sourceRoutes(deps: AppDeps) {
   const app = router();
 
   app.openapi(
-    route({ method: 'get', path: '/', tags: ['sources'], summary: 'List sources with their health', request: { query: ListQuery }, responses: { 200: { description: 'sources', ...json(z.object({ sources: z.array(Source) })) }, ...errorResponses } }),
+    route({
+      method: 'get',
+      path: '/',
+      tags: ['sources'],
+      summary: 'List sources with their health',
+      request: { query: ListQuery },
+      responses: { 200: { description: 'sources', ...json(z.object({ sources: z.array(Source) })) }, ...errorResponses },
+    }),
     async (c) => c.json({ sources: (await listSources(deps, c.req.valid('query'))).map(presentSource) }, 200),
   );
 
@@ -122,9 +139,24 @@ export function sourceRoutes(deps: AppDeps) {
       summary: 'Add the feeds of an OPML document (body: the OPML text)',
       security,
       middleware: [write] as const,
-      request: { body: { content: { 'text/x-opml': { schema: z.string() }, 'application/xml': { schema: z.string() }, 'text/xml': { schema: z.string() } }, required: true } },
+      request: {
+        body: {
+          content: { 'text/x-opml': { schema: z.string() }, 'application/xml': { schema: z.string() }, 'text/xml': { schema: z.string() } },
+          required: true,
+        },
+      },
       responses: {
-        200: { description: 'what was imported', ...json(z.object({ created: z.number(), restored: z.number(), existing: z.number(), invalid: z.array(z.object({ url: z.string(), reason: z.string() })) })) },
+        200: {
+          description: 'what was imported',
+          ...json(
+            z.object({
+              created: z.number(),
+              restored: z.number(),
+              existing: z.number(),
+              invalid: z.array(z.object({ url: z.string(), reason: z.string() })),
+            }),
+          ),
+        },
         ...errorResponses,
       },
     }),
@@ -142,7 +174,11 @@ export function sourceRoutes(deps: AppDeps) {
       security,
       middleware: [write] as const,
       request: { body: { ...json(CreateSource), required: true } },
-      responses: { 201: { description: 'created', ...json(Source) }, 409: { description: 'a live source already has this URL' }, ...errorResponses },
+      responses: {
+        201: { description: 'created', ...json(Source) },
+        409: { description: 'a live source already has this URL' },
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const result = await addSource(deps, c.req.valid('json'));
@@ -151,7 +187,14 @@ export function sourceRoutes(deps: AppDeps) {
   );
 
   app.openapi(
-    route({ method: 'get', path: '/{id}', tags: ['sources'], summary: 'One source with its health', request: { params: IdParam }, responses: { 200: { description: 'source', ...json(Source) }, ...errorResponses } }),
+    route({
+      method: 'get',
+      path: '/{id}',
+      tags: ['sources'],
+      summary: 'One source with its health',
+      request: { params: IdParam },
+      responses: { 200: { description: 'source', ...json(Source) }, ...errorResponses },
+    }),
     async (c) => {
       return c.json(presentSource(await getSource(deps, c.req.valid('param'))), 200);
     },

@@ -22,15 +22,30 @@ const Query = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true')
-    .openapi({ description: "true: each bucket also carries `adjusted` shares and relevant count, corrected with a validation sample's confusion matrix, with bootstrap intervals" }),
-  sample: z.coerce.number().int().positive().max(2_147_483_647).optional().openapi({ description: 'the validation sample to adjust with; default: the newest with enough coded items' }),
+    .openapi({
+      description:
+        "true: each bucket also carries `adjusted` shares and relevant count, corrected with a validation sample's confusion matrix, with bootstrap intervals",
+    }),
+  sample: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2_147_483_647)
+    .optional()
+    .openapi({ description: 'the validation sample to adjust with; default: the newest with enough coded items' }),
 });
 
-const Share = z.object({ value: z.number(), low: z.number(), high: z.number() }).nullable().openapi({ description: 'null for an empty bucket' });
+const Share = z
+  .object({ value: z.number(), low: z.number(), high: z.number() })
+  .nullable()
+  .openapi({ description: 'null for an empty bucket' });
 export const Meta = z
   .object({
     model: z.string().openapi({ description: 'the model version labels are counted under' }),
-    labels: z.enum(LABEL_MODES).optional().openapi({ description: "best: coders' consensus where an item was coded, else the model; model: the model alone" }),
+    labels: z
+      .enum(LABEL_MODES)
+      .optional()
+      .openapi({ description: "best: coders' consensus where an item was coded, else the model; model: the model alone" }),
     filters: z.record(z.string(), z.string()).openapi({ description: 'the filters as applied: defaults filled in, names resolved' }),
     relevance: z.string(),
     generatedAt: z.string(),
@@ -39,17 +54,18 @@ export const Meta = z
   .openapi('AnswerMeta');
 const Concern = z
   .object({ count: z.number().int(), relevantTotal: z.number().int(), worryTotal: z.number().int(), ofRelevant: Share, ofWorry: Share })
-  .openapi({ description: 'with group_by=concern: items raising the concern as a share of the bucket\'s items and of its worry items' });
+  .openapi({ description: "with group_by=concern: items raising the concern as a share of the bucket's items and of its worry items" });
 export const Adjustment = z
   .object({
     sample: z.object({ id: z.number().int(), name: z.string(), size: z.number().int(), stratify: z.string().nullable() }),
-    codedItems: z.number().int().openapi({ description: "coded items with a consensus the confusion matrix was measured on" }),
+    codedItems: z.number().int().openapi({ description: 'coded items with a consensus the confusion matrix was measured on' }),
     model: z.string(),
     minCoded: z.number().int(),
     method: z.string(),
   })
   .openapi('Adjustment');
-const Stances = <T extends z.ZodType>(t: T) => z.object(Object.fromEntries(STANCES.map((s) => [s, t])) as Record<(typeof STANCES)[number], T>);
+const Stances = <T extends z.ZodType>(t: T) =>
+  z.object(Object.fromEntries(STANCES.map((s) => [s, t])) as Record<(typeof STANCES)[number], T>);
 const Adjusted = z
   .object({
     shares: Stances(Share),
@@ -113,7 +129,10 @@ export function trendRoutes(deps: AppDeps) {
           return {
             body: trendsAsCsv(answer),
             contentType: 'text/csv; charset=utf-8',
-            headers: { 'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"`, ...metaHeaders(answer.meta) },
+            headers: {
+              'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"`,
+              ...metaHeaders(answer.meta),
+            },
           };
         }
         return { body: JSON.stringify(answer), contentType: 'application/json' };

@@ -1,13 +1,24 @@
 import { z } from '@hono/zod-openapi';
 import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
-import { ADJUST_CLASSES, annotate, createSample, exportAnnotations, getValidation, listSamples, MAX_SAMPLE, sampleForCoding, STRATIFY } from '../../services/validation.ts';
+import {
+  ADJUST_CLASSES,
+  annotate,
+  createSample,
+  exportAnnotations,
+  getValidation,
+  listSamples,
+  MAX_SAMPLE,
+  sampleForCoding,
+  STRATIFY,
+} from '../../services/validation.ts';
 import { requireScope } from '../auth.ts';
 import { bearerSecurity, errorResponses, IdParam, json, router, type AppDeps, route } from '../env.ts';
 import { dayParam } from '../params.ts';
 
 const write = requireScope('write');
 const Interval = z.object({ value: z.number(), low: z.number(), high: z.number() }).nullable();
-const byKeys = <K extends readonly string[], T extends z.ZodType>(keys: K, t: T) => z.object(Object.fromEntries(keys.map((k) => [k, t])) as Record<K[number], T>);
+const byKeys = <K extends readonly string[], T extends z.ZodType>(keys: K, t: T) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, t])) as Record<K[number], T>);
 
 const Sample = z
   .object({
@@ -30,8 +41,17 @@ const CreateSample = z.object({
   n: z.number().int().min(1).max(MAX_SAMPLE),
   from: dayParam.optional(),
   to: dayParam.optional(),
-  stratify: z.enum(STRATIFY).optional().openapi({ description: "stance: equal allocation over the model's stance (off-topic a stratum of its own); weights recorded" }),
-  seed: z.number().int().min(0).max(2_147_483_647).optional().openapi({ description: 'the same seed over the same items gives the same sample' }),
+  stratify: z
+    .enum(STRATIFY)
+    .optional()
+    .openapi({ description: "stance: equal allocation over the model's stance (off-topic a stratum of its own); weights recorded" }),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2_147_483_647)
+    .optional()
+    .openapi({ description: 'the same seed over the same items gives the same sample' }),
   name: z.string().trim().min(1).max(200).optional(),
 });
 
@@ -49,7 +69,12 @@ const SampleItems = z
         publishedAt: z.string(),
         source: z.string(),
         sourceKind: z.enum(SOURCE_KINDS),
-        model: z.object({ version: z.string().nullable(), stance: z.enum(STANCES).nullable(), relevant: z.boolean().nullable(), concerns: z.array(z.enum(CONCERNS)) }),
+        model: z.object({
+          version: z.string().nullable(),
+          stance: z.enum(STANCES).nullable(),
+          relevant: z.boolean().nullable(),
+          concerns: z.array(z.enum(CONCERNS)),
+        }),
         coded: Label.nullable().openapi({ description: "this coder's answer, when `coder` is given and has coded the item" }),
       }),
     ),
@@ -86,7 +111,9 @@ const Accuracy = <K extends readonly [string, ...string[]]>(classes: K) =>
     accuracy: Interval,
     macroF1: Interval,
     perClass: byKeys(classes, z.object({ precision: Interval, recall: Interval, f1: Interval, support: z.number().int() })),
-    confusion: byKeys(classes, byKeys(classes, z.number())).openapi({ description: "rows: the coders' consensus, columns: the model (weighted counts)" }),
+    confusion: byKeys(classes, byKeys(classes, z.number())).openapi({
+      description: "rows: the coders' consensus, columns: the model (weighted counts)",
+    }),
   });
 const Validation = z
   .object({
@@ -94,11 +121,18 @@ const Validation = z
     model: z.string(),
     weighted: z.boolean(),
     coders: z.array(z.object({ coder: z.string(), items: z.number().int() })),
-    items: z.object({ inSample: z.number().int(), coded: z.number().int(), withConsensus: z.number().int(), byTwoOrMore: z.number().int() }),
+    items: z.object({
+      inSample: z.number().int(),
+      coded: z.number().int(),
+      withConsensus: z.number().int(),
+      byTwoOrMore: z.number().int(),
+    }),
     agreement: z.object({
       stanceAlpha: Interval.openapi({ description: "Krippendorff's alpha (nominal) over items coded by two or more coders" }),
       relevanceAlpha: Interval,
-      kappa: z.array(z.object({ a: z.string(), b: z.string(), items: z.number().int(), kappa: Interval })).openapi({ description: "Cohen's kappa on stance for each pair of coders" }),
+      kappa: z
+        .array(z.object({ a: z.string(), b: z.string(), items: z.number().int(), kappa: Interval }))
+        .openapi({ description: "Cohen's kappa on stance for each pair of coders" }),
     }),
     stance: Accuracy(STANCES),
     overall: Accuracy(ADJUST_CLASSES),
@@ -125,7 +159,13 @@ export function validationRoutes(deps: AppDeps) {
     async (c) => c.json(await createSample(deps, c.req.valid('json')), 201),
   );
   app.openapi(
-    route({ method: 'get', path: '/samples', tags: ['validation'], summary: 'Stored samples', responses: { 200: { description: 'samples', ...json(z.object({ samples: z.array(Sample) })) }, ...errorResponses } }),
+    route({
+      method: 'get',
+      path: '/samples',
+      tags: ['validation'],
+      summary: 'Stored samples',
+      responses: { 200: { description: 'samples', ...json(z.object({ samples: z.array(Sample) })) }, ...errorResponses },
+    }),
     async (c) => c.json({ samples: await listSamples(deps) }, 200),
   );
   app.openapi(
@@ -157,11 +197,12 @@ export function validationRoutes(deps: AppDeps) {
       method: 'get',
       path: '/annotations',
       tags: ['validation'],
-      summary: 'Every annotation (or one sample\'s) as CSV',
+      summary: "Every annotation (or one sample's) as CSV",
       request: { query: z.object({ sample: z.coerce.number().int().positive().max(2_147_483_647).optional() }) },
       responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
     }),
-    async (c) => c.body(await exportAnnotations(deps, { sampleId: c.req.valid('query').sample }), 200, { 'Content-Type': 'text/csv; charset=utf-8' }),
+    async (c) =>
+      c.body(await exportAnnotations(deps, { sampleId: c.req.valid('query').sample }), 200, { 'Content-Type': 'text/csv; charset=utf-8' }),
   );
   app.openapi(
     route({
@@ -169,7 +210,12 @@ export function validationRoutes(deps: AppDeps) {
       path: '/validation',
       tags: ['validation'],
       summary: "Measured accuracy on a sample: coder agreement, and the model against the coders' consensus",
-      request: { query: z.object({ sample: z.coerce.number().int().positive().max(2_147_483_647), model: z.string().trim().min(1).max(200).optional() }) },
+      request: {
+        query: z.object({
+          sample: z.coerce.number().int().positive().max(2_147_483_647),
+          model: z.string().trim().min(1).max(200).optional(),
+        }),
+      },
       responses: { 200: { description: 'the report', ...json(Validation) }, ...errorResponses },
     }),
     async (c) => {
