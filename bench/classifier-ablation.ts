@@ -1,127 +1,100 @@
 /**
- * The measurements behind docs/decisions/0001-stance-classifier.md: each alternative trained on
- * the train split and scored on the dev split.
+ * The measurements behind docs/decisions/0003-relevance-spanish-quotes.md: each alternative
+ * trained on the train split and scored on the dev split (all of it, the original kind, the new
+ * writers, Spanish, the stream slice), and with --lowo across writers (trained without writer W,
+ * scored on all of W's items; mean over writers).
  *
- *   node --import tsx bench/classifier-ablation.ts
+ *   node --import tsx bench/classifier-ablation.ts [--lowo] [name ...]
  */
-import { createRequire } from 'node:module';
-import { readExamples, readSplit, splitFiles } from '../src/classify/corpus.ts';
+import { readCorpus, readSplit } from '../src/classify/corpus.ts';
+import { evaluate, leaveOneWriterOut, type SliceReport } from '../src/classify/evaluate.ts';
 import { ALL_FEATURES, SHIPPED_FEATURES, type FeatureOptions } from '../src/classify/features.ts';
-import { binaryReport, multiClassReport } from '../src/classify/metrics.ts';
 import { StanceModel } from '../src/classify/model.ts';
-import { HYPER, trainModel } from '../src/classify/train.ts';
-import { afinnBaseline, vaderBaseline } from '../src/classify/baselines.ts';
-import { STANCES, type Stance } from '../src/labels.ts';
+import { HYPER, trainModel, type Hyper } from '../src/classify/train.ts';
 import { report } from './lib.ts';
 
-const require = createRequire(import.meta.url);
-const dev = readSplit('dev');
-const train = readSplit('train');
-const gold = dev.map((e) => e.stance);
-// dev-c is the slice written as deliberate hard cases (negation, sarcasm, polite worry, ...)
-const hard = readExamples(splitFiles('dev').find((f) => f.endsWith('dev-c.jsonl'))!);
-const hardTexts = new Set(hard.map((e) => e.text));
-const isHard = dev.map((e) => hardTexts.has(e.text));
-const rows: Record<string, unknown>[] = [];
+const args = process.argv.slice(2);
+const lowo = args.includes('--lowo');
+const only = args.filter((a) => !a.startsWith('--'));
+const corpus = readCorpus();
+const train = readSplit('train', corpus);
+const dev = readSplit('dev', corpus);
 
-function score(name: string, predicted: Stance[], relevant?: boolean[], extra: Record<string, unknown> = {}) {
-  const r = multiClassReport(STANCES, gold, predicted);
-  const row = {
-    name,
-    macroF1: r.macroF1,
-    accuracy: r.accuracy,
-    worryRecall: r.perClass.worry.recall,
-    hardMacroF1: multiClassReport(
-      STANCES,
-      gold.filter((_, i) => isHard[i]),
-      predicted.filter((_, i) => isHard[i]),
-    ).macroF1,
-    relevanceF1: relevant
-      ? binaryReport(
-          dev.map((e) => e.relevant),
-          relevant,
-        ).f1
-      : null,
-    ...extra,
+const variants: { name: string; hyper?: Partial<Hyper>; features?: FeatureOptions }[] = [
+  { name: 'shipped' },
+  { name: 'separate Spanish model', hyper: { layout: 'separate' } },
+  { name: 'relevance model sees source kind', hyper: { relevanceSeesKind: true } },
+  { name: "writers' examples weigh 3 for relevance", hyper: { writerRelevanceWeight: 3 } },
+  {
+    name: "writers' examples weigh 3 for relevance, worry weighs 1.5",
+    hyper: { writerRelevanceWeight: 3, stanceClassWeights: { worry: 1.5 } },
+  },
+  {
+    name: "writers' examples weigh 3 for relevance, worry weighs 1.5, separate Spanish model",
+    hyper: { layout: 'separate', writerRelevanceWeight: 3, stanceClassWeights: { worry: 1.5 } },
+  },
+  {
+    name: "writers' examples weigh 3 for relevance, L2 /4",
+    hyper: { writerRelevanceWeight: 3, stance: { ...HYPER.stance, l2: 0.000125 }, relevance: { ...HYPER.relevance, l2: 0.00025 } },
+  },
+  { name: 'separate Spanish model, relevance sees source kind', hyper: { layout: 'separate', relevanceSeesKind: true } },
+  { name: 'separate Spanish model, threshold for a 20% stream', hyper: { layout: 'separate', streamPrior: 0.2 } },
+  { name: 'stance trained on all items', hyper: { stanceOnRelevantOnly: false } },
+  { name: 'gate: AI named only', hyper: { gate: 'named' } },
+  { name: 'no topic gate', hyper: { gate: 'none' } },
+  { name: 'threshold for a 50% stream', hyper: { streamPrior: 0.5 } },
+  { name: 'threshold for a 20% stream', hyper: { streamPrior: 0.2 } },
+  { name: 'L2 x4', hyper: { stance: { ...HYPER.stance, l2: 0.002 }, relevance: { ...HYPER.relevance, l2: 0.004 } } },
+  {
+    name: 'L2 /4, separate Spanish model',
+    hyper: { layout: 'separate', stance: { ...HYPER.stance, l2: 0.000125 }, relevance: { ...HYPER.relevance, l2: 0.00025 } },
+  },
+  { name: 'L2 /4', hyper: { stance: { ...HYPER.stance, l2: 0.000125 }, relevance: { ...HYPER.relevance, l2: 0.00025 } } },
+  { name: 'with negation-scoped words', features: ALL_FEATURES },
+  { name: 'without cue lexicons', features: { ...SHIPPED_FEATURES, cues: false } },
+];
+
+const pick = (s: SliceReport | undefined) =>
+  s && {
+    n: s.n,
+    stanceF1: s.stanceMacroF1,
+    worryR: s.worryRecall,
+    hardF1: s.hardMacroF1,
+    concernF1: s.concernF1,
+    relP: s.relevancePrecision,
+    relR: s.relevanceRecall,
+    relMF1: s.relevanceMacroF1,
   };
-  rows.push(row);
-  console.log(JSON.stringify(row));
-}
+const mean = (xs: number[]) => Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 1000) / 1000;
 
-function variant(name: string, options: FeatureOptions, hyper = HYPER) {
+const rows: Record<string, unknown>[] = [];
+for (const v of variants) {
+  if (only.length && !only.some((o) => v.name.includes(o))) continue;
+  const hyper = { ...HYPER, ...v.hyper };
   const started = performance.now();
-  const model = new StanceModel(trainModel(splitFiles('train'), hyper, options));
-  const trainMs = Math.round(performance.now() - started);
-  const p = dev.map((e) => model.classify(e.text, e.source_kind));
-  score(
-    name,
-    p.map((x) => x.stance),
-    p.map((x) => x.relevant),
-    { trainMs, features: model.artifact.features.length },
-  );
-}
-
-variant('logistic regression, shipped features (no negation scope)', SHIPPED_FEATURES);
-variant('  with negation-scoped words added', ALL_FEATURES);
-variant('  without bigrams', { ...SHIPPED_FEATURES, bigrams: false });
-variant('  without cue lexicons', { ...SHIPPED_FEATURES, cues: false });
-variant('  without entity tags', { ...SHIPPED_FEATURES, entities: false });
-variant('  without source kind', { ...SHIPPED_FEATURES, sourceKind: false });
-variant('  words only (no bigrams, negation, cues, entities, kind)', {
-  bigrams: false,
-  negation: false,
-  cues: false,
-  entities: false,
-  sourceKind: false,
-});
-for (const l2 of [0.0001, 0.002, 0.01])
-  variant(`  L2 = ${l2} (shipped ${HYPER.stance.l2})`, SHIPPED_FEATURES, { ...HYPER, stance: { ...HYPER.stance, l2 } });
-
-// Leave one writer out: each corpus slice (a-d) was written by a different person, so training
-// without a writer's train file and scoring on that writer's dev file estimates how the model
-// does on text by people it has never read, which is what it will meet in the field.
-const crossWriter: Record<string, unknown>[] = [];
-for (const [name, options] of [
-  ['shipped features', SHIPPED_FEATURES],
-  ['with negation-scoped words', ALL_FEATURES],
-  ['without cue lexicons', { ...SHIPPED_FEATURES, cues: false }],
-  ['without bigrams', { ...SHIPPED_FEATURES, bigrams: false }],
-  ['words only', { bigrams: false, negation: false, cues: false, entities: false, sourceKind: false }],
-] as const) {
-  const perWriter: Record<string, number> = {};
-  for (const writer of ['a', 'b', 'c', 'd']) {
-    const files = splitFiles('train').filter((f) => !f.endsWith(`train-${writer}.jsonl`));
-    const model = new StanceModel(trainModel(files, HYPER, options));
-    const held = readExamples(splitFiles('dev').find((f) => f.endsWith(`dev-${writer}.jsonl`))!);
-    perWriter[writer] = multiClassReport(
-      STANCES,
-      held.map((e) => e.stance),
-      held.map((e) => model.classify(e.text, e.source_kind).stance),
-    ).macroF1;
+  const model = new StanceModel(trainModel(train, hyper, v.features ?? SHIPPED_FEATURES));
+  const r = evaluate(model, [], dev);
+  const find = (prefix: string) => r.slices.find((s) => s.name.startsWith(prefix));
+  const row: Record<string, unknown> = {
+    name: v.name,
+    thresholds: model.artifact.models.map((m) => m.thresholds.relevance),
+    dev: pick(find('all dev')),
+    original: pick(find('original')),
+    writers: pick(find('writers')),
+    spanish: pick(find('lang es')),
+    stream: pick(find('stream')),
+    trainSeconds: Math.round((performance.now() - started) / 1000),
+  };
+  if (lowo) {
+    const w = leaveOneWriterOut(corpus, (a) => new StanceModel(a), hyper);
+    row.lowo = {
+      meanStanceF1: mean(w.map((s) => s.stanceMacroF1)),
+      meanWorryR: mean(w.map((s) => s.worryRecall)),
+      meanRelMF1: mean(w.map((s) => s.relevanceMacroF1)),
+      perWriter: Object.fromEntries(w.map((s) => [s.name, pick(s)])),
+    };
   }
-  const mean = +(Object.values(perWriter).reduce((a, b) => a + b, 0) / 4).toFixed(4);
-  crossWriter.push({ name, mean, ...perWriter });
-  console.log(JSON.stringify({ crossWriter: name, mean, ...perWriter }));
+  rows.push(row);
+  console.error(JSON.stringify(row));
 }
-
-// natural's own classifiers on the same text, with its default Porter tokenisation
-for (const [name, file] of [['natural BayesClassifier', 'natural/lib/natural/classifiers/bayes_classifier.js']] as const) {
-  const Classifier = require(file) as new () => { addDocument(t: string, l: string): void; train(): void; classify(t: string): string };
-  const c = new Classifier();
-  const started = performance.now();
-  for (const e of train) c.addDocument(e.text, e.stance);
-  c.train();
-  const trainMs = Math.round(performance.now() - started);
-  score(
-    name,
-    dev.map((e) => c.classify(e.text) as Stance),
-    undefined,
-    { trainMs },
-  );
-}
-for (const b of [vaderBaseline(), afinnBaseline()])
-  score(
-    `${b.name} (general sentiment)`,
-    dev.map((e) => b.stance(e.text)),
-  );
-report('classifier-ablation', { dev: dev.length, train: train.length, rows, crossWriter });
+report(lowo ? 'classifier-ablation-lowo' : 'classifier-ablation', { train: train.length, dev: dev.length, rows });

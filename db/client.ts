@@ -14,6 +14,10 @@ export interface Database {
   driver: 'postgres' | 'pglite';
   /** The connection string (postgres only), for tools that need their own connection. */
   url?: string;
+  /** A streaming replica for reads that may lag (postgres with a read URL only). */
+  readDb?: Db;
+  /** Where the replica is, for logs (never includes a password). */
+  readWhere?: string;
   /** A readable place the data lives, for logs (never includes a password). */
   where: string;
   /** PGlite only: this process's hold on its data directory */
@@ -46,6 +50,8 @@ export interface OpenOptions {
   max?: number;
   /** what opens an embedded database, written in its lock ("pulse serve") */
   command?: string;
+  /** a PostgreSQL streaming replica to read from (DATABASE_READ_URL); needs databaseUrl */
+  readUrl?: string | undefined;
 }
 
 /**
@@ -54,23 +60,27 @@ export interface OpenOptions {
  */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const { default: postgres } = await import('postgres');
-    const { drizzle } = await import('drizzle-orm/postgres-js');
-    const client = postgres(opts.databaseUrl, {
-      max: opts.max ?? 10,
-      onnotice: () => {},
-      connect_timeout: 10,
-      connection: { TimeZone: 'UTC' },
-    });
-    const db = drizzle(client, { schema }) as unknown as Db;
+    const primary = await openPool(opts.databaseUrl, opts.max ?? 10, 'the database');
     const where = redactUrl(opts.databaseUrl);
+    if (!opts.readUrl) return { db: primary.db, driver: 'postgres', url: opts.databaseUrl, where, close: primary.close };
+    let replica: Awaited<ReturnType<typeof openPool>>;
     try {
-      await db.execute(sql`select 1`);
+      replica = await openPool(opts.readUrl, opts.max ?? 10, 'the read replica (DATABASE_READ_URL)');
     } catch (err) {
-      await client.end({ timeout: 1 }).catch(() => {});
-      throw new DatabaseUnavailableError(`cannot connect to the database at ${where}: ${describe(err)}`);
+      await primary.close().catch(() => {});
+      throw err;
     }
-    return { db, driver: 'postgres', url: opts.databaseUrl, where, close: () => client.end({ timeout: 5 }) };
+    return {
+      db: primary.db,
+      readDb: replica.db,
+      readWhere: redactUrl(opts.readUrl),
+      driver: 'postgres',
+      url: opts.databaseUrl,
+      where,
+      close: async () => {
+        await Promise.all([primary.close(), replica.close()]);
+      },
+    };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
@@ -102,6 +112,21 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       }
     },
   };
+}
+
+/** A postgres.js pool under drizzle, checked with one query; `what` names it in the error. */
+async function openPool(url: string, max: number, what: string): Promise<{ db: Db; close(): Promise<void> }> {
+  const { default: postgres } = await import('postgres');
+  const { drizzle } = await import('drizzle-orm/postgres-js');
+  const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10, connection: { TimeZone: 'UTC' } });
+  const db = drizzle(client, { schema }) as unknown as Db;
+  try {
+    await db.execute(sql`select 1`);
+  } catch (err) {
+    await client.end({ timeout: 1 }).catch(() => {});
+    throw new DatabaseUnavailableError(`cannot connect to ${what} at ${redactUrl(url)}: ${describe(err)}`);
+  }
+  return { db, close: () => client.end({ timeout: 5 }) };
 }
 
 /** Errno values of the WebAssembly file system PGlite runs on (Emscripten's numbering). */

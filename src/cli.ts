@@ -8,6 +8,7 @@ import { ServiceError } from './services/errors.ts';
 import { DataDirBusyError, readLock } from '../db/data-dir-lock.ts';
 import { forwardToServer, LOCAL_COMMANDS } from './cli/admin-channel.ts';
 import { loadConfig } from './config.ts';
+import { BackupFileError } from './services/backup.ts';
 import { CommandError, setCurrentCommand, stdio, UsageError, type Io } from './cli/common.ts';
 import { keysCommand, keysUsage } from './cli/keys.ts';
 import { serveCommand, serveUsage, workerCommand } from './cli/serve.ts';
@@ -17,9 +18,13 @@ import { ingestCommand, ingestUsage } from './cli/ingest.ts';
 import { classifyCommand, classifyUsage } from './cli/classify.ts';
 import { trainCommand, trainUsage } from './cli/train.ts';
 import { evalCommand, evalUsage } from './cli/eval.ts';
+import { topicCommand, topicUsage } from './cli/topic.ts';
 import { reclassifyCommand, reclassifyUsage } from './cli/reclassify.ts';
 import { digestCommand, digestUsage } from './cli/digest.ts';
 import { demoCommand, demoUsage } from './cli/demo.ts';
+import { backupCommand, backupUsage, moveCommand, restoreCommand } from './cli/backup.ts';
+import { backfillCommand, backfillUsage } from './cli/backfill.ts';
+import { importCommand, importUsage } from './cli/import.ts';
 import { annotationsCommand, annotationsUsage, sampleCommand, sampleUsage } from './cli/validation.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
@@ -34,9 +39,15 @@ const commands: Record<string, Command> = {
   classify: classifyCommand,
   train: trainCommand,
   eval: evalCommand,
+  topic: topicCommand,
   reclassify: reclassifyCommand,
   digest: digestCommand,
   demo: demoCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
+  'move-to': moveCommand,
+  backfill: backfillCommand,
+  import: importCommand,
   sample: sampleCommand,
   annotations: annotationsCommand,
 };
@@ -44,7 +55,7 @@ const commands: Record<string, Command> = {
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, classifyUsage, trainUsage, evalUsage, reclassifyUsage, sampleUsage, annotationsUsage, digestUsage, demoUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, backfillUsage, importUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, sampleUsage, annotationsUsage, digestUsage, backupUsage, demoUsage].join('\n')}
 pulse --help                                             this text
 
 Configuration comes from environment variables; see README.md.`;
@@ -85,6 +96,7 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
       err instanceof CommandError ||
       err instanceof DatabaseUnavailableError ||
       err instanceof ServiceError ||
+      err instanceof BackupFileError ||
       err instanceof DataDirBusyError
     ) {
       io.err(`pulse: ${err.message}`);

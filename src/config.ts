@@ -28,6 +28,10 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// or postgresql:// URL' })
     .optional(),
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { message: 'expected a postgres:// or postgresql:// URL' })
+    .optional(),
   PULSE_DATA_DIR: z.string().min(1).default('./data'),
   PULSE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   PULSE_TZ: timeZone.default('UTC'),
@@ -39,7 +43,15 @@ const envSchema = z.object({
   PULSE_FETCH_MAX_BYTES: int(1024, 1_073_741_824).default(10 * 1024 * 1024),
   PULSE_FETCH_CONCURRENCY: int(1, 256).default(8),
   PULSE_FETCH_PER_HOST: int(1, 64).default(2),
+  PULSE_FETCH_MAX_ITEMS: int(1, 1_000_000).default(5000),
+  PULSE_FETCH_MAX_PARSE_BYTES: int(1024, 1_073_741_824).default(4 * 1024 * 1024),
   PULSE_CLAIM_LEASE_MS: int(1000, 3_600_000).optional(),
+  PULSE_CRAWL_DELAY_MS: int(0, 600_000).default(1000),
+  PULSE_CRAWL_MAX_WAIT_MS: int(0, 3_600_000).default(120_000),
+  PULSE_RESPECT_ROBOTS: bool.default(true),
+  PULSE_GDELT_URL: z.url({ message: 'expected an absolute http(s) URL' }).default('https://api.gdeltproject.org/api/v2/doc/doc'),
+  PULSE_GOOGLE_NEWS_URL: z.url({ message: 'expected an absolute http(s) URL' }).default('https://news.google.com/rss/search'),
+  PULSE_WAYBACK_CDX_URL: z.url({ message: 'expected an absolute http(s) URL' }).default('https://web.archive.org/cdx/search/cdx'),
   PULSE_SEED_SOURCES: bool.default(true),
   PULSE_SCHEDULE_INGEST: cron.default('* * * * *'),
   PULSE_SCHEDULE_CLASSIFY: cron.default('*/5 * * * *'),
@@ -48,6 +60,7 @@ const envSchema = z.object({
   PULSE_SCHEDULE_DIGEST: cron.default('0 6 * * 1'),
   PULSE_JOB_STOP_TIMEOUT_MS: int(0, 600_000).default(30_000),
   PULSE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
+  PULSE_CACHE_MAX_BYTES: int(0, 17_179_869_184).default(64 * 1024 * 1024),
   PULSE_ADJUST_MIN_CODED: int(10, 100_000).default(50),
   PULSE_HEAP_GROWTH_PERCENT: int(0, 1000).default(50),
   PULSE_RATE_LIMIT_PER_MIN: int(1, 10_000_000).default(600),
@@ -57,6 +70,11 @@ const envSchema = z.object({
     .union([z.enum(['true', 'false']), z.string().regex(/^\d{1,2}$/)], { message: 'expected true, false or a number of proxies' })
     .default('false'),
   PULSE_REQUEST_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  PULSE_EXPORT_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
+  PULSE_EXPENSIVE_PER_CLIENT: int(1, 1000).default(2),
+  PULSE_EXPENSIVE_TOTAL: int(1, 10_000).default(8),
+  PULSE_HEADERS_TIMEOUT_MS: int(1000, 600_000).default(10_000),
+  PULSE_MAX_CONNECTIONS_PER_CLIENT: int(0, 100_000).default(64),
   PULSE_CORS_ORIGINS: z.string().max(4000).optional(),
   PULSE_ALERT_BASELINE_DAYS: int(7, 365).default(28),
   PULSE_ALERT_MIN_VOLUME: int(1, 100_000).default(5),
@@ -79,6 +97,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** a PostgreSQL streaming replica that serves the API's reads that may lag (unset: the primary) */
+  databaseReadUrl: string | undefined;
   dataDir: string;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   timeZone: string;
@@ -94,12 +114,25 @@ export interface Config {
   alerts: AlertSettings;
   /** how long trend and reaction answers are reused (0: never) */
   cacheTtlMs: number;
+  /** the response cache's byte budget (bodies, their gzip forms and keys) */
+  cacheMaxBytes: number;
   /** fewer coded items with a consensus than this and error adjustment refuses */
   adjustMinCoded: number;
   /** V8's heap growing factor for serve and worker, as a percentage (0: V8's own) */
   heapGrowthPercent: number;
   rateLimit: { perMinute: number; keyPerMinute: number; burst: number; trustProxy: number };
   requestTimeoutMs: number;
+  /** expensive reads (exports, uncached trends, reactions, search, the dashboard) */
+  expensive: {
+    /** how long a streaming export may run before it is cut */
+    exportTimeoutMs: number;
+    /** expensive requests one client (key or address) may have running at once (more: 429) */
+    perClient: number;
+    /** expensive requests the process runs at once (more: 503) */
+    total: number;
+  };
+  /** node:http limits: time to receive a request's headers; connections one address may hold (0: no cap) */
+  http: { headersTimeoutMs: number; maxConnectionsPerClient: number };
   /** origins allowed by CORS: undefined sends no CORS headers; ['*'] allows any */
   corsOrigins: string[] | undefined;
   fetch: {
@@ -108,7 +141,21 @@ export interface Config {
     maxBytes: number;
     concurrency: number;
     perHost: number;
+    /** entries read from one fetch; the rest are cut and the cut recorded on the source */
+    maxItems: number;
+    /** bytes of feed text handed to the XML parser; entries past it are cut */
+    maxParseBytes: number;
   };
+  /** manners for fetching article pages, sitemaps and archive captures */
+  crawl: {
+    /** least time between two requests to one host (0: none) */
+    hostDelayMs: number;
+    /** longest Retry-After or crawl-delay waited for; longer fails the URL */
+    maxWaitMs: number;
+    respectRobots: boolean;
+  };
+  /** base URLs of the search services and the Wayback Machine's CDX API */
+  services: { gdeltUrl: string; googleNewsUrl: string; waybackCdxUrl: string };
 }
 
 /** A configuration problem, phrased as one line naming the variable. */
@@ -131,14 +178,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
     const value = present[name];
-    const shown = name === 'DATABASE_URL' ? '' : ` (got ${JSON.stringify(value)})`;
+    const shown = name === 'DATABASE_URL' || name === 'DATABASE_READ_URL' ? '' : ` (got ${JSON.stringify(value)})`;
     throw new ConfigError(`${name}: ${issue.message}${shown}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_READ_URL && !e.DATABASE_URL)
+    throw new ConfigError('DATABASE_READ_URL: needs DATABASE_URL (the primary) as well; the embedded database has no replicas');
   return {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
     dataDir: resolve(e.PULSE_DATA_DIR),
     logLevel: e.PULSE_LOG_LEVEL,
     timeZone: e.PULSE_TZ,
@@ -156,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
     cacheTtlMs: e.PULSE_CACHE_TTL_MS,
+    cacheMaxBytes: e.PULSE_CACHE_MAX_BYTES,
     adjustMinCoded: e.PULSE_ADJUST_MIN_CODED,
     heapGrowthPercent: e.PULSE_HEAP_GROWTH_PERCENT,
     rateLimit: {
@@ -165,6 +216,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       trustProxy: e.PULSE_TRUST_PROXY === 'true' ? 1 : e.PULSE_TRUST_PROXY === 'false' ? 0 : Number(e.PULSE_TRUST_PROXY),
     },
     requestTimeoutMs: e.PULSE_REQUEST_TIMEOUT_MS,
+    expensive: { exportTimeoutMs: e.PULSE_EXPORT_TIMEOUT_MS, perClient: e.PULSE_EXPENSIVE_PER_CLIENT, total: e.PULSE_EXPENSIVE_TOTAL },
+    http: { headersTimeoutMs: e.PULSE_HEADERS_TIMEOUT_MS, maxConnectionsPerClient: e.PULSE_MAX_CONNECTIONS_PER_CLIENT },
     corsOrigins: e.PULSE_CORS_ORIGINS?.split(',')
       .map((o) => o.trim())
       .filter(Boolean),
@@ -180,7 +233,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBytes: e.PULSE_FETCH_MAX_BYTES,
       concurrency: e.PULSE_FETCH_CONCURRENCY,
       perHost: e.PULSE_FETCH_PER_HOST,
+      maxItems: e.PULSE_FETCH_MAX_ITEMS,
+      maxParseBytes: e.PULSE_FETCH_MAX_PARSE_BYTES,
     },
+    crawl: { hostDelayMs: e.PULSE_CRAWL_DELAY_MS, maxWaitMs: e.PULSE_CRAWL_MAX_WAIT_MS, respectRobots: e.PULSE_RESPECT_ROBOTS },
+    services: { gdeltUrl: e.PULSE_GDELT_URL, googleNewsUrl: e.PULSE_GOOGLE_NEWS_URL, waybackCdxUrl: e.PULSE_WAYBACK_CDX_URL },
   };
 }
 

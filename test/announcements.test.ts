@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { momentOf } from '../src/analytics/reaction.ts';
 import type { Database } from '../db/client.ts';
 import { insertAnnouncement, listAnnouncements, seedAnnouncementsOnce } from '../db/queries/announcements.ts';
 import { DEFAULT_ANNOUNCEMENTS } from '../db/seed/announcements.ts';
@@ -157,6 +160,37 @@ describe('announcements CRUD and seed', () => {
       const netflix = list.find((a) => a.studio === 'Netflix')!;
       expect(netflix.date).toBe('2025-07-17');
       expect(netflix.keywords).toContain('Eternauta');
+      // the earnings interview began at 1:45 p.m. Pacific: 20:45 UTC
+      expect(momentOf(netflix).toISOString()).toBe('2025-07-17T20:45:00.000Z');
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it("moves an existing database's seeded disclosure from the wrong 15:45 to 13:45 Pacific, and leaves an edited one alone", async () => {
+    const fresh = await freshDatabase();
+    try {
+      const seeded = DEFAULT_ANNOUNCEMENTS[0]!;
+      const wrong = await insertAnnouncement(fresh.db, {
+        ...seeded,
+        studio: seeded.studio,
+        time: '15:45',
+        timeZone: 'America/Los_Angeles',
+        keywords: seeded.keywords,
+      });
+      const edited = await insertAnnouncement(fresh.db, {
+        ...seeded,
+        studio: seeded.studio,
+        date: '2025-07-18',
+        time: '15:45',
+        timeZone: 'America/Los_Angeles',
+        keywords: seeded.keywords,
+      });
+      const fix = readFileSync(new URL('../migrations/0003_fix_eternauta_time.sql', import.meta.url), 'utf8');
+      await fresh.db.execute(sql.raw(fix));
+      const rows = await listAnnouncements(fresh.db);
+      expect(rows.find((a) => a.id === wrong.id)!.time).toBe('13:45:00');
+      expect(rows.find((a) => a.id === edited.id)!.time).toBe('15:45:00');
     } finally {
       await fresh.close();
     }

@@ -67,6 +67,7 @@ describe('labelling stored items', () => {
     const rows = await database.db.select().from(items).where(eq(items.sourceId, row.id)).orderBy(items.id);
     expect(rows.map((r) => r.status)).toEqual(['classified', 'classified', 'classified']);
     expect(rows.map((r) => r.stance)).toEqual(['worry', 'excitement', 'neutral']);
+    expect(rows.map((r) => r.language)).toEqual(['en', 'en', 'en']);
     expect(rows[0]!.concerns).toContain('consent_likeness');
     expect(rows[2]!.relevant).toBe(false);
     for (const r of rows) {
@@ -129,21 +130,47 @@ describe('pulse classify and pulse eval', () => {
       .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatchObject({ id: 'a', stance: 'worry', relevant: true });
-    expect(Object.keys(lines[0])).toEqual(['id', 'stance', 'confidence', 'relevant', 'concerns', 'explanation', 'model']);
+    expect(Object.keys(lines[0])).toEqual([
+      'id',
+      'lang',
+      'stance',
+      'confidence',
+      'relevant',
+      'relevance',
+      'concerns',
+      'explanation',
+      'quotes',
+      'model',
+    ]);
+    expect(lines[0]).toMatchObject({ lang: 'en', quotes: [] });
     expect(lines[1]).toMatchObject({ id: 2, stance: 'excitement' });
     expect(lines[2]).toEqual({ id: 7, error: 'text: expected a non-empty string' });
     expect(lines[3]).toEqual({ id: 5, error: 'not valid JSON' });
     expect(lines[4]).toEqual({ id: 6, error: 'expected a JSON object' });
   });
 
-  it('prints an evaluation beside VADER and AFINN, as text or JSON', async () => {
-    const text = await runPulse(['eval']);
+  it('marks a language with no model as unsupported and guesses nothing', async () => {
+    const r = await runPulse(
+      ['classify'],
+      {},
+      JSON.stringify({ id: 'pt', text: 'Dubladores brasileiros protestam contra a clonagem de voz feita com inteligência artificial.' }) +
+        '\n',
+    );
+    expect(JSON.parse(r.stdout.trim())).toMatchObject({ id: 'pt', lang: 'pt', supported: false, stance: null, relevant: null });
+  });
+
+  // two full evaluations (1,250 dev texts, VADER and AFINN beside, in child processes) side by side
+  it('prints an evaluation beside VADER and AFINN, as text or JSON', { timeout: 240_000 }, async () => {
+    const [text, asJson] = await Promise.all([runPulse(['eval']), runPulse(['eval', '--json'])]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/macro-F1\s+0\.\d+\s+0\.\d+\s+0\.\d+/);
-    expect(text.stdout).toContain('confusion (VADER');
-    const asJson = await runPulse(['eval', '--json']);
+    expect(text.stdout).toMatch(/^all dev\s+\d+\s+0\.\d+/m);
+    for (const slice of ['original kind', 'register social', 'register podcast', 'lang es', 'stream ('])
+      expect(text.stdout).toContain(slice);
+    expect(text.stdout).toContain('relevance calibration');
+    expect(text.stdout).toMatch(/VADERF1\s+AFINNF1/);
     const report = JSON.parse(asJson.stdout);
-    expect(report.systems.map((s: { name: string }) => s.name)).toEqual(['Pulse', 'VADER', 'AFINN']);
+    expect(Object.keys(report.slices[0].baselines)).toEqual(['VADER', 'AFINN']);
+    expect(report.calibration).toHaveLength(10);
     const missing = await runPulse(['eval', 'nope.jsonl']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no such file: nope\.jsonl/);

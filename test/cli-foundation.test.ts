@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEmptyPgDatabase, testDatabaseUrl } from './helpers/db.ts';
-import { runPulse, startPulse, stop } from './helpers/cli.ts';
+import { migratedDataDir, runPulse, startPulse, stop } from './helpers/cli.ts';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -15,7 +15,8 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe('pulse command line', () => {
+// Every test has its own data directory and mostly waits on child processes: they run side by side.
+describe.concurrent('pulse command line', () => {
   it('prints help with --help and exits 0', async () => {
     const r = await runPulse(['--help']);
     expect(r.code).toBe(0);
@@ -47,8 +48,8 @@ describe('pulse command line', () => {
     expect(lines[0]).toMatch(/^pulse: cannot connect to the database at postgres:\/\/postgres@127\.0\.0\.1:1\/none: .*ECONNREFUSED/);
   });
 
-  it('creates, lists and revokes keys; the secret is the last stdout line', { timeout: 120_000 }, async () => {
-    const env = { PULSE_DATA_DIR: tempDir() };
+  it('creates, lists and revokes keys; the secret is the last stdout line', { timeout: 240_000 }, async () => {
+    const env = { PULSE_DATA_DIR: migratedDataDir(join(tempDir(), 'data')) };
     const created = await runPulse(['keys', 'create', '--name', 'ops', '--scope', 'admin'], env);
     expect(created.code).toBe(0);
     const lines = created.stdout.trim().split('\n');
@@ -64,8 +65,8 @@ describe('pulse command line', () => {
     expect(missing.stderr).toMatch(/^pulse: key 42 not found\n$/);
   });
 
-  it('serves on the embedded database, keeps data across a restart, and exits 0 on SIGTERM', { timeout: 120_000 }, async () => {
-    const dataDir = tempDir();
+  it('serves on the embedded database, keeps data across a restart, and exits 0 on SIGTERM', { timeout: 240_000 }, async () => {
+    const dataDir = tempDir(); // empty: the first start creates and migrates the database
     const env = { PULSE_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', PULSE_LOG_LEVEL: 'info' };
     const first = await startPulse(['serve'], env, /listening on (http:\/\/[\d.]+:\d+)/);
     const base = first.match[1]!;

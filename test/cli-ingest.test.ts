@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPulse } from './helpers/cli.ts';
+import { migratedDataDir, runPulse } from './helpers/cli.ts';
 import { createEmptyPgDatabase, testDatabaseUrl } from './helpers/db.ts';
 import { body, manyItems, rss, startFeedServer } from './helpers/feed-server.ts';
 
@@ -22,7 +22,7 @@ beforeAll(async () => {
     env = { DATABASE_URL: pg.url, PULSE_ALLOW_PRIVATE_FEEDS: 'true' };
     cleanup = pg.drop;
   } else {
-    env = { PULSE_DATA_DIR: join(dir, 'data'), PULSE_ALLOW_PRIVATE_FEEDS: 'true' };
+    env = { PULSE_DATA_DIR: migratedDataDir(join(dir, 'data')), PULSE_ALLOW_PRIVATE_FEEDS: 'true' };
     cleanup = async () => {};
   }
 });
@@ -32,15 +32,23 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('pulse sources and pulse ingest', () => {
-  it('adds, lists, ingests, exports, removes and imports sources', { timeout: 180_000 }, async () => {
-    const added = await runPulse(['sources', 'add', '--url', server.url('/a'), '--kind', 'union', '--name', 'Local guild'], env);
+// The two tests are independent and mostly wait on child processes: they run side by side.
+describe.concurrent('pulse sources and pulse ingest', () => {
+  it('adds, lists, ingests, exports, removes and imports sources', { timeout: 300_000 }, async () => {
+    // commands refused before they open the database run beside the first one that does (only
+    // one process may open an embedded database at a time, so the others take turns)
+    const [added, badKind, missing] = await Promise.all([
+      runPulse(['sources', 'add', '--url', server.url('/a'), '--kind', 'union', '--name', 'Local guild'], env),
+      runPulse(['sources', 'add', '--url', server.url('/x'), '--kind', 'blog'], env),
+      runPulse(['sources', 'import', join(dir, 'nope.opml')], env),
+    ]);
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toMatch(/^created source 1 "Local guild" \(union\)/);
-    expect((await runPulse(['sources', 'add', '--url', server.url('/down'), '--kind', 'news'], env)).code).toBe(0);
-    const badKind = await runPulse(['sources', 'add', '--url', server.url('/x'), '--kind', 'blog'], env);
     expect(badKind.code).toBe(2);
     expect(badKind.stderr).toMatch(/--kind must be one of/);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toMatch(/^pulse: cannot read .*nope\.opml: ENOENT$/);
+    expect((await runPulse(['sources', 'add', '--url', server.url('/down'), '--kind', 'news'], env)).code).toBe(0);
 
     const listed = await runPulse(['sources', 'list'], env);
     expect(listed.stdout).toMatch(/1\s+union\s+Local guild/);
@@ -62,9 +70,6 @@ describe('pulse sources and pulse ingest', () => {
     expect((await runPulse(['sources', 'remove', '1'], env)).code).toBe(1);
     const imported = await runPulse(['sources', 'import', file], env);
     expect(imported.stdout).toMatch(/imported: 0 new, 1 restored, 1 already present, 0 invalid/);
-    const missing = await runPulse(['sources', 'import', join(dir, 'nope.opml')], env);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr.trim()).toMatch(/^pulse: cannot read .*nope\.opml: ENOENT$/);
   });
 
   it('exits 1 when the database cannot be reached', async () => {

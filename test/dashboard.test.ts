@@ -126,7 +126,8 @@ describe.runIf(hasChromium)('dashboard in headless Chromium', () => {
 
         if (name === 'desktop') {
           await page.selectOption('#filter-kind', 'union');
-          await page.waitForFunction("document.querySelector('#chart')?.getAttribute('data-query') === 'kind=union'");
+          // polled from the test, not evaluated in the page: the page's CSP (script-src 'self') forbids eval
+          await page.locator('#chart[data-query="kind=union"]').waitFor();
           await page.waitForSelector('#chart[data-state="ready"]');
           expect(page.url()).toBe(`${base}/?kind=union`);
           expect(Number(await page.getAttribute('#chart', 'data-total'))).toBe(84);

@@ -156,7 +156,8 @@ async function tinyFilesystem(): Promise<{ dir: string; unmount(): void } | unde
   }
 }
 
-describe('an unusable embedded database directory', () => {
+// two independent child processes: side by side
+describe.concurrent('an unusable embedded database directory', () => {
   it('reports a full disk in one line with exit 1', async (ctx) => {
     const fs = await tinyFilesystem();
     if (!fs) return ctx.skip();

@@ -254,3 +254,61 @@ describe('every route, every parameter, with the shapes that used to give 500', 
     expect((await json(b)).error.message).toBe('texts.1: contains a NUL character');
   });
 });
+
+describe('the hostile shapes of the hardening issue, on every route', () => {
+  it('wrong keys, forged request ids and addresses, junk spellings, huge ranges, anonymous big bodies: never a 5xx, always the error shape', {
+    timeout: 240_000,
+  }, async () => {
+    const { app } = testApp(database, { env: { PULSE_TRUST_PROXY: '1', PULSE_CACHE_TTL_MS: '60000' } });
+    const doc = await json(await app.request('/openapi.json'));
+    const paths = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => [m.toUpperCase(), p.replace(/\{[^}]+\}/g, '1')] as const),
+    );
+    const extra = [
+      '/',
+      '/docs',
+      '/metrics',
+      '/assets/uplot.js',
+      '/assets/constructor',
+      '/docs/assets/__proto__',
+      '/announcements/1',
+      '/ready',
+    ].map((p) => ['GET', p] as const);
+    const shapes: { query?: string; headers?: Record<string, string>; body?: string }[] = [
+      { headers: { Authorization: `Bearer pulse_${'x'.repeat(43)}` } },
+      { headers: { Authorization: 'Bearer ' + 'k'.repeat(512) } },
+      { headers: { 'X-Request-Id': '"},"level":60,"msg":"forged' } },
+      { headers: { 'X-Request-Id': 'r'.repeat(300) } },
+      { headers: { 'X-Forwarded-For': '2001:db8::1, 2001:db8:0:0:ffff::2' } },
+      { headers: { 'X-Forwarded-For': 'not-an-ip\u00ff\u0085' } },
+      { query: 'from=2015-08-01&to=2025-07-20&granularity=day&group_by=studio' },
+      { query: 'from=1900-01-01&to=2200-01-01&granularity=day' },
+      { query: 'granularity=week&granularity=day' },
+      { query: 'studio=NETFLIX&studio=netflix' },
+      { query: 'junk=1&__proto__=x' },
+      { query: 'q=' + encodeURIComponent('\u202e<script>'.repeat(40)) },
+      { body: JSON.stringify({ texts: ['x'.repeat(19_999)].concat(Array(30).fill('y'.repeat(10_000))) }) },
+      { body: JSON.stringify({ title: 'a\u202eb', url: 'javascript:alert(1)', date: '2025-07-17', studio: 'Netflix' }) },
+    ];
+    const failures: string[] = [];
+    for (const [method, path] of [...paths, ...extra]) {
+      for (const s of shapes) {
+        const url = s.query ? `${path}?${s.query}` : path;
+        const hasBody = method !== 'GET' && method !== 'DELETE';
+        const res = await app.request(url, {
+          method,
+          headers: { 'Content-Type': 'application/json', ...(s.headers ?? {}) },
+          body: hasBody ? (s.body ?? '{}') : undefined,
+        });
+        if (res.status >= 500) failures.push(`${method} ${url} ${JSON.stringify(s.headers ?? {})} -> ${res.status}`);
+        const id = res.headers.get('x-request-id') ?? '';
+        if (!/^[A-Za-z0-9_.=-]{1,64}$/.test(id)) failures.push(`${method} ${url}: request id ${id}`);
+        if (res.status >= 400 && res.headers.get('content-type')?.includes('json')) {
+          const body = await json(res);
+          if (typeof body.error?.code !== 'string') failures.push(`${method} ${url}: no error shape`);
+        } else await res.arrayBuffer();
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});

@@ -4,9 +4,10 @@ import { decodeBody } from '../src/ingest/charset.ts';
 import { normaliseEntry } from '../src/ingest/normalise.ts';
 import { FeedParseError, parseFeed } from '../src/ingest/parse.ts';
 import { manyItems, rss } from './helpers/feed-server.ts';
+import { feedFixture } from './helpers/fixtures.ts';
 
 const BASE = rss(manyItems(5, 'https://fuzz.example.org'));
-const ATOM = `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><title>a &amp; b</title><id>x</id><link href="/a"/><updated>2025-07-01T00:00:00Z</updated><content type="html">&lt;p&gt;hi&lt;/p&gt;</content></entry></feed>`;
+const ATOM = feedFixture('atom-minimal.xml').toString('utf8');
 
 /** A mutation of a well-formed feed: cut, insert junk, duplicate or delete a slice. */
 const mutated = fc
@@ -82,11 +83,105 @@ describe('feed parsing and normalisation under mutated and random documents', ()
   });
 
   it('does not expand entity bombs', async () => {
-    const lol = `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>
-<rss version="2.0"><channel><title>&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;</title><item><title>&d;</title><link>https://x.org/1</link></item></channel></rss>`;
+    const lol = feedFixture('entity-bomb.xml').toString('utf8');
     const before = process.memoryUsage().heapUsed;
     const result = await parseFeed(lol).catch((e: unknown) => e);
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(50 * 1024 * 1024);
     if (!(result instanceof Error)) expect(JSON.stringify(result).length).toBeLessThan(100_000);
+  });
+});
+
+describe('hostile feed shapes: item floods, bidi, cut boundaries', () => {
+  const limits = { maxItems: 50, maxChars: 200_000 };
+  const flood = (n: number, body = '') =>
+    rss(manyItems(n, 'https://flood.example.org').map((it) => ({ ...it, description: body || it.description })));
+
+  it('an item flood, a byte flood, CDATA holding <item>, a huge head: parsed within the caps or refused, never more', {
+    timeout: 120_000,
+  }, async () => {
+    const docs = [
+      flood(5000),
+      flood(300, 'x'.repeat(5000)),
+      flood(80).replace('<item>', '<item><description><![CDATA[ <item> </item> <entry> ]]></description>'),
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>${'h'.repeat(300_000)}</title><item><title>a</title><link>https://a.example/</link></item></channel></rss>`,
+      `<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">${'<entry><title>t</title><id>i</id></entry>'.repeat(10_000)}</feed>`,
+      '<item>'.repeat(100_000),
+      `<rss version="2.0"><channel>${'<item '.repeat(50_000)}</channel></rss>`,
+    ];
+    for (const doc of docs) {
+      const result = await parseFeed(doc, limits).catch((e: Error) => e);
+      if (result instanceof Error) {
+        expect(result).toBeInstanceOf(FeedParseError);
+        continue;
+      }
+      expect(result.entries.length).toBeLessThanOrEqual(limits.maxItems);
+      // an opening tag inside CDATA counts as an entry when cutting: never more entries than kept
+      if (result.cut) expect(result.entries.length).toBeLessThanOrEqual(result.cut.kept);
+    }
+  });
+
+  it('random cut limits over random well-formed feeds keep a prefix of the entries', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 500, max: 40_000 }),
+        async (n, maxItems, maxChars) => {
+          const doc = flood(n);
+          const result = await parseFeed(doc, { maxItems, maxChars }).catch((e: Error) => e);
+          if (result instanceof Error) return expect(result).toBeInstanceOf(FeedParseError);
+          const all = (await parseFeed(doc, { maxItems: 1000, maxChars: 10_000_000 })).entries.map((e) => e.link);
+          expect(result.entries.map((e) => e.link)).toEqual(all.slice(0, result.entries.length));
+          expect(result.entries.length).toBeLessThanOrEqual(maxItems);
+        },
+      ),
+      { numRuns: 60, seed: 19 },
+    );
+  });
+
+  it('bidi embeddings, overrides and isolates never survive normalisation', async () => {
+    await fc.assert(
+      fc.property(
+        fc.array(
+          fc.constantFrom(
+            'a',
+            ' ',
+            '\u202a',
+            '\u202b',
+            '\u202c',
+            '\u202d',
+            '\u202e',
+            '\u2066',
+            '\u2067',
+            '\u2068',
+            '\u2069',
+            '\u200f',
+            '<b>',
+            '&amp;',
+          ),
+          { maxLength: 40 },
+        ),
+        (parts) => {
+          const text = parts.join('');
+          const item = normaliseEntry(
+            {
+              guid: undefined,
+              link: 'https://bidi.example/x',
+              title: text || 't',
+              summary: text,
+              content: text,
+              author: text || undefined,
+              published: undefined,
+              imageUrl: undefined,
+            },
+            ctx,
+          );
+          if (!item) return;
+          for (const field of [item.title, item.summary, item.content, item.author ?? ''])
+            expect(field).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
   });
 });

@@ -1,15 +1,16 @@
 import { gzipSync } from 'node:zlib';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { addSource, getSource } from '../db/queries/sources.ts';
-import { items, sightings } from '../db/schema/index.ts';
+import { items, sightings, sources } from '../db/schema/index.ts';
 import { fixedClock } from '../src/clock.ts';
 import { ingest, type IngestDeps } from '../src/services/ingest.ts';
 import { silentLogger } from '../src/logger.ts';
 import { testConfig } from './helpers/app.ts';
 import { freshDatabase } from './helpers/db.ts';
 import { body, manyItems, rss, startFeedServer } from './helpers/feed-server.ts';
+import { feedFixture } from './helpers/fixtures.ts';
 
 let database: Database;
 let server: Awaited<ReturnType<typeof startFeedServer>>;
@@ -25,45 +26,21 @@ const story = (n: number, extra: Partial<{ link: string; guid: string; title: st
   ...extra,
 });
 
-const RDF = `<?xml version="1.0" encoding="utf-8"?>
-<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
-<channel rdf:about="http://rdf.example.org/"><title>RDF feed</title><link>http://rdf.example.org/</link><description>d</description></channel>
-<item rdf:about="http://rdf.example.org/1"><title>Animators weigh AI storyboards</title><link>http://rdf.example.org/1</link><description>The Animation Guild surveyed members about AI storyboard tools.</description><dc:date>2025-07-15T08:00:00Z</dc:date><dc:creator>R. Writer</dc:creator></item>
-<item rdf:about="http://rdf.example.org/2"><title>Second RDF item</title><link>http://rdf.example.org/2</link><description>Plain item.</description><dc:date>2025-07-16T08:00:00Z</dc:date></item>
-</rdf:RDF>`;
-
-const ATOM = `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom feed</title><id>urn:atom</id><updated>2025-07-18T00:00:00Z</updated>
-<entry><title type="html">Netflix &lt;em&gt;El Eternauta&lt;/em&gt; used generative AI</title><id>urn:atom:1</id><link rel="alternate" href="/articles/eternauta?utm_source=atom"/>
-<published>2025-07-17T22:00:00Z</published><updated>2025-07-18T00:00:00Z</updated><author><name>A. Critic</name></author>
-<summary>Short summary.</summary><content type="html">&lt;p&gt;The VFX shot of a collapsing building was made with generative AI.&lt;/p&gt;</content></entry>
-</feed>`;
-
-const latin1Feed = Buffer.concat([
-  Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><title>Latin</title><item><title>'),
-  Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x20, 0x64, 0x65, 0x20, 0x50, 0x61, 0x72, 0x69, 0x73]), // Café de Paris
-  Buffer.from('</title><link>http://latin.example.org/1</link><description>x</description></item></channel></rss>'),
-]);
-const cp1252Feed = Buffer.concat([
-  Buffer.from('<?xml version="1.0" encoding="windows-1252"?><rss version="2.0"><channel><title>CP</title><item><title>'),
-  Buffer.from([0x93, 0x41, 0x49, 0x94, 0x20, 0x96, 0x20, 0x80, 0x35]), // “AI” – €5
-  Buffer.from('</title><link>http://cp.example.org/1</link><description>x</description></item></channel></rss>'),
-]);
-
 beforeAll(async () => {
   database = await freshDatabase();
   server = await startFeedServer({
     '/rss': body(rss([story(1), story(2)])),
-    '/rdf': body(RDF, 'application/rdf+xml'),
-    '/atom': body(ATOM, 'application/atom+xml'),
+    '/rdf': body(feedFixture('rss1-rdf.xml'), 'application/rdf+xml'),
+    '/atom': body(feedFixture('atom.xml'), 'application/atom+xml'),
     '/big': body(rss(manyItems(5000, 'https://big.example.org'))),
-    '/latin1': body(latin1Feed, 'application/rss+xml; charset=ISO-8859-1'),
-    '/cp1252': body(cp1252Feed, 'application/rss+xml'),
-    '/malformed': body('<?xml version="1.0"?><rss><channel><title>x</title><item><title>broken</item></channel>'),
-    '/entities': body(
-      '<?xml version="1.0"?><rss version="2.0"><channel><title>E</title><item><title>Caf&eacute; R&D for AI dubbing &mdash; news</title><link>http://ent.example.org/1?a=1&b=2</link><description>AT&T</description></item></channel></rss>',
-    ),
-    '/html': body('<!DOCTYPE html><html><head><title>Home</title></head><body>Welcome</body></html>', 'text/html'),
+    '/latin1': body(feedFixture('latin1-declared.xml'), 'application/rss+xml; charset=ISO-8859-1'),
+    '/cp1252': body(feedFixture('windows-1252-declared.xml'), 'application/rss+xml'),
+    '/malformed': body(feedFixture('malformed.xml')),
+    '/entities': body(feedFixture('undeclared-entities.xml')),
+    '/html': body(feedFixture('html-page.html'), 'text/html'),
+    '/html-after-comment': body(feedFixture('html-page-after-comment.html'), 'application/rss+xml'),
+    '/truncated': body(feedFixture('truncated.xml')),
+    '/cp1252-undeclared': body(feedFixture('windows-1252-undeclared.xml'), 'application/rss+xml'),
     '/empty': body('', 'application/rss+xml'),
     '/500': (_req, res) => res.writeHead(500).end('boom'),
     '/hang': () => {},
@@ -191,12 +168,14 @@ describe('ingest', () => {
     expect(await itemsOf(s.id)).toHaveLength(5000);
   });
 
-  it('decodes ISO-8859-1 and Windows-1252 feeds', async () => {
+  it('decodes ISO-8859-1 and Windows-1252 feeds, declared or not', async () => {
     const latin = await source('/latin1');
     const cp = await source('/cp1252');
-    await ingest(deps(), { ids: [latin.id, cp.id] });
+    const undeclared = await source('/cp1252-undeclared');
+    await ingest(deps(), { ids: [latin.id, cp.id, undeclared.id] });
     expect((await itemsOf(latin.id))[0]!.title).toBe('Café de Paris');
     expect((await itemsOf(cp.id))[0]!.title).toBe('\u201cAI\u201d \u2013 \u20ac5');
+    expect((await itemsOf(undeclared.id))[0]!.title).toBe('Café \u201cAI\u201d \u2013 \u20ac5');
   });
 
   it('repairs undeclared entities and bare ampersands', async () => {
@@ -209,6 +188,8 @@ describe('ingest', () => {
   it.each([
     ['/malformed', /^parse: not a readable feed/, 200],
     ['/html', /^parse: the server sent an HTML page/, 200],
+    ['/html-after-comment', /^parse: the server sent an HTML page/, 200],
+    ['/truncated', /^parse: not a readable feed/, 200],
     ['/empty', /^parse: empty body/, 200],
     ['/500', /^http_status: HTTP 500/, 500],
     ['/nowhere', /^http_status: HTTP 404/, 404],
@@ -219,7 +200,9 @@ describe('ingest', () => {
     ['/bomb', /^too_large: .*after decompression/, null],
   ])('records %s as a failure with a readable reason and backs off', async (path, reason, status) => {
     const s = await source(path);
-    const { reports } = await ingest(deps(), { ids: [s.id] });
+    // the two that wait for the timeout get a short one
+    const waits = path === '/hang' || path === '/trickle';
+    const { reports } = await ingest(deps(waits ? { PULSE_FETCH_TIMEOUT_MS: '400' } : {}), { ids: [s.id] });
     expect(reports[0]!.outcome).toBe('failed');
     const health = (await getSource(database.db, s.id))!;
     expect(health.lastError).toMatch(reason);
@@ -311,11 +294,18 @@ describe('ingest', () => {
     // newly added sources are due from the moment they are added (database time); after a
     // fetch they are not due again until their interval has passed
     clock.set(new Date(Date.now() + 60_000));
-    const first = await ingest(deps());
+    // every source of this file is due: the heavy ones (5,000 items, a decompression bomb, 11 MB)
+    // are switched off and a short timeout keeps the hanging ones from setting the pace
+    await database.db
+      .update(sources)
+      .set({ enabled: false })
+      .where(inArray(sources.name, ['/big', '/bomb', '/oversized']));
+    const quick = { PULSE_FETCH_TIMEOUT_MS: '400' };
+    const first = await ingest(deps(quick));
     expect(first.reports.some((r) => r.sourceId === s.id)).toBe(true);
-    const second = await ingest(deps());
+    const second = await ingest(deps(quick));
     expect(second.reports.some((r) => r.sourceId === s.id)).toBe(false);
-    const forced = await ingest(deps(), { all: true });
+    const forced = await ingest(deps(quick), { all: true });
     expect(forced.reports.filter((r) => r.sourceId === s.id)).toHaveLength(1);
     clock.set('2025-07-20T12:00:00Z');
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
+import { HTML_CSP } from '../src/api/headers.ts';
 import { RateLimiter } from '../src/api/rate-limit.ts';
 import { authHeader, json, testApp } from './helpers/app.ts';
 import { freshDatabase } from './helpers/db.ts';
@@ -54,7 +55,7 @@ describe('headers, CORS and body limits', () => {
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
     const page = await app.request('/docs');
-    expect(page.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    expect(page.headers.get('content-security-policy')).toBe(HTML_CSP);
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });

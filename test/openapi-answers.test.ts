@@ -131,6 +131,21 @@ describe('real answers match /openapi.json', () => {
       { method: 'GET', path: '/api/v1/sources/export', op: '/api/v1/sources/export' },
       {
         method: 'POST',
+        path: `/api/v1/sources/${ids.source}/backfill`,
+        op: '/api/v1/sources/{id}/backfill',
+        auth: 'write',
+        body: { from: '2025-07-01', to: '2025-06-01' },
+      },
+      { method: 'GET', path: `/api/v1/sources/${ids.source}/backfills/9999`, op: '/api/v1/sources/{id}/backfills/{backfillId}' },
+      {
+        method: 'POST',
+        path: '/api/v1/sources/test',
+        op: '/api/v1/sources/test',
+        auth: 'write',
+        body: { type: 'page', url: 'https://example.org/news' },
+      },
+      {
+        method: 'POST',
         path: '/api/v1/sources/import',
         op: '/api/v1/sources/import',
         auth: 'write',

@@ -45,9 +45,11 @@ describe("the README's Quick start, as a newcomer runs it", () => {
       const secret = created.stdout.trim().split('\n').at(-1)!;
       const keys = await fetch(`${base}/api/v1/keys`, { headers: { Authorization: `Bearer ${secret}` } });
       expect(keys.status).toBe(200);
-      expect((await keys.json()).keys.map((k: { name: string }) => k.name)).toEqual(['me']);
+      expect(((await keys.json()) as { keys: { name: string }[] }).keys.map((k) => k.name)).toEqual(['me']);
       // every source is listed, and each carries the ingest run's outcome
-      const sources = (await (await fetch(`${base}/api/v1/sources`)).json()).sources as { health: { lastFetchedAt: string | null } }[];
+      const sources = (
+        (await (await fetch(`${base}/api/v1/sources`)).json()) as { sources: { health: { lastFetchedAt: string | null } }[] }
+      ).sources;
       expect(sources).toHaveLength(DEFAULT_SOURCES.length);
       expect(sources.every((s) => s.health.lastFetchedAt !== null)).toBe(true);
       const listed = await runPulse(['sources', 'list'], env(dir));

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { rebuildDirtyDays } from '../db/queries/rollups.ts';
@@ -40,7 +41,7 @@ describe('a typo is an error, never an unfiltered answer', () => {
     }
     const [, message] = await error(await app.request('/api/v1/trends?stnce=worry'));
     expect(message).toMatch(
-      /expected from, to, granularity, group_by, studio, union, kind, area, concern, relevant, tz, format, model, labels, adjust, sample$/,
+      /expected from, to, granularity, group_by, studio, union, kind, area, concern, lang, relevant, tz, format, model, labels, adjust, sample$/,
     );
   });
 
@@ -93,6 +94,19 @@ describe('a typo is an error, never an unfiltered answer', () => {
     expect(csv.headers.get('pulse-relevance')).toBe('relevant items only');
     expect(csv.headers.get('pulse-model')).toMatch(/^pulse-stance/);
     await csv.arrayBuffer();
+  });
+
+  it('filters by the language detected in each item, on items, exports and trends', async () => {
+    const { app } = testApp(database);
+    await database.db.execute(sql`update items set language = case when 'Netflix' = any(studios) then 'es' else 'en' end`);
+    const es = await json(await app.request('/api/v1/items?lang=es'));
+    expect(es.items.map((i: { studios: string[] }) => i.studios)).toEqual([['Netflix']]);
+    expect(es.meta.filters.lang).toBe('es');
+    const trends = await json(await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-21&lang=en'));
+    expect(trends.series[0].buckets[0].counts).toEqual({ excitement: 0, worry: 1, neutral: 0 });
+    const csv = await (await app.request('/api/v1/items/export?format=ndjson&lang=es')).text();
+    expect(csv.trim().split('\n')).toHaveLength(1);
+    expect((await error(await app.request('/api/v1/items?lang=spanish')))[1]).toMatch(/^lang: expected an ISO 639-1 code/);
   });
 
   it('refuses dates outside the years Pulse can answer for', async () => {

@@ -1,6 +1,7 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { lookupKeys, planEntries, reconcileRaced, sightingsOf, type KnownItems } from '../../src/ingest/dedup-plan.ts';
 import type { NormalisedItem } from '../../src/ingest/normalise.ts';
+import type { DiscoveryMethod } from '../../src/labels.ts';
 import { rowsOf, type Db } from '../client.ts';
 import { arrayParam, pgArrayLiteral } from './pg-array.ts';
 import { items, sightings, sources } from '../schema/index.ts';
@@ -13,6 +14,8 @@ export interface StoreResult {
   inserted: number;
   duplicates: number;
   newIds: number[];
+  /** the new items with their URLs (for full text) */
+  fresh: { id: number; url: string }[];
 }
 
 const BATCH = 500;
@@ -25,10 +28,10 @@ const BATCH = 500;
  */
 export async function storeFetch(
   db: Db,
-  p: { sourceId: number; instance?: string; entries: NormalisedItem[]; health: SourceHealth },
+  p: { sourceId: number; instance?: string; entries: NormalisedItem[]; health?: SourceHealth; discoveredVia?: DiscoveryMethod },
 ): Promise<StoreResult> {
   return db.transaction(async (tx) => {
-    const result: StoreResult = { inserted: 0, duplicates: 0, newIds: [] };
+    const result: StoreResult = { inserted: 0, duplicates: 0, newIds: [], fresh: [] };
     if (p.entries.length) {
       const keys = lookupKeys(p.entries);
       const known: KnownItems = { byUrl: new Map(), byGuid: new Map(), byHash: new Map() };
@@ -52,10 +55,11 @@ export async function storeFetch(
 
       const idOf = new Map<string, number>();
       for (const chunk of chunks(plan.fresh, BATCH)) {
-        const rows = await insertItems(tx as unknown as Db, p.sourceId, chunk);
+        const rows = await insertItems(tx as unknown as Db, p.sourceId, chunk, p.discoveredVia ?? 'feed');
         for (const r of rows) idOf.set(r.url, r.id);
         result.inserted += rows.length;
         result.newIds.push(...rows.map((r) => r.id));
+        result.fresh.push(...rows);
       }
       // Another process may have stored some of these stories a moment ago (same URL or same
       // text): they count as duplicates and their sightings point at that copy.
@@ -95,7 +99,7 @@ export async function storeFetch(
           on conflict do nothing`);
       }
     }
-    await recordHealth(tx as unknown as Db, p.sourceId, p.health, p.instance);
+    if (p.health) await recordHealth(tx as unknown as Db, p.sourceId, p.health, p.instance);
     return result;
   });
 }
@@ -120,20 +124,20 @@ export async function recordHealth(db: Db, sourceId: number, h: SourceHealth, _i
 }
 
 /** Inserts new items with one parameter per column (see pg-array.ts); returns the rows stored. */
-async function insertItems(db: Db, sourceId: number, list: NormalisedItem[]): Promise<{ id: number; url: string }[]> {
+async function insertItems(db: Db, sourceId: number, list: NormalisedItem[], via: DiscoveryMethod): Promise<{ id: number; url: string }[]> {
   const col = <T extends string | number | boolean | null>(f: (e: NormalisedItem) => T, type: string) => arrayParam(list.map(f), type);
   const result = await db.execute(sql`
-    insert into items (source_id, url, guid, title, summary, content, author, published_at, published_estimated,
+    insert into items (source_id, url, guid, title, summary, content, author, outlet, discovered_via, published_at, published_estimated,
                        fetched_at, content_hash, dedup_key, language, studios, unions, areas, relevant, status)
-    select ${sourceId}, u.url, u.guid, u.title, u.summary, u.content, u.author, u.published_at, u.published_estimated,
+    select ${sourceId}, u.url, u.guid, u.title, u.summary, u.content, u.author, u.outlet, ${via}::discovery_method, u.published_at, u.published_estimated,
            u.fetched_at, u.content_hash, u.dedup_key, u.language, u.studios::text[], u.unions::text[], u.areas::text[], u.relevant, 'pending'
     from unnest(${col((e) => e.url, 'text')}, ${col((e) => e.guid, 'text')}, ${col((e) => e.title, 'text')}, ${col((e) => e.summary, 'text')},
-                ${col((e) => e.content, 'text')}, ${col((e) => e.author, 'text')}, ${col((e) => e.publishedAt.toISOString(), 'timestamptz')},
+                ${col((e) => e.content, 'text')}, ${col((e) => e.author, 'text')}, ${col((e) => e.outlet, 'text')}, ${col((e) => e.publishedAt.toISOString(), 'timestamptz')},
                 ${col((e) => e.publishedEstimated, 'boolean')}, ${col((e) => e.fetchedAt.toISOString(), 'timestamptz')},
                 ${col((e) => e.contentHash, 'text')}, ${col((e) => (e.linkableHash ? e.contentHash : null), 'text')}, ${col((e) => e.language, 'text')},
                 ${col((e) => pgArrayLiteral(e.studios), 'text')}, ${col((e) => pgArrayLiteral(e.unions), 'text')},
                 ${col((e) => pgArrayLiteral(e.areas), 'text')}, ${col((e) => e.relevant, 'boolean')})
-      as u(url, guid, title, summary, content, author, published_at, published_estimated, fetched_at, content_hash, dedup_key, language, studios, unions, areas, relevant)
+      as u(url, guid, title, summary, content, author, outlet, published_at, published_estimated, fetched_at, content_hash, dedup_key, language, studios, unions, areas, relevant)
     on conflict do nothing
     returning id, url`);
   return rowsOf<{ id: number | string; url: string }>(result).map((r) => ({ id: Number(r.id), url: r.url }));

@@ -16,6 +16,8 @@ export interface ItemFilters {
   studio?: string | undefined;
   union?: string | undefined;
   area?: string | undefined;
+  /** ISO 639-1 language */
+  lang?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   /** whose labels the filters and rows use; default: the current model's, no corrections */
@@ -123,6 +125,7 @@ export function itemWhere(f: ItemFilters): SQL | undefined {
     f.studio ? arrayContains(items.studios, [f.studio]) : undefined,
     f.union ? arrayContains(items.unions, [f.union]) : undefined,
     f.area ? arrayContains(items.areas, [f.area]) : undefined,
+    f.lang ? eq(items.language, f.lang) : undefined,
     f.from ? gte(items.publishedAt, f.from) : undefined,
     f.to ? lt(items.publishedAt, f.to) : undefined,
   );

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, gte, inArray, sql } from 'drizzle-orm';
 import type { Concern, SourceKind, Stance } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
-import { items, sources, type Explanation } from '../schema/index.ts';
+import { items, sources, type Explanation, type StoredQuote } from '../schema/index.ts';
 import { arrayParam, pgArrayLiteral } from './pg-array.ts';
 import { markDirtyItems } from './rollups.ts';
 
@@ -15,9 +15,13 @@ export interface ItemToLabel {
 
 export interface Label {
   id: number;
-  relevant: boolean;
-  stance: Stance;
-  confidence: number;
+  /** null when the item's language has no model: nothing is guessed */
+  relevant: boolean | null;
+  stance: Stance | null;
+  confidence: number | null;
+  /** ISO 639-1 language detected by the classifier (absent: the stored language stays) */
+  language?: string | null;
+  quotes?: StoredQuote[];
   concerns: Concern[];
   explanation: Explanation;
   model: string;
@@ -84,6 +88,7 @@ export async function writeLabels(db: Db, labels: Label[], at: Date): Promise<vo
     update items as i set
       status = 'classified', relevant = u.relevant, stance = u.stance::stance, confidence = u.confidence,
       concerns = u.concerns::text[], explanation = u.explanation::jsonb, model = u.model,
+      language = coalesce(u.language, i.language), quotes = u.quotes::jsonb,
       classified_at = ${at.toISOString()}::timestamptz, classify_attempts = i.classify_attempts + 1
     from unnest(${arrayParam(
       labels.map((l) => l.id),
@@ -109,8 +114,15 @@ export async function writeLabels(db: Db, labels: Label[], at: Date): Promise<vo
                 ${arrayParam(
                   labels.map((l) => l.model),
                   'text',
+                )}, ${arrayParam(
+                  labels.map((l) => l.language ?? null),
+                  'text',
+                )},
+                ${arrayParam(
+                  labels.map((l) => (l.quotes ? JSON.stringify(l.quotes) : null)),
+                  'text',
                 )})
-      as u(id, relevant, stance, confidence, concerns, explanation, model)
+      as u(id, relevant, stance, confidence, concerns, explanation, model, language, quotes)
     where i.id = u.id`);
   await writeLabelHistory(db, labels, at);
 }
@@ -118,12 +130,14 @@ export async function writeLabels(db: Db, labels: Label[], at: Date): Promise<vo
 /**
  * Keeps a copy of each label under its model version (item_labels), so answers can be
  * reproduced for an earlier version after a relabel. Labelling the same item again with the
- * same version replaces that version's row.
+ * same version replaces that version's row. A label without a stance (a language with no
+ * model) is kept too, so the version's answer stays the same.
  */
 async function writeLabelHistory(db: Db, labels: Label[], at: Date): Promise<void> {
   await db.execute(sql`
-    insert into item_labels (item_id, model, relevant, stance, confidence, concerns, explanation, classified_at)
-    select u.id, u.model, u.relevant, u.stance::stance, u.confidence, u.concerns::text[], u.explanation::jsonb, ${at.toISOString()}::timestamptz
+    insert into item_labels (item_id, model, relevant, stance, confidence, concerns, explanation, language, quotes, classified_at)
+    select u.id, u.model, u.relevant, u.stance::stance, u.confidence, u.concerns::text[], u.explanation::jsonb, coalesce(u.language, it.language), u.quotes::jsonb,
+      ${at.toISOString()}::timestamptz
     from unnest(${arrayParam(
       labels.map((l) => l.id),
       'bigint',
@@ -148,10 +162,19 @@ async function writeLabelHistory(db: Db, labels: Label[], at: Date): Promise<voi
                 ${arrayParam(
                   labels.map((l) => l.model),
                   'text',
+                )}, ${arrayParam(
+                  labels.map((l) => l.language ?? null),
+                  'text',
+                )},
+                ${arrayParam(
+                  labels.map((l) => (l.quotes ? JSON.stringify(l.quotes) : null)),
+                  'text',
                 )})
-      as u(id, relevant, stance, confidence, concerns, explanation, model)
+      as u(id, relevant, stance, confidence, concerns, explanation, model, language, quotes)
+    join items it on it.id = u.id
     on conflict (item_id, model) do update set relevant = excluded.relevant, stance = excluded.stance, confidence = excluded.confidence,
-      concerns = excluded.concerns, explanation = excluded.explanation, classified_at = excluded.classified_at`);
+      concerns = excluded.concerns, explanation = excluded.explanation, language = excluded.language, quotes = excluded.quotes,
+      classified_at = excluded.classified_at`);
 }
 
 /** Items to re-label after a model change, in id order, one page at a time. */

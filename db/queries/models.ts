@@ -53,7 +53,7 @@ export async function pairedLabels(db: Db, p: { a: string; b: string; from?: Dat
       select la.stance as a, lb.stance as b, la.relevant as ar, lb.relevant as br, count(*)::int as n
       from item_labels la join item_labels lb on lb.item_id = la.item_id and lb.model = ${p.b}
       join items i on i.id = la.item_id
-      where la.model = ${p.a}${p.from ? sql` and i.published_at >= ${p.from.toISOString()}::timestamptz` : sql``}${p.to ? sql` and i.published_at < ${p.to.toISOString()}::timestamptz` : sql``}
+      where la.model = ${p.a} and la.stance is not null and lb.stance is not null${p.from ? sql` and i.published_at >= ${p.from.toISOString()}::timestamptz` : sql``}${p.to ? sql` and i.published_at < ${p.to.toISOString()}::timestamptz` : sql``}
       group by 1, 2, 3, 4`),
   );
   return rows.map((r) => ({ a: r.a, b: r.b, aRelevant: r.ar, bRelevant: r.br, n: Number(r.n) }));
@@ -73,7 +73,7 @@ export async function codedAgainstModels(db: Db): Promise<CodedLabel[]> {
   const rows = rowsOf<{ item_id: number | string; model: string; ms: Stance; mr: boolean; stance: Stance; relevant: boolean }>(
     await db.execute(sql`
       select c.item_id, l.model, l.stance as ms, l.relevant as mr, c.stance, c.relevant
-      from item_corrections c join item_labels l on l.item_id = c.item_id`),
+      from item_corrections c join item_labels l on l.item_id = c.item_id and l.stance is not null`),
   );
   return rows.map((r) => ({
     itemId: Number(r.item_id),

@@ -23,6 +23,10 @@ export interface TrendFilters {
   concern?: string | undefined;
   /** undefined: relevant and irrelevant items alike */
   relevant?: boolean | undefined;
+  /** ISO 639-1 language of the items (rollups have no language: answered from items) */
+  lang?: string | undefined;
+  /** rows per bucket instead of per day: `day` is then the bucket's start, or `from` when the range cuts it */
+  bucket?: 'day' | 'week' | 'month' | undefined;
   /** whose labels are counted; default: the current model's copy on items, no corrections */
   labels?: LabelView | undefined;
 }
@@ -39,7 +43,7 @@ export interface LabelView {
 
 /**
  * Items as a query sees them under a label view, with the columns the trend queries use (id,
- * source_id, published_at, tags, relevant, stance, concerns), aliased `i`.
+ * source_id, published_at, language, tags, relevant, stance, concerns), aliased `i`.
  */
 export function labelledItems(view: LabelView | undefined, only?: 'corrected'): SQL {
   if (!view?.model && !view?.corrections && !only) return sql`items i`;
@@ -52,8 +56,14 @@ export function labelledItems(view: LabelView | undefined, only?: 'corrected'): 
         ? sql` left join item_corrections c on c.item_id = it.id`
         : sql``;
   const col = (name: string) => (view?.corrections ? sql.raw(`coalesce(c.${name}, ${l}.${name})`) : sql.raw(`${l}.${name}`));
-  return sql`(select it.id, it.source_id, it.published_at, it.studios, it.unions, it.areas, ${col('relevant')} as relevant, ${col('stance')} as stance, ${col('concerns')} as concerns
+  return sql`(select it.id, it.source_id, it.published_at, it.language, it.studios, it.unions, it.areas, ${col('relevant')} as relevant, ${col('stance')} as stance, ${col('concerns')} as concerns
     from items it${labels}${corrected}) i`;
+}
+
+/** The day a row is counted on: itself, or the start of its week or month (never before `from`). */
+function bucketDay(day: SQL, f: TrendFilters): SQL {
+  if (!f.bucket || f.bucket === 'day') return sql`(${day})::text`;
+  return sql`greatest(date_trunc(${f.bucket}, (${day})::timestamp)::date, ${f.from}::date)::text`;
 }
 
 /** Marks the UTC days of these items for a rollup rebuild (call in the transaction that changed them). */
@@ -126,6 +136,7 @@ function itemParts(f: TrendFilters) {
   const where: SQL[] = [];
   if (f.relevant !== undefined) where.push(sql`coalesce(i.relevant, false) = ${f.relevant}`);
   if (f.kind) where.push(sql`s.kind = ${f.kind}`);
+  if (f.lang) where.push(sql`i.language = ${f.lang}`);
   for (const d of ['studio', 'union', 'area', 'concern'] as const) {
     const v = f[d];
     if (v) where.push(sql`${v} = any(${sql.raw(`i.${TAG_COLUMN[d]}`)})`);
@@ -168,7 +179,7 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
   // Corrections on the current labels: rollups (or items) for the model, adjusted item by item
   // for the coded ones. An earlier version's labels are read from item_labels.
   const corrected = !f.labels?.model && !!f.labels?.corrections;
-  const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1 && !f.labels?.model;
+  const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1 && !f.lang && !f.labels?.model;
   // One snapshot for both reads, so a day turning dirty in between is counted exactly once.
   await db.transaction(
     async (tx) => {
@@ -179,7 +190,7 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
         const r = rollupParts(f, dims[0]);
         push(
           await tx.execute(sql`
-        select r.day::text as day, ${r.group} as grp, r.stance, sum(r.n)::int as n
+        select ${bucketDay(sql`r.day`, f)} as day, ${r.group} as grp, r.stance, sum(r.n)::int as n
         from daily_rollups r
         where r.day >= ${f.from}::date and r.day < ${f.to}::date
           and not exists (select 1 from rollup_dirty_days d where d.day = r.day)${and(r.where)}
@@ -204,7 +215,7 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
       }
       const direct = (from: SQL, sign: string, days: SQL[] = itemDays) =>
         tx.execute(sql`
-      select ((i.published_at at time zone ${f.tz})::date)::text as day, ${i.group} as grp, i.stance, (${sql.raw(sign)}count(*))::int as n
+      select ${bucketDay(sql`(i.published_at at time zone ${f.tz})::date`, f)} as day, ${i.group} as grp, i.stance, (${sql.raw(sign)}count(*))::int as n
       from ${from} join sources s on s.id = i.source_id${i.join}
       where i.stance is not null and i.published_at >= ${start} and i.published_at < ${end}${and([...i.where, ...days])}
       group by 1, 2, 3`);

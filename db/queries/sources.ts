@@ -1,7 +1,9 @@
 import { and, asc, count, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
-import type { SourceKind } from '../../src/labels.ts';
+import type { SourceKind, SourceType } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
-import { meta, sources } from '../schema/index.ts';
+import { meta, sources, type SourceSettings } from '../schema/index.ts';
+
+export type { SourceSettings } from '../schema/index.ts';
 
 export type SourceRow = typeof sources.$inferSelect;
 
@@ -14,6 +16,9 @@ export interface NewSource {
   language?: string | null;
   fetchIntervalMinutes?: number;
   enabled?: boolean;
+  type?: SourceType;
+  settings?: SourceSettings;
+  fullText?: boolean;
 }
 
 export type SourcePatch = Partial<Omit<NewSource, 'url'>> & { url?: string };
@@ -134,4 +139,15 @@ export async function releaseClaims(db: Db, p: { instance: string; ids: number[]
     .update(sources)
     .set({ claimedBy: null, claimExpiresAt: null })
     .where(and(inArray(sources.id, p.ids), eq(sources.claimedBy, p.instance)));
+}
+
+/** A live source by exact name (for imports that name their source). */
+export async function findSourceByName(db: Db, name: string): Promise<SourceRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(sources)
+    .where(and(eq(sources.name, name), live))
+    .orderBy(asc(sources.id))
+    .limit(1);
+  return row;
 }

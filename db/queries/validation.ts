@@ -82,13 +82,17 @@ export async function sampleItemRows(db: Db, sampleId: number) {
     .orderBy(asc(sampleItems.position));
 }
 
-/** The model version's labels of some items (for scoring an earlier version on a sample). */
+/**
+ * The model version's labels of some items (for scoring an earlier version on a sample); an item
+ * the version gave no stance (a language it has no model for) is left out, as an unlabelled one.
+ */
 export async function versionLabelsOf(db: Db, model: string, ids: number[]) {
   if (!ids.length) return [];
-  return db
+  const rows = await db
     .select({ itemId: itemLabels.itemId, stance: itemLabels.stance, relevant: itemLabels.relevant, concerns: itemLabels.concerns })
     .from(itemLabels)
-    .where(and(eq(itemLabels.model, model), inArray(itemLabels.itemId, ids)));
+    .where(and(eq(itemLabels.model, model), inArray(itemLabels.itemId, ids), isNotNull(itemLabels.stance)));
+  return rows.map((r) => ({ itemId: r.itemId, stance: r.stance!, relevant: r.relevant ?? false, concerns: r.concerns }));
 }
 
 export interface AnnotationInput {

@@ -6,4 +6,5 @@ export * from './items.ts';
 export * from './job-runs.ts';
 export * from './announcements.ts';
 export * from './digests.ts';
+export * from './backfills.ts';
 export * from './validation.ts';

@@ -16,13 +16,23 @@ import {
   date,
 } from 'drizzle-orm/pg-core';
 import type { Concern } from '../../src/labels.ts';
-import { itemStatus, stance } from './enums.ts';
+import { discoveryMethod, fullTextStatus, itemStatus, stance } from './enums.ts';
 import { sources } from './sources.ts';
 
 /** The explanation stored with a label: what pushed the decision, and the sentence to quote. */
 export interface Explanation {
   terms: { term: string; weight: number }[];
   sentence: string;
+  /** one line in plain words: the label and its main reasons */
+  summary?: string;
+}
+
+/** A direct quotation found in an item, with its speaker and the quote's own stance. */
+export interface StoredQuote {
+  text: string;
+  speaker: string | null;
+  speakerKind: 'studio' | 'union' | 'worker' | 'analyst' | 'other';
+  stance?: 'excitement' | 'worry' | 'neutral';
 }
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -41,6 +51,14 @@ export const items = pgTable(
     summary: text('summary').notNull().default(''),
     content: text('content').notNull().default(''),
     author: text('author'),
+    /** the publication that ran it, when a search service or import names one */
+    outlet: text('outlet'),
+    /** how Pulse found it: a regular fetch, or the way a backfill or import walked history */
+    discoveredVia: discoveryMethod('discovered_via').notNull().default('feed'),
+    /** whether the article page was fetched and read (null: never tried) */
+    fullTextStatus: fullTextStatus('full_text_status'),
+    /** why full text failed; the item keeps its summary */
+    fullTextError: text('full_text_error'),
     publishedAt: timestamp('published_at', { withTimezone: true }).notNull(),
     /** true when the feed gave no usable date (missing or in the future) and first-seen was used */
     publishedEstimated: boolean('published_estimated').notNull().default(false),
@@ -49,6 +67,7 @@ export const items = pgTable(
     /** the content hash when the text is long enough to identify a story; unique, so two feeds
      * storing the same story at the same moment cannot both insert it */
     dedupKey: text('dedup_key').unique(),
+    /** ISO 639-1 from the feed at ingest; the classifier's detected language once labelled */
     language: text('language'),
     studios: text('studios').array().notNull().default(sql`'{}'::text[]`),
     unions: text('unions').array().notNull().default(sql`'{}'::text[]`),
@@ -59,6 +78,8 @@ export const items = pgTable(
     confidence: real('confidence'),
     concerns: text('concerns').array().$type<Concern[]>().notNull().default(sql`'{}'::text[]`),
     explanation: jsonb('explanation').$type<Explanation>(),
+    /** direct quotations with speaker, speaker kind and stance (set by the classifier) */
+    quotes: jsonb('quotes').$type<StoredQuote[]>(),
     model: text('model'),
     classifiedAt: timestamp('classified_at', { withTimezone: true }),
     classifyAttempts: integer('classify_attempts').notNull().default(0),

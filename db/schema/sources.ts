@@ -1,6 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
-import { sourceKind } from './enums.ts';
+import { boolean, index, integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import type { PageSelectors } from '../../src/ingest/page.ts';
+import type { SearchQuery } from '../../src/ingest/search.ts';
+import { sourceKind, sourceType } from './enums.ts';
+
+/** What a source of type page or search needs besides its URL. */
+export interface SourceSettings {
+  selectors?: PageSelectors;
+  search?: SearchQuery;
+}
 
 /** A feed Pulse reads, with its fetch health. Deleting a source only marks it deleted, so its
  * items keep their provenance and the default list never seeds it back. */
@@ -11,6 +19,12 @@ export const sources = pgTable(
     name: text('name').notNull(),
     url: text('url').notNull().unique(),
     kind: sourceKind('kind').notNull(),
+    /** how the source is read: feed (the default), page, search, or import (never fetched) */
+    type: sourceType('type').notNull().default('feed'),
+    /** selectors (page) or query (search) */
+    settings: jsonb('settings').$type<SourceSettings>().notNull().default({}),
+    /** fetch each new item's article page and keep its extracted text as the item's content */
+    fullText: boolean('full_text').notNull().default(false),
     organisation: text('organisation'),
     country: text('country'),
     language: text('language'),

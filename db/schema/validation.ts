@@ -16,7 +16,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { Concern } from '../../src/labels.ts';
 import { stance } from './enums.ts';
-import { items, type Explanation } from './items.ts';
+import { items, type Explanation, type StoredQuote } from './items.ts';
 
 /**
  * Every label every model version gave an item: written on each labelling and relabelling, so
@@ -30,11 +30,15 @@ export const itemLabels = pgTable(
       .notNull()
       .references(() => items.id, { onDelete: 'cascade' }),
     model: text('model').notNull(),
-    relevant: boolean('relevant').notNull(),
-    stance: stance('stance').notNull(),
-    confidence: real('confidence').notNull(),
+    /** null when the item's language had no model: nothing was guessed */
+    relevant: boolean('relevant'),
+    stance: stance('stance'),
+    confidence: real('confidence'),
     concerns: text('concerns').array().$type<Concern[]>().notNull().default(sql`'{}'::text[]`),
     explanation: jsonb('explanation').$type<Explanation>(),
+    /** ISO 639-1 language the classifier detected */
+    language: text('language'),
+    quotes: jsonb('quotes').$type<StoredQuote[]>(),
     classifiedAt: timestamp('classified_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.itemId, t.model] }), index('item_labels_model_idx').on(t.model, t.itemId)],

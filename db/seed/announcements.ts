@@ -18,7 +18,8 @@ export const DEFAULT_ANNOUNCEMENTS: SeedAnnouncement[] = [
     title: 'Netflix says generative AI made a building-collapse shot in El Eternauta',
     studio: 'Netflix',
     date: '2025-07-17',
-    time: '15:45',
+    // the Q2 2025 earnings interview began at 1:45 p.m. Pacific (4:45 p.m. Eastern)
+    time: '13:45',
     timeZone: 'America/Los_Angeles',
     description:
       'On its Q2 2025 earnings call, Netflix disclosed that a building collapse in the Argentine series El Eternauta was made with generative AI, which it said was faster and cheaper than conventional VFX: the first such shot in one of its original productions.',

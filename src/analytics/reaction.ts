@@ -113,7 +113,8 @@ export function buildReaction(p: ReactionInput) {
     if (d < momentDay) row(d, 'before');
     else if (d > momentDay) row(d, 'after');
     else {
-      row(d, 'before');
+      // a moment at midnight leaves nothing of its day before it
+      if (t > parseDay(d)) row(d, 'before');
       row(d, 'after');
     }
   }

@@ -79,9 +79,8 @@ function logFactorial(k: number): number {
   return s;
 }
 
-/** P(X = k) for X ~ Poisson(lambda). */
+/** P(X = k) for X ~ Poisson(lambda), lambda > 0 (poissonTest answers lambda ≤ 0 itself). */
 function poissonPmf(k: number, lambda: number): number {
-  if (lambda === 0) return k === 0 ? 1 : 0;
   return Math.exp(-lambda + k * Math.log(lambda) - logFactorial(k));
 }
 

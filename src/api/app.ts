@@ -2,6 +2,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { timeout } from 'hono/timeout';
 import { authenticate } from './auth.ts';
+import { CostGate, expensive } from './cost-gate.ts';
+import { KeyCache } from './key-cache.ts';
 import { standardHeaders } from './headers.ts';
 import { requestLog } from './request-log.ts';
 import { rateLimit } from './rate-limit.ts';
@@ -29,36 +31,36 @@ export type { AppDeps } from './env.ts';
 
 /** Largest request body a write route accepts... */
 export const MAX_BODY_BYTES = 1024 * 1024;
-/** ...except classification, which takes up to 100 texts of 20,000 characters. */
+/** ...except classification with a key, which takes up to 100 texts of 20,000 characters... */
 export const MAX_CLASSIFY_BODY_BYTES = 10 * 1024 * 1024;
+/** ...and classification without one: a dozen long texts, so no anonymous body holds the CPU long. */
+export const MAX_ANON_CLASSIFY_BODY_BYTES = 256 * 1024;
+
+/**
+ * Reads that cost the database or the CPU in proportion to what is asked (not answered from
+ * the cache): they share the per-client and per-process slots of the cost gate.
+ */
+const EXPENSIVE: readonly string[] = [
+  '/',
+  '/announcements/:id',
+  '/api/v1/trends',
+  '/api/v1/items',
+  '/api/v1/items/export',
+  '/api/v1/announcements/:id/reaction',
+  '/api/v1/digests/*',
+];
 
 /**
  * Builds the HTTP app from its dependencies. No port is opened here: tests call
  * `app.request()`, and src/server.ts listens.
  */
 export function createApp(input: AppDeps) {
-  const cache = input.cache ?? new ResponseCache(input.config.cacheTtlMs);
-  const deps: AppDeps = { ...input, cache, invalidate: (prefix) => cache.invalidate(prefix) };
+  const cache = input.cache ?? new ResponseCache(input.config.cacheTtlMs, { maxBytes: input.config.cacheMaxBytes });
+  const gate = input.gate ?? new CostGate(input.config.expensive.perClient, input.config.expensive.total);
+  const deps: AppDeps = { ...input, cache, gate, invalidate: (prefix) => cache.invalidate(prefix) };
   const app = router();
   app.use(standardHeaders());
   app.use(requestLog(deps));
-  const limit = (maxSize: number) =>
-    bodyLimit({
-      maxSize,
-      onError: () => {
-        throw new AppError(413, 'payload_too_large', `request body larger than ${maxSize} bytes`);
-      },
-    });
-  const defaultLimit = limit(MAX_BODY_BYTES);
-  const classifyLimit = limit(MAX_CLASSIFY_BODY_BYTES);
-  // Reads carry no body to limit, and looking for one would build a full Request object per read.
-  app.use('/api/*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD'
-      ? next()
-      : c.req.path.startsWith('/api/v1/classify')
-        ? classifyLimit(c, next)
-        : defaultLimit(c, next),
-  );
   if (deps.config.corsOrigins?.length) {
     const origins = deps.config.corsOrigins;
     app.use(
@@ -71,21 +73,35 @@ export function createApp(input: AppDeps) {
       }),
     );
   }
+  // Every route is rate limited, before anything reads the request: a request whose key is not
+  // known good (none, wrong, guessed) counts against its client's address before the key is
+  // looked up. Then the key is checked (a wrong one refused, a recently refused one without the
+  // database), before any body is read.
+  const keys = new KeyCache();
+  app.use('*', rateLimit(deps.config.rateLimit, keys));
+  app.use('*', authenticate(deps, keys));
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new AppError(413, 'payload_too_large', `request body larger than ${maxSize} bytes`);
+      },
+    });
+  const defaultLimit = limit(MAX_BODY_BYTES);
+  const classifyLimit = limit(MAX_CLASSIFY_BODY_BYTES);
+  const anonClassifyLimit = limit(MAX_ANON_CLASSIFY_BODY_BYTES);
+  // Reads carry no body to limit, and looking for one would build a full Request object per read.
+  app.use('/api/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD'
+      ? next()
+      : c.req.path.startsWith('/api/v1/classify')
+        ? (c.get('apiKey') ? classifyLimit : anonClassifyLimit)(c, next)
+        : defaultLimit(c, next),
+  );
   app.use('*', refuseNul());
-  app.use('/api/*', authenticate(deps));
-  // the dashboard shows the same data as the read API, so it follows the same key rule
-  app.use('/', authenticate(deps));
-  app.use('/announcements/*', authenticate(deps));
-  app.use('/code/*', authenticate(deps));
-  app.use('/models/*', authenticate(deps));
-  const throttle = rateLimit(deps.config.rateLimit);
-  app.use('/api/*', throttle);
-  app.use('/', throttle);
-  app.use('/announcements/*', throttle);
-  app.use('/code/*', throttle);
-  app.use('/models/*', throttle);
-  // cached reads (trends, reactions) are answered here, once the key and the rate are checked
-  app.on(['GET', 'HEAD'], '/api/*', fromCache(deps.cache));
+  // cached reads (trends, reactions, the dashboard) are answered here, once the key and the rate are checked
+  app.on(['GET', 'HEAD'], ['/api/*', '/'], fromCache(deps.cache));
+  for (const path of EXPENSIVE) app.on(['GET', 'HEAD'], path, expensive(gate));
   const deadline = timeout(
     deps.config.requestTimeoutMs,
     () => new AppError(504, 'timeout', `no answer within ${deps.config.requestTimeoutMs} ms`) as never,

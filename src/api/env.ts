@@ -11,6 +11,7 @@ import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { acceptsEncoding, etagMatches, MIN_COMPRESS_BYTES } from './compression.ts';
 import { inlineStandardHeaders } from './headers.ts';
+import type { CostGate } from './cost-gate.ts';
 import { ResponseCache, type CachedResponse } from './response-cache.ts';
 import { errorJson } from './errors.ts';
 
@@ -27,12 +28,24 @@ export interface AppDeps extends ServiceDeps {
   database?: Pick<Database, 'driver'>;
   /** when set, requests are measured and GET /metrics reports them */
   metrics?: Metrics;
-  /** reused answers for expensive reads; built from config.cacheTtlMs when absent */
+  /** reused answers for expensive reads; built from config.cacheTtlMs and cacheMaxBytes when absent */
   cache?: ResponseCache;
+  /** slots for expensive reads per client and per process; built from config.expensive when absent */
+  gate?: CostGate;
 }
 
 export interface AppEnv {
-  Variables: { requestId: string; apiKey: PublicKey | undefined; headersInline?: boolean };
+  Variables: {
+    requestId: string;
+    apiKey: PublicKey | undefined;
+    headersInline?: boolean;
+    /** the rate-limit identity: `key:<id>` for a key known good, else `ip:<address or /64>` */
+    client?: string;
+    /** the SHA-256 of the presented key, computed once */
+    keyHash?: string;
+    /** frees the request's expensive-read slot; a streaming route takes it to free it at the end */
+    releaseSlot?: (() => void) | undefined;
+  };
 }
 
 /** A router for one resource, with the validation hook every router shares. */
@@ -116,19 +129,29 @@ export function fromCache(cache: ResponseCache | undefined): MiddlewareHandler {
 /**
  * Serves a read from the response cache (304 when the client's ETag matches) or computes,
  * stores and serves it; concurrent requests for an answer being computed wait for that one
- * computation. Only successful answers are cached. `path` names the resource canonically, so
- * that invalidating it reaches every spelling of its URL.
+ * computation. Only successful answers are cached. The answer is stored under the validated
+ * query (`key.query`: what the route read with c.req.valid) and `key.path`, the canonical path
+ * when several spellings reach one resource (/announcements/07/...), so that invalidating it
+ * reaches every spelling of its URL; the raw URL is remembered as an alias so the next request
+ * spelt the same way is answered before validation.
  */
 export async function cachedRead<T = unknown>(
   c: Context,
   cache: ResponseCache,
   compute: () => Promise<{ body: string; contentType: string; headers?: Record<string, string> }>,
-  path?: string,
+  key: { path?: string; query?: Record<string, unknown> } = {},
 ): Promise<TypedResponse<T, 200, 'json'>> {
   const raw = ResponseCache.key(c.req.url);
-  // `path`: the canonical path, when several spellings reach one resource (/announcements/07/...)
-  const key = path === undefined ? raw : raw.includes('?') ? path + raw.slice(raw.indexOf('?')) : path;
-  const entry = cache.get(key) ?? (await cache.fill(key, compute));
+  const path = key.path ?? c.req.path;
+  const stored = key.query
+    ? ResponseCache.validatedKey(path, key.query)
+    : key.path === undefined
+      ? raw
+      : raw.includes('?')
+        ? path + raw.slice(raw.indexOf('?'))
+        : path;
+  const entry = cache.get(stored) ?? (await cache.fill(stored, compute));
+  cache.alias(raw, stored);
   // The body is the JSON of a T that `compute` serialised (or its CSV form); the response test
   // checks real answers against /openapi.json.
   return serveCached(c, cache, entry) as unknown as TypedResponse<T, 200, 'json'>;
@@ -139,7 +162,7 @@ function serveCached(c: Context, cache: ResponseCache, entry: CachedResponse): R
   // A Response with plain headers, built once, not c.body(): Hono would build undici Headers for
   // them, and @hono/node-server writes plain headers straight out.
   const headers: Record<string, string> = {
-    ...inlineStandardHeaders(c),
+    ...inlineStandardHeaders(c, entry.contentType),
     'Cache-Control': `public, max-age=${Math.max(1, Math.round(cache.ttlMs / 1000) || 30)}`,
     Vary: 'Accept-Encoding',
     ETag: gzip ? `W/${entry.etag}` : entry.etag,

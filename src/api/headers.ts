@@ -19,12 +19,22 @@ export const API_HEADERS: HeaderList = [
 ];
 
 /**
+ * The policy of every HTML page (dashboard, reaction pages, docs, HTML digests): scripts only
+ * from Pulse's own files (no inline script runs, so an escaping slip cannot become script), no
+ * plugins, no <base> rewriting, forms post only here. Inline styles stay allowed: the digest
+ * carries its stylesheet inline so it reads the same when saved, and uPlot sizes its canvas with
+ * style attributes.
+ */
+export const HTML_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/**
  * Added to HTML pages (dashboard, docs, HTML digests): the headers that only mean something to a
- * document a browser renders (Hono's secureHeaders defaults). The API policy's CSP would block a
- * page's own scripts and styles, so pages get frame-ancestors only.
+ * document a browser renders (Hono's secureHeaders defaults), and a CSP of their own (HTML_CSP):
+ * the API policy's would block a page's own scripts and styles.
  */
 export const DOCUMENT_HEADERS: HeaderList = [
-  ['Content-Security-Policy', "frame-ancestors 'none'"],
+  ['Content-Security-Policy', HTML_CSP],
   ['Cross-Origin-Opener-Policy', 'same-origin'],
   ['Origin-Agent-Cluster', '?1'],
   ['Referrer-Policy', 'no-referrer'],
@@ -43,19 +53,24 @@ export function securityHeaders(contentType: string | null | undefined): Readonl
 }
 
 const API_OBJECT: Readonly<Record<string, string>> = Object.fromEntries(API_HEADERS);
+const HTML_OBJECT: Readonly<Record<string, string>> = Object.fromEntries(FOR_HTML);
 
 /**
- * The standard headers of a non-HTML answer as a plain object, for a route that builds its own
- * Response (cached reads): @hono/node-server then writes them with the rest in one pass. Marks the
- * context so standardHeaders does not set them again.
+ * The standard headers of an answer of `contentType` as a plain object, for a route that builds
+ * its own Response (cached reads): @hono/node-server then writes them with the rest in one pass.
+ * Marks the context so standardHeaders does not set them again.
  */
-export function inlineStandardHeaders(c: Context): Record<string, string> {
+export function inlineStandardHeaders(c: Context, contentType?: string): Record<string, string> {
   c.set('headersInline', true);
-  return { ...API_OBJECT, 'X-Request-Id': c.get('requestId') };
+  return { ...(contentType?.startsWith('text/html') ? HTML_OBJECT : API_OBJECT), 'X-Request-Id': c.get('requestId') };
 }
 
-/** A client's own request id is kept when it is short and plain; otherwise we make one. */
-const CLIENT_ID = /^[\w\-=]{1,255}$/;
+/**
+ * A client's own request id is kept when it is a short plain token (letters, digits, `_ . = -`,
+ * at most 64); anything else (spaces, quotes, control or non-ASCII characters, a 200-character
+ * value) is replaced by a UUID, so a client cannot put text of its choosing into every log line.
+ */
+export const CLIENT_ID = /^[A-Za-z0-9_.=-]{1,64}$/;
 
 /** The Node response under @hono/node-server, while its headers can still be set. */
 function nodeResponse(c: Context): ServerResponse | undefined {

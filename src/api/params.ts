@@ -56,6 +56,12 @@ export function entityParam(...kinds: EntityKind[]) {
   });
 }
 
+/** An ISO 639-1 language code (items are labelled with the language detected in them). */
+export const langParam = z
+  .string()
+  .regex(/^[a-z]{2}$/, { message: 'expected an ISO 639-1 code such as en or es' })
+  .openapi({ description: 'language of the items, ISO 639-1 (en, es; others are stored and flagged as unsupported)' });
+
 /** The tag and source filters every analytical route accepts. */
 export const tagFilters = {
   studio: entityParam('studio').optional(),
@@ -63,20 +69,14 @@ export const tagFilters = {
   kind: z.enum(SOURCE_KINDS).optional(),
   area: entityParam('area').optional(),
   concern: z.enum(CONCERNS).optional(),
+  lang: langParam.optional(),
 };
 
 /** Whose labels an answer counts: a model version, and whether coders' corrections apply. */
 export const labelParams = {
-  model: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .optional()
-    .openapi({
-      description:
-        "a model version (GET /api/v1/models): count that version's labels, to reproduce its numbers; default: the current model",
-    }),
+  model: z.string().trim().min(1).max(200).optional().openapi({
+    description: "a model version (GET /api/v1/models): count that version's labels, to reproduce its numbers; default: the current model",
+  }),
   labels: z
     .enum(['best', 'model'])
     .default('best')

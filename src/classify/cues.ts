@@ -1,4 +1,5 @@
 import { PatternSet } from '../util/pattern-set.ts';
+import { CUE_WORDS_ES } from './lexicon-es.ts';
 
 /**
  * Domain cue lexicons: phrases that signal a stance or a concern in how unions, studios and the
@@ -236,6 +237,100 @@ export const CUE_GROUPS: CueGroup[] = [
     'consent-first',
     'opt-in',
   ]),
+  // off-topic traps: AI as a story's subject, AI outside screen work, work done without machine learning
+  g('ai_subject', [
+    '(?:a|the|new|upcoming) (?:film|movie|thriller|drama|series|show|comedy|documentary|novel|play|musical|horror film|sci-fi \\w+) (?:about|in which|where|starring|follows?|centred on|centered on)',
+    'about (?:a|an) (?:rogue|sentient|evil|killer|lovesick|rebel) (?:ai|robot|android|computer|machine)',
+    'sentient',
+    'androids?',
+    'rogue ai',
+    'robot (?:painter|artist|uprising|romance)',
+    'plays? (?:a|an) (?:robot|android|ai|computer)',
+    're-?release',
+    'box office',
+    'opening weekend',
+    'premieres?',
+    'title role',
+    'sci-fi',
+    'science fiction',
+    'dystopi\\w*',
+    'killer robots?',
+    'auction\\w*',
+    'cast as',
+    'stars as',
+    'invest(?:s|ed|ing|ment|or|ors)? in (?:a|an) \\w+ (?:startup|chatbot|app)',
+  ]),
+  g('other_industry', [
+    'bank\\w*',
+    'banking',
+    'hospitals?',
+    'medic\\w*',
+    'health(?:care)? (?:chatbot|app|startup)',
+    'patients?',
+    'diagnos\\w*',
+    'insurance',
+    'retail\\w*',
+    'farm\\w*',
+    'agricultur\\w*',
+    'logistics',
+    'chips?',
+    'semiconductor\\w*',
+    'data cent(?:er|re)s?',
+    'stock market',
+    'shares (?:rose|fell|jumped)',
+    'chess',
+    'cars?',
+    'self-driving',
+    'customer service',
+    'call cent(?:er|re)s?',
+    'fintech',
+    'crypto\\w*',
+    'schools?',
+    'students? (?:use|using)',
+    'homework',
+    'elections?',
+    'military',
+    'weather',
+  ]),
+  g('by_hand', [
+    'by hand',
+    'hand-?(?:drawn|painted|made|crafted|built|animated|sculpted)',
+    'the old-fashioned way',
+    'frame by frame',
+    'practical effects?',
+    'in-camera',
+    'no ai',
+    'without (?:any )?(?:ai|machine learning|generative)',
+    'artist-hours',
+    'traditional(?:ly)? (?:animation|animated|techniques?|methods?)',
+    'stop-motion',
+    'miniatures?',
+    'prosthetics?',
+    'makeup',
+  ]),
+  g('non_ml', [
+    'playout',
+    'motion[- ]control',
+    'performance capture',
+    'motion capture',
+    'mocap',
+    'led (?:stage|volume|wall)s?',
+    'virtual production',
+    'recommendation (?:engine|algorithm|ranking|system)s?',
+    'rankings?',
+    'scheduling (?:software|system|algorithm)',
+    'automated (?:playout|broadcast|scheduling|ticketing|captions?)',
+    'robotic camera',
+    'camera robots?',
+    'dolby',
+    'imax',
+    '4k',
+    'hdr',
+    'streaming (?:price|prices|tier|tiers|subscribers?)',
+    'price (?:rise|hike|increase)s?',
+    'subscribers?',
+    'ad tier',
+  ]),
   // neutral reporting
   g('report', [
     'said',
@@ -257,12 +352,43 @@ export const CUE_GROUPS: CueGroup[] = [
   ]),
 ];
 
+/** The languages with a model, and so with cue lexicons. */
+export const MODEL_LANGS = ['en', 'es'] as const;
+export type ModelLang = (typeof MODEL_LANGS)[number];
+
+/** Each group's alternatives per language (Spanish ones match text with accents removed). */
+export const CUE_WORDS: Record<ModelLang, string[][]> = {
+  en: CUE_GROUPS.map((group) => group.words),
+  es: CUE_GROUPS.map((group) => {
+    const words = CUE_WORDS_ES[group.name];
+    if (!words) throw new Error(`no Spanish cue words for group ${group.name}`);
+    return words;
+  }),
+};
+
 /**
- * All groups in one scan. Patterns run on lower-cased text, so they need no case-insensitive flag
- * (which is slower); each starts and ends on a word boundary.
+ * All groups of one language in one scan. Patterns run on lower-cased text, so they need no
+ * case-insensitive flag (which is slower); each starts and ends on a word boundary.
  */
-export const CUE_SET = new PatternSet(
-  CUE_GROUPS.map((group) => `(?:${group.words.join('|')})\\b`),
-  '',
-  '\\b',
-);
+export const CUE_SETS: Record<ModelLang, PatternSet> = {
+  en: new PatternSet(
+    CUE_WORDS.en.map((words) => `(?:${words.join('|')})\\b`),
+    '',
+    '\\b',
+  ),
+  es: new PatternSet(
+    CUE_WORDS.es.map((words) => `(?:${words.join('|')})\\b`),
+    '',
+    '\\b',
+  ),
+};
+
+const sticky = new Map<string, RegExp>();
+/** The words cue group g matched at `at` in `lower` (for explanations). */
+export function cueMatchAt(lang: ModelLang, g: number, lower: string, at: number): string {
+  const key = `${lang}:${g}`;
+  let re = sticky.get(key);
+  if (!re) sticky.set(key, (re = new RegExp(`\\b(?:${CUE_WORDS[lang][g]!.join('|')})\\b`, 'y')));
+  re.lastIndex = at;
+  return re.exec(lower)?.[0] ?? '';
+}

@@ -1,6 +1,6 @@
 import type { SourceKind } from '../labels.ts';
 import { CUE_GROUPS } from './cues.ts';
-import { LINKED, NEGATED, entityFeatures, scaleCount, stem, type Analysis, type FeatureOptions } from './features.ts';
+import { LINKED, MARKS, NEGATED, entityFeatures, scaleCount, stem, topicFeatures, type Analysis, type FeatureOptions } from './features.ts';
 import type { SparseVec } from './logreg.ts';
 
 /** A text's features as one model's indexes: the whole text, and each sentence on its own. */
@@ -29,6 +29,7 @@ export class FeatureIndex {
   private readonly cue: Int32Array;
   private readonly question: number;
   private readonly exclaim: number;
+  private readonly mark: Int32Array;
   private readonly named: Map<string, number>;
   /** scratch: the whole text's values, and which sentence last saw each feature */
   private readonly acc: Float64Array;
@@ -66,6 +67,7 @@ export class FeatureIndex {
     this.cue = Int32Array.from(CUE_GROUPS, (g) => this.named.get(`c:${g.name}`) ?? -1);
     this.question = this.named.get('p:question') ?? -1;
     this.exclaim = this.named.get('p:exclaim') ?? -1;
+    this.mark = Int32Array.from(MARKS, (m) => this.named.get(`p:${m}`) ?? -1);
     this.acc = new Float64Array(features.length);
     this.stamp = new Int32Array(features.length);
   }
@@ -143,6 +145,7 @@ export class FeatureIndex {
       }
       counted(this.question, a.questions[s]!);
       counted(this.exclaim, a.exclaims[s]!);
+      for (let k = 0; k < MARKS.length; k++) counted(this.mark[k]!, a.marks[s * MARKS.length + k]!);
       if (o.cues) for (let g = 0; g < CUE_GROUPS.length; g++) counted(this.cue[g]!, a.cues[s * CUE_GROUPS.length + g]!);
       perSentence.push({ idx, val });
     }
@@ -155,6 +158,14 @@ export class FeatureIndex {
         const i = this.named.get(f);
         if (i !== undefined) present(i);
       }
+    }
+    for (const f of topicFeatures(a.topic)) {
+      const i = this.named.get(f);
+      if (i !== undefined) present(i);
+    }
+    if (a.lang !== 'en') {
+      const i = this.named.get(`l:${a.lang}`);
+      if (i !== undefined) present(i);
     }
     const x: SparseVec = { idx: touched, val: touched.map((i) => scaleCount(acc[i]!)) };
     for (const i of touched) acc[i] = 0;

@@ -1,7 +1,11 @@
 import type { SourceKind } from '../labels.ts';
 import { tagEntities, type EntityTags } from '../ingest/entities.ts';
-import { CUE_GROUPS, CUE_SET } from './cues.ts';
-import { PorterStemmer } from './natural.ts';
+import { PatternSet } from '../util/pattern-set.ts';
+import { CUE_GROUPS, CUE_SETS, type ModelLang } from './cues.ts';
+import { AREA_WORDS_ES, STUDIO_WORDS_ES, UNION_WORDS_ES, deaccent } from './lexicon-es.ts';
+import { PorterStemmer, PorterStemmerEs } from './natural.ts';
+import { prepareSentences } from './prepare.ts';
+import { defaultTopic, type TopicMatch } from './topic.ts';
 
 const NEGATORS = new Set([
   'not',
@@ -25,26 +29,41 @@ const SCOPE_BREAKERS = new Set(['but', 'however', 'yet', 'although', 'though', '
 const NEGATION_SCOPE = 3;
 
 const PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?']);
-const TOKEN = /[a-z0-9]+(?:['’][a-z]+)?|[.,;:!?]/g;
+/** A handle (kept as one token class), a word, or punctuation. */
+const TOKEN = /@[\p{L}\p{N}_]+|[\p{L}\p{N}]+(?:['’]\p{L}+)?|[.,;:!?]/gu;
+/** What every handle becomes: "@SAGAFTRA" and "@jane_doe" are the same feature. */
+export const HANDLE = '@handle';
+/** Words of a Spanish text carry this prefix, so a shared model keeps the languages apart. */
+export const ES_PREFIX = 'es~';
 
-/** Splits text into sentences: on . ! ? followed by a space, and on line breaks. */
-export function splitSentences(text: string): string[] {
-  return text
-    .split(/(?<=[.!?…]["”’)]?)\s+|\n+/)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 1);
-}
+export { splitSentences } from './sentences.ts';
 
 const stemCache = new Map<string, string>();
-/** Porter stem of a lower-cased word, cached. */
+/** Stem of a lower-cased word, cached: Porter, or natural's Spanish Porter for `es~` words. */
 export function stem(word: string): string {
   let s = stemCache.get(word);
   if (s === undefined) {
-    s = PorterStemmer.stem(word);
+    s = word.startsWith(ES_PREFIX)
+      ? ES_PREFIX + PorterStemmerEs.stem(word.slice(ES_PREFIX.length))
+      : word === HANDLE
+        ? word
+        : PorterStemmer.stem(word);
     if (stemCache.size < 200_000) stemCache.set(word, s);
   }
   return s;
 }
+
+/** Spanish aliases for unions, studios and production areas, in one scan (accents removed). */
+const ES_AREAS = Object.keys(AREA_WORDS_ES);
+const ES_ENTITIES = new PatternSet(
+  [
+    ...ES_AREAS.map((a) => `(?:${AREA_WORDS_ES[a]!.join('|')})\\b`),
+    `(?:${UNION_WORDS_ES.join('|')})\\b`,
+    `(?:${STUDIO_WORDS_ES.join('|')})\\b`,
+  ],
+  '',
+  '\\b',
+);
 
 export type FeatureBag = Map<string, number>;
 
@@ -72,6 +91,20 @@ export const ALL_FEATURES: FeatureOptions = { ...SHIPPED_FEATURES, negation: tru
 
 /** Caps very long inputs: the opening carries the stance in news copy, and speed stays flat. */
 export const MAX_CLASSIFIED_CHARS = 6000;
+/** Raw input read before preparation (HTML is longer than the text it carries). */
+const MAX_RAW_CHARS = 24_000;
+
+/**
+ * Marks counted per sentence: short phrases in quotation marks (scare quotes: 'AI review',
+ * "efficiency", a studio's claim held up to be doubted) and emoji that cheer or grimace. The
+ * model learns what each is worth; social posts and sarcastic columns lean on them.
+ */
+export const MARKS = ['scare', 'emoji_up', 'emoji_down'] as const;
+const MARK_PATTERNS: RegExp[] = [
+  /(?:^|[\s(—–-])['‘"“«](?=[^'’"”»]{2,40}['’"”»](?:[\s,.;:!?)—–-]|$))(?:[^\s'’"”»]+(?:\s+[^\s'’"”»]+){0,4})['’"”»](?=[\s,.;:!?)—–-]|$)/gu,
+  /[\u{1F389}\u{1F525}\u{1F680}\u{1F60D}\u{1F44F}\u{2728}\u{1F64C}\u{1F929}\u{1F4AF}\u{1F973}\u{2764}\u{1F495}\u{1F60A}\u{1F603}\u{1F604}]/gu,
+  /[\u{1F621}\u{1F620}\u{1F624}\u{1F631}\u{1F622}\u{1F44E}\u{1F92C}\u{1F644}\u{1F62C}\u{1F610}\u{1F643}\u{1F612}\u{1F480}\u{1F494}\u{1F928}\u{1F611}]/gu,
+];
 
 /** Flags of a word in {@link Analysis.flags}. */
 export const LINKED = 1; // follows another word with no punctuation between: the two make a bigram
@@ -83,7 +116,17 @@ export const NEGATED = 2; // within a negation's scope (and not a negator itself
  * turns it straight into its own feature indexes, so both always see the same features.
  */
 export interface Analysis {
+  /** the language whose stemmer and cue lexicon read the text */
+  lang: ModelLang;
   sentences: string[];
+  /** the sentences lower-cased, joined by line breaks (what cues were matched on, accents removed for Spanish) */
+  joined: string;
+  /** where each sentence starts in `joined` */
+  starts: number[];
+  /** every cue match: group and offset in `joined`, in text order */
+  cueHits: [number, number][];
+  /** the topic terms the text names (stage one of relevance) */
+  topic: TopicMatch;
   /** the words of sentence s are words[wordStart[s]] up to words[wordStart[s + 1]] */
   wordStart: number[];
   /** each word as the stemmer takes it: lower-cased, a trailing 's removed */
@@ -93,43 +136,71 @@ export interface Analysis {
   flags: number[];
   questions: number[];
   exclaims: number[];
+  /** marks[s * MARKS.length + m]: scare quotes and emoji of sentence s ({@link MARKS}) */
+  marks: Int32Array;
   /** cues[s * CUE_GROUPS.length + g]: matches of cue group g in sentence s (empty without cues) */
   cues: Int32Array;
   /** entity tags of the whole text (undefined without entities) */
   tags?: EntityTags;
 }
 
-/** Reads a text: sentences, words with their negation scope and bigram links, cue groups, tags. */
-export function analyse(text: string, o: FeatureOptions = SHIPPED_FEATURES): Analysis {
-  const clipped = text.length > MAX_CLASSIFIED_CHARS ? text.slice(0, MAX_CLASSIFIED_CHARS) : text;
-  const sentences = splitSentences(clipped);
+/** A text's prepared sentences, clipped to {@link MAX_CLASSIFIED_CHARS}. */
+export function readSentences(text: string): string[] {
+  const sentences = prepareSentences(text.length > MAX_RAW_CHARS ? text.slice(0, MAX_RAW_CHARS) : text);
+  let chars = 0;
+  const out: string[] = [];
+  for (const s of sentences) {
+    if (chars + s.length > MAX_CLASSIFIED_CHARS) {
+      if (!out.length) out.push(s.slice(0, MAX_CLASSIFIED_CHARS));
+      break;
+    }
+    out.push(s);
+    chars += s.length + 1;
+  }
+  return out;
+}
+
+/**
+ * Reads a text (raw, or sentences from {@link readSentences}): words with their negation scope
+ * and bigram links, cue groups, entity tags and topic terms, in the given language.
+ */
+export function analyse(text: string | string[], o: FeatureOptions = SHIPPED_FEATURES, lang: ModelLang = 'en'): Analysis {
+  const sentences = typeof text === 'string' ? readSentences(text) : text;
   const n = sentences.length;
   // Each sentence lower-cased on its own, joined by line breaks: one scan then serves them all,
   // and no token or cue crosses from one sentence into the next.
   const lower = sentences.map((s) => s.toLowerCase().replace(/’/g, "'"));
-  const joined = lower.join('\n');
+  const original = lower.join('\n');
+  const joined = lang === 'es' ? deaccent(original) : original;
   const starts: number[] = [];
   for (let s = 0, at = 0; s < n; s++) {
     starts.push(at);
     at += lower[s]!.length + 1;
   }
   const a: Analysis = {
+    lang,
     sentences,
+    joined,
+    starts,
+    cueHits: [],
+    topic: defaultTopic().match(sentences.join('\n')),
     wordStart: [],
     words: [],
     written: [],
     flags: [],
     questions: new Array<number>(n).fill(0),
     exclaims: new Array<number>(n).fill(0),
+    marks: new Int32Array(n * MARKS.length),
     cues: new Int32Array(o.cues ? n * CUE_GROUPS.length : 0),
   };
   let s = -1;
   let end = 0; // where sentence s ends in `joined`
   let negate = 0;
   let linked = false;
+  const prefix = lang === 'en' ? '' : ES_PREFIX;
   TOKEN.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = TOKEN.exec(joined)) !== null) {
+  while ((m = TOKEN.exec(original)) !== null) {
     while (m.index >= end) {
       s++;
       a.wordStart.push(a.words.length);
@@ -147,7 +218,7 @@ export function analyse(text: string, o: FeatureOptions = SHIPPED_FEATURES): Ana
     }
     const isNeg = NEGATORS.has(tok) || tok.endsWith("n't");
     if (SCOPE_BREAKERS.has(tok)) negate = 0;
-    a.words.push(tok.endsWith("'s") ? tok.slice(0, -2) : tok);
+    a.words.push(tok[0] === '@' ? HANDLE : prefix ? prefix + tok : tok.endsWith("'s") ? tok.slice(0, -2) : tok);
     a.written.push(tok);
     a.flags.push((linked ? LINKED : 0) | (negate > 0 && !isNeg ? NEGATED : 0));
     linked = true;
@@ -155,14 +226,38 @@ export function analyse(text: string, o: FeatureOptions = SHIPPED_FEATURES): Ana
     else if (negate > 0) negate--;
   }
   while (a.wordStart.length <= n) a.wordStart.push(a.words.length);
-  if (o.cues) {
-    let sentence = 0;
-    CUE_SET.scan(joined, (group, at) => {
-      while (at >= starts[sentence]! + lower[sentence]!.length) sentence++;
-      a.cues[sentence * CUE_GROUPS.length + group]!++;
+  for (let t = 0; t < n; t++) {
+    const sentence = sentences[t]!;
+    MARK_PATTERNS.forEach((re, k) => {
+      if (!re.test(sentence)) return;
+      re.lastIndex = 0;
+      let hits = 0;
+      while (re.exec(sentence) !== null) hits++;
+      a.marks[t * MARKS.length + k] = hits;
     });
   }
-  if (o.entities) a.tags = tagEntities(clipped);
+  if (o.cues) {
+    let sentence = 0;
+    CUE_SETS[lang].scan(joined, (group, at) => {
+      while (at >= starts[sentence]! + lower[sentence]!.length) sentence++;
+      a.cues[sentence * CUE_GROUPS.length + group]!++;
+      a.cueHits.push([group, at]);
+    });
+  }
+  if (o.entities) {
+    const tags = tagEntities(sentences.join('\n'));
+    if (lang === 'es') {
+      const areas = new Set(tags.areas);
+      ES_ENTITIES.scan(joined, (p) => {
+        if (p < ES_AREAS.length) areas.add(ES_AREAS[p]!);
+        else if (p === ES_AREAS.length && !tags.unions.length) tags.unions.push('(sindicato)');
+        else if (p === ES_AREAS.length + 1 && !tags.studios.length) tags.studios.push('(productora)');
+      });
+      tags.areas = [...areas];
+    }
+    // AI in the machine-learning sense, from the topic file: not "automated" or "algorithm"
+    a.tags = { ...tags, mentionsAi: a.topic.named };
+  }
   return a;
 }
 
@@ -186,14 +281,29 @@ export function entityFeatures(tags: EntityTags): string[] {
   return out;
 }
 
+/** Topic-gate features: AI named outright, or only a related word ("the tool", "a synthetic voice"). */
+export function topicFeatures(topic: TopicMatch): string[] {
+  return topic.named ? ['t:named'] : topic.matched ? ['t:related'] : ['t:none'];
+}
+
 /**
  * The named features of a whole text, as training sees them: words (w:), negation-scoped words
  * (n:), bigrams (b:), cue-group counts (c:), questions and exclamations (p:), who is speaking
  * (k:) and entity tags (e:). A text's bag is the union of its sentences' features (cue and
  * punctuation counts summed and log-scaled, the rest present/absent).
  */
-export function featurise(text: string, sourceKind?: SourceKind | null, o: FeatureOptions = SHIPPED_FEATURES): Featurised {
-  const a = analyse(text, o);
+export function featurise(
+  text: string | string[],
+  sourceKind?: SourceKind | null,
+  o: FeatureOptions = SHIPPED_FEATURES,
+  lang: ModelLang = 'en',
+): Featurised {
+  return featuriseAnalysis(analyse(text, o, lang), sourceKind, o);
+}
+
+/** {@link featurise} of a text already analysed. */
+export function featuriseAnalysis(a: Analysis, sourceKind?: SourceKind | null, o: FeatureOptions = SHIPPED_FEATURES): Featurised {
+  const lang = a.lang;
   const surfaces = new Map<string, string>();
   const perSentence: FeatureBag[] = [];
   for (let s = 0; s < a.sentences.length; s++) {
@@ -208,6 +318,10 @@ export function featurise(text: string, sourceKind?: SourceKind | null, o: Featu
     }
     if (a.questions[s]) bag.set('p:question', a.questions[s]!);
     if (a.exclaims[s]) bag.set('p:exclaim', a.exclaims[s]!);
+    MARKS.forEach((mark, k) => {
+      const hits = a.marks[s * MARKS.length + k]!;
+      if (hits) bag.set(`p:${mark}`, hits);
+    });
     if (o.cues) {
       CUE_GROUPS.forEach((group, g) => {
         const hits = a.cues[s * CUE_GROUPS.length + g]!;
@@ -227,6 +341,8 @@ export function featurise(text: string, sourceKind?: SourceKind | null, o: Featu
   for (const [k, v] of bag) if (v > 1) bag.set(k, scaleCount(v));
   if (sourceKind && o.sourceKind) bag.set(`k:${sourceKind}`, 1);
   if (a.tags) for (const f of entityFeatures(a.tags)) bag.set(f, 1);
+  if (lang !== 'en') bag.set(`l:${lang}`, 1);
+  for (const f of topicFeatures(a.topic)) bag.set(f, 1);
   return { bag, sentences: a.sentences, perSentence, surfaces };
 }
 

@@ -17,6 +17,8 @@ export interface TrainOptions {
   l2: number;
   /** weight of each class in the loss (to balance rare classes) */
   classWeights?: number[];
+  /** weight of each example in the loss (default 1) */
+  sampleWeights?: number[];
 }
 
 /** Class scores (logits) for one example. */
@@ -60,7 +62,7 @@ export function trainSoftmax(X: SparseVec[], y: number[], classes: number, featu
     for (let i = 0; i < n; i++) {
       const x = X[i]!;
       const p = predictProba(model, x);
-      const weight = cw[y[i]!]!;
+      const weight = cw[y[i]!]! * (o.sampleWeights?.[i] ?? 1);
       for (let k = 0; k < classes; k++) {
         const err = (p[k]! - (y[i] === k ? 1 : 0)) * weight;
         gB[k]! += err;

@@ -17,7 +17,9 @@ export function multiClassReport<L extends string>(labels: readonly L[], gold: L
     L,
     Record<L, number>
   >;
-  gold.forEach((g, i) => confusion[g][predicted[i]!]++);
+  gold.forEach((g, i) => {
+    confusion[g][predicted[i]!]++;
+  });
   const perClass = {} as MultiClassReport<L>['perClass'];
   for (const l of labels) {
     const tp = confusion[l][l];

@@ -13,3 +13,4 @@ interface Stemmer {
 }
 
 export const PorterStemmer: Stemmer = require('natural/lib/natural/stemmers/porter_stemmer.js');
+export const PorterStemmerEs: Stemmer = require('natural/lib/natural/stemmers/porter_stemmer_es.js');

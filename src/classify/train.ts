@@ -1,24 +1,43 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { CONCERNS, STANCES, type Concern } from '../labels.ts';
-import { readExamples, type Example } from './corpus.ts';
-import { SHIPPED_FEATURES, featurise, type FeatureBag, type FeatureOptions } from './features.ts';
+import { corpusHash, textBucket, type Example } from './corpus.ts';
+import { MODEL_LANGS, type ModelLang } from './cues.ts';
+import { SHIPPED_FEATURES, analyse, featuriseAnalysis, type FeatureBag, type FeatureOptions } from './features.ts';
 import { trainSoftmax, type SparseVec, type TrainOptions } from './logreg.ts';
-import type { BinaryWeights, ModelArtifact } from './model.ts';
+import type { BinaryWeights, LangModel, ModelArtifact } from './model.ts';
 
-export const MODEL_FAMILY = 'pulse-stance-lr-1';
+export const MODEL_FAMILY = 'pulse-stance-lr-2';
 
-/** Settings chosen on the dev split (docs/decisions/0001-stance-classifier.md). */
+/** How the languages share models (docs/decisions/0003-relevance-spanish-quotes.md). */
+export type Layout = 'shared' | 'separate';
+/** Which topic match lets an item on to the relevance model: AI named, named or a related word, or any item. */
+export type Gate = 'named' | 'related' | 'none';
+
+/** Settings chosen on the dev split and across writers (docs/decisions/0001, 0003). */
 export const HYPER = {
   minDocFreq: 2,
+  layout: 'shared' as Layout,
+  gate: 'related' as Gate,
+  /** train stance on relevant examples only: off-topic ones are neutral by the gate anyway */
+  stanceOnRelevantOnly: true,
+  /** let the relevance model see who is speaking (source kind) */
+  relevanceSeesKind: false,
+  /** weight of each stance in the loss: missing worry costs a union reader most */
+  stanceClassWeights: { worry: 1 } as Partial<Record<(typeof STANCES)[number], number>>,
+  /** weight of a writers'-file example in the relevance loss (original slices: 1) */
+  writerRelevanceWeight: 3,
   stance: { epochs: 300, learningRate: 0.3, l2: 0.0005 } satisfies TrainOptions,
   relevance: { epochs: 300, learningRate: 0.3, l2: 0.001 } satisfies TrainOptions,
   concern: { epochs: 300, learningRate: 0.3, l2: 0.001 } satisfies TrainOptions,
-  thresholds: { relevance: 0.5, concern: 0.5, concernFallback: 0.2 },
+  thresholds: { concern: 0.5, concernFallback: 0.2 },
+  /** share of relevant items in the stream the relevance threshold is chosen for */
+  streamPrior: 0.08,
+  calibrationFolds: 5,
 };
+export type Hyper = typeof HYPER;
 
 const round = (v: number) => Math.round(v * 1e5) / 1e5;
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 function toBinary(m: { bias: number[]; weights: number[][] }): BinaryWeights {
   return { bias: round(m.bias[1]! - m.bias[0]!), weights: m.weights[1]!.map((w, f) => round(w - m.weights[0]![f]!)) };
@@ -47,41 +66,179 @@ function vectorise(bag: FeatureBag, index: Map<string, number>): SparseVec {
   return { idx, val };
 }
 
-/**
- * Trains the stance, relevance and concern models from labeled examples. Deterministic: the
- * same files give a byte-identical artifact, and the version names the content.
- */
-export function trainModel(
-  files: string[],
-  hyper = HYPER,
-  featureOptions: FeatureOptions = SHIPPED_FEATURES,
-  extra: Example[] = [],
-): ModelArtifact {
-  // `extra`: examples from outside the corpus files (hand-coded items, pulse train --with-annotations)
-  const examples: Example[] = [...files.flatMap(readExamples), ...extra];
-  const hash = createHash('sha256');
-  for (const f of files) hash.update(readFileSync(f));
-  if (extra.length) hash.update(JSON.stringify(extra));
-  const bags = examples.map((e) => featurise(e.text, e.source_kind ?? null, featureOptions).bag);
-  const features = vocabulary(bags, hyper.minDocFreq);
-  const index = new Map(features.map((f, i) => [f, i]));
-  const X = bags.map((b) => vectorise(b, index));
+function dropFeatures(x: SparseVec, drop: Set<number>): SparseVec {
+  const idx: number[] = [];
+  const val: number[] = [];
+  x.idx.forEach((i, j) => {
+    if (!drop.has(i)) {
+      idx.push(i);
+      val.push(x.val[j]!);
+    }
+  });
+  return { idx, val };
+}
 
-  const stanceY = examples.map((e) => STANCES.indexOf(e.stance));
-  const stance = trainSoftmax(X, stanceY, STANCES.length, features.length, hyper.stance);
-  const relevance = trainSoftmax(
-    X,
-    examples.map((e) => (e.relevant ? 1 : 0)),
-    2,
+const dot = (w: BinaryWeights, x: SparseVec) => x.idx.reduce((s, i, j) => s + w.weights[i]! * x.val[j]!, w.bias);
+
+/**
+ * Platt scaling: a and b so that sigmoid(a·z + b) matches the labels of held-out scores z.
+ * Newton's method on the log loss, with the usual smoothed targets; deterministic.
+ */
+export function plattScale(z: number[], y: boolean[]): { a: number; b: number } {
+  const pos = y.filter(Boolean).length;
+  const neg = y.length - pos;
+  const hi = (pos + 1) / (pos + 2);
+  const lo = 1 / (neg + 2);
+  let a = 1;
+  let b = 0;
+  for (let it = 0; it < 100; it++) {
+    let ga = 0,
+      gb = 0,
+      haa = 0,
+      hab = 0,
+      hbb = 0;
+    z.forEach((zi, i) => {
+      const p = sigmoid(a * zi + b);
+      const t = y[i] ? hi : lo;
+      const d = p - t;
+      const w = Math.max(p * (1 - p), 1e-12);
+      ga += d * zi;
+      gb += d;
+      haa += w * zi * zi;
+      hab += w * zi;
+      hbb += w;
+    });
+    haa += 1e-9;
+    hbb += 1e-9;
+    const det = haa * hbb - hab * hab;
+    if (Math.abs(det) < 1e-15) break;
+    const da = (hbb * ga - hab * gb) / det;
+    const db = (haa * gb - hab * ga) / det;
+    a -= da;
+    b -= db;
+    if (Math.abs(da) + Math.abs(db) < 1e-9) break;
+  }
+  return { a: round(a), b: round(b) };
+}
+
+/**
+ * The relevance threshold for a stream where `prior` of items are relevant: out-of-fold
+ * calibrated probabilities of the topic-matched training items, off-topic ones weighted so that,
+ * together with those the topic gate already rejects, the simulated stream is `prior` relevant;
+ * the threshold is the one with the best F1 there.
+ */
+export function streamThreshold(p: number[], y: boolean[], gatedOutNegatives: number, prior: number): number {
+  const pos = y.filter(Boolean).length;
+  const neg = y.length - pos;
+  if (!pos || !neg) return 0.5;
+  const streamNegatives = (pos * (1 - prior)) / prior;
+  // the corpus's share of off-topic items that pass the gate stands for the stream's
+  const passShare = neg / (neg + gatedOutNegatives);
+  const wNeg = (streamNegatives * passShare) / neg;
+  let best = 0.5;
+  let bestF1 = -1;
+  for (let t = 0.05; t <= 0.951; t += 0.01) {
+    let tp = 0,
+      fp = 0,
+      fn = 0;
+    p.forEach((pi, i) => {
+      if (pi >= t) y[i] ? tp++ : (fp += wNeg);
+      else if (y[i]) fn++;
+    });
+    const f1 = (2 * tp) / (2 * tp + fp + fn);
+    if (f1 > bestF1 + 1e-12) {
+      bestF1 = f1;
+      best = Math.round(t * 100) / 100;
+    }
+  }
+  return best;
+}
+
+interface Prepared {
+  e: Example;
+  lang: ModelLang;
+  bag: FeatureBag;
+  topic: { matched: boolean; named: boolean };
+}
+
+/** Whether an item with this topic match goes on to the relevance model. */
+export const passesGate = (gate: Gate, topic: { matched: boolean; named: boolean }) =>
+  gate === 'none' ? true : gate === 'named' ? topic.named : topic.matched;
+
+/** Reads every example once, in its own language (examples in languages with no model are left out). */
+export function prepareExamples(examples: Example[], o: FeatureOptions = SHIPPED_FEATURES): Prepared[] {
+  const out: Prepared[] = [];
+  for (const e of examples) {
+    const lang = (e.lang ?? 'en') as ModelLang;
+    if (!MODEL_LANGS.includes(lang)) continue;
+    const a = analyse(e.text, o, lang);
+    out.push({ e, lang, bag: featuriseAnalysis(a, e.source_kind ?? null, o).bag, topic: a.topic });
+  }
+  return out;
+}
+
+function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): LangModel {
+  const features = vocabulary(
+    data.map((d) => d.bag),
+    hyper.minDocFreq,
+  );
+  const index = new Map(features.map((f, i) => [f, i]));
+  const X = data.map((d) => vectorise(d.bag, index));
+  const pick = (keep: (d: Prepared) => boolean) => data.map((d, i) => (keep(d) ? i : -1)).filter((i) => i >= 0);
+
+  const stanceIdx = pick((d) => !hyper.stanceOnRelevantOnly || d.e.relevant);
+  const classWeights = STANCES.map((c) => hyper.stanceClassWeights[c] ?? 1);
+  const stance = trainSoftmax(
+    stanceIdx.map((i) => X[i]!),
+    stanceIdx.map((i) => STANCES.indexOf(data[i]!.e.stance)),
+    STANCES.length,
     features.length,
-    hyper.relevance,
+    { ...hyper.stance, classWeights },
   );
 
+  // Stage two of relevance learns only from items that pass the topic gate: the traps.
+  const gated = pick((d) => passesGate(hyper.gate, d.topic));
+  const gy = gated.map((i) => data[i]!.e.relevant);
+  // Who is speaking says nothing about the topic (a union's health-plan release is off-topic):
+  // the relevance model does not see source kind.
+  const kindFeature = new Set(features.flatMap((f, i) => (hyper.relevanceSeesKind || !f.startsWith('k:') ? [] : [i])));
+  const XR = X.map((x) => (kindFeature.size ? dropFeatures(x, kindFeature) : x));
+  // The writers' files carry the traps (off-topic labour news, AI as a story's subject) that the
+  // original slices barely have; they count more in what the relevance model learns.
+  const weightOf = (i: number) =>
+    (data[i]!.e as { writer?: string }).writer?.startsWith('orig-') === false ? hyper.writerRelevanceWeight : 1;
+  const trainRelevance = (rows: number[]) =>
+    toBinary(
+      trainSoftmax(
+        rows.map((i) => XR[i]!),
+        rows.map((i) => (data[i]!.e.relevant ? 1 : 0)),
+        2,
+        features.length,
+        { ...hyper.relevance, sampleWeights: rows.map(weightOf) },
+      ),
+    );
+  const relevance = trainRelevance(gated);
+  // held-out scores for calibration: each fold scored by a model trained on the other folds
+  const folds = gated.map((i) => textBucket(data[i]!.e.text) % hyper.calibrationFolds);
+  const z = new Array<number>(gated.length).fill(0);
+  for (let k = 0; k < hyper.calibrationFolds; k++) {
+    const rest = gated.filter((_, j) => folds[j] !== k);
+    if (!rest.length) continue;
+    const m = trainRelevance(rest);
+    gated.forEach((i, j) => {
+      if (folds[j] === k) z[j] = dot(m, XR[i]!);
+    });
+  }
+  const calibration = plattScale(z, gy);
+  const p = z.map((zi) => sigmoid(calibration.a * zi + calibration.b));
+  const gatedOut = data.filter((d) => !passesGate(hyper.gate, d.topic) && !d.e.relevant).length;
+  const threshold = streamThreshold(p, gy, gatedOut, hyper.streamPrior);
+
   // Concerns are learned from worry examples: that is where the labels live.
-  const worryIdx = examples.map((e, i) => (e.stance === 'worry' ? i : -1)).filter((i) => i >= 0);
+  const worryIdx = pick((d) => d.e.stance === 'worry');
   const concerns = {} as Record<Concern, BinaryWeights>;
   for (const c of CONCERNS) {
-    const y = worryIdx.map((i) => (examples[i]!.concerns.includes(c) ? 1 : 0));
+    const y = worryIdx.map((i) => (data[i]!.e.concerns.includes(c) ? 1 : 0));
     const positives = y.reduce<number>((a, b) => a + b, 0);
     const weights = [1, Math.max(1, (y.length - positives) / Math.max(1, positives))];
     concerns[c] = toBinary(
@@ -94,19 +251,45 @@ export function trainModel(
       ),
     );
   }
-
-  const body = {
+  return {
+    langs,
+    examples: data.length,
     features,
     stance: { classes: [...STANCES], bias: stance.bias.map(round), weights: stance.weights.map((w) => w.map(round)) },
-    relevance: toBinary(relevance),
+    relevance: { ...relevance, calibration },
     concerns,
-    thresholds: hyper.thresholds,
-    ...(featureOptions === SHIPPED_FEATURES ? {} : { featureOptions }),
+    thresholds: { relevance: threshold, ...hyper.thresholds },
   };
+}
+
+/**
+ * Trains the stance, relevance and concern models from labeled examples. Deterministic: the
+ * same examples give a byte-identical artifact, and the version names the content.
+ */
+export function trainModel(
+  examples: Example[],
+  hyper: Hyper = HYPER,
+  featureOptions: FeatureOptions = SHIPPED_FEATURES,
+  writers: string[] = [],
+): ModelArtifact {
+  const data = prepareExamples(examples, featureOptions);
+  const groups: ModelLang[][] = hyper.layout === 'shared' ? [[...MODEL_LANGS]] : MODEL_LANGS.map((l) => [l]);
+  const models = groups
+    .map((langs) =>
+      trainLangModel(
+        langs,
+        data.filter((d) => langs.includes(d.lang)),
+        hyper,
+      ),
+    )
+    .filter((m) => m.examples > 0);
+  const body = { gate: hyper.gate, models, ...(featureOptions === SHIPPED_FEATURES ? {} : { featureOptions }) };
   const digest = createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 10);
+  const byLang: Record<string, number> = {};
+  for (const d of data) byLang[d.lang] = (byLang[d.lang] ?? 0) + 1;
   return {
     version: `${MODEL_FAMILY}+${digest}`,
-    trainedOn: { files: files.map((f) => basename(f)), examples: examples.length, sha256: hash.digest('hex') },
+    trainedOn: { writers, examples: data.length, byLang, sha256: corpusHash(data.map((d) => d.e)) },
     ...body,
   };
 }

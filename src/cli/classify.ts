@@ -31,13 +31,29 @@ export function classifyLine(line: string, lineNo: number): Record<string, unkno
   if (kind !== undefined && !SOURCE_KINDS.includes(kind as SourceKind))
     return { id, error: `source_kind: expected one of ${SOURCE_KINDS.join(', ')}` };
   const r: Classification = defaultModel().classify(text, kind as SourceKind | undefined);
+  if (!r.supported)
+    return {
+      id,
+      lang: r.lang,
+      supported: false,
+      stance: null,
+      confidence: null,
+      relevant: null,
+      concerns: [],
+      explanation: r.explanation,
+      quotes: [],
+      model: r.model,
+    };
   return {
     id,
+    lang: r.lang,
     stance: r.stance,
     confidence: r.confidence,
     relevant: r.relevant,
+    relevance: r.relevance,
     concerns: r.concerns,
     explanation: r.explanation,
+    quotes: r.quotes,
     model: r.model,
   };
 }

@@ -81,7 +81,7 @@ export function context(opts: { quiet?: boolean } = {}): Context {
 /** Runs fn with an open, migrated database and always closes it (the server's own, left open, when shared). */
 export async function withDatabase<T>(ctx: Context, fn: (database: Database) => Promise<T>): Promise<T> {
   if (shared) return fn(shared);
-  const database = await openAndMigrate(ctx.config, undefined, `pulse ${currentCommand}`);
+  const database = await openAndMigrate(ctx.config, undefined, { command: `pulse ${currentCommand}` });
   try {
     return await fn(database);
   } finally {

@@ -81,7 +81,7 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
   }
 
   io.out(`Pulse demo: embedded database in ${dataDir}`);
-  const database = await openAndMigrate(config, undefined, 'pulse demo');
+  const database = await openAndMigrate(config, undefined, { command: 'pulse demo' });
   const feeds = await serveFeeds(feedsJson);
   const cleanup = async () => {
     await new Promise<void>((r) => feeds.server.close(() => r()));

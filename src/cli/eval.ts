@@ -1,27 +1,46 @@
 import { existsSync } from 'node:fs';
 import { afinnBaseline, vaderBaseline } from '../classify/baselines.ts';
-import { readExamples, splitFiles } from '../classify/corpus.ts';
-import { evaluate, formatReport } from '../classify/evaluate.ts';
-import { defaultModel } from '../classify/model.ts';
+import { readCorpus, readExamples, readSplit, type CorpusExample } from '../classify/corpus.ts';
+import { evaluate, formatReport, leaveOneWriterOut } from '../classify/evaluate.ts';
+import { StanceModel, defaultModel } from '../classify/model.ts';
 import { CommandError, parse, UsageError, type Io } from './common.ts';
 
-export const evalUsage = `pulse eval [FILE] [--json]                               score the classifier (default: the dev split) beside VADER and AFINN`;
+export const evalUsage = `pulse eval [FILE] [--lowo] [--json]                      score the classifier (default: the dev split) per register, language and stream slice, beside VADER and AFINN; --lowo adds leave-one-writer-out`;
 
-/** `pulse eval`: accuracy, per-class P/R/F1, macro-F1, confusion, relevance F1, with baselines. */
+/** `pulse eval`: stance, worry recall, hard cases, concerns, relevance, calibration, quotes; baselines beside. */
 export async function evalCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { json: { type: 'boolean', default: false } }, true);
+  const { values, positionals } = parse(
+    args,
+    { json: { type: 'boolean', default: false }, lowo: { type: 'boolean', default: false } },
+    true,
+  );
   if (positionals.length > 1) throw new UsageError('pulse eval takes at most one file');
-  const files = positionals.length ? positionals : splitFiles('dev');
-  for (const f of files) if (!existsSync(f)) throw new CommandError(`no such file: ${f}`);
-  let sets;
+  let dev: CorpusExample[];
+  let corpus: CorpusExample[] = [];
   try {
-    sets = files.map((file) => ({ file, examples: readExamples(file) }));
+    if (positionals.length) {
+      const file = positionals[0]!;
+      if (!existsSync(file)) throw new CommandError(`no such file: ${file}`);
+      dev = readExamples(file).map((e) => ({ ...e, writer: 'file', split: 'dev' as const }));
+    } else {
+      corpus = readCorpus();
+      dev = readSplit('dev', corpus);
+    }
   } catch (err) {
-    throw new CommandError((err as Error).message);
+    throw err instanceof CommandError ? err : new CommandError((err as Error).message);
   }
-  if (!sets.some((s) => s.examples.length)) throw new CommandError('no labeled examples to evaluate');
-  const report = evaluate(defaultModel(), [vaderBaseline(), afinnBaseline()], sets);
+  if (!dev.length) throw new CommandError('no labeled examples to evaluate');
+  const report = evaluate(defaultModel(), [vaderBaseline(), afinnBaseline()], dev, { title: positionals[0] ?? 'all dev' });
+  if (values.lowo) {
+    if (!corpus.length) corpus = readCorpus();
+    report.leaveOneWriterOut = leaveOneWriterOut(
+      corpus,
+      (a) => new StanceModel(a),
+      undefined,
+      (w) => io.err(`leave-one-writer-out: ${w}`),
+    );
+  }
   if (values.json) io.out(JSON.stringify(report, null, 2));
-  else formatReport(report).forEach((l) => io.out(l));
+  else for (const l of formatReport(report)) io.out(l);
   return 0;
 }

@@ -31,7 +31,7 @@ function limitHeapGrowth(percent: number) {
 async function runService(opts: { api: boolean; jobs: boolean }): Promise<number> {
   const { config, logger } = context();
   limitHeapGrowth(config.heapGrowthPercent);
-  const database = await openAndMigrate(config, logger, opts.api ? 'pulse serve' : 'pulse worker');
+  const database = await openAndMigrate(config, logger, { reads: opts.api, command: opts.api ? 'pulse serve' : 'pulse worker' });
   const metrics = createMetrics({ process: true });
   let server: RunningServer | undefined;
   let scheduler: Scheduler | undefined;

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { splitFiles } from '../classify/corpus.ts';
+import { readCorpus, readSplit } from '../classify/corpus.ts';
 import { defaultModel, MODEL_PATH, StanceModel } from '../classify/model.ts';
 import { trainModel } from '../classify/train.ts';
 import { codedExamples, scoreOnCoded } from '../services/validation.ts';
@@ -11,6 +11,12 @@ pulse train --with-annotations [--holdout 0.3] [--out FILE]
 
 const pct = (i: { value: number } | null) => (i ? `${(i.value * 100).toFixed(1)}%` : 'n/a');
 
+/** The committed model's training data: the train split of the whole corpus. */
+export function trainingExamples() {
+  const train = readSplit('train', readCorpus());
+  return { examples: train, writers: [...new Set(train.map((e) => e.writer))].sort() };
+}
+
 /** `pulse train`: deterministic, so rebuilding from the same corpus (and the same coded items) gives the same file. */
 export async function trainCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, {
@@ -18,8 +24,6 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     'with-annotations': { type: 'boolean', default: false },
     holdout: { type: 'string' },
   });
-  const files = splitFiles('train');
-  if (!files.length) throw new CommandError('no training files (src/classify/corpus/train-*.jsonl)');
   const holdout = values.holdout === undefined ? 0.3 : Number(values.holdout);
   if (!(holdout > 0 && holdout < 1)) throw new UsageError(`--holdout must be a share between 0 and 1, got "${values.holdout}"`);
   if (values.holdout !== undefined && !values['with-annotations']) throw new UsageError('--holdout needs --with-annotations');
@@ -34,15 +38,22 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   const started = performance.now();
   let artifact: ReturnType<typeof trainModel>;
   try {
-    artifact = trainModel(files, undefined, undefined, coded?.train.map(({ itemId: _id, ...e }) => e) ?? []);
+    const { examples, writers } = trainingExamples();
+    if (!examples.length) throw new Error('no training examples (src/classify/corpus/)');
+    // hand-coded items join the corpus's train split; the held-out ones never do
+    const extra = coded?.train.map(({ itemId: _id, ...e }) => e) ?? [];
+    artifact = trainModel([...examples, ...extra], undefined, undefined, extra.length ? [...writers, 'annotations'] : writers);
   } catch (err) {
     throw new CommandError((err as Error).message);
   }
   const out = values.out ?? MODEL_PATH;
   writeFileSync(out, JSON.stringify(artifact) + '\n');
-  io.out(
-    `trained ${artifact.version} on ${artifact.trainedOn.examples} examples (${artifact.features.length} features) in ${Math.round(performance.now() - started)} ms -> ${out}`,
-  );
+  const sizes = artifact.models
+    .map(
+      (m) => `${m.langs.join('+')}: ${m.examples} examples, ${m.features.length} features, relevance threshold ${m.thresholds.relevance}`,
+    )
+    .join('; ');
+  io.out(`trained ${artifact.version} (${sizes}) in ${Math.round(performance.now() - started)} ms -> ${out}`);
   if (coded) {
     const before = scoreOnCoded((t, k) => defaultModel().classify(t, k), coded.heldOut);
     const fresh = new StanceModel(artifact);

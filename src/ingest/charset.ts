@@ -1,3 +1,4 @@
+import { isAscii, isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 /** Windows-1252 code points for bytes 0x80-0x9F (the rest of the range equals ISO-8859-1). */
 const CP1252_HIGH = [
@@ -81,18 +82,37 @@ export function charsetFromBom(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
+/** Whether some character in the bytes is a well-formed multi-byte UTF-8 sequence. */
+function hasUtf8Multibyte(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0xc2 || b > 0xf4) continue;
+    const n = b <= 0xdf ? 1 : b <= 0xef ? 2 : 3;
+    let ok = i + n < bytes.length;
+    for (let k = 1; ok && k <= n; k++) ok = (bytes[i + k]! & 0xc0) === 0x80;
+    if (ok) return true;
+  }
+  return false;
+}
+
 /**
- * Decodes a feed body to text. The charset comes from the Content-Type header, else the XML
- * declaration, else a byte-order mark, else UTF-8; the first one TextDecoder knows wins. A
- * leading BOM never reaches the parser.
+ * Decodes a feed body to text. A byte-order mark decides first (as WHATWG's decode does); then
+ * the Content-Type charset, else the XML declaration, else UTF-8; the first one TextDecoder knows
+ * wins. Two declarations are overruled by the bytes, because servers get them wrong: a Latin-1 or
+ * Windows-1252 label on bytes that are well-formed UTF-8 with multi-byte characters in them (an
+ * old server default), and a UTF-8 label, or none, on bytes that are not UTF-8 at all (not one
+ * well-formed multi-byte character), which are read as Windows-1252. A mostly-UTF-8 body with a
+ * stray bad byte stays UTF-8. A leading BOM never reaches the parser.
  */
 export function decodeBody(bytes: Uint8Array, contentType?: string | null): { text: string; charset: string } {
-  const candidates = [charsetFromContentType(contentType), charsetFromXmlDeclaration(bytes), charsetFromBom(bytes)];
+  const candidates = [charsetFromBom(bytes), charsetFromContentType(contentType), charsetFromXmlDeclaration(bytes)];
   let decoder: Decoder | undefined;
   for (const c of candidates) if ((decoder = decoderFor(c))) break;
+  if (!charsetFromBom(bytes)) {
+    if (decoder === windows1252 && isUtf8(bytes) && !isAscii(bytes)) decoder = undefined;
+    else if ((!decoder || decoder.encoding === 'utf-8') && !isUtf8(bytes) && !hasUtf8Multibyte(bytes)) decoder = windows1252;
+  }
   decoder ??= new TextDecoder('utf-8');
-  // A UTF-8 BOM under a single-byte charset would decode to "ï»¿": drop the bytes first.
-  const body = charsetFromBom(bytes) === 'utf-8' && decoder.encoding !== 'utf-8' ? bytes.subarray(3) : bytes;
-  const text = decoder.decode(body).replace(/^\uFEFF/, '');
+  const text = decoder.decode(bytes).replace(/^\uFEFF/, '');
   return { text, charset: decoder.encoding };
 }

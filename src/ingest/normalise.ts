@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stripBidiControls } from './bidi.ts';
 import { canonicalUrl } from './canonical-url.ts';
 import { looksRelevant, tagEntities } from './entities.ts';
 import type { FeedEntry } from './parse.ts';
@@ -20,6 +21,7 @@ export interface NormalisedItem {
   summary: string;
   content: string;
   author: string | null;
+  outlet: string | null;
   publishedAt: Date;
   publishedEstimated: boolean;
   fetchedAt: Date;
@@ -39,6 +41,9 @@ export interface NormaliseContext {
   fetchedAt: Date;
   language?: string | null;
 }
+
+/** Plain text of a feed field, without bidi controls, cut to `max` characters. */
+const plain = (html: string, max: number) => truncate(stripBidiControls(htmlToText(html)), max);
 
 /** Lower-cased words only: the same story with other markup or punctuation hashes the same. */
 export function hashText(title: string, body: string): string {
@@ -63,10 +68,10 @@ function normaliseLanguage(lang: string | null | undefined): string | null {
 export function normaliseEntry(entry: FeedEntry, ctx: NormaliseContext): NormalisedItem | undefined {
   const link = entry.link ?? (entry.guid && /^https?:\/\//i.test(entry.guid) ? entry.guid : undefined);
   const url = link ? canonicalUrl(link, ctx.feedUrl) : undefined;
-  const title = truncate(htmlToText(entry.title), MAX_TITLE);
+  const title = plain(entry.title, MAX_TITLE);
   if (!url || (!title && !entry.summary && !entry.content)) return undefined;
-  const content = truncate(htmlToText(entry.content), MAX_CONTENT);
-  let summary = truncate(htmlToText(entry.summary), MAX_SUMMARY);
+  const content = plain(entry.content, MAX_CONTENT);
+  let summary = plain(entry.summary, MAX_SUMMARY);
   if (!summary && content) summary = truncate(content, 400);
   const body = content || summary;
 
@@ -79,7 +84,8 @@ export function normaliseEntry(entry: FeedEntry, ctx: NormaliseContext): Normali
     title: title || truncate(summary, 120) || url,
     summary,
     content,
-    author: entry.author ? truncate(htmlToText(entry.author), 200) || null : null,
+    author: entry.author ? plain(entry.author, 200) || null : null,
+    outlet: entry.outlet ? plain(entry.outlet, 200) || null : null,
     publishedAt: usable ? parsed : ctx.fetchedAt,
     publishedEstimated: !usable,
     fetchedAt: ctx.fetchedAt,

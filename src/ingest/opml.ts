@@ -22,6 +22,32 @@ const asKind = (v: string | undefined): SourceKind | undefined => {
   return k as SourceKind | undefined;
 };
 
+type OutlineTag = { end: true } | { end: false; attrs: string; selfClosing: boolean };
+
+/**
+ * The `<outline ...>` start tags (attribute text, self-closing or not) and `</outline>` end tags,
+ * in order, in one linear pass: a start tag runs to the next `>`, and once none is left nothing
+ * later can be a tag.
+ */
+function* outlineTags(xml: string): Generator<OutlineTag> {
+  const tag = /<outline(?![A-Za-z0-9_])|<\/outline\s*>/gi;
+  let gt = -1;
+  let m: RegExpExecArray | null;
+  while ((m = tag.exec(xml)) !== null) {
+    if (m[0][1] === '/') {
+      yield { end: true };
+      continue;
+    }
+    const after = tag.lastIndex;
+    if (gt < after) gt = xml.indexOf('>', after);
+    if (gt === -1) return;
+    const inner = xml.slice(after, gt);
+    const selfClosing = inner.endsWith('/');
+    tag.lastIndex = gt + 1;
+    yield { end: false, attrs: selfClosing ? inner.slice(0, -1) : inner, selfClosing };
+  }
+}
+
 /** A document that is not OPML. */
 export class OpmlError extends Error {
   override name = 'OpmlError';
@@ -36,13 +62,12 @@ export function parseOpml(xml: string): OpmlFeed[] {
   if (!/<opml[\s>]/i.test(xml)) throw new OpmlError('not an OPML document (no <opml> element)');
   const feeds: OpmlFeed[] = [];
   const folders: (SourceKind | undefined)[] = [];
-  for (const m of xml.matchAll(/<outline\b([^>]*?)(\/?)>|<\/outline\s*>/gi)) {
-    if (m[0].startsWith('</')) {
+  for (const t of outlineTags(xml)) {
+    if (t.end) {
       folders.pop();
       continue;
     }
-    const tag = m[1] ?? '';
-    const selfClosing = m[2] === '/';
+    const { attrs: tag, selfClosing } = t;
     const url = attr(tag, 'xmlUrl');
     if (url) {
       feeds.push({

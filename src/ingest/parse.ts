@@ -1,4 +1,6 @@
 import Parser from 'rss-parser';
+import { cutFeed, type FeedLimits } from './feed-cut.ts';
+import { JsonFeedError, looksLikeJsonFeed, parseJsonFeed } from './json-feed.ts';
 import { repairXml } from './repair.ts';
 
 /** One entry as the feed gave it, before normalisation. */
@@ -14,13 +16,20 @@ export interface FeedEntry {
   /** ISO time when the feed gave a parseable date */
   published: string | undefined;
   imageUrl: string | undefined;
+  /** the publication that ran it, when a search service names one (Google News `<source>`) */
+  outlet?: string | undefined;
 }
 
 export interface ParsedFeed {
   title: string | undefined;
   language: string | undefined;
   entries: FeedEntry[];
+  /** set when entries were cut before parsing (see cutFeed): how many the document had, and why */
+  cut?: { total: number; kept: number; reason: 'items' | 'bytes' } | undefined;
 }
+
+/** Parse limits when none are given: generous, but a hostile document still cannot stall the process. */
+export const DEFAULT_FEED_LIMITS: FeedLimits = { maxItems: 5000, maxChars: 4 * 1024 * 1024 };
 
 /** A feed that could not be read, with the parser's reason. */
 export class FeedParseError extends Error {
@@ -38,6 +47,7 @@ const parser = new Parser<{ language?: string }, RawItem>({
       ['media:content', 'mediaContent', { keepArray: true }],
       ['media:thumbnail', 'mediaThumbnail'],
       ['enclosure', 'enclosure'],
+      ['source', 'source'],
     ],
   },
 });
@@ -61,17 +71,39 @@ function imageOf(item: RawItem): string | undefined {
   return fromMedia ?? thumb ?? (enclosure?.type?.startsWith('image/') ? enclosure.url : undefined);
 }
 
+/** The text after a leading XML declaration and comments (an XHTML page or a CMS banner starts so). */
+function skipProlog(head: string): string {
+  let rest = head;
+  for (;;) {
+    const close = rest.startsWith('<?xml') ? '?>' : rest.startsWith('<!--') ? '-->' : undefined;
+    const end = close ? rest.indexOf(close) : -1;
+    if (end === -1) return rest;
+    rest = rest.slice(end + close!.length).trimStart();
+  }
+}
+
 /**
- * Parses RSS 0.9x/1.0/2.0 or Atom text. Undeclared entities and bare ampersands are repaired
- * first; anything still broken throws FeedParseError with the parser's message.
+ * Parses RSS 0.9x/1.0/2.0, Atom or JSON Feed 1.1 text. Entries past `limits` are cut before
+ * parsing XML (the result says so); undeclared entities and bare ampersands are repaired; anything
+ * still broken throws FeedParseError with the parser's message.
  */
-export async function parseFeed(xml: string): Promise<ParsedFeed> {
+export async function parseFeed(xml: string, limits: FeedLimits = DEFAULT_FEED_LIMITS): Promise<ParsedFeed> {
   const head = xml.slice(0, 1024).trimStart();
   if (!head) throw new FeedParseError('empty body: no feed');
-  if (/^(<!doctype html|<html)/i.test(head)) throw new FeedParseError('the server sent an HTML page, not a feed');
+  if (looksLikeJsonFeed(xml)) {
+    try {
+      return parseJsonFeed(xml);
+    } catch (err) {
+      if (err instanceof JsonFeedError) throw new FeedParseError(`not a readable JSON Feed: ${err.message}`);
+      throw err;
+    }
+  }
+  if (/^(<!doctype html|<html)/i.test(skipProlog(head))) throw new FeedParseError('the server sent an HTML page, not a feed');
+  const cut = cutFeed(xml, limits);
+  if (!cut.xml) throw new FeedParseError(`the feed is larger than ${limits.maxChars} characters outside its entries`);
   let feed: Awaited<ReturnType<typeof parser.parseString>>;
   try {
-    feed = await parser.parseString(repairXml(xml));
+    feed = await parser.parseString(repairXml(cut.xml));
   } catch (err) {
     const msg = ((err as Error).message || 'unreadable XML').split('\n').slice(0, 2).join(' ');
     throw new FeedParseError(`not a readable feed: ${msg}`);
@@ -88,7 +120,13 @@ export async function parseFeed(xml: string): Promise<ParsedFeed> {
       author: str(item.dcCreator) ?? str(item.creator) ?? str(item.author),
       published: item.isoDate,
       imageUrl: imageOf(item),
+      outlet: str(item.source),
     };
   });
-  return { title: str(feed.title), language: str(feed.language), entries };
+  return {
+    title: str(feed.title),
+    language: str(feed.language),
+    entries,
+    cut: cut.reason ? { total: cut.total, kept: cut.kept, reason: cut.reason } : undefined,
+  };
 }

@@ -6,7 +6,7 @@ import { alertView } from '../alerts/view.ts';
 import { detectSpikes, type AlertSettings, type EntityDay } from '../analytics/alerts.ts';
 import { addDays } from '../analytics/buckets.ts';
 import type { GroupDimension } from '../labels.ts';
-import type { DbDeps, ServiceDeps } from './deps.ts';
+import { replicaOf, type DbDeps, type ServiceDeps } from './deps.ts';
 import { invalid } from './errors.ts';
 
 export interface AlertQuery {
@@ -18,14 +18,14 @@ export interface AlertQuery {
 }
 
 /** Stored alerts, newest first, and how they were found. */
-export async function listAlerts(deps: Pick<ServiceDeps, 'db' | 'config'>, q: AlertQuery) {
+export async function listAlerts(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'config'>, q: AlertQuery) {
   if (q.from && q.to && q.from > q.to) throw invalid('to', 'must not be before from');
   const s = deps.config.alerts;
   const method =
     `Per studio and union, each UTC day against the trailing ${s.baselineDays} days. Volume: today's relevant items against a Poisson baseline ` +
     `(daily mean), flagged when P(X ≥ today) < ${s.maxP}. Worry share: two-proportion z-test of today's share against the baseline's, flagged when z ≥ ${s.minZ}. ` +
     `Days with fewer than ${s.minVolume} items are never flagged.`;
-  return { alerts: (await listAlertRows(deps.db, q)).map(alertView), method };
+  return { alerts: (await listAlertRows(replicaOf(deps), q)).map(alertView), method };
 }
 
 /**

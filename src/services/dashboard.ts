@@ -7,7 +7,7 @@ import { addDays, bucketStart, formatDay } from '../analytics/buckets.ts';
 import { buildSeries } from '../analytics/trends.ts';
 import type { Concern, SourceKind } from '../labels.ts';
 import { listAnnouncements } from './announcements.ts';
-import type { DbClockDeps } from './deps.ts';
+import { replicaOf, type DbClockDeps, type ReadDeps } from './deps.ts';
 
 /** Weeks the dashboard charts. */
 export const DASHBOARD_WEEKS = 12;
@@ -24,23 +24,24 @@ export interface DashboardFilters {
  * item (or up to today), their stance buckets, the latest items, the announcements and alerts
  * inside the charted range, recent digests and the filter menus.
  */
-export async function dashboardData(deps: DbClockDeps, f: DashboardFilters) {
-  const latest = (await latestLabelledAt(deps.db)) ?? deps.clock.now();
+export async function dashboardData(deps: DbClockDeps & ReadDeps, f: DashboardFilters) {
+  const db = replicaOf(deps);
+  const latest = (await latestLabelledAt(db)) ?? deps.clock.now();
   const to = addDays(bucketStart(formatDay(latest.getTime()), 'week'), 7);
   const from = addDays(to, -7 * DASHBOARD_WEEKS);
   const [rows, page, announcements, alerts, digests, options] = await Promise.all([
     // the coders' consensus overrides the model on coded items, as in the trends API (labels=best)
-    dayCounts(deps.db, { from, to, tz: 'UTC', relevant: true, ...f, labels: { corrections: true } }, 'rollup'),
-    listItems(deps.db, { filters: { ...f, relevant: true, labels: { corrections: true } }, limit: 15 }),
+    dayCounts(db, { from, to, tz: 'UTC', relevant: true, ...f, labels: { corrections: true } }, 'rollup'),
+    listItems(db, { filters: { ...f, relevant: true, labels: { corrections: true } }, limit: 15 }),
     listAnnouncements(deps),
     // the alerts raised inside the charted range (its last day is the day before `to`)
-    listAlerts(deps.db, { from, to: addDays(to, -1), limit: 10 }),
-    listDigests(deps.db, 8),
-    filterOptions(deps.db),
+    listAlerts(db, { from, to: addDays(to, -1), limit: 10 }),
+    listDigests(db, 8),
+    filterOptions(db),
   ]);
   const buckets = buildSeries(rows, { from, to, granularity: 'week', grouped: false })[0]!.buckets;
   const explanations = await explanationsOf(
-    deps.db,
+    db,
     page.rows.map((i) => i.id),
   );
   return {

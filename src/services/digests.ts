@@ -17,7 +17,8 @@ import { renderHtml } from '../digest/render-html.ts';
 import { renderMarkdown } from '../digest/render-markdown.ts';
 import { resolveEntity } from '../ingest/entities.ts';
 import { listAnnouncements } from './announcements.ts';
-import type { DbDeps, ServiceDeps } from './deps.ts';
+import type { Db } from '../../db/client.ts';
+import { replicaOf, type ReadDeps, type ServiceDeps } from './deps.ts';
 import { invalid } from './errors.ts';
 import { announcementReaction } from './reactions.ts';
 
@@ -27,7 +28,7 @@ export type DigestFormat = (typeof DIGEST_FORMATS)[number];
 /** The earliest year a digest may be asked for: nothing Pulse reads is older. */
 export const EARLIEST_DIGEST_YEAR = 1990;
 
-type DigestDeps = Pick<ServiceDeps, 'db' | 'clock' | 'config' | 'model'>;
+type DigestDeps = Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'config' | 'model'>;
 
 /** A digest as served: a stored snapshot, or rendered live (`stored: false`) and never kept. */
 export interface DigestView {
@@ -81,23 +82,23 @@ function resolveOrThrow(kind: 'studio' | 'union', value: string): string {
 }
 
 /** Reads everything a digest is composed from. */
-async function loadInputs(deps: DigestDeps, f: DigestFilters): Promise<DigestInputs> {
+async function loadInputs(deps: DigestDeps, f: DigestFilters, db: Db): Promise<DigestInputs> {
   const { monday, nextMonday, prevMonday, chartFrom } = digestWeeks(f.week);
   const tz = deps.config.timeZone;
   const filters = { tz, studio: f.studio ?? undefined, union: f.union ?? undefined, relevant: true };
   const twoWeeks = { ...filters, from: prevMonday, to: nextMonday };
   const [weekly, byStudio, byConcern, rows, all, liveSources] = await Promise.all([
-    dayCounts(deps.db, { ...filters, from: chartFrom, to: nextMonday }, 'rollup'),
-    dayCounts(deps.db, { ...twoWeeks, groupBy: 'studio' }, 'rollup'),
-    dayCounts(deps.db, { ...twoWeeks, groupBy: 'concern' }, 'rollup'),
-    weekItems(deps.db, {
+    dayCounts(db, { ...filters, from: chartFrom, to: nextMonday }, 'rollup'),
+    dayCounts(db, { ...twoWeeks, groupBy: 'studio' }, 'rollup'),
+    dayCounts(db, { ...twoWeeks, groupBy: 'concern' }, 'rollup'),
+    weekItems(db, {
       start: zonedInstant(monday, '00:00', tz),
       end: zonedInstant(nextMonday, '00:00', tz),
       studio: f.studio,
       union: f.union,
     }),
     listAnnouncements(deps),
-    liveSourceCount(deps.db),
+    liveSourceCount(db),
   ]);
   const announcements: DigestAnnouncement[] = [];
   for (const a of all) {
@@ -130,9 +131,9 @@ const fromRow = (d: DigestRow): DigestView => ({
   data: d.data as DigestData,
 });
 
-/** Composes a week's digest from the database now, without storing it. */
-async function liveDigest(deps: DigestDeps, f: DigestFilters) {
-  const inputs = await loadInputs(deps, f);
+/** Composes a week's digest from the database now, without storing it: from `db`, the replica for a reader, the primary for a rebuild. */
+async function liveDigest(deps: DigestDeps, f: DigestFilters, db: Db) {
+  const inputs = await loadInputs(deps, f, db);
   const data = composeDigest(f, inputs, {
     timeZone: deps.config.timeZone,
     model: deps.model.version,
@@ -149,9 +150,10 @@ async function liveDigest(deps: DigestDeps, f: DigestFilters) {
  */
 export async function readDigest(deps: DigestDeps, q: DigestQuery): Promise<DigestView> {
   const f = checkDigestQuery(q, deps.clock.now(), deps.config.timeZone);
-  const stored = await latestDigest(deps.db, f);
+  const db = replicaOf(deps);
+  const stored = await latestDigest(db, f);
   if (stored) return fromRow(stored);
-  const live = await liveDigest(deps, f);
+  const live = await liveDigest(deps, f, db);
   return {
     id: null,
     week: f.week,
@@ -175,7 +177,7 @@ export async function readDigest(deps: DigestDeps, q: DigestQuery): Promise<Dige
  */
 export async function rebuildDigest(deps: DigestDeps, q: DigestQuery): Promise<DigestView> {
   const f = checkDigestQuery(q, deps.clock.now(), deps.config.timeZone);
-  const live = await liveDigest(deps, f);
+  const live = await liveDigest(deps, f, deps.db);
   if (live.data.incomplete) throw invalid('week', `${f.week} is not over yet; only a whole week is stored`);
   const row = await storeDigest(deps.db, {
     week: f.week,
@@ -200,8 +202,8 @@ export async function storeWeeklyDigest(deps: DigestDeps): Promise<{ view: Diges
 }
 
 /** Stored digests, newest first, with links to each format. */
-export async function listDigests(deps: DbDeps, p: { limit: number }) {
-  const rows = await listDigestRows(deps.db, p.limit);
+export async function listDigests(deps: ReadDeps, p: { limit: number }) {
+  const rows = await listDigestRows(replicaOf(deps), p.limit);
   return rows.map((d) => {
     const qs = new URLSearchParams({ ...(d.studio ? { studio: d.studio } : {}), ...(d.union ? { union: d.union } : {}) }).toString();
     return {
@@ -222,8 +224,8 @@ export async function listDigests(deps: DbDeps, p: { limit: number }) {
 }
 
 /** The Atom feed of stored digests. */
-export async function digestFeed(deps: Pick<ServiceDeps, 'db' | 'clock' | 'config'>): Promise<string> {
-  const rows = await listDigestRows(deps.db, 50);
+export async function digestFeed(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'config'>): Promise<string> {
+  const rows = await listDigestRows(replicaOf(deps), 50);
   const base = deps.config.publicUrl ?? `http://localhost:${deps.config.port}`;
   return renderFeed(rows, base, rows[0]?.generatedAt ?? deps.clock.now());
 }
@@ -260,5 +262,5 @@ export function fileName(d: Pick<DigestView, 'studio' | 'union' | 'week' | 'vers
 
 /** A week's digest data, composed now and not stored (tests, previews). */
 export async function digestData(deps: DigestDeps, q: DigestQuery): Promise<DigestData> {
-  return (await liveDigest(deps, checkDigestQuery(q, deps.clock.now(), deps.config.timeZone))).data;
+  return (await liveDigest(deps, checkDigestQuery(q, deps.clock.now(), deps.config.timeZone), replicaOf(deps))).data;
 }

@@ -6,10 +6,18 @@ import type { Config } from '../config.ts';
 import { FetchError, fetchFeed, userAgentFor, type FetchOptions } from '../ingest/fetcher.ts';
 import { healthAfterFetch, type FetchOutcome } from '../ingest/health.ts';
 import { normaliseEntry, type NormalisedItem } from '../ingest/normalise.ts';
-import { FeedParseError, parseFeed } from '../ingest/parse.ts';
+import { PageParseError } from '../ingest/page.ts';
+import { FeedParseError } from '../ingest/parse.ts';
+import { fetchUrlOf, parseSourceBody, SourceSettingsError } from '../ingest/read-source.ts';
+import { SearchParseError } from '../ingest/search.ts';
+import type { DiscoveryMethod } from '../labels.ts';
 import type { Logger } from '../logger.ts';
 import type { Metrics } from '../metrics.ts';
 import { KeyedSemaphore } from '../util/semaphore.ts';
+import { fillFullText, politeFetcher } from './full-text.ts';
+
+/** Entries normalised between two yields to the event loop. */
+const NORMALISE_SLICE = 100;
 
 export interface IngestDeps {
   db: Db;
@@ -49,6 +57,12 @@ export interface SourceReport {
   duplicates: number;
   /** entries with no usable link or text */
   skipped: number;
+  /** entries cut before parsing (PULSE_FETCH_MAX_ITEMS, PULSE_FETCH_MAX_PARSE_BYTES) */
+  cut: number;
+  /** new items whose article page was read (sources with full text on) */
+  fullText: number;
+  /** new items whose article page could not be read; they keep their summary */
+  fullTextFailed: number;
   error: string | null;
   durationMs: number;
 }
@@ -112,6 +126,12 @@ export async function ingest(deps: IngestDeps, opts: IngestOptions = {}): Promis
   return { reports, totals };
 }
 
+/** How far back a regular fetch of a search source looks. */
+const RECENT_SEARCH_MS = 86_400_000;
+
+/** How a regular fetch of each type of source found its items. */
+const DISCOVERED_BY_TYPE: Record<SourceRow['type'], DiscoveryMethod> = { feed: 'feed', page: 'page', search: 'search', import: 'import' };
+
 function hostOf(url: string): string {
   try {
     return new URL(url).host;
@@ -133,6 +153,9 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
     inserted: 0,
     duplicates: 0,
     skipped: 0,
+    cut: 0,
+    fullText: 0,
+    fullTextFailed: 0,
     error: null,
     durationMs: 0,
   };
@@ -149,7 +172,10 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
   };
 
   try {
-    const res = await fetchFeed(source.url, {
+    if (source.type === 'import') throw new SourceSettingsError('an import source is never fetched');
+    // a search source asks for the last day's results, by the clock (so tests can set it)
+    const now = deps.clock.now();
+    const res = await fetchFeed(fetchUrlOf(source, deps.config.services, { from: new Date(now.getTime() - RECENT_SEARCH_MS), to: now }), {
       timeoutMs: deps.config.fetch.timeoutMs,
       connectTimeoutMs: deps.config.fetch.connectTimeoutMs,
       maxBytes: deps.config.fetch.maxBytes,
@@ -165,19 +191,50 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
       report.outcome = 'not_modified';
       await recordHealth(deps.db, source.id, okHealth());
     } else {
-      const feed = await parseFeed(res.text);
+      const feed = await parseSourceBody(source, res.text, res.url, {
+        maxItems: deps.config.fetch.maxItems,
+        maxChars: deps.config.fetch.maxParseBytes,
+      });
+      let cutNote: string | null = null;
+      if (feed.cut) {
+        report.cut = feed.cut.total - feed.cut.kept;
+        const limit =
+          feed.cut.reason === 'items'
+            ? `PULSE_FETCH_MAX_ITEMS=${deps.config.fetch.maxItems}`
+            : `PULSE_FETCH_MAX_PARSE_BYTES=${deps.config.fetch.maxParseBytes}`;
+        // recorded on the source (health.lastError, while the fetch still counts as a success) and logged
+        cutNote = `cut: read ${feed.cut.kept} of ${feed.cut.total} entries (${limit})`;
+        deps.logger.warn(
+          { sourceId: source.id, total: feed.cut.total, kept: feed.cut.kept, reason: feed.cut.reason },
+          'feed cut before parsing',
+        );
+      }
       const fetchedAt = deps.clock.now();
       const normalised: NormalisedItem[] = [];
-      for (const entry of feed.entries) {
+      for (const [i, entry] of feed.entries.entries()) {
+        // let other work (HTTP answers) run between slices of a large feed
+        if (i > 0 && i % NORMALISE_SLICE === 0) await new Promise((r) => setImmediate(r));
         const item = normaliseEntry(entry, { feedUrl: res.url, fetchedAt, language: source.language ?? feed.language });
         if (item) normalised.push(item);
         else report.skipped++;
       }
       report.entries = feed.entries.length;
-      const stored = await storeFetch(deps.db, { sourceId: source.id, entries: normalised, health: okHealth() });
+      const stored = await storeFetch(deps.db, {
+        sourceId: source.id,
+        entries: normalised,
+        health: { ...okHealth(), error: cutNote },
+        discoveredVia: DISCOVERED_BY_TYPE[source.type],
+      });
       report.inserted = stored.inserted;
       if (stored.inserted) deps.metrics?.itemsIngested.inc({ kind: source.kind }, stored.inserted);
       report.duplicates = stored.duplicates;
+      if (stored.fresh.length && source.fullText) {
+        const byUrl = new Map(normalised.map((e) => [e.url, e]));
+        const targets = stored.fresh.map((f) => ({ ...f, title: byUrl.get(f.url)?.title ?? '', summary: byUrl.get(f.url)?.summary ?? '' }));
+        const full = await fillFullText(deps, politeFetcher(deps, { signal }), targets);
+        report.fullText = full.ok;
+        report.fullTextFailed = full.failed;
+      }
       if (stored.newIds.length && deps.afterStore) {
         await deps
           .afterStore(stored.newIds)
@@ -191,7 +248,9 @@ export async function ingestSource(deps: IngestDeps, source: SourceRow, signal?:
       report.error = 'stopped: the process is shutting down';
       await releaseClaims(deps.db, { instance: deps.instance, ids: [source.id] }).catch(() => {});
     } else if (err instanceof FetchError) await fail(`${err.reason}: ${err.message}`, err.status ?? null, err.retryAfterMs);
-    else if (err instanceof FeedParseError) await fail(`parse: ${err.message}`, report.status);
+    else if (err instanceof FeedParseError || err instanceof PageParseError || err instanceof SearchParseError)
+      await fail(`parse: ${err.message}`, report.status);
+    else if (err instanceof SourceSettingsError) await fail(`settings: ${err.message}`, report.status);
     else {
       deps.logger.error({ err, sourceId: source.id }, 'ingest failed');
       await fail(`store: ${(err as Error).message ?? String(err)}`.slice(0, 500), report.status);

@@ -1,5 +1,6 @@
 import type { exportBatch } from '../../db/queries/items.ts';
 import { csvCell } from '../analytics/trends.ts';
+import { round3 } from './items.ts';
 
 export const EXPORT_COLUMNS = [
   'id',
@@ -26,7 +27,6 @@ export const EXPORT_COLUMNS = [
 ] as const;
 
 export type ExportRow = Awaited<ReturnType<typeof exportBatch>>[number];
-const round3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
 /** One exported item, as NDJSON writes it and CSV lays it out. */
 export function exportRecord(r: ExportRow) {

@@ -12,14 +12,15 @@ import { modelKnown } from '../../db/queries/models.ts';
 import { labelView, RELEVANCE_MODES, type AnswerMeta, type LabelMode } from './trends.ts';
 import type { Logger } from '../logger.ts';
 import { SingleFlight } from '../util/single-flight.ts';
-import type { ServiceDeps } from './deps.ts';
+import { replicaOf, type ReadDeps, type ServiceDeps } from './deps.ts';
 import { invalid, notFound } from './errors.ts';
 import { decodeCursor, encodeCursor } from './item-cursor.ts';
 import { csvHeader, csvLine, exportRecord } from './item-export.ts';
 
 export type { ItemFilters, ItemListRow } from '../../db/queries/items.ts';
 
-const round3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
+/** A confidence to three decimals, as every item answer shows it. */
+export const round3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
 /** An item in a list, as the API and the dashboard show it. */
 export function presentItem(r: ItemListRow) {
@@ -90,12 +91,13 @@ export interface ListItemsInput {
 }
 
 /** A page of items, newest first (best match first with a query), its total and the next cursor. */
-export async function listItems(deps: Pick<ServiceDeps, 'db' | 'config'>, p: ListItemsInput) {
+export async function listItems(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'config'>, p: ListItemsInput) {
+  const db = replicaOf(deps);
   const cursor = p.cursor ? decodeCursor(p.cursor, !!p.filters.q) : undefined;
   if (p.cursor && !cursor) throw invalid('cursor', 'not a cursor this API returned for this query');
   checkRange(p.filters);
-  const counter = counterFor(deps.db);
-  const page = await listItemRows(deps.db, {
+  const counter = counterFor(db);
+  const page = await listItemRows(db, {
     filters: p.filters,
     limit: p.limit,
     cursor,
@@ -105,8 +107,8 @@ export async function listItems(deps: Pick<ServiceDeps, 'db' | 'config'>, p: Lis
 }
 
 /** One item in full: labels, explanation, entities, source and every sighting. */
-export async function getItem(deps: Pick<ServiceDeps, 'db'>, p: { id: number }) {
-  const found = await getItemRow(deps.db, p.id);
+export async function getItem(deps: ReadDeps, p: { id: number }) {
+  const found = await getItemRow(replicaOf(deps), p.id);
   if (!found) throw notFound(`item ${p.id}`);
   const i = found.item;
   return {
@@ -147,7 +149,7 @@ const EXPORT_CHUNK_CHARS = 16 * 1024;
  * when the reader has taken the last one, so memory stays flat whatever the size.
  */
 export function exportItems(
-  deps: Pick<ServiceDeps, 'db'> & { logger?: Logger | undefined },
+  deps: ReadDeps & { logger?: Logger | undefined },
   p: { filters: ItemFilters; format: 'csv' | 'ndjson' },
 ): ReadableStream<Uint8Array> {
   checkRange(p.filters);
@@ -160,7 +162,7 @@ export function exportItems(
         let text = '';
         if (!headerSent && p.format === 'csv') text += csvHeader();
         headerSent = true;
-        const rows = await exportBatch(deps.db, { filters: p.filters, afterId, limit: EXPORT_BATCH });
+        const rows = await exportBatch(replicaOf(deps), { filters: p.filters, afterId, limit: EXPORT_BATCH });
         for (const r of rows) {
           const rec = exportRecord(r);
           text += p.format === 'csv' ? csvLine(rec) : JSON.stringify(rec) + '\n';
@@ -202,13 +204,16 @@ export async function withLabelView(
 export const relevantFilter = (mode: 'true' | 'false' | 'all'): boolean | undefined => (mode === 'all' ? undefined : mode === 'true');
 
 /** What an item answer was made with: model, filters as applied, relevance mode, when, data through when. */
-export async function itemsMeta(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'>, applied: Record<string, unknown>): Promise<AnswerMeta> {
+export async function itemsMeta(
+  deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'model'>,
+  applied: Record<string, unknown>,
+): Promise<AnswerMeta> {
   const filters: Record<string, string> = {};
   for (const [k, v] of Object.entries(applied)) {
     if (v === undefined || k === 'cursor' || k === 'limit') continue;
     filters[k] = v instanceof Date ? v.toISOString() : String(v);
   }
-  const through = await latestLabelledAt(deps.db);
+  const through = await latestLabelledAt(replicaOf(deps));
   const mode = (applied.relevant as 'true' | 'false' | 'all' | undefined) ?? 'all';
   const labels = (applied.labels as LabelMode | undefined) ?? 'best';
   return {

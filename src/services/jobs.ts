@@ -8,7 +8,7 @@ import {
 } from '../../db/queries/jobs.ts';
 import { rebuildDirtyDays } from '../../db/queries/rollups.ts';
 import type { JobStatus } from '../labels.ts';
-import type { DbClockDeps, DbDeps } from './deps.ts';
+import { replicaOf, type DbClockDeps, type DbDeps, type ReadDeps } from './deps.ts';
 
 export type { JobRunRow } from '../../db/queries/jobs.ts';
 
@@ -29,8 +29,8 @@ export const presentRun = (r: JobRunRow) => ({
 });
 
 /** Recent job runs across every process sharing the database, newest first. */
-export async function listRuns(deps: DbDeps, p: { job?: string | undefined; limit: number }) {
-  return (await listRunRows(deps.db, p)).map(presentRun);
+export async function listRuns(deps: ReadDeps, p: { job?: string | undefined; limit: number }) {
+  return (await listRunRows(replicaOf(deps), p)).map(presentRun);
 }
 
 /** Records that a run started; returns its id. */

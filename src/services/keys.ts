@@ -55,7 +55,12 @@ export type KeyCheck = { ok: true; key: PublicKey } | { ok: false; reason: 'unkn
  * ever reaches the database, so lookup timing says nothing about the secret itself.
  */
 export async function verifyKey(deps: DbClockDeps, secret: string): Promise<KeyCheck> {
-  const presented = hashSecret(secret);
+  return verifyKeyHash(deps, hashSecret(secret));
+}
+
+/** {@link verifyKey} for a secret already hashed (the HTTP layer hashes each presented key once). */
+export async function verifyKeyHash(deps: DbClockDeps, presented: string): Promise<KeyCheck> {
+  if (!/^[0-9a-f]{64}$/.test(presented)) return { ok: false, reason: 'unknown' };
   const row = await findKeyByHash(deps.db, presented);
   const stored = row?.keyHash ?? '0'.repeat(64);
   const same = timingSafeEqual(Buffer.from(presented, 'hex'), Buffer.from(stored, 'hex'));

@@ -20,15 +20,32 @@ function labelRows(model: StanceModel, rows: ItemToLabel[], logger?: Logger): { 
   for (const row of rows) {
     try {
       const r = model.classify(itemText(row), row.sourceKind);
-      labels.push({
-        id: row.id,
-        relevant: r.relevant,
-        stance: r.stance,
-        confidence: r.confidence,
-        concerns: r.concerns,
-        explanation: r.explanation,
-        model: r.model,
-      });
+      labels.push(
+        r.supported
+          ? {
+              id: row.id,
+              relevant: r.relevant,
+              stance: r.stance,
+              confidence: r.confidence,
+              concerns: r.concerns,
+              explanation: r.explanation,
+              model: r.model,
+              language: r.lang,
+              quotes: r.quotes,
+            }
+          : // a language with no model: stored with its language and nothing guessed
+            {
+              id: row.id,
+              relevant: null,
+              stance: null,
+              confidence: null,
+              concerns: [],
+              explanation: r.explanation,
+              model: r.model,
+              language: r.lang,
+              quotes: [],
+            },
+      );
     } catch (err) {
       logger?.warn({ err, itemId: row.id }, 'could not classify item');
       failed.push(row.id);
@@ -67,8 +84,9 @@ export async function labelPending(
     classified += batch.labelled.length;
     failed += batch.failed;
     for (const l of batch.labelled) {
-      byStance[l.stance] = (byStance[l.stance] ?? 0) + 1;
-      deps.metrics?.classifications.inc({ stance: l.stance });
+      const stance = l.stance ?? 'unsupported';
+      byStance[stance] = (byStance[stance] ?? 0) + 1;
+      deps.metrics?.classifications.inc({ stance });
     }
   }
   return { classified, failed, byStance };

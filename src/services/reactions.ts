@@ -1,11 +1,10 @@
 import { reactionItems, reactionOffTopicCounts } from '../../db/queries/announcements.ts';
 import { adjustedDiff, adjustFigures, loadAdjuster } from './adjustment.ts';
-import type { ServiceDeps } from './deps.ts';
 import { STANCES, type Stance } from '../labels.ts';
 import { buildReaction, momentOf } from '../analytics/reaction.ts';
 import type { SourceKind } from '../labels.ts';
 import { getAnnouncement, presentAnnouncement } from './announcements.ts';
-import type { DbClockDeps } from './deps.ts';
+import { replicaOf, type DbClockDeps, type ReadDeps, type ServiceDeps } from './deps.ts';
 import { invalid } from './errors.ts';
 
 /** The event-study window on each side of an announcement, unless the caller asks for another. */
@@ -30,14 +29,18 @@ export interface ReactionQuery {
  * The one event study: the reaction to an announcement, as the API, the reaction page and the
  * digest all show it. The answer carries the window it used (`windowDays`, `windows`).
  */
-export async function announcementReaction(deps: DbClockDeps & Partial<Pick<ServiceDeps, 'model' | 'config'>>, q: ReactionQuery) {
+export async function announcementReaction(
+  deps: DbClockDeps & ReadDeps & Partial<Pick<ServiceDeps, 'model' | 'config'>>,
+  q: ReactionQuery,
+) {
   const windowDays = q.windowDays ?? DEFAULT_WINDOW_DAYS;
   if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > MAX_WINDOW_DAYS)
     throw invalid('window', `expected 1d to ${MAX_WINDOW_DAYS}d`);
+  // the announcement from the primary (one just created has its reaction at once), its items from the replica
   const a = await getAnnouncement(deps, { id: q.id });
   const moment = momentOf(a);
   const span = windowDays * 86_400_000;
-  const items = await reactionItems(deps.db, {
+  const items = await reactionItems(replicaOf(deps), {
     start: new Date(moment.getTime() - span),
     end: new Date(moment.getTime() + span),
     studio: a.studio,
@@ -49,7 +52,7 @@ export async function announcementReaction(deps: DbClockDeps & Partial<Pick<Serv
   if (!q.adjust) return answer;
   if (!deps.model || !deps.config) throw invalid('adjust', 'adjustment needs the model and configuration');
   const adjuster = await loadAdjuster({ db: deps.db, model: deps.model, config: deps.config }, { sampleId: q.sample });
-  const off = await reactionOffTopicCounts(deps.db, {
+  const off = await reactionOffTopicCounts(replicaOf(deps), {
     start: new Date(moment.getTime() - span),
     moment,
     end: new Date(moment.getTime() + span),

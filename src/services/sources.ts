@@ -13,7 +13,10 @@ import {
   type SourceRow,
 } from '../../db/queries/sources.ts';
 import { buildOpml, OpmlError, parseOpml } from '../ingest/opml.ts';
-import { SOURCE_KINDS, type SourceKind } from '../labels.ts';
+import type { PageSelectors } from '../ingest/page.ts';
+import { fetchUrlOf, type SearchBases } from '../ingest/read-source.ts';
+import type { SearchQuery } from '../ingest/search.ts';
+import { SOURCE_KINDS, type SourceKind, type SourceType } from '../labels.ts';
 import type { DbClockDeps, DbDeps } from './deps.ts';
 import { conflict, invalid, isUniqueViolation, notFound, tooLarge } from './errors.ts';
 
@@ -52,6 +55,14 @@ export interface SourceInput {
   country?: string | undefined;
   language?: string | undefined;
   fetchIntervalMinutes?: number | undefined;
+  /** feed (default), page or search */
+  type?: SourceType | undefined;
+  /** page sources: how to read the list page */
+  selectors?: PageSelectors | undefined;
+  /** search sources: the query (the URL is built from it) */
+  search?: SearchQuery | undefined;
+  /** read each new item's article page (default: on for search sources, off otherwise) */
+  fullText?: boolean | undefined;
 }
 
 function checkedUrl(raw: string): string {
@@ -60,12 +71,29 @@ function checkedUrl(raw: string): string {
   return checked.url;
 }
 
-function newSource(input: SourceInput): NewSource {
-  const url = checkedUrl(input.url);
+/** The URL a search source is known by: its query at the configured service. */
+export function searchSourceUrl(bases: SearchBases, q: SearchQuery): string {
+  return fetchUrlOf({ url: '', type: 'search', settings: { search: q } }, bases);
+}
+
+function newSource(input: SourceInput, bases?: SearchBases): NewSource {
+  const type = input.type ?? 'feed';
+  if (type === 'page' && !(input.selectors?.item && input.selectors.title && input.selectors.link))
+    throw invalid('selectors', 'a page source needs item, title and link selectors');
+  if (type === 'search') {
+    if (!input.search?.query.trim()) throw invalid('query', 'a search source needs a query');
+    if (!bases) throw invalid('type', 'search sources are added through the service with its configuration');
+  }
+  const url = type === 'search' ? searchSourceUrl(bases!, input.search!) : checkedUrl(input.url);
+  const settings = type === 'page' ? { selectors: input.selectors } : type === 'search' ? { search: input.search } : {};
+  const searchName = type === 'search' ? `${input.search!.provider}: ${input.search!.query}` : undefined;
   return {
     url,
     kind: input.kind,
-    name: input.name?.trim() || defaultName(url),
+    type,
+    settings,
+    fullText: input.fullText ?? type === 'search',
+    name: input.name?.trim() || searchName || defaultName(url),
     organisation: input.organisation ?? null,
     country: input.country ?? null,
     language: input.language ?? null,
@@ -87,8 +115,12 @@ export async function getSource(deps: DbDeps, p: { id: number }): Promise<Source
  * Adds a source. A URL deleted before comes back with the new details (`restored`); a URL that
  * is already live is a conflict, unless `existingOk`, which reports it as `exists`.
  */
-export async function addSource(deps: DbDeps, input: SourceInput, opts: { existingOk?: boolean } = {}): Promise<AddResult> {
-  const result = await addSourceRow(deps.db, newSource(input));
+export async function addSource(
+  deps: DbDeps & { config?: { services: SearchBases } },
+  input: SourceInput,
+  opts: { existingOk?: boolean } = {},
+): Promise<AddResult> {
+  const result = await addSourceRow(deps.db, newSource(input, deps.config?.services));
   if (result.outcome === 'exists' && !opts.existingOk) throw conflict(`source ${result.row.id} already has this URL`, 'url');
   return result;
 }

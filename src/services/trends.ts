@@ -1,7 +1,7 @@
 import { latestLabelledAt } from '../../db/queries/dashboard.ts';
 import { modelKnown } from '../../db/queries/models.ts';
 import { dayCounts, type LabelView } from '../../db/queries/rollups.ts';
-import { bucketStart, dayInZone, parseDay, type Granularity } from '../analytics/buckets.ts';
+import { bucketStart, bucketStarts, dayInZone, GRANULARITIES, parseDay, type Granularity } from '../analytics/buckets.ts';
 import {
   buildSeries,
   shareOf,
@@ -11,13 +11,42 @@ import {
   type TrendBucket,
   type TrendSeries,
 } from '../analytics/trends.ts';
-import type { GroupDimension, SourceKind } from '../labels.ts';
-import type { ServiceDeps } from './deps.ts';
+import { AREAS, STUDIOS, UNIONS } from '../ingest/entities.ts';
+import { CONCERNS, SOURCE_KINDS, type GroupDimension, type SourceKind } from '../labels.ts';
+import { replicaOf, type ServiceDeps } from './deps.ts';
 import { invalid } from './errors.ts';
 import { adjustFigures, loadAdjuster, type AdjustedFigures, type AdjustmentInfo } from './adjustment.ts';
 
 /** The longest range one trends request may cover. */
 export const MAX_TREND_DAYS = 3660;
+/** The most buckets one series may have: a finer granularity is coarsened to fit (as umami does). */
+export const MAX_BUCKETS = 400;
+/** The most buckets × groups one answer may carry. */
+export const MAX_CELLS = 4000;
+/** How many groups each dimension can have at most (tags come from fixed lists). */
+const MAX_GROUPS: Record<GroupDimension, number> = {
+  studio: STUDIOS.length,
+  union: UNIONS.length,
+  area: AREAS.length,
+  concern: CONCERNS.length,
+  kind: SOURCE_KINDS.length,
+};
+
+/**
+ * The granularity an answer is given in: the one asked for, or the next coarser one (day, week,
+ * month) while the range would need more than MAX_BUCKETS buckets, or buckets × the groups the
+ * dimension can have would pass MAX_CELLS. Ten years of days grouped by studio become months.
+ */
+export function clampGranularity(range: { from: string; to: string }, asked: Granularity, groupBy?: GroupDimension): Granularity {
+  const groups = groupBy ? MAX_GROUPS[groupBy] : 1;
+  const order = GRANULARITIES.slice(GRANULARITIES.indexOf(asked));
+  for (const g of order) {
+    const n = bucketStarts(range.from, range.to, g).length;
+    if (n <= MAX_BUCKETS && n * groups <= MAX_CELLS) return g;
+  }
+  return order.at(-1)!;
+}
+
 /** Whole buckets shown when no range is given. */
 export const DEFAULT_BUCKETS = { day: 30, week: 12, month: 12 } as const;
 
@@ -33,6 +62,7 @@ export interface TrendQuery {
   kind?: SourceKind | undefined;
   area?: string | undefined;
   concern?: string | undefined;
+  lang?: string | undefined;
   relevant: 'true' | 'false' | 'all';
   tz: string;
   /** a model version whose labels are counted; default: the current one */
@@ -69,6 +99,8 @@ export type TrendAnswerBucket = TrendBucket & { concern?: ConcernFigures; adjust
 
 export interface TrendAnswer {
   granularity: Granularity;
+  /** the granularity asked for, when the range made it coarser (see clampGranularity) */
+  requestedGranularity?: Granularity;
   from: string;
   to: string;
   tz: string;
@@ -104,22 +136,29 @@ export function trendRange(q: Pick<TrendQuery, 'from' | 'to' | 'granularity' | '
 }
 
 /** The filters an answer was made with, as applied (defaults filled in, names resolved). */
-function appliedFilters(q: TrendQuery, range: { from: string; to: string }): Record<string, string> {
-  const out: Record<string, string> = { from: range.from, to: range.to, granularity: q.granularity, tz: q.tz, relevant: q.relevant };
-  for (const k of ['group_by', 'studio', 'union', 'kind', 'area', 'concern', 'model'] as const) if (q[k] !== undefined) out[k] = q[k]!;
+function appliedFilters(q: TrendQuery, range: { from: string; to: string }, granularity: Granularity): Record<string, string> {
+  const out: Record<string, string> = { from: range.from, to: range.to, granularity, tz: q.tz, relevant: q.relevant };
+  for (const k of ['group_by', 'studio', 'union', 'kind', 'area', 'concern', 'lang', 'model'] as const)
+    if (q[k] !== undefined) out[k] = q[k]!;
   out.labels = q.labels ?? 'best';
   return out;
 }
 
 /** Stance over time with counts, shares, 95% Wilson intervals, net score, low-N and partial flags. */
-export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model' | 'config'>, q: TrendQuery): Promise<TrendAnswer> {
+export async function getTrends(
+  deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'model' | 'config'>,
+  q: TrendQuery,
+): Promise<TrendAnswer> {
   if (q.adjust) return adjustedTrends(deps, q);
+  const db = replicaOf(deps);
   const now = deps.clock.now();
   const { from, to } = trendRange(q, now);
+  const granularity = clampGranularity({ from, to }, q.granularity, q.group_by);
   const relevant = q.relevant === 'all' ? undefined : q.relevant === 'true';
   const labels = labelView(deps.model.version, q);
   if (labels.model && !(await modelKnown(deps.db, labels.model)))
     throw invalid('model', `no labels stored for model ${labels.model}; GET /api/v1/models lists them`);
+  // rows come back per bucket, not per day: ten years of weeks read a seventh of the rows
   const filters = {
     from,
     to,
@@ -129,15 +168,17 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
     kind: q.kind,
     area: q.area,
     concern: q.concern,
+    lang: q.lang,
     relevant,
     labels,
+    bucket: granularity,
   };
-  const shape = { from, to, granularity: q.granularity, asOf: dayInZone(now, q.tz) };
+  const shape = { from, to, granularity, asOf: dayInZone(now, q.tz) };
   const [rows, through, totals] = await Promise.all([
-    dayCounts(deps.db, { ...filters, groupBy: q.group_by }, 'rollup'),
-    latestLabelledAt(deps.db),
+    dayCounts(db, { ...filters, groupBy: q.group_by }, 'rollup'),
+    latestLabelledAt(db),
     // concerns are counted against every item of the bucket, not only the items that raise them
-    q.group_by === 'concern' ? dayCounts(deps.db, { ...filters, concern: undefined }, 'rollup') : Promise.resolve(undefined),
+    q.group_by === 'concern' ? dayCounts(db, { ...filters, concern: undefined }, 'rollup') : Promise.resolve(undefined),
   ]);
   let series: TrendAnswer['series'] = buildSeries(rows, { ...shape, grouped: !!q.group_by });
   if (totals) {
@@ -159,8 +200,15 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
       }),
     }));
   }
+  const cells = series.reduce((n, s) => n + s.buckets.length, 0);
+  if (cells > MAX_CELLS)
+    throw invalid(
+      'group_by',
+      `the answer would have ${cells} buckets across its groups, more than ${MAX_CELLS}; narrow the range or use a coarser granularity`,
+    );
   return {
-    granularity: q.granularity,
+    granularity,
+    ...(granularity !== q.granularity ? { requestedGranularity: q.granularity } : {}),
     from,
     to,
     tz: q.tz,
@@ -169,7 +217,7 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
     meta: {
       model: q.model ?? deps.model.version,
       labels: q.labels ?? 'best',
-      filters: appliedFilters(q, { from, to }),
+      filters: appliedFilters(q, { from, to }, granularity),
       relevance: RELEVANCE_MODES[q.relevant],
       generatedAt: now.toISOString(),
       dataThrough: through?.toISOString() ?? null,
@@ -182,7 +230,10 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model'
  * each bucket's `adjusted` shares and relevant count from a validation sample's confusion
  * matrix, and the sample named in `adjustment`.
  */
-async function adjustedTrends(deps: Pick<ServiceDeps, 'db' | 'clock' | 'model' | 'config'>, q: TrendQuery): Promise<TrendAnswer> {
+async function adjustedTrends(
+  deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'model' | 'config'>,
+  q: TrendQuery,
+): Promise<TrendAnswer> {
   if (q.relevant === 'false')
     throw invalid(
       'adjust',

@@ -5,6 +5,7 @@ import { dashboardData } from '../services/dashboard.ts';
 import { getAnnouncement } from '../services/announcements.ts';
 import { announcementReaction } from '../services/reactions.ts';
 import type { AppDeps, AppEnv } from '../api/env.ts';
+import { cachedRead } from '../api/env.ts';
 import { badRequest } from '../api/errors.ts';
 import { entityParam } from '../api/params.ts';
 import { CONCERNS, SOURCE_KINDS } from '../labels.ts';
@@ -34,21 +35,31 @@ export function webRoutes(deps: AppDeps) {
       const issue = parsed.error.issues[0]!;
       throw badRequest(issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0]), issue.message);
     }
+    // adjust only sets the chart's toggle in the page's script: the page is the same either way
     const { adjust: _adjust, ...f } = parsed.data;
-    const d = await dashboardData(deps, f);
-    return c.html(
-      <Dashboard
-        from={d.from}
-        to={d.to}
-        filters={f as Record<'studio' | 'union' | 'kind' | 'concern', string | undefined>}
-        options={d.options}
-        buckets={d.buckets}
-        items={d.items}
-        explanations={d.explanations}
-        announcements={d.announcements}
-        alerts={d.alerts}
-        digests={d.digests}
-      />,
+    // cached like the API's answers, under the validated filters
+    return cachedRead(
+      c,
+      deps.cache!,
+      async () => {
+        const d = await dashboardData(deps, f);
+        const page = (
+          <Dashboard
+            from={d.from}
+            to={d.to}
+            filters={f as Record<'studio' | 'union' | 'kind' | 'concern', string | undefined>}
+            options={d.options}
+            buckets={d.buckets}
+            items={d.items}
+            explanations={d.explanations}
+            announcements={d.announcements}
+            alerts={d.alerts}
+            digests={d.digests}
+          />
+        );
+        return { body: (await page.toString()) as string, contentType: 'text/html; charset=UTF-8' };
+      },
+      { path: '/', query: f },
     );
   });
 

@@ -15,6 +15,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
     PULSE_CACHE_TTL_MS: '0',
     PULSE_RATE_LIMIT_PER_MIN: '1000000',
     PULSE_RATE_LIMIT_BURST: '100000',
+    PULSE_EXPENSIVE_PER_CLIENT: '1000',
+    PULSE_EXPENSIVE_TOTAL: '10000',
     ...env,
   });
 }
@@ -23,7 +25,15 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export function testApp(database: Database, opts: { env?: Record<string, string>; now?: string } = {}) {
   const clock = fixedClock(opts.now ?? '2025-07-20T12:00:00Z');
   const config = testConfig(opts.env);
-  const app = createApp({ db: database.db, database, config, clock, logger: silentLogger(), model: defaultModel() });
+  const app = createApp({
+    db: database.db,
+    ...(database.readDb ? { readDb: database.readDb } : {}),
+    database,
+    config,
+    clock,
+    logger: silentLogger(),
+    model: defaultModel(),
+  });
   return { app, clock, config };
 }
 

@@ -6,29 +6,31 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteSnapshot: string;
+    /** a migrated PGlite data directory to copy for child processes */
+    pgliteDataDir: string;
   }
 }
 
 /**
- * On PGlite, build one migrated database and save it as a snapshot; each test file restores it
- * (about a second) instead of creating and migrating a new one (several seconds each).
+ * Build one migrated PGlite database and save it as a snapshot; on PGlite each test file restores
+ * it (about a second) instead of creating and migrating a new one (several seconds each). The same
+ * database is also left as a data directory, which tests copy for `pulse` child processes that run
+ * embedded (some do when the suite runs on PostgreSQL too).
  */
 export default async function setup(project: TestProject) {
-  if (process.env.TEST_DATABASE_URL) {
-    project.provide('pgliteSnapshot', '');
-    return;
-  }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const { MIGRATIONS_DIR } = await import('../../db/client.ts');
-  const pg = await PGlite.create();
+  const dir = mkdtempSync(join(tmpdir(), 'pulse-test-'));
+  const dataDir = join(dir, 'data');
+  const pg = await PGlite.create(dataDir);
   await migrate(drizzle(pg), { migrationsFolder: MIGRATIONS_DIR });
   const blob = await pg.dumpDataDir('none');
   await pg.close();
-  const dir = mkdtempSync(join(tmpdir(), 'pulse-test-'));
   const file = join(dir, 'snapshot.tar');
   writeFileSync(file, Buffer.from(await blob.arrayBuffer()));
   project.provide('pgliteSnapshot', file);
+  project.provide('pgliteDataDir', dataDir);
   return () => rmSync(dir, { recursive: true, force: true });
 }

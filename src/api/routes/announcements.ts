@@ -240,7 +240,7 @@ export function announcementRoutes(deps: AppDeps) {
           const answer = await announcementReaction(deps, { id, windowDays, kind, adjust, sample });
           return { body: JSON.stringify(answer), contentType: 'application/json' };
         },
-        `/api/v1/announcements/${id}/reaction`,
+        { path: `/api/v1/announcements/${id}/reaction`, query: { window, kind, adjust, sample } },
       );
     },
   );

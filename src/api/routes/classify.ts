@@ -12,7 +12,21 @@ const Result = z
     confidence: z.number(),
     relevant: z.boolean(),
     concerns: z.array(z.enum(CONCERNS)),
-    explanation: z.object({ terms: z.array(z.object({ term: z.string(), weight: z.number() })), sentence: z.string() }),
+    explanation: z.object({
+      terms: z.array(z.object({ term: z.string(), weight: z.number() })),
+      sentence: z.string(),
+      summary: z.string().optional().openapi({ description: 'the decision in plain words: the cue groups and terms that made it' }),
+    }),
+    lang: z.string().openapi({ description: 'ISO 639-1 language detected in the text' }),
+    supported: z.boolean().openapi({ description: 'false when no model reads this language: nothing is guessed' }),
+    quotes: z.array(
+      z.object({
+        text: z.string(),
+        speaker: z.string().nullable(),
+        speakerKind: z.enum(['studio', 'union', 'worker', 'analyst', 'other']),
+        stance: z.enum(STANCES).optional(),
+      }),
+    ),
     model: z.string(),
   })
   .openapi('Classification');
@@ -56,6 +70,9 @@ export function classifyRoutes(deps: AppDeps) {
           relevant: r.relevant,
           concerns: r.concerns,
           explanation: r.explanation,
+          lang: r.lang,
+          supported: r.supported,
+          quotes: r.quotes,
           model: r.model,
         };
       });

@@ -4,7 +4,8 @@ import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
 import { exportItems, getItem, itemsMeta, listItems, presentItem, relevantFilter, withLabelView } from '../../services/items.ts';
 import { metaHeaders } from '../../services/trends.ts';
 import { errorResponses, json, router, type AppDeps, route } from '../env.ts';
-import { entityParam, instantParam, labelParams } from '../params.ts';
+import { guardedBody } from '../stream-guard.ts';
+import { entityParam, instantParam, labelParams, langParam } from '../params.ts';
 import { Meta } from './trends.ts';
 
 export { decodeCursor, encodeCursor } from '../../services/item-cursor.ts';
@@ -13,17 +14,15 @@ const filterParams = {
   q: z.string().trim().min(1).max(500).optional().openapi({ description: 'full-text search: words, "phrases", -exclusions, or' }),
   source: z.coerce.number().int().positive().max(2_147_483_647).optional(),
   kind: z.enum(SOURCE_KINDS).optional(),
-  relevant: z
-    .enum(['true', 'false', 'all'])
-    .default('all')
-    .openapi({
-      description: 'true: relevant items only; false: off-topic only; all (the default): both. Trends count relevant items only.',
-    }),
+  relevant: z.enum(['true', 'false', 'all']).default('all').openapi({
+    description: 'true: relevant items only; false: off-topic only; all (the default): both. Trends count relevant items only.',
+  }),
   stance: z.enum(STANCES).optional(),
   concern: z.enum(CONCERNS).optional(),
   studio: entityParam('studio').optional(),
   union: entityParam('union').optional(),
   area: entityParam('area').optional(),
+  lang: langParam.optional(),
   from: instantParam.optional(),
   to: instantParam.optional(),
   ...labelParams,
@@ -56,20 +55,16 @@ const Item = z
     confidence: z.number().nullable(),
     concerns: z.array(z.enum(CONCERNS)),
     model: z.string().nullable(),
-    labelSource: z
-      .enum(['coders', 'model'])
-      .nullable()
-      .openapi({
-        description:
-          "coders: the coders' consensus label overrides the model's (labels=best); model: the model's label; null: not labelled",
-      }),
+    labelSource: z.enum(['coders', 'model']).nullable().openapi({
+      description: "coders: the coders' consensus label overrides the model's (labels=best); model: the model's label; null: not labelled",
+    }),
     rank: z.number().optional(),
     snippet: z.string().optional().openapi({ description: 'with q: headline and summary, HTML-escaped, matches in <mark>' }),
   })
   .openapi('Item');
 
 const Explanation = z
-  .object({ terms: z.array(z.object({ term: z.string(), weight: z.number() })), sentence: z.string() })
+  .object({ terms: z.array(z.object({ term: z.string(), weight: z.number() })), sentence: z.string(), summary: z.string().optional() })
   .openapi('Explanation');
 
 const ItemDetail = z
@@ -129,13 +124,14 @@ export function itemRoutes(deps: AppDeps) {
     async (c) => {
       const { limit, cursor, relevant, model, labels, ...filters } = c.req.valid('query');
       const viewed = await withLabelView(deps, { ...filters, relevant: relevantFilter(relevant) }, { model, labels });
-      const page = await listItems(deps, { filters: viewed, limit, cursor });
+      // the page and its provenance are independent reads: made at once, not one after the other
+      const [page, meta] = await Promise.all([listItems(deps, { filters: viewed, limit, cursor }), itemsMeta(deps, c.req.valid('query'))]);
       return c.json(
         {
           items: page.rows.map(presentItem),
           nextCursor: page.nextCursor,
           total: page.total,
-          meta: await itemsMeta(deps, c.req.valid('query')),
+          meta,
         },
         200,
       );
@@ -157,12 +153,17 @@ export function itemRoutes(deps: AppDeps) {
     async (c) => {
       const { format, relevant, model, labels, ...filters } = c.req.valid('query');
       const viewed = await withLabelView(deps, { ...filters, relevant: relevantFilter(relevant) }, { model, labels });
-      const stream = exportItems(deps, { filters: viewed, format });
+      const source = exportItems(deps, { filters: viewed, format });
       const { format: _f, ...applied } = c.req.valid('query');
+      const meta = await itemsMeta(deps, applied);
+      // the expensive-read slot is held until the stream ends, and the stream has a deadline
+      const release = c.get('releaseSlot');
+      c.set('releaseSlot', undefined);
+      const stream = guardedBody(c, source, { logger: deps.logger, deadlineMs: deps.config.expensive.exportTimeoutMs, onDone: release });
       return c.body(stream, 200, {
         'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
         'Content-Disposition': `attachment; filename="pulse-items.${format}"`,
-        ...metaHeaders(await itemsMeta(deps, applied)),
+        ...metaHeaders(meta),
       });
     },
   );

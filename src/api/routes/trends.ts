@@ -2,7 +2,16 @@ import { z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
 import { GRANULARITIES } from '../../analytics/buckets.ts';
 import { GROUP_DIMENSIONS, STANCES } from '../../labels.ts';
-import { getTrends, LABEL_MODES, metaHeaders, trendRange, trendsAsCsv, type TrendAnswer } from '../../services/trends.ts';
+import {
+  getTrends,
+  LABEL_MODES,
+  MAX_BUCKETS,
+  MAX_CELLS,
+  metaHeaders,
+  trendRange,
+  trendsAsCsv,
+  type TrendAnswer,
+} from '../../services/trends.ts';
 import { cachedRead, errorResponses, router, type AppDeps, route } from '../env.ts';
 import { dayParam, labelParams, tagFilters, tzParam } from '../params.ts';
 
@@ -75,7 +84,13 @@ const Adjusted = z
   .openapi('AdjustedBucket', { description: "with adjust=true: the bucket's shares corrected for the model's measured errors" });
 const Trends = z
   .object({
-    granularity: z.enum(GRANULARITIES),
+    granularity: z.enum(GRANULARITIES).openapi({ description: 'as applied: coarser than asked when the range needs it' }),
+    requestedGranularity: z
+      .enum(GRANULARITIES)
+      .optional()
+      .openapi({
+        description: `present when the granularity asked for was coarsened: a series has at most ${MAX_BUCKETS} buckets, an answer at most ${MAX_CELLS} buckets across its groups`,
+      }),
     from: z.string(),
     to: z.string(),
     tz: z.string(),
@@ -123,20 +138,25 @@ export function trendRoutes(deps: AppDeps) {
     async (c) => {
       const { format, ...q } = c.req.valid('query');
       trendRange(q, deps.clock.now()); // a bad range is a 400 before anything is cached
-      return cachedRead<TrendAnswer>(c, deps.cache!, async () => {
-        const answer = await getTrends(deps, q);
-        if (format === 'csv') {
-          return {
-            body: trendsAsCsv(answer),
-            contentType: 'text/csv; charset=utf-8',
-            headers: {
-              'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"`,
-              ...metaHeaders(answer.meta),
-            },
-          };
-        }
-        return { body: JSON.stringify(answer), contentType: 'application/json' };
-      });
+      return cachedRead<TrendAnswer>(
+        c,
+        deps.cache!,
+        async () => {
+          const answer = await getTrends(deps, q);
+          if (format === 'csv') {
+            return {
+              body: trendsAsCsv(answer),
+              contentType: 'text/csv; charset=utf-8',
+              headers: {
+                'Content-Disposition': `attachment; filename="pulse-trends-${answer.from}-${answer.to}.csv"`,
+                ...metaHeaders(answer.meta),
+              },
+            };
+          }
+          return { body: JSON.stringify(answer), contentType: 'application/json' };
+        },
+        { query: c.req.valid('query') },
+      );
     },
   );
   return app;

@@ -24,11 +24,13 @@ CREATE TABLE "item_corrections" (
 CREATE TABLE "item_labels" (
 	"item_id" bigint NOT NULL,
 	"model" text NOT NULL,
-	"relevant" boolean NOT NULL,
-	"stance" "stance" NOT NULL,
-	"confidence" real NOT NULL,
+	"relevant" boolean,
+	"stance" "stance",
+	"confidence" real,
 	"concerns" text[] DEFAULT '{}'::text[] NOT NULL,
 	"explanation" jsonb,
+	"language" text,
+	"quotes" jsonb,
 	"classified_at" timestamp with time zone NOT NULL,
 	CONSTRAINT "item_labels_item_id_model_pk" PRIMARY KEY("item_id","model")
 );
@@ -64,4 +66,10 @@ ALTER TABLE "validation_sample_items" ADD CONSTRAINT "validation_sample_items_sa
 ALTER TABLE "validation_sample_items" ADD CONSTRAINT "validation_sample_items_item_id_items_id_fk" FOREIGN KEY ("item_id") REFERENCES "public"."items"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "annotations_sample_idx" ON "annotations" USING btree ("sample_id");--> statement-breakpoint
 CREATE INDEX "item_labels_model_idx" ON "item_labels" USING btree ("model","item_id");--> statement-breakpoint
-CREATE INDEX "validation_sample_items_item_idx" ON "validation_sample_items" USING btree ("item_id");
+CREATE INDEX "validation_sample_items_item_idx" ON "validation_sample_items" USING btree ("item_id");--> statement-breakpoint
+-- Labels made before this migration become their model version's first rows, so a reclassify
+-- after upgrading keeps the numbers of the version that made them (model=VERSION).
+INSERT INTO "item_labels" ("item_id", "model", "relevant", "stance", "confidence", "concerns", "explanation", "language", "quotes", "classified_at")
+SELECT "id", "model", "relevant", "stance", "confidence", "concerns", "explanation", "language", "quotes", "classified_at"
+FROM "items" WHERE "model" IS NOT NULL AND "classified_at" IS NOT NULL
+ON CONFLICT DO NOTHING;
