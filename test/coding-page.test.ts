@@ -85,14 +85,15 @@ describe.runIf(hasChromium)('coding in headless Chromium, keyboard only', () => 
         expect(previous.includes(`item ${item}:`)).toBe(false);
         if (k === 0) {
           await page.keyboard.press('Enter'); // no stance yet: refused with a hint
-          await page.waitForFunction("document.getElementById('code-status').textContent.includes('Choose a stance')");
+          // polled from the test, not evaluated in the page: the page's CSP (script-src 'self') forbids eval
+          await page.locator('#code-status', { hasText: 'Choose a stance' }).waitFor();
           await page.keyboard.press('r');
         }
         await page.keyboard.press(String((k % 3) + 1));
         if (k % 4 === 1) await page.keyboard.press('j');
         await page.waitForTimeout(20);
         await page.keyboard.press('Enter');
-        await page.waitForFunction(`(document.getElementById('previous').textContent || '').includes('item ${item}:')`);
+        await page.locator('#previous', { hasText: `item ${item}:` }).waitFor();
         expect(await page.textContent('#previous')).toMatch(/the model said (worry|neutral|excitement|off-topic)/);
       }
       await page.waitForSelector('#coder[data-state="done"]');
@@ -113,7 +114,7 @@ describe.runIf(hasChromium)('coding in headless Chromium, keyboard only', () => 
       await page.goto(`${base}/`);
       await page.waitForSelector('#chart[data-state="ready"]');
       await page.check('#filter-adjust');
-      await page.waitForFunction("document.getElementById('adjust-note').textContent.length > 0");
+      await page.locator('#adjust-note', { hasText: /\S/ }).waitFor();
       const note = (await page.textContent('#adjust-note')) ?? '';
       // twelve coded items cover every class, or Pulse says why it will not adjust
       if (note.startsWith('Adjusted')) {
