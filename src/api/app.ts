@@ -48,6 +48,10 @@ const EXPENSIVE: readonly string[] = [
   '/api/v1/items/export',
   '/api/v1/announcements/:id/reaction',
   '/api/v1/digests/*',
+  // bootstrap intervals over a coded sample, and a join of two model versions' labels
+  '/api/v1/validation',
+  '/api/v1/models/compare',
+  '/models/validation/:id',
 ];
 
 /**
