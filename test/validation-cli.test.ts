@@ -41,7 +41,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('pulse sample, annotations and train --with-annotations', () => {
   it('draws a sample, exports and imports annotations, and retrains reporting before/after on held-out coded items', {
-    timeout: 240_000,
+    // a full retrain on main's corpus (a minute alone, several on a busy shared machine), as the classifier test allows
+    timeout: 600_000,
   }, async () => {
     const s = await runPulse(['sample', '--n', '10', '--seed', '4', '--stratify', 'stance', '--name', 'cli'], env);
     expect(s.code).toBe(0);
