@@ -27,6 +27,7 @@ import { backfillCommand, backfillUsage } from './cli/backfill.ts';
 import { importCommand, importUsage } from './cli/import.ts';
 import { entitiesCommand, entitiesUsage, retagCommand, retagUsage } from './cli/entities.ts';
 import { commandHelp, usageErrorText } from './cli/help.ts';
+import { annotationsCommand, annotationsUsage, sampleCommand, sampleUsage } from './cli/validation.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
@@ -51,6 +52,8 @@ const commands: Record<string, Command> = {
   import: importCommand,
   entities: entitiesCommand,
   retag: retagCommand,
+  sample: sampleCommand,
+  annotations: annotationsCommand,
 };
 
 /** Every command `pulse` runs (each has its own --help). */
@@ -59,7 +62,7 @@ export const COMMAND_NAMES = Object.keys(commands);
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, backfillUsage, importUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, digestUsage, backupUsage, demoUsage, entitiesUsage, retagUsage].join('\n')}
+${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, backfillUsage, importUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, sampleUsage, annotationsUsage, digestUsage, backupUsage, demoUsage, entitiesUsage, retagUsage].join('\n')}
 pulse --help                                             this text
 pulse COMMAND --help                                     one command: every flag and an example
 

@@ -64,6 +64,7 @@ const envSchema = z.object({
   PULSE_JOB_STOP_TIMEOUT_MS: int(0, 600_000).default(30_000),
   PULSE_CACHE_TTL_MS: int(0, 3_600_000).default(30_000),
   PULSE_CACHE_MAX_BYTES: int(0, 17_179_869_184).default(64 * 1024 * 1024),
+  PULSE_ADJUST_MIN_CODED: int(10, 100_000).default(50),
   PULSE_HEAP_GROWTH_PERCENT: int(0, 1000).default(50),
   PULSE_RATE_LIMIT_PER_MIN: int(1, 10_000_000).default(600),
   PULSE_RATE_LIMIT_KEY_PER_MIN: int(1, 10_000_000).default(6000),
@@ -130,6 +131,8 @@ export interface Config {
   cacheTtlMs: number;
   /** the response cache's byte budget (bodies, their gzip forms and keys) */
   cacheMaxBytes: number;
+  /** fewer coded items with a consensus than this and error adjustment refuses */
+  adjustMinCoded: number;
   /** V8's heap growing factor for serve and worker, as a percentage (0: V8's own) */
   heapGrowthPercent: number;
   rateLimit: { perMinute: number; keyPerMinute: number; burst: number; trustProxy: number };
@@ -233,6 +236,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jobStopTimeoutMs: e.PULSE_JOB_STOP_TIMEOUT_MS,
     cacheTtlMs: e.PULSE_CACHE_TTL_MS,
     cacheMaxBytes: e.PULSE_CACHE_MAX_BYTES,
+    adjustMinCoded: e.PULSE_ADJUST_MIN_CODED,
     heapGrowthPercent: e.PULSE_HEAP_GROWTH_PERCENT,
     rateLimit: {
       perMinute: e.PULSE_RATE_LIMIT_PER_MIN,

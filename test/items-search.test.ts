@@ -154,7 +154,7 @@ describe('item export', () => {
     expect(res.headers.get('content-disposition')).toMatch(/pulse-items\.csv/);
     const lines = (await res.text()).trim().split('\n');
     expect(lines[0]).toBe(
-      'id,url,title,summary,author,published_at,published_estimated,source_id,source_name,source_kind,relevant,stance,confidence,concerns,studios,unions,areas,quote,model,classified_at',
+      'id,url,title,summary,author,published_at,published_estimated,source_id,source_name,source_kind,relevant,stance,confidence,concerns,studios,unions,areas,quote,model,classified_at,label_source',
     );
     expect(lines.length - 1).toBe(2504);
     expect(lines.slice(1).every((l) => l.includes(',test-model,'))).toBe(true);

@@ -41,7 +41,7 @@ describe('a typo is an error, never an unfiltered answer', () => {
     }
     const [, message] = await error(await app.request('/api/v1/trends?stnce=worry'));
     expect(message).toMatch(
-      /expected from, to, granularity, group_by, studio, union, kind, area, concern, lang, q, source, relevant, tz, format$/,
+      /expected from, to, granularity, group_by, studio, union, kind, area, concern, lang, q, source, relevant, tz, format, model, labels, adjust, sample$/,
     );
   });
 

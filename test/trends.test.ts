@@ -201,7 +201,16 @@ describe('GET /api/v1/trends', () => {
     const body = await json(await app.request('/api/v1/trends?from=2025-07-14&to=2025-07-28&studio=Netflix'));
     expect(body.meta).toEqual({
       model: expect.stringMatching(/^pulse-stance/),
-      filters: { from: '2025-07-14', to: '2025-07-28', granularity: 'week', tz: 'UTC', relevant: 'true', studio: 'Netflix' },
+      labels: 'best',
+      filters: {
+        from: '2025-07-14',
+        to: '2025-07-28',
+        granularity: 'week',
+        tz: 'UTC',
+        relevant: 'true',
+        studio: 'Netflix',
+        labels: 'best',
+      },
       relevance: 'relevant items only',
       generatedAt: '2025-08-01T12:00:00.000Z',
       dataThrough: expect.stringMatching(/^2025-07-2/),

@@ -1,5 +1,5 @@
 import type { ReactionItem } from '../../src/analytics/reaction.ts';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Stance, SourceKind } from '../../src/labels.ts';
 import { rowsOf, type Db } from '../client.ts';
 import { announcements, meta } from '../schema/index.ts';
@@ -46,6 +46,38 @@ export async function seedAnnouncementsOnce(db: Db, list: SeedAnnouncement[]): P
 
 export type { ReactionItem } from '../../src/analytics/reaction.ts';
 
+/** The conditions that tie an item to an announcement: its studio named, or a keyword matched. */
+function reactionMatches(p: { studio: string | null; keywords: string[] }): SQL[] {
+  const matches: SQL[] = [];
+  if (p.studio) matches.push(sql`${p.studio} = any(i.studios)`);
+  const words = p.keywords.map((k) => k.trim()).filter(Boolean);
+  if (words.length)
+    matches.push(
+      sql`i.search @@ websearch_to_tsquery('english', ${words.map((w) => (/\s/.test(w) ? `"${w.replace(/"/g, '')}"` : w)).join(' or ')})`,
+    );
+  return matches;
+}
+
+/** Off-topic (by the model) items matching an announcement before and after its moment: what error adjustment needs beside the relevant ones. */
+export async function reactionOffTopicCounts(
+  db: Db,
+  p: { start: Date; moment: Date; end: Date; studio: string | null; keywords: string[]; kind?: SourceKind | undefined },
+): Promise<{ before: number; after: number }> {
+  const matches = reactionMatches(p);
+  if (!matches.length) return { before: 0, after: 0 };
+  const [row] = rowsOf<{ before: number | string; after: number | string }>(
+    await db.execute(sql`
+      select count(*) filter (where i.published_at < ${p.moment.toISOString()}::timestamptz)::int as before,
+             count(*) filter (where i.published_at >= ${p.moment.toISOString()}::timestamptz)::int as after
+      from items i join sources s on s.id = i.source_id
+      where i.stance is not null and i.relevant is not true
+        and i.published_at >= ${p.start.toISOString()}::timestamptz and i.published_at < ${p.end.toISOString()}::timestamptz
+        and (${sql.join(matches, sql` or `)})
+        ${p.kind ? sql`and s.kind = ${p.kind}` : sql``}`),
+  );
+  return { before: Number(row?.before ?? 0), after: Number(row?.after ?? 0) };
+}
+
 /**
  * Relevant, labelled items in [start, end) that name the studio or match any keyword
  * (full-text, so "Eternauta" also finds "El Eternauta's"), optionally from one source kind.
@@ -54,13 +86,7 @@ export async function reactionItems(
   db: Db,
   p: { start: Date; end: Date; studio: string | null; keywords: string[]; kind?: SourceKind },
 ): Promise<ReactionItem[]> {
-  const matches = [];
-  if (p.studio) matches.push(sql`${p.studio} = any(i.studios)`);
-  const words = p.keywords.map((k) => k.trim()).filter(Boolean);
-  if (words.length)
-    matches.push(
-      sql`i.search @@ websearch_to_tsquery('english', ${words.map((w) => (/\s/.test(w) ? `"${w.replace(/"/g, '')}"` : w)).join(' or ')})`,
-    );
+  const matches = reactionMatches(p);
   if (!matches.length) return [];
   const rows = rowsOf<{
     id: number | string;

@@ -1,7 +1,9 @@
 import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Concern, SourceKind, Stance } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
-import { items, sightings, sources, type Explanation } from '../schema/index.ts';
+import { alias } from 'drizzle-orm/pg-core';
+import { itemCorrections, itemLabels, items, sightings, sources, type Explanation } from '../schema/index.ts';
+import type { LabelView } from './rollups.ts';
 
 export interface ItemFilters {
   /** full-text query, in web-search syntax ("quoted phrases", -exclusions, or) */
@@ -26,6 +28,59 @@ export interface ItemFilters {
   lang?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
+  /** whose labels the filters and rows use; default: the current model's, no corrections */
+  labels?: LabelView | undefined;
+}
+
+const versionLabels = alias(itemLabels, 'lv');
+
+/**
+ * An item's label columns under a view: the current copy on items or an earlier version's row
+ * (item_labels), with the coders' consensus on top when corrections apply.
+ */
+function labelColumns(view: LabelView | undefined) {
+  const l = view?.model
+    ? {
+        relevant: versionLabels.relevant,
+        stance: versionLabels.stance,
+        confidence: versionLabels.confidence,
+        concerns: versionLabels.concerns,
+        model: versionLabels.model,
+        explanation: versionLabels.explanation,
+      }
+    : {
+        relevant: items.relevant,
+        stance: items.stance,
+        confidence: items.confidence,
+        concerns: items.concerns,
+        model: items.model,
+        explanation: items.explanation,
+      };
+  const fix = !!view?.corrections;
+  return {
+    relevant: fix ? sql<boolean | null>`coalesce(${itemCorrections.relevant}, ${l.relevant})` : sql<boolean | null>`${l.relevant}`,
+    stance: fix ? sql<Stance | null>`coalesce(${itemCorrections.stance}, ${l.stance})` : sql<Stance | null>`${l.stance}`,
+    concerns: fix
+      ? sql<Concern[]>`coalesce(${itemCorrections.concerns}, ${l.concerns}, '{}'::text[])`
+      : sql<Concern[]>`coalesce(${l.concerns}, '{}'::text[])`,
+    confidence: sql<number | null>`${l.confidence}`,
+    model: sql<string | null>`${l.model}`,
+    labelSource: fix
+      ? sql<
+          'coders' | 'model' | null
+        >`case when ${itemCorrections.itemId} is not null then 'coders' when ${l.stance} is not null then 'model' end`
+      : sql<'coders' | 'model' | null>`case when ${l.stance} is not null then 'model' end`,
+    sentence: sql<string | null>`${l.explanation}->>'sentence'`,
+  };
+}
+
+/** Adds the joins to the label rows a view reads (items already joined to sources). */
+function withLabels<T>(q: T, view: LabelView | undefined): T {
+  // biome-ignore lint/suspicious/noExplicitAny: the joined tables are read only through sql<> columns, so the row type does not change
+  let b = q as any;
+  if (view?.model) b = b.leftJoin(versionLabels, and(eq(versionLabels.itemId, items.id), eq(versionLabels.model, view.model)));
+  if (view?.corrections) b = b.leftJoin(itemCorrections, eq(itemCorrections.itemId, items.id));
+  return b as T;
 }
 
 /**
@@ -41,7 +96,7 @@ const rankExpr = (q: string) => sql<number>`ts_rank(${items.search}, ${tsQuery(q
 const snippetExpr = (q: string) =>
   sql<string>`ts_headline('english', replace(replace(replace(${items.title} || ' — ' || ${items.summary}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), ${tsQuery(q)}, 'StartSel=<mark>, StopSel=</mark>, MaxWords=40, MinWords=15, MaxFragments=2')`;
 
-const itemColumns = {
+const baseColumns = {
   id: items.id,
   url: items.url,
   title: items.title,
@@ -55,29 +110,30 @@ const itemColumns = {
   unions: items.unions,
   areas: items.areas,
   status: items.status,
-  relevant: items.relevant,
-  stance: items.stance,
-  confidence: items.confidence,
-  concerns: items.concerns,
-  model: items.model,
   sourceId: sources.id,
   sourceName: sources.name,
   sourceKind: sources.kind,
 };
 
+const itemColumns = (view: LabelView | undefined) => {
+  const { sentence: _s, ...labels } = labelColumns(view);
+  return { ...baseColumns, ...labels };
+};
+
 /** The WHERE clause for a set of filters; `to` is exclusive. */
 export function itemWhere(f: ItemFilters): SQL | undefined {
+  const l = labelColumns(f.labels);
   return and(
     f.q ? sql`${items.search} @@ ${tsQuery(f.q)}` : undefined,
     f.source !== undefined ? eq(items.sourceId, f.source) : undefined,
     f.sourceIds ? (f.sourceIds.length ? inArray(items.sourceId, f.sourceIds) : sql`false`) : undefined,
     f.kind ? eq(sources.kind, f.kind) : undefined,
-    f.relevant !== undefined ? eq(items.relevant, f.relevant) : undefined,
+    f.relevant !== undefined ? sql`${l.relevant} = ${f.relevant}` : undefined,
     f.labelled === undefined ? undefined : f.labelled ? isNotNull(items.stance) : isNull(items.stance),
     f.labelledSince ? gte(items.classifiedAt, f.labelledSince) : undefined,
     f.labelledBefore ? lt(items.classifiedAt, f.labelledBefore) : undefined,
-    f.stance ? eq(items.stance, f.stance) : undefined,
-    f.concern ? arrayContains(items.concerns, [f.concern]) : undefined,
+    f.stance ? sql`${l.stance} = ${f.stance}` : undefined,
+    f.concern ? sql`${f.concern} = any(${l.concerns})` : undefined,
     f.studio ? arrayContains(items.studios, [f.studio]) : undefined,
     f.union ? arrayContains(items.unions, [f.union]) : undefined,
     f.area ? arrayContains(items.areas, [f.area]) : undefined,
@@ -89,11 +145,10 @@ export function itemWhere(f: ItemFilters): SQL | undefined {
 
 /** How many items match the filters. */
 export async function countMatching(db: Db, filters: ItemFilters): Promise<number> {
-  const [{ n }] = (await db
-    .select({ n: count() })
-    .from(items)
-    .innerJoin(sources, eq(items.sourceId, sources.id))
-    .where(itemWhere(filters))) as [{ n: number }];
+  const [{ n }] = (await withLabels(
+    db.select({ n: count() }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)),
+    filters.labels,
+  ).where(itemWhere(filters))) as [{ n: number }];
   return Number(n);
 }
 
@@ -114,15 +169,13 @@ export async function listItems(
   } else if (p.cursor && 'publishedAt' in p.cursor) {
     after = or(lt(items.publishedAt, p.cursor.publishedAt), and(eq(items.publishedAt, p.cursor.publishedAt), lt(items.id, p.cursor.id)));
   }
+  const cols = itemColumns(p.filters.labels);
   const columns = q
-    ? { ...itemColumns, rank: rankExpr(q), snippet: snippetExpr(q) }
-    : { ...itemColumns, rank: sql<number | null>`null::real`, snippet: sql<string | null>`null::text` };
+    ? { ...cols, rank: rankExpr(q), snippet: snippetExpr(q) }
+    : { ...cols, rank: sql<number | null>`null::real`, snippet: sql<string | null>`null::text` };
   // the page and the total are independent: ask for both at once (two pool connections)
   const [rows, n] = await Promise.all([
-    db
-      .select(columns)
-      .from(items)
-      .innerJoin(sources, eq(items.sourceId, sources.id))
+    withLabels(db.select(columns).from(items).innerJoin(sources, eq(items.sourceId, sources.id)), p.filters.labels)
       .where(and(where, after))
       .orderBy(...(q ? [sql`${rankExpr(q)} desc`, desc(items.id)] : [desc(items.publishedAt), desc(items.id)]))
       .limit(p.limit + 1),
@@ -136,8 +189,6 @@ export async function listItems(
 }
 
 export type ItemListRow = Awaited<ReturnType<typeof listItems>>['rows'][number];
-
-const quoteExpr = sql<string | null>`${items.explanation}->>'sentence'`;
 
 /** Explanations of several items at once (the list query leaves them out: they are large). */
 export async function explanationsOf(db: Db, ids: number[]): Promise<Map<number, Explanation | null>> {
@@ -171,10 +222,19 @@ export async function getItem(db: Db, id: number) {
 
 /** Rows for an export, by id, one batch at a time (keyset: constant memory whatever the size). */
 export async function exportBatch(db: Db, p: { filters: ItemFilters; afterId: number; limit: number }) {
-  return db
-    .select({ ...itemColumns, sentence: quoteExpr, classifiedAt: items.classifiedAt })
-    .from(items)
-    .innerJoin(sources, eq(items.sourceId, sources.id))
+  const view = p.filters.labels;
+  const classifiedAt = view?.model ? versionLabels.classifiedAt : items.classifiedAt;
+  return withLabels(
+    db
+      .select({
+        ...itemColumns(view),
+        sentence: labelColumns(view).sentence,
+        classifiedAt: sql<Date | null>`${classifiedAt}`.mapWith(classifiedAt),
+      })
+      .from(items)
+      .innerJoin(sources, eq(items.sourceId, sources.id)),
+    view,
+  )
     .where(and(itemWhere(p.filters), gt(items.id, p.afterId)))
     .orderBy(asc(items.id))
     .limit(p.limit);

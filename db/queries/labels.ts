@@ -124,6 +124,57 @@ export async function writeLabels(db: Db, labels: Label[], at: Date): Promise<vo
                 )})
       as u(id, relevant, stance, confidence, concerns, explanation, model, language, quotes)
     where i.id = u.id`);
+  await writeLabelHistory(db, labels, at);
+}
+
+/**
+ * Keeps a copy of each label under its model version (item_labels), so answers can be
+ * reproduced for an earlier version after a relabel. Labelling the same item again with the
+ * same version replaces that version's row. A label without a stance (a language with no
+ * model) is kept too, so the version's answer stays the same.
+ */
+async function writeLabelHistory(db: Db, labels: Label[], at: Date): Promise<void> {
+  await db.execute(sql`
+    insert into item_labels (item_id, model, relevant, stance, confidence, concerns, explanation, language, quotes, classified_at)
+    select u.id, u.model, u.relevant, u.stance::stance, u.confidence, u.concerns::text[], u.explanation::jsonb, coalesce(u.language, it.language), u.quotes::jsonb,
+      ${at.toISOString()}::timestamptz
+    from unnest(${arrayParam(
+      labels.map((l) => l.id),
+      'bigint',
+    )}, ${arrayParam(
+      labels.map((l) => l.relevant),
+      'boolean',
+    )},
+                ${arrayParam(
+                  labels.map((l) => l.stance),
+                  'text',
+                )}, ${arrayParam(
+                  labels.map((l) => l.confidence),
+                  'real',
+                )},
+                ${arrayParam(
+                  labels.map((l) => pgArrayLiteral(l.concerns)),
+                  'text',
+                )}, ${arrayParam(
+                  labels.map((l) => JSON.stringify(l.explanation)),
+                  'text',
+                )},
+                ${arrayParam(
+                  labels.map((l) => l.model),
+                  'text',
+                )}, ${arrayParam(
+                  labels.map((l) => l.language ?? null),
+                  'text',
+                )},
+                ${arrayParam(
+                  labels.map((l) => (l.quotes ? JSON.stringify(l.quotes) : null)),
+                  'text',
+                )})
+      as u(id, relevant, stance, confidence, concerns, explanation, model, language, quotes)
+    join items it on it.id = u.id
+    on conflict (item_id, model) do update set relevant = excluded.relevant, stance = excluded.stance, confidence = excluded.confidence,
+      concerns = excluded.concerns, explanation = excluded.explanation, language = excluded.language, quotes = excluded.quotes,
+      classified_at = excluded.classified_at`);
 }
 
 /** Items to re-label after a model change, in id order, one page at a time. */

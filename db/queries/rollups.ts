@@ -31,6 +31,37 @@ export interface TrendFilters {
   lang?: string | undefined;
   /** rows per bucket instead of per day: `day` is then the bucket's start, or `from` when the range cuts it */
   bucket?: 'day' | 'week' | 'month' | undefined;
+  /** whose labels are counted; default: the current model's copy on items, no corrections */
+  labels?: LabelView | undefined;
+}
+
+/**
+ * Whose labels a query counts: `model` names an earlier model version (read from item_labels;
+ * unset means the current labels on items), and `corrections` lets the coders' consensus
+ * override the model for the items they coded.
+ */
+export interface LabelView {
+  model?: string | undefined;
+  corrections: boolean;
+}
+
+/**
+ * Items as a query sees them under a label view, with the columns the trend queries use (id,
+ * source_id, published_at, language, tags, relevant, stance, concerns), aliased `i`.
+ */
+export function labelledItems(view: LabelView | undefined, only?: 'corrected'): SQL {
+  if (!view?.model && !view?.corrections && !only) return sql`items i`;
+  const labels = view?.model ? sql` join item_labels l on l.item_id = it.id and l.model = ${view.model}` : sql``;
+  const l = view?.model ? 'l' : 'it';
+  const corrected =
+    only === 'corrected'
+      ? sql` join item_corrections c on c.item_id = it.id`
+      : view?.corrections
+        ? sql` left join item_corrections c on c.item_id = it.id`
+        : sql``;
+  const col = (name: string) => (view?.corrections ? sql.raw(`coalesce(c.${name}, ${l}.${name})`) : sql.raw(`${l}.${name}`));
+  return sql`(select it.id, it.source_id, it.published_at, it.language, it.studios, it.unions, it.areas, ${col('relevant')} as relevant, ${col('stance')} as stance, ${col('concerns')} as concerns
+    from items it${labels}${corrected}) i`;
 }
 
 /** The day a row is counted on: itself, or the start of its week or month (never before `from`). */
@@ -151,9 +182,12 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
       out.push({ day: r.day, group: r.grp, stance: r.stance, n: Number(r.n) });
   };
   const dims = tagDimensions(f);
-  // rollups hold no text, source or language: such queries read items
+  // rollups hold no text, source or language: such queries read items. Corrections on the
+  // current labels: rollups (or items) for the model, adjusted item by item for the coded ones.
+  // An earlier version's labels are read from item_labels.
   const itemOnly = !!f.q || f.source !== undefined || !!f.lang;
-  const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1 && !itemOnly;
+  const corrected = !f.labels?.model && !!f.labels?.corrections;
+  const useRollups = mode === 'rollup' && f.tz === 'UTC' && dims.length <= 1 && !itemOnly && !f.labels?.model;
   // One snapshot for both reads, so a day turning dirty in between is counted exactly once.
   await db.transaction(
     async (tx) => {
@@ -179,20 +213,28 @@ export async function dayCounts(db: Db, f: TrendFilters, mode: 'rollup' | 'direc
             sql`select day::text as day from rollup_dirty_days where day >= ${f.from}::date and day < ${f.to}::date order by day`,
           ),
         ).map((r) => r.day);
-        if (!dirty.length) return;
-        itemDays = [
-          sql`i.published_at >= (${dirty[0]}::date)::timestamp at time zone 'UTC'`,
-          sql`i.published_at < (${dirty.at(-1)}::date + 1)::timestamp at time zone 'UTC'`,
-          sql`(i.published_at at time zone 'UTC')::date = any(${arrayParam(dirty, 'date')})`,
-        ];
+        if (!dirty.length && !corrected) return;
+        if (dirty.length)
+          itemDays = [
+            sql`i.published_at >= (${dirty[0]}::date)::timestamp at time zone 'UTC'`,
+            sql`i.published_at < (${dirty.at(-1)}::date + 1)::timestamp at time zone 'UTC'`,
+            sql`(i.published_at at time zone 'UTC')::date = any(${arrayParam(dirty, 'date')})`,
+          ];
       }
-      push(
-        await tx.execute(sql`
-      select ${bucketDay(sql`(i.published_at at time zone ${f.tz})::date`, f)} as day, ${i.group} as grp, i.stance, count(*)::int as n
-      from items i join sources s on s.id = i.source_id${i.join}
-      where i.stance is not null and i.published_at >= ${start} and i.published_at < ${end}${and([...i.where, ...itemDays])}
-      group by 1, 2, 3`),
-      );
+      const direct = (from: SQL, sign: string, days: SQL[] = itemDays) =>
+        tx.execute(sql`
+      select ${bucketDay(sql`(i.published_at at time zone ${f.tz})::date`, f)} as day, ${i.group} as grp, i.stance, (${sql.raw(sign)}count(*))::int as n
+      from ${from} join sources s on s.id = i.source_id${i.join}
+      where i.stance is not null and i.published_at >= ${start} and i.published_at < ${end}${and([...i.where, ...days])}
+      group by 1, 2, 3`);
+      if (!corrected) {
+        push(await direct(labelledItems(f.labels), ''));
+        return;
+      }
+      // the model's counts, then for the few coded items: take their model label out, put the consensus in
+      if (itemDays.length || !useRollups) push(await direct(labelledItems({ corrections: false }), ''));
+      push(await direct(labelledItems({ corrections: false }, 'corrected'), '-', []));
+      push(await direct(labelledItems({ corrections: true }, 'corrected'), '', []));
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );

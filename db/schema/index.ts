@@ -10,3 +10,4 @@ export * from './backfills.ts';
 export * from './mail.ts';
 export * from './watches.ts';
 export * from './sessions.ts';
+export * from './validation.ts';

@@ -115,8 +115,17 @@ export function buildSeries(
 const intervalCells = (sh: Interval | null | undefined): (number | string)[] => (sh ? [sh.value, sh.low, sh.high] : ['', '', '']);
 
 /** CSV: one row per (group, bucket) with counts, shares and bounds; empty cells where there is no share. */
-export function trendsCsv(series: { group: string | null; buckets: (TrendBucket & { concern?: ConcernFigures })[] }[]): string {
+export function trendsCsv(
+  series: {
+    group: string | null;
+    buckets: (TrendBucket & {
+      concern?: ConcernFigures;
+      adjusted?: { shares: Record<Stance, Interval | null>; relevant: Interval | null } | null;
+    })[];
+  }[],
+): string {
   const withConcern = series.some((s) => s.buckets.some((b) => b.concern));
+  const withAdjusted = series.some((s) => s.buckets.some((b) => b.adjusted !== undefined));
   const header = [
     'group',
     'bucket_start',
@@ -138,6 +147,13 @@ export function trendsCsv(series: { group: string | null; buckets: (TrendBucket 
       'share_of_worry',
       'share_of_worry_low',
       'share_of_worry_high',
+    );
+  if (withAdjusted)
+    header.push(
+      ...STANCES.flatMap((s) => [`adjusted_${s}_share`, `adjusted_${s}_low`, `adjusted_${s}_high`]),
+      'adjusted_relevant',
+      'adjusted_relevant_low',
+      'adjusted_relevant_high',
     );
   const lines = [header.join(',')];
   for (const s of series) {
@@ -161,6 +177,9 @@ export function trendsCsv(series: { group: string | null; buckets: (TrendBucket 
                 ...intervalCells(b.concern?.ofRelevant),
                 ...intervalCells(b.concern?.ofWorry),
               ]
+            : []),
+          ...(withAdjusted
+            ? [...STANCES.flatMap((st) => intervalCells(b.adjusted?.shares[st])), ...intervalCells(b.adjusted?.relevant)]
             : []),
         ].join(','),
       );

@@ -29,6 +29,8 @@ import { sourceRoutes } from './routes/sources.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { watchRoutes } from './routes/watches.ts';
 import { trendRoutes } from './routes/trends.ts';
+import { modelRoutes } from './routes/models.ts';
+import { validationRoutes } from './routes/validation.ts';
 
 export type { AppDeps } from './env.ts';
 
@@ -53,6 +55,10 @@ const EXPENSIVE: readonly string[] = [
   '/api/v1/items/export',
   '/api/v1/announcements/:id/reaction',
   '/api/v1/digests/*',
+  // bootstrap intervals over a coded sample, and a join of two model versions' labels
+  '/api/v1/validation',
+  '/api/v1/models/compare',
+  '/models/validation/:id',
 ];
 
 /**
@@ -133,6 +139,8 @@ export function createApp(input: AppDeps) {
   app.route('/api/v1/subscriptions', subscriptionRoutes(deps));
   app.route('/api/v1/watches', watchRoutes(deps));
   app.route('/api/v1/feed-tokens', feedTokenRoutes(deps));
+  app.route('/api/v1/models', modelRoutes(deps));
+  app.route('/api/v1', validationRoutes(deps));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

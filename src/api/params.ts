@@ -77,3 +77,14 @@ export const itemLevelFilters = {
   q: z.string().trim().min(1).max(500).optional().openapi({ description: 'full-text search: words, "phrases", -exclusions, or' }),
   source: z.coerce.number().int().positive().max(2_147_483_647).optional().openapi({ description: 'one source (its id)' }),
 };
+
+/** Whose labels an answer counts: a model version, and whether coders' corrections apply. */
+export const labelParams = {
+  model: z.string().trim().min(1).max(200).optional().openapi({
+    description: "a model version (GET /api/v1/models): count that version's labels, to reproduce its numbers; default: the current model",
+  }),
+  labels: z
+    .enum(['best', 'model'])
+    .default('best')
+    .openapi({ description: "best (default): a hand-coded item counts with its coders' consensus label; model: the model's labels alone" }),
+};

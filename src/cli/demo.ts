@@ -21,6 +21,8 @@ import { createLogger } from '../logger.ts';
 import { createMetrics } from '../metrics.ts';
 import { openAndMigrate } from '../runtime.ts';
 import { startServer } from '../server.ts';
+import { createKey } from '../services/keys.ts';
+import { createSample } from '../services/validation.ts';
 import type { SourceKind } from '../labels.ts';
 import { CommandError, parse, UsageError, type Io } from './common.ts';
 import { onShutdown } from './shutdown.ts';
@@ -121,6 +123,10 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
     const weeks = Array.from({ length: DEMO_WEEKS }, (_, k) => isoWeekOf(addDays(DEMO_FIRST_WEEK, 7 * k)));
     for (const week of weeks) await rebuildDigest(deps, { week });
     io.out(`${alerts} alerts found; ${weeks.length} weekly digests stored`);
+    // for validating the model on the demo: a sample to hand-code and a write key to code it with
+    // (the database is a throwaway folder, so printing the key's secret is harmless)
+    const sample = await createSample({ db, clock: systemClock, model }, { n: 200, seed: 1, name: 'demo sample' });
+    const coderKey = await createKey({ db }, { name: 'demo coder', scope: 'write' });
 
     const server = await startServer({ config, database, logger, metrics: createMetrics(), model });
     const netflix = (await listAnnouncements(deps)).find((a) => a.studio === 'Netflix');
@@ -135,6 +141,8 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
     if (netflix) io.out(`  reaction        ${url}/api/v1/announcements/${netflix.id}/reaction?window=14d`);
     io.out(`  last digest     ${url}/api/v1/digests/${weeks.at(-1)}?format=html`);
     io.out(`  API docs        ${url}/docs`);
+    io.out(`  hand-code       ${url}/code/${sample.id}  (write key for coding: ${coderKey.secret})`);
+    io.out(`  model card      ${url}/models/validation/${sample.id}`);
     io.out('Press Ctrl-C to stop.');
     await onShutdown(logger, async () => {
       await server.close();

@@ -79,13 +79,42 @@ JSON line out per input.
 Example:
   echo 'The guild demands consent before any digital replica is made.' | pulse classify`,
   train: `pulse train [--out FILE]
+pulse train --with-annotations [--holdout 0.3] [--out FILE]
 
-Rebuilds the model from src/classify/corpus/train-*.jsonl, deterministically.
+Rebuilds the model from the training corpus (src/classify/corpus), deterministically. With
+--with-annotations, hand-coded items are added to training, and the old and new models are scored
+on the coded items held out of it.
 
-  --out FILE   where to write the model (default: the shipped model file)
+  --out FILE            where to write the model (default: the shipped model file)
+  --with-annotations    add the coders' consensus labels to training
+  --holdout SHARE       share of coded items kept out of training to score on (default 0.3)
 
 Example:
-  pulse train --out /tmp/model.json`,
+  pulse train --with-annotations --out /tmp/model.json`,
+  sample: `pulse sample --n N [--from DATE] [--to DATE] [--stratify stance] [--seed N] [--name NAME]
+
+Draws and stores a reproducible random sample of labelled items for hand-coding (the same seed
+draws the same items); a stratified sample records each stratum's weight.
+
+  --n N                 items in the sample
+  --from DATE           first day of publication (YYYY-MM-DD)
+  --to DATE             last day of publication (YYYY-MM-DD)
+  --stratify stance     draw equally from each stance the model gave
+  --seed N              the random seed (default: chosen at random, stored with the sample)
+  --name NAME           a name to find it by
+
+Example:
+  pulse sample --n 200 --from 2025-07-01 --to 2025-07-31 --stratify stance --seed 7 --name july`,
+  annotations: `pulse annotations export [--sample ID]
+pulse annotations import FILE.csv
+
+Coders who work in spreadsheets: export writes every annotation (or one sample's) as CSV on
+stdout; import stores the rows of a CSV in the same columns, all of them or none if one is bad.
+
+  --sample ID   only the annotations of that sample
+
+Example:
+  pulse annotations export --sample 1 > coded.csv`,
   eval: `pulse eval [FILE] [--lowo [--writer W]...] [--json]
 
 Scores the classifier on a labeled JSONL file (default: the dev split) per register, language and

@@ -6,7 +6,7 @@ import { addDays, bucketStart, formatDay, nextBucket, type Granularity } from '.
 import { shareOf, type TrendBucket } from '../analytics/trends.ts';
 import { resolveEntity } from '../ingest/entities.ts';
 import { CONCERNS, type Concern, type SourceKind } from '../labels.ts';
-import { notFound } from './errors.ts';
+import { notFound, ServiceError } from './errors.ts';
 import { listAlerts } from './alerts.ts';
 import { listAnnouncements } from './announcements.ts';
 import { replicaOf, type ServiceDeps } from './deps.ts';
@@ -30,6 +30,8 @@ export interface ExplorerQuery extends ExplorerFilters {
   from?: string | undefined;
   to?: string | undefined;
   granularity: Granularity;
+  /** also the shares corrected for measured error (adjust=true on trends), beside the model's */
+  adjust?: boolean | undefined;
 }
 
 /** Items the explorer lists under its charts. */
@@ -82,10 +84,29 @@ export async function explorerData(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'cl
     to: new Date(to + 'T00:00:00Z'),
   };
   const entity = q.studio ?? q.union ?? q.concern;
+  // with adjust, the share chart carries each bucket's corrected shares beside the model's; when
+  // no validation sample can adjust (too few coded items), the page says why and shows the model's
+  let adjustNote: string | null = null;
+  let adjusted = false;
+  const shareTrend = async () => {
+    if (!q.adjust) return getTrends(deps, trendQuery);
+    try {
+      const t = await getTrends(deps, { ...trendQuery, adjust: true });
+      adjusted = true;
+      if (t.adjustment)
+        adjustNote = `Adjusted with sample ${t.adjustment.sample.id} ("${t.adjustment.sample.name}", ${t.adjustment.codedItems} coded items); the dashed line is the model's own worry share.`;
+      return t;
+    } catch (err) {
+      if (!(err instanceof ServiceError && err.kind === 'invalid')) throw err;
+      adjustNote = `Not adjusted: ${err.message}`;
+      return getTrends(deps, trendQuery);
+    }
+  };
   const [trend, byConcern, page, bySource, alerts, announcements, options, languages, sourceRows, digests] = await Promise.all([
-    getTrends(deps, trendQuery),
+    shareTrend(),
     getTrends(deps, { ...trendQuery, group_by: 'concern' }),
-    listItems(deps, { filters: itemFilters, limit: EXPLORER_ITEMS }),
+    // coders' consensus labels override the model's on coded items, as in trends (labels=best)
+    listItems(deps, { filters: { ...itemFilters, labels: { corrections: true } }, limit: EXPLORER_ITEMS }),
     sourceBreakdown(db, { filters: itemFilters, limit: 10 }),
     // alerts are raised per studio, union and concern: with one of those chosen, its alerts only
     listAlerts(deps, { from, to: addDays(to, -1), entity, limit: 10 }),
@@ -117,6 +138,8 @@ export async function explorerData(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'cl
     to,
     granularity: q.granularity,
     filters: f,
+    adjusted,
+    adjustNote,
     minN: trend.minN,
     meta: trend.meta as AnswerMeta,
     buckets,

@@ -23,6 +23,7 @@ export const EXPORT_COLUMNS = [
   'quote',
   'model',
   'classified_at',
+  'label_source',
 ] as const;
 
 export type ExportRow = Awaited<ReturnType<typeof exportBatch>>[number];
@@ -50,6 +51,7 @@ export function exportRecord(r: ExportRow) {
     quote: r.sentence,
     model: r.model,
     classified_at: r.classifiedAt?.toISOString() ?? null,
+    label_source: r.labelSource,
   };
 }
 

@@ -8,7 +8,8 @@ import {
 } from '../../db/queries/items.ts';
 import type { Db } from '../../db/client.ts';
 import { latestLabelledAt } from '../../db/queries/dashboard.ts';
-import { RELEVANCE_MODES, type AnswerMeta } from './trends.ts';
+import { modelKnown } from '../../db/queries/models.ts';
+import { labelView, RELEVANCE_MODES, type AnswerMeta, type LabelMode } from './trends.ts';
 import type { Logger } from '../logger.ts';
 import { SingleFlight } from '../util/single-flight.ts';
 import { replicaOf, type ReadDeps, type ServiceDeps } from './deps.ts';
@@ -44,6 +45,7 @@ export function presentItem(r: ItemListRow) {
     confidence: round3(r.confidence),
     concerns: r.concerns,
     model: r.model,
+    labelSource: r.labelSource,
     ...(r.rank !== null ? { rank: Number(r.rank), snippet: r.snippet ?? '' } : {}),
   };
 }
@@ -202,6 +204,21 @@ export function exportItems(
   });
 }
 
+/**
+ * Filters with the label view a request asked for (`model`, `labels`); an unknown model version
+ * is a 400 naming it.
+ */
+export async function withLabelView(
+  deps: Pick<ServiceDeps, 'db' | 'model'>,
+  filters: ItemFilters,
+  q: { model?: string | undefined; labels?: LabelMode | undefined },
+): Promise<ItemFilters> {
+  const labels = labelView(deps.model.version, q);
+  if (labels.model && !(await modelKnown(deps.db, labels.model)))
+    throw invalid('model', `no labels stored for model ${labels.model}; GET /api/v1/models lists them`);
+  return { ...filters, labels };
+}
+
 /** The items filter for a relevance mode: true, false, or all (no filter). */
 export const relevantFilter = (mode: 'true' | 'false' | 'all'): boolean | undefined => (mode === 'all' ? undefined : mode === 'true');
 
@@ -217,8 +234,10 @@ export async function itemsMeta(
   }
   const through = await latestLabelledAt(replicaOf(deps));
   const mode = (applied.relevant as 'true' | 'false' | 'all' | undefined) ?? 'all';
+  const labels = (applied.labels as LabelMode | undefined) ?? 'best';
   return {
-    model: deps.model.version,
+    model: (applied.model as string | undefined) ?? deps.model.version,
+    labels,
     filters,
     relevance: RELEVANCE_MODES[mode],
     generatedAt: deps.clock.now().toISOString(),

@@ -1,5 +1,6 @@
 import { latestLabelledAt } from '../../db/queries/dashboard.ts';
-import { dayCounts } from '../../db/queries/rollups.ts';
+import { modelKnown } from '../../db/queries/models.ts';
+import { dayCounts, type LabelView } from '../../db/queries/rollups.ts';
 import { bucketStart, bucketStarts, dayInZone, GRANULARITIES, parseDay, type Granularity } from '../analytics/buckets.ts';
 import {
   buildSeries,
@@ -14,6 +15,7 @@ import { AREAS, STUDIOS, UNIONS } from '../ingest/entities.ts';
 import { CONCERNS, SOURCE_KINDS, type GroupDimension, type SourceKind } from '../labels.ts';
 import { replicaOf, type ServiceDeps } from './deps.ts';
 import { invalid } from './errors.ts';
+import { adjustFigures, loadAdjuster, type AdjustedFigures, type AdjustmentInfo } from './adjustment.ts';
 
 /** The longest range one trends request may cover. */
 export const MAX_TREND_DAYS = 3660;
@@ -66,11 +68,29 @@ export interface TrendQuery {
   source?: number | undefined;
   relevant: 'true' | 'false' | 'all';
   tz: string;
+  /** a model version whose labels are counted; default: the current one */
+  model?: string | undefined;
+  /** best (default): a coded item counts with its coders' consensus label; model: the model's alone */
+  labels?: LabelMode | undefined;
+  /** correct each bucket for the model's measured errors (a validation sample's confusion matrix) */
+  adjust?: boolean | undefined;
+  /** the validation sample to adjust with; default: the newest with enough coded items */
+  sample?: number | undefined;
+}
+
+export const LABEL_MODES = ['best', 'model'] as const;
+export type LabelMode = (typeof LABEL_MODES)[number];
+
+/** The label view for a request: an earlier model version when asked for, corrections unless `labels=model`. */
+export function labelView(current: string, q: { model?: string | undefined; labels?: LabelMode | undefined }): LabelView {
+  return { model: q.model && q.model !== current ? q.model : undefined, corrections: (q.labels ?? 'best') === 'best' };
 }
 
 /** What made an answer: the model, the filters as applied, the relevance rule, when, and data through when. */
 export interface AnswerMeta {
   model: string;
+  /** best: coders' consensus where an item was coded, else the model; model: the model alone */
+  labels?: LabelMode;
   filters: Record<string, string>;
   relevance: string;
   generatedAt: string;
@@ -78,7 +98,7 @@ export interface AnswerMeta {
   dataThrough: string | null;
 }
 
-export type TrendAnswerBucket = TrendBucket & { concern?: ConcernFigures };
+export type TrendAnswerBucket = TrendBucket & { concern?: ConcernFigures; adjusted?: AdjustedFigures | null };
 
 export interface TrendAnswer {
   granularity: Granularity;
@@ -90,6 +110,8 @@ export interface TrendAnswer {
   minN: number;
   series: { group: string | null; buckets: TrendAnswerBucket[] }[];
   meta: AnswerMeta;
+  /** with adjust=true: the validation sample and method the adjusted figures come from */
+  adjustment?: AdjustmentInfo;
 }
 
 /** `n` buckets before the bucket that starts on `start` (a bucket start). */
@@ -119,18 +141,26 @@ export function trendRange(q: Pick<TrendQuery, 'from' | 'to' | 'granularity' | '
 /** The filters an answer was made with, as applied (defaults filled in, names resolved). */
 function appliedFilters(q: TrendQuery, range: { from: string; to: string }, granularity: Granularity): Record<string, string> {
   const out: Record<string, string> = { from: range.from, to: range.to, granularity, tz: q.tz, relevant: q.relevant };
-  for (const k of ['group_by', 'studio', 'union', 'kind', 'area', 'concern', 'lang', 'q', 'source'] as const)
+  for (const k of ['group_by', 'studio', 'union', 'kind', 'area', 'concern', 'lang', 'q', 'source', 'model'] as const)
     if (q[k] !== undefined) out[k] = String(q[k]);
+  out.labels = q.labels ?? 'best';
   return out;
 }
 
 /** Stance over time with counts, shares, 95% Wilson intervals, net score, low-N and partial flags. */
-export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'model'>, q: TrendQuery): Promise<TrendAnswer> {
+export async function getTrends(
+  deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'model' | 'config'>,
+  q: TrendQuery,
+): Promise<TrendAnswer> {
+  if (q.adjust) return adjustedTrends(deps, q);
   const db = replicaOf(deps);
   const now = deps.clock.now();
   const { from, to } = trendRange(q, now);
   const granularity = clampGranularity({ from, to }, q.granularity, q.group_by);
   const relevant = q.relevant === 'all' ? undefined : q.relevant === 'true';
+  const labels = labelView(deps.model.version, q);
+  if (labels.model && !(await modelKnown(deps.db, labels.model)))
+    throw invalid('model', `no labels stored for model ${labels.model}; GET /api/v1/models lists them`);
   // rows come back per bucket, not per day: ten years of weeks read a seventh of the rows
   const filters = {
     from,
@@ -145,6 +175,7 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock
     q: q.q,
     source: q.source,
     relevant,
+    labels,
     bucket: granularity,
   };
   const shape = { from, to, granularity, asOf: dayInZone(now, q.tz) };
@@ -189,12 +220,55 @@ export async function getTrends(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock
     minN: TREND_MIN_N,
     series,
     meta: {
-      model: deps.model.version,
+      model: q.model ?? deps.model.version,
+      labels: q.labels ?? 'best',
       filters: appliedFilters(q, { from, to }, granularity),
       relevance: RELEVANCE_MODES[q.relevant],
       generatedAt: now.toISOString(),
       dataThrough: through?.toISOString() ?? null,
     },
+  };
+}
+
+/**
+ * Trends corrected for the model's measured errors: the plain answer (the model's labels), with
+ * each bucket's `adjusted` shares and relevant count from a validation sample's confusion
+ * matrix, and the sample named in `adjustment`.
+ */
+async function adjustedTrends(
+  deps: Pick<ServiceDeps, 'db' | 'readDb' | 'clock' | 'model' | 'config'>,
+  q: TrendQuery,
+): Promise<TrendAnswer> {
+  if (q.relevant === 'false')
+    throw invalid(
+      'adjust',
+      'adjusts stance shares of relevant items (relevant=true) or of all items (relevant=all), not of off-topic ones',
+    );
+  if (q.group_by === 'concern') throw invalid('adjust', 'concern shares are not adjusted; leave out group_by=concern or adjust');
+  const asModel = { ...q, labels: 'model' as const, adjust: false };
+  const adjuster = await loadAdjuster(deps, { sampleId: q.sample, model: q.model });
+  const [plain, offTopic] = await Promise.all([
+    getTrends(deps, q.relevant === 'all' ? { ...asModel, relevant: 'true' } : asModel),
+    getTrends(deps, { ...asModel, relevant: 'false' }),
+  ]);
+  const shown = q.relevant === 'all' ? await getTrends(deps, asModel) : plain;
+  const off = new Map(offTopic.series.map((s) => [s.group, s.buckets]));
+  const series = shown.series.map((s) => {
+    const rel = plain.series.find((x) => x.group === s.group)?.buckets;
+    return {
+      group: s.group,
+      buckets: s.buckets.map((b, i) => {
+        const r = rel?.[i];
+        const o = off.get(s.group)?.[i];
+        return { ...b, adjusted: r ? adjustFigures(adjuster, o?.total ?? 0, r.counts, q.relevant === 'all' ? 'all' : 'relevant') : null };
+      }),
+    };
+  });
+  return {
+    ...shown,
+    series,
+    meta: { ...shown.meta, filters: { ...shown.meta.filters, adjust: 'true', sample: String(adjuster.info.sample.id) } },
+    adjustment: adjuster.info,
   };
 }
 
@@ -207,6 +281,7 @@ export function trendsAsCsv(answer: TrendAnswer): string {
 export function metaHeaders(meta: AnswerMeta): Record<string, string> {
   return {
     'Pulse-Model': meta.model,
+    'Pulse-Labels': meta.labels ?? 'model',
     'Pulse-Filters': new URLSearchParams(meta.filters).toString(),
     'Pulse-Relevance': meta.relevance,
     'Pulse-Generated-At': meta.generatedAt,

@@ -13,6 +13,7 @@ const FILES: Record<string, { path: string; type: string }> = {
   'uplot.js': { path: join(UPLOT, 'dist/uPlot.iife.min.js'), type: 'text/javascript; charset=utf-8' },
   'uplot.css': { path: join(UPLOT, 'dist/uPlot.min.css'), type: 'text/css; charset=utf-8' },
   'dashboard.js': { path: join(HERE, 'dashboard.client.js'), type: 'text/javascript; charset=utf-8' },
+  'coding.js': { path: join(HERE, 'coding.client.js'), type: 'text/javascript; charset=utf-8' },
   'dashboard.css': { path: join(HERE, 'dashboard.css'), type: 'text/css; charset=utf-8' },
 };
 

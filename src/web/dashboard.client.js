@@ -105,14 +105,20 @@
     };
   }
 
+  // adjusted: the shares corrected for measured error drawn with their bands, and the model's
+  // uncorrected worry share beside them as a dashed line, so both are seen at once
   function shareChart(el, state) {
     var b = state.buckets;
     var xs = b.map(function (x) {
       return seconds(x.start);
     });
+    var pick = function (x) {
+      return state.adjusted ? (x.adjusted ? x.adjusted.shares : {}) : x.shares;
+    };
     var col = function (s, k) {
       return b.map(function (x) {
-        return x.shares[s] ? x.shares[s][k] : null;
+        var sh = pick(x)[s];
+        return sh ? sh[k] : null;
       });
     };
     var data = [
@@ -162,6 +168,17 @@
       ],
       plugins: [overlays(state, xs, el)],
     };
+    if (state.adjusted) {
+      opts.series[1].label = 'worry (adjusted)';
+      opts.series[4].label = 'excitement (adjusted)';
+      opts.series[7].label = 'neutral (adjusted)';
+      opts.series.push({ label: 'worry (model, unadjusted)', stroke: COLORS.worry, width: 1.5, dash: [6, 4], value: fmt });
+      data.push(
+        b.map(function (x) {
+          return x.shares.worry ? x.shares.worry.value : null;
+        }),
+      );
+    }
     return draw(el, opts, data, xs.length);
   }
 
@@ -265,6 +282,7 @@
     var params = new URLSearchParams();
     Array.prototype.forEach.call(f.elements, function (el) {
       if (!el.name || !el.value) return;
+      if (el.type === 'checkbox' && !el.checked) return;
       var def = el.getAttribute('data-default');
       if (def && def === el.value) return; // the default range and granularity stay out of the URL
       params.set(el.name, el.value);

@@ -110,6 +110,12 @@ export const ExplorerForm: FC<{ d: ExplorerData; state: ExplorerState }> = ({ d,
       <Select name="concern" label="Concern" value={d.filters.concern} values={CONCERNS} />
       <Select name="lang" label="Language" value={d.filters.lang} values={d.options.lang} />
       <Select name="area" label="Area" value={d.filters.area} values={d.options.area} />
+      <label class="toggle">
+        <span>
+          <input type="checkbox" name="adjust" value="true" id="filter-adjust" checked={d.adjusted || !!d.adjustNote} /> Correct for
+          measured error
+        </span>
+      </label>
       <div class="actions">
         <button type="submit">Apply</button>
         <a href="/" id="clear-filters">
@@ -179,15 +185,19 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
           : ''}
         {s.emptyBuckets ? `${s.emptyBuckets} have none (gaps). ` : ''}Model {d.meta.model}.
       </p>
+      <p id="adjust-note" class="muted" role="status" aria-live="polite">
+        {d.adjustNote ?? ''}
+      </p>
       <div class="charts">
         <figure>
-          <figcaption>Share of items by stance</figcaption>
+          <figcaption>Share of items by stance{d.adjusted ? ', corrected for measured error' : ''}</figcaption>
           <div
             id="chart"
             class="chart"
             role="img"
             aria-label="Share of items by stance per bucket, with 95% interval bands"
             data-state="server"
+            data-adjusted={String(d.adjusted)}
           ></div>
           <p class="chart-note muted">
             Bands: 95% intervals. Shaded columns: fewer than {d.minN} items. Gaps: no items. ◆ on the time axis: an announcement (opens its
@@ -208,6 +218,7 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
             to: d.to,
             granularity: d.granularity,
             minN: d.minN,
+            adjusted: d.adjusted,
             buckets: d.buckets,
             announcements: d.announcements,
           }),

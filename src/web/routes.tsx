@@ -14,9 +14,11 @@ import { entityPage } from '../services/explorer.ts';
 import { listDigests } from '../services/digests.ts';
 import { itemPage } from '../services/items.ts';
 import { sourceHealth } from '../services/sources.ts';
+import { getValidation, listSamples } from '../services/validation.ts';
 import { DigestsPage, EntityPage, ItemPage, SourcesPage } from './detail-pages.tsx';
 import { ExplorerPage } from './explorer.tsx';
 import { ReactionPage } from './pages.tsx';
+import { CodingPage, ModelCardPage } from './validation-pages.tsx';
 
 const explorerShape = {
   from: dayParam.optional(),
@@ -29,6 +31,7 @@ const explorerShape = {
   area: entityParam('area').optional(),
   lang: langParam.optional(),
   ...itemLevelFilters,
+  adjust: z.enum(['true', 'false']).optional(),
 };
 const Filters = z.strictObject(explorerShape, {
   error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown parameter; expected ${Object.keys(explorerShape).join(', ')}` : undefined),
@@ -45,16 +48,17 @@ export function webRoutes(deps: AppDeps) {
       const issue = parsed.error.issues[0]!;
       throw badRequest(issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : String(issue.path[0]), issue.message);
     }
-    const f = parsed.data;
+    const { adjust, ...f } = parsed.data;
+    const q = { ...f, adjust: adjust === 'true' };
     // cached like the API's answers, under the validated filters
     return cachedRead(
       c,
       deps.cache!,
       async () => {
-        const page = <ExplorerPage d={await explorerData(deps, f)} state={f} />;
+        const page = <ExplorerPage d={await explorerData(deps, q)} state={f} />;
         return { body: (await page.toString()) as string, contentType: 'text/html; charset=UTF-8' };
       },
-      { path: '/', query: f },
+      { path: '/', query: { ...f, adjust: String(q.adjust) } },
     );
   });
 
@@ -105,6 +109,21 @@ export function webRoutes(deps: AppDeps) {
         reaction={reaction}
       />,
     );
+  });
+  const sampleId = (raw: string) => {
+    const id = Number(raw);
+    if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) throw badRequest('id', 'expected a positive whole number');
+    return id;
+  };
+  app.get('/code/:id', async (c) => {
+    const id = sampleId(c.req.param('id'));
+    const s = (await listSamples(deps)).find((x) => x.id === id);
+    if (!s) return c.html(<p>No sample {id}.</p>, 404);
+    return c.html(<CodingPage sample={s} />);
+  });
+  app.get('/models/validation/:id', async (c) => {
+    const v = await getValidation(deps, { sampleId: sampleId(c.req.param('id')) });
+    return c.html(<ModelCardPage v={v} />);
   });
   return app;
 }

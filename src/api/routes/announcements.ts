@@ -13,6 +13,7 @@ import { announcementReaction, MAX_WINDOW_DAYS, type ReactionAnswer } from '../.
 import { requireScope } from '../auth.ts';
 import { bearerSecurity, cachedRead, errorResponses, IdParam, json, router, type AppDeps, route } from '../env.ts';
 import { dayParam, tzParam } from '../params.ts';
+import { Adjustment } from './trends.ts';
 
 export { MAX_WINDOW_DAYS } from '../../services/reactions.ts';
 
@@ -61,6 +62,11 @@ const TopItem = z.object({
   confidence: z.number(),
   quote: z.string().nullable(),
 });
+const AdjustedSide = z.object({
+  shares: Stances(Interval.nullable()),
+  relevant: Interval.nullable(),
+  observed: z.object({ offTopic: z.number().int(), relevant: z.number().int() }),
+});
 const Reaction = Comparison.extend({
   announcement: z.lazy(() => Announcement),
   kind: z.enum(SOURCE_KINDS).nullable(),
@@ -81,6 +87,14 @@ const Reaction = Comparison.extend({
     z.object({ day: z.string(), side: z.enum(['before', 'after']), counts: Stances(z.number().int()), total: z.number().int() }),
   ),
   topItems: z.object({ before: z.array(TopItem), after: z.array(TopItem) }),
+  adjusted: z
+    .object({ before: AdjustedSide.nullable(), after: AdjustedSide.nullable(), worryShareDiff: Interval.nullable() })
+    .optional()
+    .openapi({
+      description:
+        "with adjust=true: each side's shares corrected for the model's measured errors, and the change in worry share with a bootstrap interval",
+    }),
+  adjustment: Adjustment.optional(),
 }).openapi('Reaction');
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -197,13 +211,25 @@ export function announcementRoutes(deps: AppDeps) {
             })
             .default('14d'),
           kind: z.enum(SOURCE_KINDS).optional(),
+          adjust: z
+            .enum(['true', 'false'])
+            .default('false')
+            .transform((v) => v === 'true')
+            .openapi({ description: "true: also each side corrected for the model's measured errors (a validation sample)" }),
+          sample: z.coerce
+            .number()
+            .int()
+            .positive()
+            .max(2_147_483_647)
+            .optional()
+            .openapi({ description: 'the validation sample to adjust with' }),
         }),
       },
       responses: { 200: { description: 'the reaction', ...json(Reaction) }, ...errorResponses },
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { window, kind } = c.req.valid('query');
+      const { window, kind, adjust, sample } = c.req.valid('query');
       const windowDays = Number(window.slice(0, -1));
       // a missing announcement is a 404 before anything is cached
       await getAnnouncement(deps, { id });
@@ -211,10 +237,10 @@ export function announcementRoutes(deps: AppDeps) {
         c,
         deps.cache!,
         async () => {
-          const answer = await announcementReaction(deps, { id, windowDays, kind });
+          const answer = await announcementReaction(deps, { id, windowDays, kind, adjust, sample });
           return { body: JSON.stringify(answer), contentType: 'application/json' };
         },
-        { path: `/api/v1/announcements/${id}/reaction`, query: { window, kind } },
+        { path: `/api/v1/announcements/${id}/reaction`, query: { window, kind, adjust, sample } },
       );
     },
   );

@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
 import { CONCERNS, SOURCE_KINDS, STANCES } from '../../labels.ts';
-import { exportItems, getItem, itemsMeta, listItems, presentItem, relevantFilter } from '../../services/items.ts';
+import { exportItems, getItem, itemsMeta, listItems, presentItem, relevantFilter, withLabelView } from '../../services/items.ts';
 import { metaHeaders } from '../../services/trends.ts';
 import { errorResponses, json, router, type AppDeps, route } from '../env.ts';
 import { guardedBody } from '../stream-guard.ts';
-import { boolParam, entityParam, instantParam, langParam } from '../params.ts';
+import { boolParam, entityParam, instantParam, labelParams, langParam } from '../params.ts';
 import { Meta } from './trends.ts';
 
 export { decodeCursor, encodeCursor } from '../../services/item-cursor.ts';
@@ -26,6 +26,7 @@ const filterParams = {
   lang: langParam.optional(),
   from: instantParam.optional(),
   to: instantParam.optional(),
+  ...labelParams,
 };
 
 export const ItemQuery = z.object({
@@ -55,6 +56,9 @@ const Item = z
     confidence: z.number().nullable(),
     concerns: z.array(z.enum(CONCERNS)),
     model: z.string().nullable(),
+    labelSource: z.enum(['coders', 'model']).nullable().openapi({
+      description: "coders: the coders' consensus label overrides the model's (labels=best); model: the model's label; null: not labelled",
+    }),
     rank: z.number().optional(),
     snippet: z.string().optional().openapi({ description: 'with q: headline and summary, HTML-escaped, matches in <mark>' }),
   })
@@ -119,12 +123,10 @@ export function itemRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { limit, cursor, relevant, ...filters } = c.req.valid('query');
+      const { limit, cursor, relevant, model, labels, ...filters } = c.req.valid('query');
+      const viewed = await withLabelView(deps, { ...filters, relevant: relevantFilter(relevant) }, { model, labels });
       // the page and its provenance are independent reads: made at once, not one after the other
-      const [page, meta] = await Promise.all([
-        listItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, limit, cursor }),
-        itemsMeta(deps, c.req.valid('query')),
-      ]);
+      const [page, meta] = await Promise.all([listItems(deps, { filters: viewed, limit, cursor }), itemsMeta(deps, c.req.valid('query'))]);
       return c.json(
         {
           items: page.rows.map(presentItem),
@@ -150,8 +152,9 @@ export function itemRoutes(deps: AppDeps) {
       },
     }),
     async (c) => {
-      const { format, relevant, ...filters } = c.req.valid('query');
-      const source = exportItems(deps, { filters: { ...filters, relevant: relevantFilter(relevant) }, format });
+      const { format, relevant, model, labels, ...filters } = c.req.valid('query');
+      const viewed = await withLabelView(deps, { ...filters, relevant: relevantFilter(relevant) }, { model, labels });
+      const source = exportItems(deps, { filters: viewed, format });
       const { format: _f, ...applied } = c.req.valid('query');
       const meta = await itemsMeta(deps, applied);
       // the expensive-read slot is held until the stream ends, and the stream has a deadline

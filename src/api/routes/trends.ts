@@ -2,9 +2,18 @@ import { z } from '@hono/zod-openapi';
 import { compressLarge } from '../compression.ts';
 import { GRANULARITIES } from '../../analytics/buckets.ts';
 import { GROUP_DIMENSIONS, STANCES } from '../../labels.ts';
-import { getTrends, MAX_BUCKETS, MAX_CELLS, metaHeaders, trendRange, trendsAsCsv, type TrendAnswer } from '../../services/trends.ts';
+import {
+  getTrends,
+  LABEL_MODES,
+  MAX_BUCKETS,
+  MAX_CELLS,
+  metaHeaders,
+  trendRange,
+  trendsAsCsv,
+  type TrendAnswer,
+} from '../../services/trends.ts';
 import { cachedRead, errorResponses, router, type AppDeps, route } from '../env.ts';
-import { dayParam, itemLevelFilters, tagFilters, tzParam } from '../params.ts';
+import { dayParam, itemLevelFilters, labelParams, tagFilters, tzParam } from '../params.ts';
 
 export { MAX_TREND_DAYS } from '../../services/trends.ts';
 
@@ -18,6 +27,22 @@ const Query = z.object({
   relevant: z.enum(['true', 'false', 'all']).default('true').openapi({ description: 'irrelevant items are left out unless asked for' }),
   tz: tzParam.default('UTC'),
   format: z.enum(['json', 'csv']).default('json'),
+  ...labelParams,
+  adjust: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .openapi({
+      description:
+        "true: each bucket also carries `adjusted` shares and relevant count, corrected with a validation sample's confusion matrix, with bootstrap intervals",
+    }),
+  sample: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2_147_483_647)
+    .optional()
+    .openapi({ description: 'the validation sample to adjust with; default: the newest with enough coded items' }),
 });
 
 const Share = z
@@ -27,6 +52,10 @@ const Share = z
 export const Meta = z
   .object({
     model: z.string().openapi({ description: 'the model version labels are counted under' }),
+    labels: z
+      .enum(LABEL_MODES)
+      .optional()
+      .openapi({ description: "best: coders' consensus where an item was coded, else the model; model: the model alone" }),
     filters: z.record(z.string(), z.string()).openapi({ description: 'the filters as applied: defaults filled in, names resolved' }),
     relevance: z.string(),
     generatedAt: z.string(),
@@ -36,8 +65,24 @@ export const Meta = z
 const Concern = z
   .object({ count: z.number().int(), relevantTotal: z.number().int(), worryTotal: z.number().int(), ofRelevant: Share, ofWorry: Share })
   .openapi({ description: "with group_by=concern: items raising the concern as a share of the bucket's items and of its worry items" });
+export const Adjustment = z
+  .object({
+    sample: z.object({ id: z.number().int(), name: z.string(), size: z.number().int(), stratify: z.string().nullable() }),
+    codedItems: z.number().int().openapi({ description: 'coded items with a consensus the confusion matrix was measured on' }),
+    model: z.string(),
+    minCoded: z.number().int(),
+    method: z.string(),
+  })
+  .openapi('Adjustment');
 const Stances = <T extends z.ZodType>(t: T) =>
   z.object(Object.fromEntries(STANCES.map((s) => [s, t])) as Record<(typeof STANCES)[number], T>);
+const Adjusted = z
+  .object({
+    shares: Stances(Share),
+    relevant: Share.openapi({ description: 'the estimated number of truly relevant items in the bucket' }),
+    observed: z.object({ offTopic: z.number().int(), relevant: z.number().int() }),
+  })
+  .openapi('AdjustedBucket', { description: "with adjust=true: the bucket's shares corrected for the model's measured errors" });
 const Trends = z
   .object({
     granularity: z.enum(GRANULARITIES).openapi({ description: 'as applied: coarser than asked when the range needs it' }),
@@ -65,11 +110,13 @@ const Trends = z
             lowN: z.boolean(),
             partial: z.boolean().openapi({ description: 'the range or the present cuts this bucket' }),
             concern: Concern.optional(),
+            adjusted: Adjusted.nullable().optional(),
           }),
         ),
       }),
     ),
     meta: Meta,
+    adjustment: Adjustment.optional(),
   })
   .openapi('Trends');
 
