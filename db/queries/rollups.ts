@@ -60,7 +60,7 @@ export function labelledItems(view: LabelView | undefined, only?: 'corrected'): 
         ? sql` left join item_corrections c on c.item_id = it.id`
         : sql``;
   const col = (name: string) => (view?.corrections ? sql.raw(`coalesce(c.${name}, ${l}.${name})`) : sql.raw(`${l}.${name}`));
-  return sql`(select it.id, it.source_id, it.published_at, it.language, it.studios, it.unions, it.areas, ${col('relevant')} as relevant, ${col('stance')} as stance, ${col('concerns')} as concerns
+  return sql`(select it.id, it.source_id, it.published_at, it.language, it.search, it.studios, it.unions, it.areas, ${col('relevant')} as relevant, ${col('stance')} as stance, ${col('concerns')} as concerns
     from items it${labels}${corrected}) i`;
 }
 
