@@ -35,10 +35,11 @@ afterAll(async () => {
 // The two tests are independent and mostly wait on child processes: they run side by side.
 describe.concurrent('pulse sources and pulse ingest', () => {
   it('adds, lists, ingests, exports, removes and imports sources', { timeout: 300_000 }, async () => {
-    // commands refused before they open the database run beside the first one that does (only
-    // one process may open an embedded database at a time, so the others take turns)
-    const [added, badKind, missing] = await Promise.all([
-      runPulse(['sources', 'add', '--url', server.url('/a'), '--kind', 'union', '--name', 'Local guild'], env),
+    // two commands refused before they open the database run side by side, after the first:
+    // while another pulse process holds the embedded database, a command is refused for that
+    // before its flags are read
+    const added = await runPulse(['sources', 'add', '--url', server.url('/a'), '--kind', 'union', '--name', 'Local guild'], env);
+    const [badKind, missing] = await Promise.all([
       runPulse(['sources', 'add', '--url', server.url('/x'), '--kind', 'blog'], env),
       runPulse(['sources', 'import', join(dir, 'nope.opml')], env),
     ]);
