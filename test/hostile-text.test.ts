@@ -4,6 +4,7 @@ import { decodeEntities, namedEntity } from '../src/ingest/entities-html.ts';
 import { parseOpml } from '../src/ingest/opml.ts';
 import { repairXml } from '../src/ingest/repair.ts';
 import { htmlToText, MAX_HTML_INPUT } from '../src/ingest/text.ts';
+import { prepareText } from '../src/classify/prepare.ts';
 import { manyItems, rss } from './helpers/feed-server.ts';
 
 /**
@@ -185,6 +186,33 @@ describe('htmlToText', () => {
       });
     }
   });
+});
+
+/**
+ * The classifier's preparation of a text (HTML sniffing, footers, addresses, hashtags, sentences)
+ * at the 20,000 characters the API takes: a tag pattern scanning to the next '>' and an address
+ * pattern with an unbounded \S+@ were quadratic (0.25 s and 0.7 s for one text, 100-300 times
+ * prose). Linear now, but with a larger constant than htmlToText on a few shapes (a long word
+ * tries the bounded address pattern at every position; every '#a' is a hashtag to split): those
+ * measure 5-6.5 times prose, so the bound here is 10.
+ */
+describe('prepareText costs at most 10 times a plain text of the same length on hostile shapes', () => {
+  const M = 20_000;
+  const shapes: Record<string, string> = {
+    "'<a' with no '>'": repeatTo('<a', M),
+    "'<p ' with no '>'": repeatTo('<p ', M),
+    'one long word': 'a'.repeat(M),
+    'one long word before an @': 'a'.repeat(M - 10) + '@b.example',
+    'many @': repeatTo('a@', M),
+    "'#' runs": repeatTo('#a', M),
+    'URL-like runs': repeatTo('www.', M),
+    timestamps: repeatTo('1:23 ', M),
+  };
+  for (const [name, hostile] of Object.entries(shapes)) {
+    it(name, () => {
+      expect(costRatio(prepareText, hostile, PROSE)).toBeLessThan(10);
+    });
+  }
 });
 
 /** The repair repairXml made with one global replace (super-linear on floods of "&"), kept as the reference. */
