@@ -1,6 +1,6 @@
 /**
  * Full-text search and announcement reaction latency at a larger scale than bench/trends.ts:
- * BENCH_ITEMS synthetic labelled items (the same generator as bench/trends.ts) in PostgreSQL,
+ * BENCH_ITEMS synthetic labelled items (syntheticItemsSql, as bench/trends.ts) in PostgreSQL,
  * answered through the app (app.request, no port, response cache off), with the query plans of
  * the search and the machine's load average recorded beside the figures.
  *
@@ -16,7 +16,7 @@ import { systemClock } from '../src/clock.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
 import { defaultModel } from '../src/classify/model.ts';
-import { report } from './lib.ts';
+import { report, syntheticItemsSql } from './lib.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2_000_000);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -41,25 +41,7 @@ await sql.unsafe(`select setseed(0.42)`);
 const SLICE = 250_000;
 for (let from = 1; from <= ITEMS; from += SLICE) {
   const to = Math.min(ITEMS, from + SLICE - 1);
-  await sql.unsafe(`
-    insert into items (source_id, url, title, summary, published_at, fetched_at, content_hash, studios, unions, areas, status, relevant, stance, confidence, concerns, explanation, model, classified_at)
-    select 1 + (g % 40),
-           'https://bench.example.org/item/' || g,
-           (array['Guild warns on','Studio unveils','Animators react to','Union demands limits on','Executives praise','Critics question'])[1 + g % 6] || ' ' ||
-             (array['generative AI','digital replicas','AI dubbing','AI previs','voice cloning','AI storyboards'])[1 + (g / 7) % 6] || ' at ' ||
-             (array['Netflix','Disney','Sony','Warner Bros. Discovery','Paramount','Amazon MGM','Lionsgate','A24'])[1 + (g / 3) % 8],
-           'Summary of item ' || g || ' about ' || (array['jobs','consent','pay','credit','training data','creative control'])[1 + g % 6],
-           timestamptz '2024-01-01' + (random() * interval '730 days'),
-           now(), md5(g::text),
-           array[(array['Netflix','Disney','Sony','Warner Bros. Discovery','Paramount','Amazon MGM','Lionsgate','A24'])[1 + (g / 3) % 8]],
-           case when g % 5 = 0 then array['SAG-AFTRA'] when g % 5 = 1 then array['WGA'] else '{}'::text[] end,
-           array[(array['vfx','writing','acting_likeness','voice_dubbing','animation'])[1 + g % 5]],
-           'classified', g % 10 <> 0,
-           (array['excitement','worry','neutral'])[1 + floor(random() * 3)::int]::stance,
-           0.5 + random() / 2,
-           case when g % 3 = 1 then array[(array['job_displacement','consent_likeness','compensation'])[1 + g % 3]] else '{}'::text[] end,
-           jsonb_build_object('terms', '[]'::jsonb, 'sentence', 'Quote ' || g), 'bench-model', now()
-    from generate_series(${from}, ${to}) g`);
+  await sql.unsafe(syntheticItemsSql(from, to));
   console.error(
     `loaded ${to} of ${ITEMS} items (${((performance.now() - loadStarted) / 1000).toFixed(0)} s, load average ${loadavg()[0]!.toFixed(1)})`,
   );

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { report } from './lib.ts';
+import { report, syntheticItemsSql } from './lib.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 1_000_000);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -53,25 +53,7 @@ async function load() {
   );
   const started = performance.now();
   await sql.unsafe(`select setseed(0.42)`);
-  await sql.unsafe(`
-    insert into items (source_id, url, title, summary, published_at, fetched_at, content_hash, studios, unions, areas, status, relevant, stance, confidence, concerns, explanation, model, classified_at)
-    select 1 + (g % 40),
-           'https://bench.example.org/item/' || g,
-           (array['Guild warns on','Studio unveils','Animators react to','Union demands limits on','Executives praise','Critics question'])[1 + g % 6] || ' ' ||
-             (array['generative AI','digital replicas','AI dubbing','AI previs','voice cloning','AI storyboards'])[1 + (g / 7) % 6] || ' at ' ||
-             (array['Netflix','Disney','Sony','Warner Bros. Discovery','Paramount','Amazon MGM','Lionsgate','A24'])[1 + (g / 3) % 8],
-           'Summary of item ' || g || ' about ' || (array['jobs','consent','pay','credit','training data','creative control'])[1 + g % 6],
-           timestamptz '2024-01-01' + (random() * interval '730 days'),
-           now(), md5(g::text),
-           array[(array['Netflix','Disney','Sony','Warner Bros. Discovery','Paramount','Amazon MGM','Lionsgate','A24'])[1 + (g / 3) % 8]],
-           case when g % 5 = 0 then array['SAG-AFTRA'] when g % 5 = 1 then array['WGA'] else '{}'::text[] end,
-           array[(array['vfx','writing','acting_likeness','voice_dubbing','animation'])[1 + g % 5]],
-           'classified', g % 10 <> 0,
-           (array['excitement','worry','neutral'])[1 + floor(random() * 3)::int]::stance,
-           0.5 + random() / 2,
-           case when g % 3 = 1 then array[(array['job_displacement','consent_likeness','compensation'])[1 + g % 3]] else '{}'::text[] end,
-           jsonb_build_object('terms', '[]'::jsonb, 'sentence', 'Quote ' || g), 'bench-model', now()
-    from generate_series(1, ${ITEMS}) g`);
+  await sql.unsafe(syntheticItemsSql(1, ITEMS));
   await sql.unsafe(`update items set concerns = '{}' where stance <> 'worry' and concerns <> '{}'`);
   const loadSeconds = (performance.now() - started) / 1000;
   await sql.unsafe(

@@ -90,41 +90,50 @@ export async function writeLabels(db: Db, labels: Label[], at: Date): Promise<vo
       concerns = u.concerns::text[], explanation = u.explanation::jsonb, model = u.model,
       language = coalesce(u.language, i.language), quotes = u.quotes::jsonb,
       classified_at = ${at.toISOString()}::timestamptz, classify_attempts = i.classify_attempts + 1
-    from unnest(${arrayParam(
-      labels.map((l) => l.id),
-      'bigint',
-    )}, ${arrayParam(
-      labels.map((l) => l.relevant),
-      'boolean',
-    )},
-                ${arrayParam(
-                  labels.map((l) => l.stance),
-                  'text',
-                )}, ${arrayParam(
-                  labels.map((l) => l.confidence),
-                  'real',
-                )},
-                ${arrayParam(
-                  labels.map((l) => pgArrayLiteral(l.concerns)),
-                  'text',
-                )}, ${arrayParam(
-                  labels.map((l) => JSON.stringify(l.explanation)),
-                  'text',
-                )},
-                ${arrayParam(
-                  labels.map((l) => l.model),
-                  'text',
-                )}, ${arrayParam(
-                  labels.map((l) => l.language ?? null),
-                  'text',
-                )},
-                ${arrayParam(
-                  labels.map((l) => (l.quotes ? JSON.stringify(l.quotes) : null)),
-                  'text',
-                )})
-      as u(id, relevant, stance, confidence, concerns, explanation, model, language, quotes)
+    from ${labelRows(labels)}
     where i.id = u.id`);
   await writeLabelHistory(db, labels, at);
+}
+
+/** The labels as rows `u(id, relevant, stance, …, quotes)`, one unnest over parallel arrays. */
+function labelRows(labels: Label[]) {
+  return sql`unnest(
+      ${arrayParam(
+        labels.map((l) => l.id),
+        'bigint',
+      )},
+      ${arrayParam(
+        labels.map((l) => l.relevant),
+        'boolean',
+      )},
+      ${arrayParam(
+        labels.map((l) => l.stance),
+        'text',
+      )},
+      ${arrayParam(
+        labels.map((l) => l.confidence),
+        'real',
+      )},
+      ${arrayParam(
+        labels.map((l) => pgArrayLiteral(l.concerns)),
+        'text',
+      )},
+      ${arrayParam(
+        labels.map((l) => JSON.stringify(l.explanation)),
+        'text',
+      )},
+      ${arrayParam(
+        labels.map((l) => l.model),
+        'text',
+      )},
+      ${arrayParam(
+        labels.map((l) => l.language ?? null),
+        'text',
+      )},
+      ${arrayParam(
+        labels.map((l) => (l.quotes ? JSON.stringify(l.quotes) : null)),
+        'text',
+      )}) as u(id, relevant, stance, confidence, concerns, explanation, model, language, quotes)`;
 }
 
 /**
@@ -138,39 +147,7 @@ async function writeLabelHistory(db: Db, labels: Label[], at: Date): Promise<voi
     insert into item_labels (item_id, model, relevant, stance, confidence, concerns, explanation, language, quotes, classified_at)
     select u.id, u.model, u.relevant, u.stance::stance, u.confidence, u.concerns::text[], u.explanation::jsonb, coalesce(u.language, it.language), u.quotes::jsonb,
       ${at.toISOString()}::timestamptz
-    from unnest(${arrayParam(
-      labels.map((l) => l.id),
-      'bigint',
-    )}, ${arrayParam(
-      labels.map((l) => l.relevant),
-      'boolean',
-    )},
-                ${arrayParam(
-                  labels.map((l) => l.stance),
-                  'text',
-                )}, ${arrayParam(
-                  labels.map((l) => l.confidence),
-                  'real',
-                )},
-                ${arrayParam(
-                  labels.map((l) => pgArrayLiteral(l.concerns)),
-                  'text',
-                )}, ${arrayParam(
-                  labels.map((l) => JSON.stringify(l.explanation)),
-                  'text',
-                )},
-                ${arrayParam(
-                  labels.map((l) => l.model),
-                  'text',
-                )}, ${arrayParam(
-                  labels.map((l) => l.language ?? null),
-                  'text',
-                )},
-                ${arrayParam(
-                  labels.map((l) => (l.quotes ? JSON.stringify(l.quotes) : null)),
-                  'text',
-                )})
-      as u(id, relevant, stance, confidence, concerns, explanation, model, language, quotes)
+    from ${labelRows(labels)}
     join items it on it.id = u.id
     on conflict (item_id, model) do update set relevant = excluded.relevant, stance = excluded.stance, confidence = excluded.confidence,
       concerns = excluded.concerns, explanation = excluded.explanation, language = excluded.language, quotes = excluded.quotes,
