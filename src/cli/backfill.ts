@@ -3,6 +3,7 @@ import { INSTANCE_ID } from '../instance.ts';
 import { listSources } from '../services/sources.ts';
 import { presentBackfill, requestBackfill, runBackfill, type BackfillEvent } from '../services/backfill.ts';
 import { context, parse, parseId, UsageError, withServices, type Io } from './common.ts';
+import { statusLine } from './progress.ts';
 
 export const backfillUsage = `pulse backfill (--source ID... | --all) --from DATE --to DATE
                                                          walk a source's history (paged feed, sitemaps, archive
@@ -28,7 +29,7 @@ export async function backfillCommand(args: string[], io: Io): Promise<number> {
   const ids = (values.source ?? []).map((s) => parseId(s, '--source'));
   if (!ids.length && !values.all) throw new UsageError('name a --source ID (or --all)');
   const ctx = context({ quiet: true });
-  const tty = process.stderr.isTTY === true;
+  const status = statusLine(io);
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -42,10 +43,8 @@ export async function backfillCommand(args: string[], io: Io): Promise<number> {
         const { backfill, resumed } = await requestBackfill(d, { sourceId, from: values.from!, to: values.to! });
         io.out(`${resumed ? 'resuming' : 'starting'} backfill ${backfill.id} of source ${sourceId}, ${values.from} to ${values.to}`);
         const onProgress = (e: BackfillEvent) => {
-          if (tty)
-            process.stderr.write(
-              `\r\x1b[2K[${e.stage}] ${e.message.slice(0, 60)} | ${e.counts.inserted ?? 0} new, ${e.counts.pages ?? 0} requests`,
-            );
+          if (status.tty)
+            status.show(`[${e.stage}] ${e.message.slice(0, 60)} | ${e.counts.inserted ?? 0} new, ${e.counts.pages ?? 0} requests`);
           else io.out(`  ${e.stage}: ${e.message}`);
         };
         const done = await runBackfill(
@@ -53,7 +52,7 @@ export async function backfillCommand(args: string[], io: Io): Promise<number> {
           { id: backfill.id },
           { onProgress, signal: stop.signal },
         );
-        if (tty) process.stderr.write('\r\x1b[2K');
+        status.clear();
         const shown = presentBackfill(done);
         io.out(`backfill ${done.id} ${shown.status}: ${countsLine(done.counts)}${done.error ? ` (${done.error})` : ''}`);
         if (done.status !== 'done') failed++;

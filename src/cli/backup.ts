@@ -3,7 +3,8 @@ import { openDatabase, redactUrl } from '../../db/client.ts';
 import { writeBackup, restoreBackup } from '../services/backup.ts';
 import { moveDatabase } from '../services/move.ts';
 import { systemClock } from '../clock.ts';
-import { CommandError, context, isTerminal, parse, pathFrom, table, UsageError, withDatabase, type Io } from './common.ts';
+import { CommandError, context, parse, pathFrom, table, UsageError, withDatabase, type Io } from './common.ts';
+import { statusLine } from './progress.ts';
 
 export const backupUsage = `pulse backup --out FILE [--batch N]                     write a consistent backup of the database (gzipped JSON lines)
 pulse restore FILE [--batch N]                           load a backup into an empty database (either kind)
@@ -78,7 +79,7 @@ export async function moveCommand(args: string[], io: Io): Promise<number> {
     throw new CommandError('the target is the database Pulse is configured to use; unset DATABASE_URL to move the embedded one');
   const report = await withDatabase(ctx, async (source) => {
     const target = await openDatabase({ databaseUrl: url, dataDir: '', max: 2 });
-    const tty = isTerminal(io);
+    const status = statusLine(io);
     try {
       return await moveDatabase(
         { db: source.db, clock: systemClock },
@@ -89,13 +90,13 @@ export async function moveCommand(args: string[], io: Io): Promise<number> {
           // one line per batch, rewritten in place on a terminal
           onProgress: (pr) => {
             const line = `${pr.table}: ${pr.copied} of ${pr.total} rows copied`;
-            if (tty) process.stderr.write(`\r\x1b[2K${line}`);
+            if (status.tty) status.show(line);
             else io.err(line);
           },
         },
       );
     } finally {
-      if (tty) process.stderr.write('\r\x1b[2K');
+      status.clear();
       await target.close();
     }
   });

@@ -3,7 +3,8 @@ import { defaultModel } from '../classify/model.ts';
 import { systemClock } from '../clock.ts';
 import { INSTANCE_ID } from '../instance.ts';
 import { ingest, type SourceReport } from '../services/ingest.ts';
-import { context, isTerminal, parse, parseId, withDatabase, type Io } from './common.ts';
+import { context, parse, parseId, withDatabase, type Io } from './common.ts';
+import { statusLine } from './progress.ts';
 
 export const ingestUsage = `pulse ingest [--source ID]... [--all]                    fetch due sources now (or the given ones, or all)`;
 
@@ -20,7 +21,7 @@ export async function ingestCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { source: { type: 'string', multiple: true }, all: { type: 'boolean', default: false } });
   const ids = (values.source ?? []).map((s) => parseId(s, '--source'));
   const ctx = context({ quiet: true });
-  const tty = isTerminal(io);
+  const status = statusLine(io);
   const { reports, totals } = await withDatabase(ctx, async (d) => {
     let done = 0;
     const model = defaultModel();
@@ -34,14 +35,14 @@ export async function ingestCommand(args: string[], io: Io): Promise<number> {
         all: values.all,
         onSource: (r) => {
           done++;
-          if (tty) process.stderr.write(`\r\x1b[2K[${'#'.repeat(Math.min(done, 30))}] ${done} fetched`);
+          if (status.tty) status.show(`[${'#'.repeat(Math.min(done, 30))}] ${done} fetched`);
           else io.out(describeReport(r));
         },
       },
     );
   });
-  if (tty) {
-    process.stderr.write('\r\x1b[2K');
+  if (status.tty) {
+    status.clear();
     for (const r of reports) io.out(describeReport(r));
   }
   if (ids.length) {

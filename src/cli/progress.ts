@@ -23,28 +23,49 @@ export function progressLine(label: string, done: number, total: number | undefi
   return `${label} [${'#'.repeat(filled)}${'.'.repeat(WIDTH - filled)}] ${Math.floor(share * 100)}% ${done}/${total} (${rate}${left}${tail})`;
 }
 
+/** One line on a terminal's stderr, rewritten in place; `tty` is false when output is not a terminal. */
+export interface StatusLine {
+  readonly tty: boolean;
+  /** replaces the line (does nothing when not a terminal) */
+  show(text: string): void;
+  /** clears the line, if one was drawn */
+  clear(): void;
+}
+
+export function statusLine(io: Io): StatusLine {
+  const tty = isTerminal(io);
+  let drawn = false;
+  return {
+    tty,
+    show(text) {
+      if (!tty) return;
+      process.stderr.write(`\r\x1b[2K${text}`);
+      drawn = true;
+    },
+    clear() {
+      if (drawn) process.stderr.write('\r\x1b[2K');
+      drawn = false;
+    },
+  };
+}
+
 /**
  * Progress for long commands: on a terminal, a bar redrawn in place on stderr; otherwise plain
  * lines on stdout, at most one every two seconds, so a log stays readable.
  */
 export function progress(io: Io, label: string, total?: number, now: () => number = Date.now): Progress {
   const started = now();
-  const tty = isTerminal(io);
+  const status = statusLine(io);
   let lastPlain = -Infinity;
-  let drawn = false;
   return {
     update(done, note) {
       const line = progressLine(label, done, total, now() - started, note);
-      if (tty) {
-        process.stderr.write(`\r\x1b[2K${line}`);
-        drawn = true;
-      } else if (now() - lastPlain >= PLAIN_EVERY_MS) {
+      if (status.tty) status.show(line);
+      else if (now() - lastPlain >= PLAIN_EVERY_MS) {
         lastPlain = now();
         io.out(line);
       }
     },
-    end() {
-      if (tty && drawn) process.stderr.write('\r\x1b[2K');
-    },
+    end: () => status.clear(),
   };
 }
