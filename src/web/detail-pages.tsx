@@ -5,7 +5,7 @@ import type { itemPage } from '../services/items.ts';
 import type { listDigests } from '../services/digests.ts';
 import type { SourceHealth } from '../services/sources.ts';
 import { ExplorerResults, explorerHref } from './explorer.tsx';
-import { Layout } from './pages.tsx';
+import { Layout, NumHead } from './pages.tsx';
 
 const label = (v: string) => v.replace(/_/g, ' ');
 const when = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : '–');
@@ -259,9 +259,7 @@ export const SourcesPage: FC<{ sources: SourceHealth[] }> = ({ sources }) => {
               <th scope="col">last fetch</th>
               <th scope="col">last error</th>
               <th scope="col">next fetch</th>
-              <th scope="col" class="num">
-                items
-              </th>
+              <NumHead>items</NumHead>
             </tr>
           </thead>
           <tbody>

@@ -4,7 +4,7 @@ import { addDays, GRANULARITIES } from '../analytics/buckets.ts';
 import type { Interval } from '../analytics/stats.ts';
 import { CONCERNS, SOURCE_KINDS } from '../labels.ts';
 import type { ExplorerData, ExplorerFilters } from '../services/explorer.ts';
-import { Layout } from './pages.tsx';
+import { Layout, NumHead } from './pages.tsx';
 import { Sparkline } from './sparkline.tsx';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? 'n/a' : `${Math.round(v * 100)}%`);
@@ -252,21 +252,11 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
             <thead>
               <tr>
                 <th scope="col">{d.granularity} of</th>
-                <th scope="col" class="num">
-                  items
-                </th>
-                <th scope="col" class="num">
-                  worry
-                </th>
-                <th scope="col" class="num">
-                  excitement
-                </th>
-                <th scope="col" class="num">
-                  neutral
-                </th>
-                <th scope="col" class="num">
-                  net
-                </th>
+                <NumHead>items</NumHead>
+                <NumHead>worry</NumHead>
+                <NumHead>excitement</NumHead>
+                <NumHead>neutral</NumHead>
+                <NumHead>net</NumHead>
                 <th scope="col">note</th>
               </tr>
             </thead>
@@ -304,12 +294,8 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
               <thead>
                 <tr>
                   <th scope="col">concern</th>
-                  <th scope="col" class="num">
-                    items
-                  </th>
-                  <th scope="col" class="num">
-                    share (95% interval)
-                  </th>
+                  <NumHead>items</NumHead>
+                  <NumHead>share (95% interval)</NumHead>
                   <th scope="col">over time</th>
                 </tr>
               </thead>
@@ -343,15 +329,9 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
                 <thead>
                   <tr>
                     <th scope="col">source</th>
-                    <th scope="col" class="num">
-                      items
-                    </th>
-                    <th scope="col" class="num">
-                      worry
-                    </th>
-                    <th scope="col" class="num">
-                      excitement
-                    </th>
+                    <NumHead>items</NumHead>
+                    <NumHead>worry</NumHead>
+                    <NumHead>excitement</NumHead>
                   </tr>
                 </thead>
                 <tbody>
@@ -397,12 +377,8 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
                   <th scope="col">day</th>
                   <th scope="col">who</th>
                   <th scope="col">what</th>
-                  <th scope="col" class="num">
-                    that day
-                  </th>
-                  <th scope="col" class="num">
-                    baseline
-                  </th>
+                  <NumHead>that day</NumHead>
+                  <NumHead>baseline</NumHead>
                 </tr>
               </thead>
               <tbody>

@@ -5,6 +5,13 @@ const pct = (v: number | null | undefined) => (v === null || v === undefined ? '
 /** JSON for a <script type="application/json"> block: "</" cannot close the tag. */
 const safeJson = (v: unknown) => JSON.stringify(v).replace(/</g, '\\u003c');
 
+/** A numeric column's header cell: right-aligned like its figures. */
+export const NumHead: FC<{ children: Child }> = ({ children }) => (
+  <th scope="col" class="num">
+    {children}
+  </th>
+);
+
 export const Layout: FC<{ title: string; children?: Child }> = (props) => (
   <html lang="en">
     <head>
@@ -78,15 +85,9 @@ export const ReactionPage: FC<ReactionProps> = ({ announcement: a, reaction: r }
         <thead>
           <tr>
             <th scope="col"></th>
-            <th scope="col" class="num">
-              before
-            </th>
-            <th scope="col" class="num">
-              after
-            </th>
-            <th scope="col" class="num">
-              change
-            </th>
+            <NumHead>before</NumHead>
+            <NumHead>after</NumHead>
+            <NumHead>change</NumHead>
           </tr>
         </thead>
         <tbody>

@@ -2,7 +2,7 @@
 import type { FC } from 'hono/jsx';
 import { CONCERNS, type Concern } from '../labels.ts';
 import type { getValidation } from '../services/validation.ts';
-import { Layout } from './pages.tsx';
+import { Layout, NumHead } from './pages.tsx';
 
 /** The key that toggles each concern on the coding page. */
 export const CONCERN_KEYS: Record<string, Concern> = {
@@ -141,18 +141,10 @@ export const ModelCardPage: FC<{ v: Validation }> = ({ v }) => (
         <thead>
           <tr>
             <th scope="col">stance</th>
-            <th scope="col" class="num">
-              precision
-            </th>
-            <th scope="col" class="num">
-              recall
-            </th>
-            <th scope="col" class="num">
-              F1
-            </th>
-            <th scope="col" class="num">
-              coded
-            </th>
+            <NumHead>precision</NumHead>
+            <NumHead>recall</NumHead>
+            <NumHead>F1</NumHead>
+            <NumHead>coded</NumHead>
           </tr>
         </thead>
         <tbody>
@@ -173,9 +165,7 @@ export const ModelCardPage: FC<{ v: Validation }> = ({ v }) => (
           <tr>
             <th scope="col">coders \ model</th>
             {Object.keys(v.overall.confusion).map((c) => (
-              <th scope="col" class="num">
-                {label(c)}
-              </th>
+              <NumHead>{label(c)}</NumHead>
             ))}
           </tr>
         </thead>
@@ -200,15 +190,9 @@ export const ModelCardPage: FC<{ v: Validation }> = ({ v }) => (
         <thead>
           <tr>
             <th scope="col">concern</th>
-            <th scope="col" class="num">
-              precision
-            </th>
-            <th scope="col" class="num">
-              recall
-            </th>
-            <th scope="col" class="num">
-              F1
-            </th>
+            <NumHead>precision</NumHead>
+            <NumHead>recall</NumHead>
+            <NumHead>F1</NumHead>
           </tr>
         </thead>
         <tbody>
