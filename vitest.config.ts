@@ -1,10 +1,11 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
- * Files that never open a database, or always open an embedded one of their own (validation-cli
- * runs `pulse` commands on a PGlite directory): CI runs the suite twice, on PGlite and on
- * PostgreSQL (TEST_DATABASE_URL), and these give the same answer both times, so the PostgreSQL
- * pass leaves them out. A file that starts touching the database must leave this list.
+ * Files that never open a database, or always open an embedded one of their own (validation-cli,
+ * quickstart, demo and npm-start run `pulse` on PGlite directories): CI runs the suite twice, on
+ * PGlite and on PostgreSQL (TEST_DATABASE_URL), and these give the same answer both times, so the
+ * PostgreSQL pass leaves them out. A file that starts touching the database must leave this list.
+ * Within other files, `pgliteOnly` (test/helpers/db.ts) does the same for one group of tests.
  */
 const DATABASE_FREE = [
   'address-check',
@@ -18,6 +19,7 @@ const DATABASE_FREE = [
   'classify-metrics',
   'classify-text',
   'dedup-plan',
+  'demo',
   'entities-html',
   'entities',
   'feed-fixtures',
@@ -30,10 +32,12 @@ const DATABASE_FREE = [
   'lowo',
   'module-load',
   'normalise',
+  'npm-start',
   'opml',
   'parse',
   'pattern-set',
   'progress',
+  'quickstart',
   'reaction',
   'schedule',
   'source-health',

@@ -10,50 +10,35 @@ import { forwardToServer, LOCAL_COMMANDS } from './cli/admin-channel.ts';
 import { loadConfig } from './config.ts';
 import { BackupFileError } from './services/backup.ts';
 import { CommandError, setCurrentCommand, stdio, UsageError, type Io } from './cli/common.ts';
-import { keysCommand, keysUsage } from './cli/keys.ts';
-import { serveCommand, serveUsage, workerCommand } from './cli/serve.ts';
-import { migrateCommand, migrateUsage } from './cli/migrate.ts';
-import { sourcesCommand, sourcesUsage } from './cli/sources.ts';
-import { ingestCommand, ingestUsage } from './cli/ingest.ts';
-import { classifyCommand, classifyUsage } from './cli/classify.ts';
-import { trainCommand, trainUsage } from './cli/train.ts';
-import { evalCommand, evalUsage } from './cli/eval.ts';
-import { topicCommand, topicUsage } from './cli/topic.ts';
-import { reclassifyCommand, reclassifyUsage } from './cli/reclassify.ts';
-import { digestCommand, digestUsage } from './cli/digest.ts';
-import { demoCommand, demoUsage } from './cli/demo.ts';
-import { backupCommand, backupUsage, moveCommand, restoreCommand } from './cli/backup.ts';
-import { backfillCommand, backfillUsage } from './cli/backfill.ts';
-import { importCommand, importUsage } from './cli/import.ts';
-import { entitiesCommand, entitiesUsage, retagCommand, retagUsage } from './cli/entities.ts';
 import { commandHelp, usageErrorText } from './cli/help.ts';
-import { annotationsCommand, annotationsUsage, sampleCommand, sampleUsage } from './cli/validation.ts';
+import * as u from './cli/usage.ts';
 
 type Command = (args: string[], io: Io) => Promise<number>;
 
-const commands: Record<string, Command> = {
-  serve: serveCommand,
-  worker: workerCommand,
-  migrate: migrateCommand,
-  keys: keysCommand,
-  sources: sourcesCommand,
-  ingest: ingestCommand,
-  classify: classifyCommand,
-  train: trainCommand,
-  eval: evalCommand,
-  topic: topicCommand,
-  reclassify: reclassifyCommand,
-  digest: digestCommand,
-  demo: demoCommand,
-  backup: backupCommand,
-  restore: restoreCommand,
-  'move-to': moveCommand,
-  backfill: backfillCommand,
-  import: importCommand,
-  entities: entitiesCommand,
-  retag: retagCommand,
-  sample: sampleCommand,
-  annotations: annotationsCommand,
+/** Each command's module is imported only when it runs: `pulse keys list` never loads the server. */
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./cli/serve.ts')).serveCommand,
+  worker: async () => (await import('./cli/serve.ts')).workerCommand,
+  migrate: async () => (await import('./cli/migrate.ts')).migrateCommand,
+  keys: async () => (await import('./cli/keys.ts')).keysCommand,
+  sources: async () => (await import('./cli/sources.ts')).sourcesCommand,
+  ingest: async () => (await import('./cli/ingest.ts')).ingestCommand,
+  classify: async () => (await import('./cli/classify.ts')).classifyCommand,
+  train: async () => (await import('./cli/train.ts')).trainCommand,
+  eval: async () => (await import('./cli/eval.ts')).evalCommand,
+  topic: async () => (await import('./cli/topic.ts')).topicCommand,
+  reclassify: async () => (await import('./cli/reclassify.ts')).reclassifyCommand,
+  digest: async () => (await import('./cli/digest.ts')).digestCommand,
+  demo: async () => (await import('./cli/demo.ts')).demoCommand,
+  backup: async () => (await import('./cli/backup.ts')).backupCommand,
+  restore: async () => (await import('./cli/backup.ts')).restoreCommand,
+  'move-to': async () => (await import('./cli/backup.ts')).moveCommand,
+  backfill: async () => (await import('./cli/backfill.ts')).backfillCommand,
+  import: async () => (await import('./cli/import.ts')).importCommand,
+  entities: async () => (await import('./cli/entities.ts')).entitiesCommand,
+  retag: async () => (await import('./cli/entities.ts')).retagCommand,
+  sample: async () => (await import('./cli/validation.ts')).sampleCommand,
+  annotations: async () => (await import('./cli/validation.ts')).annotationsCommand,
 };
 
 /** Every command `pulse` runs (each has its own --help). */
@@ -62,7 +47,7 @@ export const COMMAND_NAMES = Object.keys(commands);
 export const usage = `Pulse: how the screen industry reacts to studios' use of generative AI.
 
 Usage:
-${[serveUsage, migrateUsage, keysUsage, sourcesUsage, ingestUsage, backfillUsage, importUsage, classifyUsage, trainUsage, evalUsage, topicUsage, reclassifyUsage, sampleUsage, annotationsUsage, digestUsage, backupUsage, demoUsage, entitiesUsage, retagUsage].join('\n')}
+${[u.serveUsage, u.migrateUsage, u.keysUsage, u.sourcesUsage, u.ingestUsage, u.backfillUsage, u.importUsage, u.classifyUsage, u.trainUsage, u.evalUsage, u.topicUsage, u.reclassifyUsage, u.sampleUsage, u.annotationsUsage, u.digestUsage, u.backupUsage, u.demoUsage, u.entitiesUsage, u.retagUsage].join('\n')}
 pulse --help                                             this text
 pulse COMMAND --help                                     one command: every flag and an example
 
@@ -75,9 +60,9 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
     (name === undefined ? io.err : io.out)(usage);
     return name === undefined ? 2 : 0;
   }
-  const command = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
   try {
-    if (!command) throw new UsageError(`unknown command "${name}"`);
+    if (!load) throw new UsageError(`unknown command "${name}"`);
     if (args.includes('--help') || args.includes('-h')) {
       io.out(commandHelp(name) ?? usage);
       return 0;
@@ -93,11 +78,11 @@ export async function main(argv: string[], io: Io = stdio): Promise<number> {
         throw new DataDirBusyError(config.dataDir, holder);
       }
     }
-    return await command(args, io);
+    return await (await load())(args, io);
   } catch (err) {
     if (err instanceof UsageError) {
       // one line and where to read more, not the whole usage again
-      io.err(usageErrorText(command ? name : undefined, err.message));
+      io.err(usageErrorText(load ? name : undefined, err.message));
       return 2;
     }
     if (

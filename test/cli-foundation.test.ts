@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEmptyPgDatabase, testDatabaseUrl } from './helpers/db.ts';
+import { createEmptyPgDatabase, pgliteOnly, testDatabaseUrl } from './helpers/db.ts';
 import { migratedDataDir, runPulse, startPulse, stop } from './helpers/cli.ts';
 
 const dirs: string[] = [];
@@ -16,7 +16,8 @@ afterAll(() => {
 });
 
 // Every test has its own data directory and mostly waits on child processes: they run side by side.
-describe.concurrent('pulse command line', () => {
+// None of them reads TEST_DATABASE_URL, so the PostgreSQL pass skips them.
+pgliteOnly('pulse command line', { concurrent: true }, () => {
   it('prints help with --help and exits 0', async () => {
     const r = await runPulse(['--help']);
     expect(r.code).toBe(0);
@@ -89,8 +90,10 @@ describe.concurrent('pulse command line', () => {
     expect(res.status).toBe(403); // the key survived the restart: known, but write scope only
     expect(await stop(second.child, 'SIGINT')).toBe(0);
   });
+});
 
-  it.runIf(testDatabaseUrl)('migrates a real PostgreSQL database with pulse migrate', async () => {
+describe.runIf(testDatabaseUrl)('pulse migrate on PostgreSQL', () => {
+  it('migrates a real PostgreSQL database with pulse migrate', async () => {
     const pg = await createEmptyPgDatabase();
     try {
       const r = await runPulse(['migrate'], { DATABASE_URL: pg.url });

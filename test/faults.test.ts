@@ -13,7 +13,7 @@ import { systemClock } from '../src/clock.ts';
 import { silentLogger } from '../src/logger.ts';
 import { testApp, testConfig } from './helpers/app.ts';
 import { runPulse } from './helpers/cli.ts';
-import { createEmptyPgDatabase, testDatabaseUrl } from './helpers/db.ts';
+import { createEmptyPgDatabase, pgliteOnly, testDatabaseUrl } from './helpers/db.ts';
 import { manyItems, rss, startFeedServer } from './helpers/feed-server.ts';
 import { startTcpProxy } from './helpers/tcp-proxy.ts';
 
@@ -157,7 +157,7 @@ async function tinyFilesystem(): Promise<{ dir: string; unmount(): void } | unde
 }
 
 // two independent child processes: side by side
-describe.concurrent('an unusable embedded database directory', () => {
+pgliteOnly('an unusable embedded database directory', { concurrent: true }, () => {
   it('reports a full disk in one line with exit 1', async (ctx) => {
     const fs = await tinyFilesystem();
     if (!fs) return ctx.skip();

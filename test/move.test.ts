@@ -11,7 +11,7 @@ import { tableDigests, tablesInLoadOrder } from '../src/services/backup.ts';
 import { moveDatabase } from '../src/services/move.ts';
 import { fillEveryTable, postgresDatabase, rowCounts } from './helpers/backup-data.ts';
 import { childEnv, PULSE_BIN, runPulse } from './helpers/cli.ts';
-import { testDatabaseUrl } from './helpers/db.ts';
+import { pgliteOnly, testDatabaseUrl } from './helpers/db.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pulse-move-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,7 +39,7 @@ async function withEmbedded<T>(dataDir: string, fn: (d: Database) => Promise<T>)
   }
 }
 
-describe('pulse backup and restore on embedded data directories (the commands)', () => {
+pgliteOnly('pulse backup and restore on embedded data directories (the commands)', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await embeddedDataDir('cli-source', 30);

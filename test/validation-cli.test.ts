@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readExamples, splitFiles } from '../src/classify/corpus.ts';
+import { readCorpus, readExamples, splitFiles, WRITERS_DIR } from '../src/classify/corpus.ts';
 import { defaultModel } from '../src/classify/model.ts';
 import { fixedClock } from '../src/clock.ts';
 import { annotate } from '../src/services/validation.ts';
@@ -41,8 +41,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('pulse sample, annotations and train --with-annotations', () => {
   it('draws a sample, exports and imports annotations, and retrains reporting before/after on held-out coded items', {
-    // a full retrain on main's corpus (a minute alone, several on a busy shared machine), as the classifier test allows
-    timeout: 600_000,
+    timeout: 240_000,
   }, async () => {
     const s = await runPulse(['sample', '--n', '10', '--seed', '4', '--stratify', 'stance', '--name', 'cli'], env);
     expect(s.code).toBe(0);
@@ -56,11 +55,24 @@ describe('pulse sample, annotations and train --with-annotations', () => {
     const imported = await runPulse(['annotations', 'import', file], env);
     expect(imported.stdout).toContain('imported 40 annotations of 40 items');
     const out = join(dir, 'model.json');
-    const t = await runPulse(['train', '--with-annotations', '--out', out], env);
+    // two writers' files, English and Spanish, as a corpus of their own: the retrain takes seconds,
+    // where the whole corpus takes a minute (test/classifier.test.ts rebuilds that one)
+    const corpus = join(dir, 'corpus');
+    mkdirSync(join(corpus, 'writers'), { recursive: true });
+    for (const w of ['short-hard', 'es-mexico']) copyFileSync(join(WRITERS_DIR, `${w}.jsonl`), join(corpus, 'writers', `${w}.jsonl`));
+    expect((await runPulse(['train', '--corpus', join(dir, 'nowhere'), '--out', out], env)).stderr).toMatch(
+      /^pulse train: --corpus: no directory/,
+    );
+    const t = await runPulse(['train', '--with-annotations', '--corpus', corpus, '--out', out], env);
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/with 28 coded items added; scored on 12 held-out coded items/);
     expect(t.stdout).toMatch(/before \(pulse-stance-lr-\d+\+\w+\): stance accuracy [\d.]+%/);
     expect(t.stdout).toMatch(/after +\(pulse-stance-lr-\d+\+\w+\): stance accuracy [\d.]+%/);
-    expect(JSON.parse(readFileSync(out, 'utf8')).trainedOn.examples).toBeGreaterThan(28);
+    const { trainedOn } = JSON.parse(readFileSync(out, 'utf8'));
+    expect(trainedOn.writers).toEqual(['es-mexico', 'short-hard', 'annotations']);
+    // the two writers' train split and the 28 coded items (less any text preparation drops)
+    const corpusTrain = readCorpus({ dir: corpus }).filter((e) => e.split === 'train').length;
+    expect(trainedOn.examples).toBeGreaterThan(corpusTrain);
+    expect(trainedOn.examples).toBeLessThanOrEqual(corpusTrain + 28);
   });
 });

@@ -8,7 +8,7 @@ import { migrate } from '../db/migrate.ts';
 import { addSource } from '../db/queries/sources.ts';
 import { sql } from 'drizzle-orm';
 import { migratedDataDir, runPulse, startPulse, stop } from './helpers/cli.ts';
-import { createEmptyPgDatabase, testDatabaseUrl } from './helpers/db.ts';
+import { createEmptyPgDatabase, pgliteOnly, testDatabaseUrl } from './helpers/db.ts';
 import { body, manyItems, rss, startFeedServer, type Handler } from './helpers/feed-server.ts';
 
 const ITEMS = 5;
@@ -45,7 +45,7 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-describe('pulse worker on PGlite (one process)', () => {
+pgliteOnly('pulse worker on PGlite (one process)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pulse-worker-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -167,7 +167,7 @@ describe.runIf(testDatabaseUrl)('many workers on one PostgreSQL', () => {
   });
 });
 
-describe('schedules are validated at start', () => {
+pgliteOnly('schedules are validated at start', () => {
   it('refuses a bad cron expression with one line naming the variable', async () => {
     const r = await runPulse(['worker'], { PULSE_SCHEDULE_INGEST: 'every minute' });
     expect(r.code).toBe(1);

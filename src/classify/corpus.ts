@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CONCERNS, SOURCE_KINDS, STANCES } from '../labels.ts';
@@ -61,11 +61,12 @@ export function readExamples(path: string): Example[] {
 }
 
 /** The original corpus files of one split ("train" or "dev"), in a fixed order. */
-export function splitFiles(split: 'train' | 'dev'): string[] {
-  return readdirSync(CORPUS_DIR)
+export function splitFiles(split: 'train' | 'dev', dir = CORPUS_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
     .filter((f) => f.startsWith(`${split}-`) && f.endsWith('.jsonl'))
     .sort()
-    .map((f) => CORPUS_DIR + f);
+    .map((f) => join(dir, f));
 }
 
 /** The writers' files (one per writer), in a fixed order. */
@@ -74,7 +75,7 @@ export function writerFiles(dir = WRITERS_DIR): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .sort()
-    .map((f) => dir + f);
+    .map((f) => join(dir, f));
 }
 
 /** Share of each writer's items held out for dev, in percent. */
@@ -94,8 +95,10 @@ export const splitOf = (text: string): 'train' | 'dev' => (textBucket(text) < DE
 /**
  * The whole corpus: the original slices (writer "orig-<slice>", split by file name) and every
  * writer's file, split by a hash of the text. Duplicated texts (case-insensitive) are kept once.
+ * `dir` reads another corpus laid out the same way (train-*.jsonl, dev-*.jsonl, writers/*.jsonl).
  */
-export function readCorpus(opts: { writersDir?: string } = {}): CorpusExample[] {
+export function readCorpus(opts: { writersDir?: string; dir?: string } = {}): CorpusExample[] {
+  const dir = opts.dir ?? CORPUS_DIR;
   const out: CorpusExample[] = [];
   const seen = new Set<string>();
   const push = (e: Example, writer: string, split: 'train' | 'dev') => {
@@ -105,10 +108,11 @@ export function readCorpus(opts: { writersDir?: string } = {}): CorpusExample[] 
     out.push({ ...e, writer, split });
   };
   for (const split of ['train', 'dev'] as const) {
-    for (const f of splitFiles(split))
+    for (const f of splitFiles(split, dir))
       for (const e of readExamples(f)) push(e, `orig-${basename(f, '.jsonl').slice(split.length + 1)}`, split);
   }
-  for (const f of writerFiles(opts.writersDir)) for (const e of readExamples(f)) push(e, basename(f, '.jsonl'), splitOf(e.text));
+  for (const f of writerFiles(opts.writersDir ?? (opts.dir ? join(opts.dir, 'writers') : undefined)))
+    for (const e of readExamples(f)) push(e, basename(f, '.jsonl'), splitOf(e.text));
   return out;
 }
 

@@ -5,10 +5,6 @@ import { presentBackfill, requestBackfill, runBackfill, type BackfillEvent } fro
 import { context, parse, parseId, UsageError, withServices, type Io } from './common.ts';
 import { statusLine } from './progress.ts';
 
-export const backfillUsage = `pulse backfill (--source ID... | --all) --from DATE --to DATE
-                                                         walk a source's history (paged feed, sitemaps, archive
-                                                         captures, search windows); both days included; resumes`;
-
 /** One line of counts. */
 function countsLine(c: Record<string, number>): string {
   return `${c.inserted ?? 0} new, ${c.duplicates ?? 0} already stored, ${c.outOfRange ?? 0} out of range, ${c.fullText ?? 0} full texts (${c.fullTextFailed ?? 0} failed), ${c.pages ?? 0} requests, ${c.failedFetches ?? 0} failed, ${c.blocked ?? 0} blocked`;

@@ -6,10 +6,6 @@ import { systemClock } from '../clock.ts';
 import { CommandError, context, parse, pathFrom, table, UsageError, withDatabase, type Io } from './common.ts';
 import { statusLine } from './progress.ts';
 
-export const backupUsage = `pulse backup --out FILE [--batch N]                     write a consistent backup of the database (gzipped JSON lines)
-pulse restore FILE [--batch N]                           load a backup into an empty database (either kind)
-pulse move-to postgres://... [--batch N]                 copy this database into PostgreSQL; rerun to resume; compares every table`;
-
 function batchOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d{1,6}$/.test(value) || Number(value) < 1)

@@ -3,8 +3,6 @@ import { defaultModel, type Classification } from '../classify/model.ts';
 import { SOURCE_KINDS, type SourceKind } from '../labels.ts';
 import { parse, type Io } from './common.ts';
 
-export const classifyUsage = `pulse classify                                           label JSON Lines from stdin ({"id","text"} or plain text) to stdout`;
-
 const MAX_TEXT = 20_000;
 
 /** What one input line becomes on stdout. */

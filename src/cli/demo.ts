@@ -27,8 +27,6 @@ import type { SourceKind } from '../labels.ts';
 import { CommandError, parse, UsageError, type Io } from './common.ts';
 import { onShutdown } from './shutdown.ts';
 
-export const demoUsage = `pulse demo [--data-dir DIR] [--port N]                  a self-contained demo: local feeds, ingested, labelled, served`;
-
 const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
 const DEMO_FIRST_WEEK = '2025-06-02';
 const DEMO_WEEKS = 12;

@@ -3,9 +3,6 @@ import { mondayOfIsoWeek } from '../analytics/buckets.ts';
 import { bodyOf, DIGEST_FORMATS, lastCompleteWeek, readDigest, rebuildDigest, type DigestFormat } from '../services/digests.ts';
 import { CommandError, context, parse, pathFrom, UsageError, withServices, writeOut, type Io } from './common.ts';
 
-export const digestUsage = `pulse digest [--week 2025-W30] [--format md|html|csv|json] [--out FILE] [--studio S | --union U] [--rebuild]
-                                                         a week's digest (default: the last complete week, Markdown)`;
-
 /** `pulse digest`: the stored snapshot, or the week rendered live; `--rebuild` stores a new version. */
 export async function digestCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, {

@@ -2,9 +2,6 @@ import { entityList, type EntityKind } from '../ingest/entities.ts';
 import { retagItems } from '../services/retag.ts';
 import { context, parse, table, UsageError, withServices, type Io } from './common.ts';
 
-export const entitiesUsage = `pulse entities [--kind studio|union|area] [--json]     the studios, unions and areas Pulse tags, with aliases`;
-export const retagUsage = `pulse retag                                              tag stored items again with the current entities (labels kept)`;
-
 const KINDS: EntityKind[] = ['studio', 'union', 'area'];
 
 /** `pulse entities`: the built-in list merged with PULSE_ENTITIES_FILE, one line per entity. */

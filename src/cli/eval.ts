@@ -5,8 +5,6 @@ import { evaluate, formatReport, leaveOneWriterOut } from '../classify/evaluate.
 import { StanceModel, defaultModel } from '../classify/model.ts';
 import { CommandError, parse, UsageError, type Io } from './common.ts';
 
-export const evalUsage = `pulse eval [FILE] [--lowo [--writer W]...] [--json]     score the classifier (default: the dev split) per register, language and stream slice, beside VADER and AFINN; --lowo adds leave-one-writer-out (--writer: only those writers held out)`;
-
 /** `pulse eval`: stance, worry recall, hard cases, concerns, relevance, calibration, quotes; baselines beside. */
 export async function evalCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(

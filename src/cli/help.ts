@@ -78,13 +78,16 @@ JSON line out per input.
 
 Example:
   echo 'The guild demands consent before any digital replica is made.' | pulse classify`,
-  train: `pulse train [--out FILE]
-pulse train --with-annotations [--holdout 0.3] [--out FILE]
+  train: `pulse train [--corpus DIR] [--out FILE]
+pulse train --with-annotations [--holdout 0.3] [--corpus DIR] [--out FILE]
 
 Rebuilds the model from the training corpus (src/classify/corpus), deterministically. With
 --with-annotations, hand-coded items are added to training, and the old and new models are scored
 on the coded items held out of it.
 
+  --corpus DIR          train on another corpus laid out like src/classify/corpus: train-*.jsonl
+                        and dev-*.jsonl files, and writers/*.jsonl (one file per writer, 25% of
+                        each kept for dev by a hash of the text)
   --out FILE            where to write the model (default: the shipped model file)
   --with-annotations    add the coders' consensus labels to training
   --holdout SHARE       share of coded items kept out of training to score on (default 0.3)

@@ -7,9 +7,6 @@ import { importItems } from '../services/import.ts';
 import { CommandError, context, parse, UsageError, withServices, type Io } from './common.ts';
 import { progress, type Progress } from './progress.ts';
 
-export const importUsage = `pulse import FILE --format ${IMPORT_FORMATS.join('|')} [--source NAME] [--kind KIND] [--dry-run]
-                                                         import a corpus; rejected rows listed by line`;
-
 /** `pulse import`: exit 0 when every row was valid, 1 when some were rejected (they are listed). */
 export async function importCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(

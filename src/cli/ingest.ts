@@ -6,8 +6,6 @@ import { ingest, type SourceReport } from '../services/ingest.ts';
 import { context, parse, parseId, withDatabase, type Io } from './common.ts';
 import { statusLine } from './progress.ts';
 
-export const ingestUsage = `pulse ingest [--source ID]... [--all]                    fetch due sources now (or the given ones, or all)`;
-
 /** One readable line per source. */
 export function describeReport(r: SourceReport): string {
   const head = `#${r.sourceId} ${r.name}`;

@@ -2,10 +2,6 @@ import { createKey, listKeys, revokeKey } from '../services/keys.ts';
 import { KEY_SCOPES, type KeyScope } from '../labels.ts';
 import { context, parse, parseId, table, UsageError, withServices, type Io } from './common.ts';
 
-export const keysUsage = `pulse keys create --name NAME [--scope write|admin]   create a key; the secret is the last line
-pulse keys list                                          list keys (never the secrets)
-pulse keys revoke ID                                     revoke a key`;
-
 /** `pulse keys create|list|revoke`. */
 export async function keysCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;

@@ -1,7 +1,5 @@
 import { context, parse, withDatabase, type Io } from './common.ts';
 
-export const migrateUsage = `pulse migrate                                            apply pending database migrations`;
-
 /** `pulse migrate`: opening the database applies the migrations; say where. */
 export async function migrateCommand(args: string[], io: Io): Promise<number> {
   parse(args, {});

@@ -4,8 +4,6 @@ import { systemClock } from '../clock.ts';
 import { context, parse, UsageError, withDatabase, type Io } from './common.ts';
 import { progress } from './progress.ts';
 
-export const reclassifyUsage = `pulse reclassify [--since DATE]                          re-label stored items with the current model`;
-
 /** `pulse reclassify`: after a model change, re-label everything (or items since a date). */
 export async function reclassifyCommand(args: string[], io: Io): Promise<number> {
   const { values } = parse(args, { since: { type: 'string' } });

@@ -14,9 +14,6 @@ import { startAdminChannel } from './admin-channel.ts';
 import { context, parse, shareDatabase, type Io } from './common.ts';
 import { onShutdown } from './shutdown.ts';
 
-export const serveUsage = `pulse serve [--no-jobs]                                  run the HTTP API and the scheduled jobs (what npm start runs)
-pulse worker                                             run the scheduled jobs only`;
-
 /**
  * After each full collection V8 lets the heap grow to up to four times what is live before the
  * next one. A service that streams (exports, feeds) turns that into RSS: a 1M-row export took

@@ -5,20 +5,6 @@ import { discoverFeed, testSource } from '../services/source-probe.ts';
 import { addSource, deleteSource, exportOpml, importOpml, listSources, validateFeedUrl, type SourceInput } from '../services/sources.ts';
 import { CommandError, context, parse, parseId, pathFrom, table, UsageError, withServices, writeOut, type Io } from './common.ts';
 
-export const sourcesUsage = `pulse sources list                                       list sources and their health
-pulse sources add --url URL --kind KIND [--name NAME] [--organisation ORG] [--full-text]
-                                                         add a feed (KIND: ${SOURCE_KINDS.join('|')}); a site's home
-                                                         page is searched for its feed (--no-discover: as given)
-pulse sources add --type page --url URL --kind KIND --item-selector S --title-selector S
-                  --link-selector S [--date-selector S] [--summary-selector S] [--date-format F]
-                                                         add an HTML list page read with CSS selectors
-pulse sources add --type search --provider gdelt|googlenews --query Q [--lang L] --kind KIND
-                                                         add a search (full text on; --no-full-text)
-pulse sources test [same options as add]                 print what the source yields, storing nothing
-pulse sources remove ID                                  delete a source (its items are kept)
-pulse sources import FILE.opml                           add the feeds of an OPML file
-pulse sources export                                     print every source as OPML`;
-
 /** `pulse sources list|add|remove|import|export`. */
 export async function sourcesCommand(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;

@@ -2,8 +2,6 @@ import { existsSync } from 'node:fs';
 import { Topic, TOPIC_PATH } from '../classify/topic.ts';
 import { CommandError, parse, type Io } from './common.ts';
 
-export const topicUsage = `pulse topic [--file FILE] [--json] [TEXT]                list the topic terms (stage one of relevance), or show which match TEXT`;
-
 /** `pulse topic`: the terms an item must name to reach the relevance model, by language. */
 export async function topicCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { file: { type: 'string' }, json: { type: 'boolean', default: false } }, true);

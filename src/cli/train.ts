@@ -1,19 +1,16 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { readCorpus, readSplit } from '../classify/corpus.ts';
 import { defaultModel, MODEL_PATH, StanceModel } from '../classify/model.ts';
 import { trainModel } from '../classify/train.ts';
 import { codedExamples, scoreOnCoded } from '../services/validation.ts';
 import { CommandError, context, parse, UsageError, withServices, type Io } from './common.ts';
 
-export const trainUsage = `pulse train [--out FILE]                                 rebuild the classifier from the training corpus
-pulse train --with-annotations [--holdout 0.3] [--out FILE]
-                                                         add hand-coded items to training; report before/after on held-out coded items`;
-
 const pct = (i: { value: number } | null) => (i ? `${(i.value * 100).toFixed(1)}%` : 'n/a');
 
-/** The committed model's training data: the train split of the whole corpus. */
-export function trainingExamples() {
-  const train = readSplit('train', readCorpus());
+/** The committed model's training data: the train split of the whole corpus (or of the corpus in `dir`). */
+export function trainingExamples(dir?: string) {
+  const train = readSplit('train', readCorpus({ dir }));
   return { examples: train, writers: [...new Set(train.map((e) => e.writer))].sort() };
 }
 
@@ -23,7 +20,10 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     out: { type: 'string' },
     'with-annotations': { type: 'boolean', default: false },
     holdout: { type: 'string' },
+    corpus: { type: 'string' },
   });
+  const corpusDir = values.corpus === undefined ? undefined : resolve(values.corpus);
+  if (corpusDir !== undefined && !existsSync(corpusDir)) throw new UsageError(`--corpus: no directory "${values.corpus}"`);
   const holdout = values.holdout === undefined ? 0.3 : Number(values.holdout);
   if (!(holdout > 0 && holdout < 1)) throw new UsageError(`--holdout must be a share between 0 and 1, got "${values.holdout}"`);
   if (values.holdout !== undefined && !values['with-annotations']) throw new UsageError('--holdout needs --with-annotations');
@@ -38,8 +38,8 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
   const started = performance.now();
   let artifact: ReturnType<typeof trainModel>;
   try {
-    const { examples, writers } = trainingExamples();
-    if (!examples.length) throw new Error('no training examples (src/classify/corpus/)');
+    const { examples, writers } = trainingExamples(corpusDir);
+    if (!examples.length) throw new Error(`no training examples (${corpusDir ?? 'src/classify/corpus/'})`);
     // hand-coded items join the corpus's train split; the held-out ones never do
     const extra = coded?.train.map(({ itemId: _id, ...e }) => e) ?? [];
     artifact = trainModel([...examples, ...extra], undefined, undefined, extra.length ? [...writers, 'annotations'] : writers);

@@ -2,11 +2,6 @@ import { readFileSync } from 'node:fs';
 import { createSample, exportAnnotations, importAnnotations, STRATIFY } from '../services/validation.ts';
 import { CommandError, context, parse, parseId, pathFrom, UsageError, withServices, writeOut, type Io } from './common.ts';
 
-export const sampleUsage = `pulse sample --n N [--from DATE] [--to DATE] [--stratify stance] [--seed N] [--name NAME]
-                                                         draw and store a random sample of labelled items to hand-code`;
-export const annotationsUsage = `pulse annotations export [--sample ID]                  every annotation (or one sample's) as CSV on stdout
-pulse annotations import FILE.csv                        store annotations from CSV (all rows, or none if one is bad)`;
-
 const whole = (v: string | undefined, flag: string) => {
   if (v === undefined) return undefined;
   if (!/^\d{1,10}$/.test(v)) throw new UsageError(`${flag} must be a whole number, got "${v}"`);

@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { inject } from 'vitest';
+import { describe, inject } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
 
 /** The PostgreSQL server the suite runs against, when TEST_DATABASE_URL is set. */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
+
+/**
+ * For a group of tests that use no database or only embedded data directories of their own
+ * (child `pulse` processes on PGlite): they would do the same work on the PostgreSQL pass, so
+ * that pass skips them, as it leaves out the files listed in vitest.config.ts.
+ */
+export const pgliteOnly = describe.skipIf(Boolean(testDatabaseUrl));
 
 /**
  * A clean, migrated database for one test file. PGlite: restored from the suite's snapshot.
