@@ -55,26 +55,48 @@ export function trainSoftmax(X: SparseVec[], y: number[], classes: number, featu
   const hB = new Float64Array(classes).fill(1e-8);
   const cw = o.classWeights ?? new Array(classes).fill(1);
   const n = X.length;
-  const model = { bias: b as unknown as number[], weights: W as unknown as number[][] };
+  const p = new Float64Array(classes);
+  // A feature no example has keeps a zero gradient and a zero weight for good: only the others
+  // are updated (the same weights as updating all of them, sooner).
+  const seen = new Uint8Array(features);
+  for (const x of X) for (const f of x.idx) seen[f] = 1;
+  const active: number[] = [];
+  for (let f = 0; f < features; f++) if (seen[f]) active.push(f);
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     for (let k = 0; k < classes; k++) gW[k]!.fill(0);
     gB.fill(0);
     for (let i = 0; i < n; i++) {
-      const x = X[i]!;
-      const p = predictProba(model, x);
+      const { idx, val } = X[i]!;
+      const len = idx.length;
+      // predictProba(model, x) without allocating, in the same order of operations, so the
+      // weights are bit for bit what it gives
+      let max = -Infinity;
+      for (let k = 0; k < classes; k++) {
+        const w = W[k]!;
+        let s = b[k]!;
+        for (let j = 0; j < len; j++) s += w[idx[j]!]! * val[j]!;
+        p[k] = s;
+        if (s > max) max = s;
+      }
+      let sum = 0;
+      for (let k = 0; k < classes; k++) {
+        p[k] = Math.exp(p[k]! - max);
+        sum += p[k]!;
+      }
       const weight = cw[y[i]!]! * (o.sampleWeights?.[i] ?? 1);
       for (let k = 0; k < classes; k++) {
-        const err = (p[k]! - (y[i] === k ? 1 : 0)) * weight;
+        const err = (p[k]! / sum - (y[i] === k ? 1 : 0)) * weight;
         gB[k]! += err;
         const g = gW[k]!;
-        for (let j = 0; j < x.idx.length; j++) g[x.idx[j]!]! += err * x.val[j]!;
+        for (let j = 0; j < len; j++) g[idx[j]!]! += err * val[j]!;
       }
     }
     for (let k = 0; k < classes; k++) {
       const w = W[k]!;
       const g = gW[k]!;
       const h = hW[k]!;
-      for (let f = 0; f < features; f++) {
+      for (let a = 0; a < active.length; a++) {
+        const f = active[a]!;
         const grad = g[f]! / n + o.l2 * w[f]!;
         if (grad === 0) continue;
         h[f]! += grad * grad;
