@@ -54,6 +54,7 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'test/restart/**', ...(process.env.TEST_DATABASE_URL ? DATABASE_FREE : [])],
     globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
+    isolate: false,
     // vitest's default is one worker fewer than the cores: one file at a time on a 2-core machine,
     // while the slowest files mostly wait on child processes and timers
     maxWorkers: 2,

@@ -373,7 +373,8 @@ describe('keys, rate limits and read-key mode', () => {
     // a good key verified once (from elsewhere) then counts against its own bucket, from anywhere
     const good = await authHeader(database, 'write');
     expect((await app.request('/api/v1/sources', { headers: { ...good, 'X-Forwarded-For': '203.0.113.5' } })).status).toBe(200);
-    for (let i = 0; i < 6; i++) expect((await app.request('/api/v1/sources', { headers: { ...good, ...guesser } })).status).toBe(200);
+    // (a whole burst of them: a sixth would depend on how fast these ran, the bucket refilling meanwhile)
+    for (let i = 0; i < 5; i++) expect((await app.request('/api/v1/sources', { headers: { ...good, ...guesser } })).status).toBe(200);
   });
 
   it('IPv6 clients share a bucket per /64; IPv4-mapped addresses count as IPv4', async () => {
