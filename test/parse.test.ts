@@ -22,6 +22,23 @@ describe('parseFeed: what is not a feed', () => {
     expect((err as Error).name).toBe('FeedParseError');
     expect((err as Error).message).toBe('not a readable feed: Unclosed root tag Line: 0');
   });
+  it("names each broken document's own fault, however many failed before it", async () => {
+    const reason = (xml: string) =>
+      parseFeed(xml).then(
+        () => 'parsed',
+        (e: Error) => e.message,
+      );
+    for (const xml of ['<rss version="2.0"><channel><item><title>a</ti', '<a><b></a>', '<rss><channel><item><title>x</chan'])
+      await reason(xml);
+    expect(await reason('<rss><channel><item><title>x</chan')).toBe('not a readable feed: Unclosed root tag Line: 0');
+    expect(await reason('<rss><channel><item><title>x</chan')).toBe('not a readable feed: Unclosed root tag Line: 0');
+    expect((await parseFeed(rss('<item><title>a</title><link>https://x.example/a</link></item>'))).entries).toHaveLength(1);
+  });
+  it('says what is missing from a well-formed document that holds no channel', async () => {
+    expect(await parseFeed('<rss version="2.0"></rss>').catch((e: Error) => e.message)).toBe(
+      'not a readable feed: no channel (RSS) or feed (Atom) element holding its entries',
+    );
+  });
 });
 
 describe('parseFeed: RSS', () => {

@@ -38,19 +38,25 @@ export class FeedParseError extends Error {
 
 type RawItem = Record<string, unknown> & Parser.Item;
 
-const parser = new Parser<{ language?: string }, RawItem>({
-  customFields: {
-    feed: ['language'],
-    item: [
-      ['description', 'description'],
-      ['dc:creator', 'dcCreator'],
-      ['media:content', 'mediaContent', { keepArray: true }],
-      ['media:thumbnail', 'mediaThumbnail'],
-      ['enclosure', 'enclosure'],
-      ['source', 'source'],
-    ],
-  },
-});
+/**
+ * A parser for one document. rss-parser keeps one xml2js parser per instance, and after a
+ * document fails that parser reports the next document's error wrongly ("Unable to parse XML."
+ * for an unclosed tag that it had named the time before), so instances are never reused.
+ */
+const newParser = () =>
+  new Parser<{ language?: string }, RawItem>({
+    customFields: {
+      feed: ['language'],
+      item: [
+        ['description', 'description'],
+        ['dc:creator', 'dcCreator'],
+        ['media:content', 'mediaContent', { keepArray: true }],
+        ['media:thumbnail', 'mediaThumbnail'],
+        ['enclosure', 'enclosure'],
+        ['source', 'source'],
+      ],
+    },
+  });
 
 const str = (v: unknown): string | undefined => {
   if (typeof v === 'string') return v.trim() || undefined;
@@ -101,11 +107,15 @@ export async function parseFeed(xml: string, limits: FeedLimits = DEFAULT_FEED_L
   if (/^(<!doctype html|<html)/i.test(skipProlog(head))) throw new FeedParseError('the server sent an HTML page, not a feed');
   const cut = cutFeed(xml, limits);
   if (!cut.xml) throw new FeedParseError(`the feed is larger than ${limits.maxChars} characters outside its entries`);
-  let feed: Awaited<ReturnType<typeof parser.parseString>>;
+  let feed: Awaited<ReturnType<ReturnType<typeof newParser>['parseString']>>;
   try {
-    feed = await parser.parseString(repairXml(cut.xml));
+    feed = await newParser().parseString(repairXml(cut.xml));
   } catch (err) {
-    const msg = ((err as Error).message || 'unreadable XML').split('\n').slice(0, 2).join(' ');
+    // rss-parser's builders fail with a TypeError on a well-formed document missing its parts
+    const msg =
+      err instanceof TypeError
+        ? 'no channel (RSS) or feed (Atom) element holding its entries'
+        : ((err as Error).message || 'unreadable XML').split('\n').slice(0, 2).join(' ');
     throw new FeedParseError(`not a readable feed: ${msg}`);
   }
   const entries = (feed.items ?? []).map((item): FeedEntry => {
