@@ -5,7 +5,8 @@
  *       preparation of hostile text, each as a ratio to plain text of the same length;
  *   (b) 10,000 hostile requests across every route: count of 5xx, RSS against the cache budget;
  *   (c) one anonymous client at its full allowed rate on the most expensive routes while another
- *       reads cached trends: the other client's p99.
+ *       reads cached trends: the other client's p99;
+ *   (d) each of those routes served once, alone: its time, and the longest the event loop was held.
  *
  *   node --import tsx bench/hardening.ts
  *   BENCH_HOSTILE_REQUESTS=2000 node --import tsx bench/hardening.ts   (a shorter (b))
@@ -18,6 +19,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
@@ -206,6 +208,14 @@ if (PARTS.has('b')) {
 }
 
 // (c) ------------------------------------------------------------------------------------------
+/** The routes an anonymous client can make the most expensive, in (c) and (d). */
+const EXPENSIVE = [
+  '/api/v1/items/export',
+  '/',
+  '/api/v1/trends?granularity=day&group_by=studio&from=2015-08-01',
+  '/api/v1/items?q=guild%20studio&limit=200',
+  '/api/v1/announcements/1/reaction?window=90d',
+];
 if (PARTS.has('c')) {
   const config = loadConfig(env); // default limits: 600/min, burst 120, 2 expensive at once per client
   const server = await startServer({ config, database, logger: silentLogger(), model });
@@ -213,13 +223,7 @@ if (PARTS.has('c')) {
   await (await fetch(cached, { headers: { 'X-Forwarded-For': '203.0.113.2' } })).arrayBuffer();
   const seconds = 20;
   let n = 0;
-  const expensive = [
-    '/api/v1/items/export',
-    '/',
-    '/api/v1/trends?granularity=day&group_by=studio&from=2015-08-01',
-    '/api/v1/items?q=guild%20studio&limit=200',
-    '/api/v1/announcements/1/reaction?window=90d',
-  ];
+  const expensive = EXPENSIVE;
   const attacker = autocannon({
     url: server.url,
     connections: 4,
@@ -258,6 +262,28 @@ if (PARTS.has('c')) {
     cachedReader: { requests: r.requests.total, non2xx: r.non2xx, p50Ms: r.latency.p50, p99Ms: r.latency.p99, maxMs: r.latency.max },
     readerP99Under200Ms: r.latency.p99 < 200,
   };
+}
+
+// (d) ------------------------------------------------------------------------------------------
+// Why (c) is what it is: each expensive route served once, alone and uncached, with the longest
+// time the event loop was held meanwhile (on PGlite, a query holds it for as long as it runs).
+if (PARTS.has('d')) {
+  const config = loadConfig(env);
+  const server = await startServer({ config, database, logger: silentLogger(), model });
+  const routes: Record<string, { ms: number; loopHeldMs: number; status: number }> = {};
+  let client = 0;
+  for (const path of EXPENSIVE) {
+    const h = monitorEventLoopDelay({ resolution: 5 });
+    h.enable();
+    const t = performance.now();
+    const res = await fetch(`${server.url}${path}`, { headers: { 'X-Forwarded-For': `198.51.100.${++client}` } });
+    await res.arrayBuffer();
+    const ms = performance.now() - t;
+    h.disable();
+    routes[path] = { ms: Math.round(ms), loopHeldMs: Math.round(h.max / 1e6), status: res.status };
+  }
+  await server.close();
+  figures.d_expensiveRoutes = routes;
 }
 
 await database.close();

@@ -47,20 +47,21 @@ describe('the fast path (model feature indexes) sees exactly the named features 
     ...corpus.slice(0, 600).map((t, i) => [t, corpus[(i * 7) % corpus.length], corpus[(i * 13) % corpus.length]].join(i % 2 ? ' ' : '\n')),
   ];
   const kinds = [null, 'news', 'union', 'studio'] as const;
-  for (const [name, o] of [
-    ['shipped', SHIPPED_FEATURES],
-    ['with negation', ALL_FEATURES],
+  // the shipped features on every text; the negation features (not shipped) on a fixed third
+  for (const [name, o, some] of [
+    ['shipped', SHIPPED_FEATURES, texts],
+    ['with negation', ALL_FEATURES, texts.filter((_, n) => n % 3 === 0)],
   ] as const) {
-    it(`for every corpus text, ${name} features`, { timeout: 300_000 }, () => {
+    it(`for ${some === texts ? 'every corpus text' : 'a third of the corpus texts'}, ${name} features`, { timeout: 300_000 }, () => {
       const vocab = vocabulary(
-        texts.map((t) => featurise(t, 'union', o).bag),
+        some.map((t) => featurise(t, 'union', o).bag),
         2,
       );
       const known = new Set(vocab);
       const index = new FeatureIndex(vocab, o);
       const named = (v: { idx: number[]; val: number[] }) => Object.fromEntries(v.idx.map((i, j) => [vocab[i]!, v.val[j]!]));
       const filtered = (bag: Map<string, number>) => Object.fromEntries([...bag].filter(([k]) => known.has(k)));
-      texts.forEach((text, n) => {
+      some.forEach((text, n) => {
         const kind = kinds[n % kinds.length];
         const want = featurise(text, kind, o);
         const a = analyse(text, o);

@@ -1,5 +1,5 @@
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
+import type { Readability } from '@mozilla/readability';
+import { parseHTML, readabilityModule } from './dom.ts';
 import { parseLooseDate } from './dates.ts';
 import { htmlToText } from './text.ts';
 
@@ -74,7 +74,7 @@ export function extractArticle(html: string, url: string): Article {
   }
   let parsed: ReturnType<Readability<string>['parse']>;
   try {
-    parsed = new Readability(document as unknown as ConstructorParameters<typeof Readability>[0], {
+    parsed = new (readabilityModule().Readability)(document as unknown as ConstructorParameters<typeof Readability>[0], {
       charThreshold: MIN_ARTICLE_CHARS,
     }).parse();
   } catch (err) {

@@ -1,4 +1,4 @@
-import { parseHTML } from 'linkedom';
+import { parseHTML } from './dom.ts';
 
 /** Paths tried when a home page names no feed, most common first (WordPress, Ghost, Hugo, Jekyll). */
 export const COMMON_FEED_PATHS = [

@@ -1,4 +1,4 @@
-import { parseHTML } from 'linkedom';
+import { parseHTML } from './dom.ts';
 import { parseLooseDate } from './dates.ts';
 import type { FeedEntry, ParsedFeed } from './parse.ts';
 
