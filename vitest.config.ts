@@ -36,6 +36,7 @@ const DATABASE_FREE = [
   'opml',
   'parse',
   'pattern-set',
+  'pglite-yield',
   'progress',
   'quickstart',
   'reaction',

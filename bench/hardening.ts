@@ -19,7 +19,6 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
@@ -35,10 +34,12 @@ import { htmlToText } from '../src/ingest/text.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startServer } from '../src/server.ts';
 import { report } from './lib.ts';
+import { DEFAULT_ANNOUNCEMENTS } from '../db/seed/announcements.ts';
+import { seedAnnouncementsOnce } from '../src/services/announcements.ts';
 
 const figures: Record<string, unknown> = {};
 const HOSTILE = Number(process.env.BENCH_HOSTILE_REQUESTS ?? 10_000);
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'a,b,c').split(','));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'a,b,c,d').split(','));
 const PG_ADMIN = process.env.BENCH_DATABASE_URL;
 
 // (a) ------------------------------------------------------------------------------------------
@@ -101,6 +102,8 @@ if (PG_ADMIN) {
 figures.database = PG_ADMIN ? 'postgresql' : 'pglite (file)';
 const database = await openDatabase({ databaseUrl, dataDir: dir });
 await migrate(database);
+// the announcements a server seeds at start, so /api/v1/announcements/1/reaction has one to answer for
+await seedAnnouncementsOnce({ db: database.db }, DEFAULT_ANNOUNCEMENTS);
 await database.db.execute(
   sql`insert into sources (name, url, kind) select 'Bench ' || g, 'https://bench.example.org/' || g, (array['news','union','studio','opinion'])[1 + g % 4]::source_kind from generate_series(1, 40) g`,
 );
@@ -273,14 +276,20 @@ if (PARTS.has('d')) {
   const routes: Record<string, { ms: number; loopHeldMs: number; status: number }> = {};
   let client = 0;
   for (const path of EXPENSIVE) {
-    const h = monitorEventLoopDelay({ resolution: 5 });
-    h.enable();
+    // a 1 ms ticker: the longest gap between its ticks is the longest the loop was held
+    let last = performance.now();
+    let held = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      held = Math.max(held, now - last);
+      last = now;
+    }, 1);
     const t = performance.now();
     const res = await fetch(`${server.url}${path}`, { headers: { 'X-Forwarded-For': `198.51.100.${++client}` } });
     await res.arrayBuffer();
     const ms = performance.now() - t;
-    h.disable();
-    routes[path] = { ms: Math.round(ms), loopHeldMs: Math.round(h.max / 1e6), status: res.status };
+    clearInterval(ticker);
+    routes[path] = { ms: Math.round(ms), loopHeldMs: Math.round(held), status: res.status };
   }
   await server.close();
   figures.d_expensiveRoutes = routes;
@@ -288,4 +297,4 @@ if (PARTS.has('d')) {
 
 await database.close();
 rmSync(dir, { recursive: true, force: true });
-report(PG_ADMIN ? 'hardening-postgres' : 'hardening', figures);
+report(PG_ADMIN ? 'hardening-postgres' : 'hardening', figures, { merge: PARTS.size < 4 });

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Samples resident memory every 20 ms; `stop()` returns the peak in MB. */
@@ -15,11 +15,14 @@ export function rssSampler() {
 }
 
 /** Writes a benchmark's figures to bench/results/<name>.json and prints them. */
-export function report(name: string, figures: Record<string, unknown>) {
+export function report(name: string, figures: Record<string, unknown>, opts: { merge?: boolean } = {}) {
   const dir = fileURLToPath(new URL('./results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
-  const out = { benchmark: name, at: new Date().toISOString(), node: process.version, ...figures };
-  writeFileSync(`${dir}${name}.json`, JSON.stringify(out, null, 2) + '\n');
+  // a run of some parts only keeps the other parts' figures from the last full run
+  const file = `${dir}${name}.json`;
+  const before = opts.merge && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : {};
+  const out = { ...before, benchmark: name, at: new Date().toISOString(), node: process.version, ...figures };
+  writeFileSync(file, JSON.stringify(out, null, 2) + '\n');
   console.log(JSON.stringify(out, null, 2));
 }
 

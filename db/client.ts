@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { acquireDataDirLock, type HeldDataDirLock } from './data-dir-lock.ts';
 import * as schema from './schema/index.ts';
+import { yieldBeforeQueries } from './pglite-yield.ts';
 
 export type Schema = typeof schema;
 /** The database handle every query takes; the same type whichever driver is underneath. */
@@ -98,6 +99,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     dirLock.release();
     throw new DatabaseUnavailableError(`cannot open the embedded database in ${opts.dataDir}: ${describe(err)}`);
   }
+  yieldBeforeQueries(client);
   const db = drizzle(client, { schema }) as unknown as Db;
   return {
     db,

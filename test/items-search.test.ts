@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
+import { SEARCH_CANDIDATES } from '../db/queries/items.ts';
 import { json, testApp } from './helpers/app.ts';
 import { freshDatabase } from './helpers/db.ts';
 import { makeItems, makeSource } from './helpers/factories.ts';
@@ -124,6 +125,30 @@ describe('item search', () => {
         query,
       ).toEqual(ids);
     }
+  });
+
+  it('ranks the newest 2,000 matches of a broad query best first, and counts every match', async () => {
+    const { app } = testApp(database);
+    // the best match of all for "filler", older than the 2,500 filler items
+    const studio = await makeSource(database.db, 'studio', 'Old press office');
+    const [old] = await makeItems(database.db, [
+      { sourceId: studio, publishedAt: new Date('2025-06-20T00:00:00Z'), stance: 'neutral', title: 'Filler, filler, filler: filler' },
+    ]);
+    const seen: number[] = [];
+    let page = await json(await app.request('/api/v1/items?q=filler&limit=200'));
+    expect(page.total).toBe(2501);
+    seen.push(...page.items.map((i: { id: number }) => i.id));
+    while (page.nextCursor) {
+      page = await json(await app.request(`/api/v1/items?q=filler&limit=200&cursor=${page.nextCursor}`));
+      seen.push(...page.items.map((i: { id: number }) => i.id));
+    }
+    expect(seen).toHaveLength(SEARCH_CANDIDATES);
+    expect(new Set(seen).size).toBe(SEARCH_CANDIDATES);
+    expect(seen).not.toContain(old);
+    // narrowed to fewer matches than that, every one is ranked and the best comes first
+    const narrowed = await json(await app.request('/api/v1/items?q=filler&to=2025-07-20&limit=5'));
+    expect(narrowed.items[0].id).toBe(old);
+    expect(narrowed.items[0].rank).toBeGreaterThan(narrowed.items[1].rank);
   });
 
   it('shows one item with labels, explanation, entities, source and sightings', async () => {
