@@ -11,7 +11,13 @@ import { Meta } from './trends.ts';
 export { decodeCursor, encodeCursor } from '../../services/item-cursor.ts';
 
 const filterParams = {
-  q: z.string().trim().min(1).max(500).optional().openapi({ description: 'full-text search: words, "phrases", -exclusions, or; best match first among the 2,000 newest matches' }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .optional()
+    .openapi({ description: 'full-text search: words, "phrases", -exclusions, or; best match first among the 2,000 newest matches' }),
   source: z.coerce.number().int().positive().max(2_147_483_647).optional(),
   kind: z.enum(SOURCE_KINDS).optional(),
   relevant: z.enum(['true', 'false', 'all']).default('all').openapi({
