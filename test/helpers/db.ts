@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, inject } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { migrate } from '../../db/migrate.ts';
+import { yieldBeforeQueries } from '../../db/pglite-yield.ts';
 
 /** The PostgreSQL server the suite runs against, when TEST_DATABASE_URL is set. */
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
@@ -25,6 +26,8 @@ export async function freshDatabase(): Promise<Database & { url?: string }> {
     const schema = await import('../../db/schema/index.ts');
     const snapshot = readFileSync(inject('pgliteSnapshot'));
     const pg = await PGlite.create({ loadDataDir: new Blob([snapshot]) });
+    // as openDatabase sets up the embedded database: each query after a turn of the event loop
+    yieldBeforeQueries(pg);
     return { db: drizzle(pg, { schema }) as never, driver: 'pglite', where: 'memory', close: () => pg.close() };
   }
   const name = `pulse_t_${process.pid}_${randomBytes(4).toString('hex')}`;
