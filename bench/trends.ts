@@ -21,7 +21,10 @@ u.pathname = `/${dbName}`;
 const dbUrl = u.toString();
 const PORT = 3990;
 const TRIVIAL_PORT = 3991;
+const UNCACHED_PORT = 3992;
 const bin = fileURLToPath(new URL('../bin/pulse.js', import.meta.url));
+const base = `http://127.0.0.1:${PORT}`;
+const uncachedBase = `http://127.0.0.1:${UNCACHED_PORT}`;
 
 function start(args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
@@ -67,12 +70,15 @@ async function load() {
   return loadSeconds;
 }
 
-/** Latency of `runs` requests; `fresh` adds an ignored parameter so each misses the response cache. */
+/**
+ * Latency of `runs` requests. Uncached figures come from a second server whose response cache is
+ * off (PULSE_CACHE_TTL_MS=0): Pulse rejects unknown parameters, so none can be added to miss it.
+ */
 async function latency(url: string, runs: number, fresh = true) {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    const res = await fetch(fresh ? `${url}&_nocache=${i}-${Math.random()}` : url);
+    const res = await fetch(fresh ? url.replace(base, uncachedBase) : url);
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status}`);
     times.push(performance.now() - t);
@@ -105,18 +111,19 @@ async function rssOf(pid: number): Promise<number> {
 
 const loadSeconds = await load();
 // Logs at warn: a log line per request would measure the pipe to this process, not Pulse.
+// rate limits off: this measures Pulse, not its limiter
+const serverEnv = {
+  ...process.env,
+  DATABASE_URL: dbUrl,
+  PORT: String(PORT),
+  HOST: '127.0.0.1',
+  PULSE_LOG_LEVEL: 'warn',
+  PULSE_SEED_SOURCES: 'false',
+  PULSE_RATE_LIMIT_PER_MIN: '10000000',
+  PULSE_RATE_LIMIT_BURST: '100000',
+};
 const server = spawn(process.execPath, [bin, 'serve', '--no-jobs'], {
-  // rate limits off: this measures Pulse, not its limiter
-  env: {
-    ...process.env,
-    DATABASE_URL: dbUrl,
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    PULSE_LOG_LEVEL: 'warn',
-    PULSE_SEED_SOURCES: 'false',
-    PULSE_RATE_LIMIT_PER_MIN: '10000000',
-    PULSE_RATE_LIMIT_BURST: '100000',
-  },
+  env: serverEnv,
   stdio: ['ignore', 'ignore', 'inherit'],
 });
 for (let i = 0; ; i++) {
@@ -129,8 +136,23 @@ for (let i = 0; ; i++) {
   await new Promise((r) => setTimeout(r, 100));
 }
 
+// the same server with its response cache off, for the uncached figures
+const uncached = spawn(process.execPath, [bin, 'serve', '--no-jobs'], {
+  env: { ...serverEnv, PORT: String(UNCACHED_PORT), PULSE_CACHE_TTL_MS: '0' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+for (let i = 0; ; i++) {
+  if (i > 200) throw new Error('the uncached server did not start');
+  const ok = await fetch(`http://127.0.0.1:${UNCACHED_PORT}/health`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (ok) break;
+  await new Promise((r) => setTimeout(r, 100));
+}
+
 const trivial = await start(['--import', 'tsx', fileURLToPath(new URL('./trivial-server.ts', import.meta.url))], {}, /ready/);
-const base = `http://127.0.0.1:${PORT}`;
+
 try {
   // first, the rollup job's work: rebuild every day once (what a running deployment keeps current)
   const rebuild = performance.now();
@@ -188,5 +210,6 @@ try {
   report('trends', { ...figures, trendsShareOfTrivial: +ratio.toFixed(3) });
 } finally {
   server.kill('SIGTERM');
+  uncached.kill('SIGTERM');
   trivial.kill('SIGTERM');
 }

@@ -7,7 +7,8 @@ import type { PGlite } from '@electric-sql/pglite';
  * (an export of 50,000 rows held the loop for 1.2 s at a stretch). Here queries run one after
  * another (as PGlite runs them anyway), each after a turn of the event loop that begins once the
  * one before it has finished, so sockets and timers get in between and the longest hold is the
- * longest single query. Queries inside a transaction run on its own handle and are not delayed.
+ * longest single query. Queries inside a transaction run on its own handle and are not delayed;
+ * a transaction and close() take their place in the same line.
  */
 export function yieldBeforeQueries(client: PGlite): void {
   let tail: Promise<unknown> = Promise.resolve();
@@ -19,6 +20,9 @@ export function yieldBeforeQueries(client: PGlite): void {
     }) as (...args: A) => Promise<R>;
   client.query = inTurn(client.query.bind(client)) as PGlite['query'];
   client.exec = inTurn(client.exec.bind(client)) as PGlite['exec'];
+  // in call order with the queries: those asked before close() or a transaction still run first
+  client.transaction = inTurn(client.transaction.bind(client)) as PGlite['transaction'];
+  client.close = inTurn(client.close.bind(client)) as PGlite['close'];
 }
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../db/client.ts';
 import { SEARCH_CANDIDATES } from '../db/queries/items.ts';
+import { rowsOf } from '../db/client.ts';
 import { json, testApp } from './helpers/app.ts';
 import { freshDatabase } from './helpers/db.ts';
 import { makeItems, makeSource } from './helpers/factories.ts';
@@ -134,16 +135,32 @@ describe('item search', () => {
     const [old] = await makeItems(database.db, [
       { sourceId: studio, publishedAt: new Date('2025-06-20T00:00:00Z'), stance: 'neutral', title: 'Filler, filler, filler: filler' },
     ]);
+    const newest = rowsOf<{ id: number }>(
+      await database.db.execute(
+        sql`select id from items where search @@ websearch_to_tsquery('english', 'filler') order by published_at desc, id desc limit ${SEARCH_CANDIDATES}`,
+      ),
+    ).map((r) => Number(r.id));
     const seen: number[] = [];
     let page = await json(await app.request('/api/v1/items?q=filler&limit=200'));
     expect(page.total).toBe(2501);
     seen.push(...page.items.map((i: { id: number }) => i.id));
+    // matches arriving between pages, newer than all: none of the first page's candidates drops out
+    const arrived = await makeItems(
+      database.db,
+      Array.from({ length: 30 }, (_, k) => ({
+        sourceId: studio,
+        publishedAt: new Date(Date.UTC(2031, 0, 1, k)),
+        stance: 'neutral' as const,
+        title: `Filler arrival ${k}`,
+      })),
+    );
     while (page.nextCursor) {
       page = await json(await app.request(`/api/v1/items?q=filler&limit=200&cursor=${page.nextCursor}`));
       seen.push(...page.items.map((i: { id: number }) => i.id));
     }
-    expect(seen).toHaveLength(SEARCH_CANDIDATES);
-    expect(new Set(seen).size).toBe(SEARCH_CANDIDATES);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(newest.filter((id) => !seen.includes(id))).toEqual([]);
+    expect(seen.filter((id) => !newest.includes(id) && !arrived.includes(id))).toEqual([]);
     expect(seen).not.toContain(old);
     // narrowed to fewer matches than that, every one is ranked and the best comes first
     const narrowed = await json(await app.request('/api/v1/items?q=filler&to=2025-07-20&limit=5'));

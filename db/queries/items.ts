@@ -85,10 +85,13 @@ function withLabels<T>(q: T, view: LabelView | undefined): T {
 
 /**
  * Position after the last row of a page. Without a query: newest first by published time, then
- * id. With a query: best match first by rank, then id. Either way the order is total, so rows
+ * id. With a query: best match first by rank, then id, among the candidates the first page ranked
+ * (and any newer match): `floor` is the oldest of them. Either way the order is total, so rows
  * inserted meanwhile never make a page repeat or skip a row that was already there.
  */
-export type ItemCursor = { publishedAt: Date; id: number } | { rank: number; id: number };
+export type ItemCursor =
+  | { publishedAt: Date; id: number }
+  | { rank: number; id: number; floor?: { publishedAt: Date; id: number } | undefined };
 
 /**
  * How many matches of a full-text query are ranked: the newest ones (by publication). When more
@@ -175,18 +178,27 @@ export async function listItems(
   const searchPage = async (q: string) => {
     // Only the newest SEARCH_CANDIDATES matches are ranked (ranking every match costs a rank per
     // match: 50,000 of them took 0.3 s on the embedded database, holding its thread).
-    const ranked = withLabels(
+    // A later page ranks the first page's candidates (and any newer match) again: the oldest of
+    // them travels in the cursor, so matches arriving meanwhile never push one out of the set.
+    const c = p.cursor && 'rank' in p.cursor ? p.cursor : undefined;
+    const floor = c?.floor;
+    const candidates = withLabels(
       db
-        .select({ id: items.id, rank: sql<number>`${rankExpr(q)}`.as('rank') })
+        .select({ id: items.id, publishedAt: items.publishedAt, rank: sql<number>`${rankExpr(q)}`.as('rank') })
         .from(items)
         .innerJoin(sources, eq(items.sourceId, sources.id)),
       p.filters.labels,
     )
-      .where(where)
-      .orderBy(desc(items.publishedAt), desc(items.id))
-      .limit(SEARCH_CANDIDATES)
-      .as('ranked');
-    const c = p.cursor && 'rank' in p.cursor ? p.cursor : undefined;
+      .where(
+        and(
+          where,
+          floor
+            ? or(gt(items.publishedAt, floor.publishedAt), and(eq(items.publishedAt, floor.publishedAt), gte(items.id, floor.id)))
+            : undefined,
+        ),
+      )
+      .orderBy(desc(items.publishedAt), desc(items.id));
+    const ranked = (floor ? candidates : candidates.limit(SEARCH_CANDIDATES)).as('ranked');
     const top = await db
       .select({ id: ranked.id, rank: ranked.rank })
       .from(ranked)
@@ -216,7 +228,17 @@ export async function listItems(
         if (r) rows.push({ ...r, rank: t.rank as number | null });
       }
     }
-    return rows;
+    // where the candidates end, for the next page's cursor (asked only when there is one)
+    let nextFloor = floor;
+    if (!nextFloor && top.length > p.limit) {
+      const [oldest] = await db
+        .select({ publishedAt: ranked.publishedAt, id: ranked.id })
+        .from(ranked)
+        .orderBy(asc(ranked.publishedAt), asc(ranked.id))
+        .limit(1);
+      nextFloor = oldest;
+    }
+    return Object.assign(rows, { floor: nextFloor });
   };
   const newestPage = () => {
     const c = p.cursor && 'publishedAt' in p.cursor ? p.cursor : undefined;
@@ -237,7 +259,14 @@ export async function listItems(
   const page = rows.slice(0, p.limit);
   const last = page.at(-1);
   let next: ItemCursor | null = null;
-  if (rows.length > p.limit && last) next = q ? { rank: Number(last.rank), id: last.id } : { publishedAt: last.publishedAt, id: last.id };
+  if (rows.length > p.limit && last)
+    next = q
+      ? {
+          rank: Number(last.rank),
+          id: last.id,
+          floor: 'floor' in rows ? (rows.floor as { publishedAt: Date; id: number } | undefined) : undefined,
+        }
+      : { publishedAt: last.publishedAt, id: last.id };
   return { rows: page, next, total: Number(n) };
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readCorpus, readSplit } from '../classify/corpus.ts';
 import { defaultModel, MODEL_PATH, StanceModel } from '../classify/model.ts';
@@ -23,7 +23,8 @@ export async function trainCommand(args: string[], io: Io): Promise<number> {
     corpus: { type: 'string' },
   });
   const corpusDir = values.corpus === undefined ? undefined : resolve(values.corpus);
-  if (corpusDir !== undefined && !existsSync(corpusDir)) throw new UsageError(`--corpus: no directory "${values.corpus}"`);
+  if (corpusDir !== undefined && !statSync(corpusDir, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--corpus: no directory "${values.corpus}"`);
   const holdout = values.holdout === undefined ? 0.3 : Number(values.holdout);
   if (!(holdout > 0 && holdout < 1)) throw new UsageError(`--holdout must be a share between 0 and 1, got "${values.holdout}"`);
   if (values.holdout !== undefined && !values['with-annotations']) throw new UsageError('--holdout needs --with-annotations');
