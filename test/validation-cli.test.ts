@@ -63,9 +63,7 @@ describe('pulse sample, annotations and train --with-annotations', () => {
     expect((await runPulse(['train', '--corpus', join(dir, 'nowhere'), '--out', out], env)).stderr).toMatch(
       /^pulse train: --corpus: no directory/,
     );
-    expect((await runPulse(['train', '--corpus', file, '--out', out], env)).stderr).toMatch(
-      /^pulse train: --corpus: no directory/,
-    );
+    expect((await runPulse(['train', '--corpus', file, '--out', out], env)).stderr).toMatch(/^pulse train: --corpus: no directory/);
     const t = await runPulse(['train', '--with-annotations', '--corpus', corpus, '--out', out], env);
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/with 28 coded items added; scored on 12 held-out coded items/);
