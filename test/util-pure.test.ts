@@ -132,7 +132,7 @@ describe('SingleFlight', () => {
 });
 
 describe('export batch sizing', () => {
-  it('scales the next batch toward 25 ms, at most doubling or halving, within 100 and 2,000 rows', async () => {
+  it('scales the next batch toward 25 ms, at most doubling or halving, within 100 and 1,000 rows', async () => {
     const { nextBatchSize } = await import('../src/services/items.ts');
     expect(nextBatchSize(1000, 50)).toBe(500); // twice the target: half the rows
     expect(nextBatchSize(1000, 40)).toBe(625);
@@ -141,6 +141,6 @@ describe('export batch sizing', () => {
     expect(nextBatchSize(500, 1)).toBe(1000); // never more than doubled at once
     expect(nextBatchSize(500, 0)).toBe(1000);
     expect(nextBatchSize(150, 1000)).toBe(100);
-    expect(nextBatchSize(1500, 1)).toBe(2000);
+    expect(nextBatchSize(800, 1)).toBe(1000);
   });
 });

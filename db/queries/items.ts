@@ -102,7 +102,6 @@ export const SEARCH_CANDIDATES = 2000;
 const SNIPPETS_PER_QUERY = 50;
 
 const tsQuery = (q: string) => sql`websearch_to_tsquery('english', ${q})`;
-const rankExpr = (q: string) => sql<number>`ts_rank(${items.search}, ${tsQuery(q)})`;
 /** The headline and summary with matches in <mark>; the text is HTML-escaped first. */
 const snippetExpr = (q: string) =>
   sql<string>`ts_headline('english', replace(replace(replace(${items.title} || ' — ' || ${items.summary}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), ${tsQuery(q)}, 'StartSel=<mark>, StopSel=</mark>, MaxWords=40, MinWords=15, MaxFragments=2')`;
@@ -183,10 +182,7 @@ export async function listItems(
     const c = p.cursor && 'rank' in p.cursor ? p.cursor : undefined;
     const floor = c?.floor;
     const candidates = withLabels(
-      db
-        .select({ id: items.id, publishedAt: items.publishedAt, rank: sql<number>`${rankExpr(q)}`.as('rank') })
-        .from(items)
-        .innerJoin(sources, eq(items.sourceId, sources.id)),
+      db.select({ id: items.id, publishedAt: items.publishedAt }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)),
       p.filters.labels,
     )
       .where(
@@ -199,11 +195,16 @@ export async function listItems(
       )
       .orderBy(desc(items.publishedAt), desc(items.id));
     const ranked = (floor ? candidates : candidates.limit(SEARCH_CANDIDATES)).as('ranked');
+    // ranks are computed for the candidates alone (in the candidates' own query, PostgreSQL
+    // computed one for every match before keeping the newest)
+    const byRank = alias(items, 'by_rank');
+    const rank = sql<number>`ts_rank(${byRank.search}, ${tsQuery(q)})`;
     const top = await db
-      .select({ id: ranked.id, rank: ranked.rank })
+      .select({ id: ranked.id, rank })
       .from(ranked)
-      .where(c ? sql`(${ranked.rank} < ${c.rank}::real or (${ranked.rank} = ${c.rank}::real and ${ranked.id} < ${c.id}))` : undefined)
-      .orderBy(desc(ranked.rank), desc(ranked.id))
+      .innerJoin(byRank, eq(byRank.id, ranked.id))
+      .where(c ? sql`(${rank} < ${c.rank}::real or (${rank} = ${c.rank}::real and ${ranked.id} < ${c.id}))` : undefined)
+      .orderBy(desc(rank), desc(ranked.id))
       .limit(p.limit + 1);
     // The page's columns and snippets, by id, a piece at a time: 200 snippets in one query held
     // the embedded database's thread (and every other request) for 0.1 s.
