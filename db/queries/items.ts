@@ -194,17 +194,25 @@ export async function listItems(
         ),
       )
       .orderBy(desc(items.publishedAt), desc(items.id));
-    const ranked = (floor ? candidates : candidates.limit(SEARCH_CANDIDATES)).as('ranked');
+    // (later pages take up to as many again that arrived meanwhile: the cost stays bounded)
+    const chosen = await candidates.limit(floor ? 2 * SEARCH_CANDIDATES : SEARCH_CANDIDATES);
+    if (!chosen.length) return Object.assign([], { floor: undefined });
     // ranks are computed for the candidates alone (in the candidates' own query, PostgreSQL
     // computed one for every match before keeping the newest)
-    const byRank = alias(items, 'by_rank');
-    const rank = sql<number>`ts_rank(${byRank.search}, ${tsQuery(q)})`;
+    const rank = sql<number>`ts_rank(${items.search}, ${tsQuery(q)})`;
     const top = await db
-      .select({ id: ranked.id, rank })
-      .from(ranked)
-      .innerJoin(byRank, eq(byRank.id, ranked.id))
-      .where(c ? sql`(${rank} < ${c.rank}::real or (${rank} = ${c.rank}::real and ${ranked.id} < ${c.id}))` : undefined)
-      .orderBy(desc(rank), desc(ranked.id))
+      .select({ id: items.id, rank })
+      .from(items)
+      .where(
+        and(
+          inArray(
+            items.id,
+            chosen.map((r) => r.id),
+          ),
+          c ? sql`(${rank} < ${c.rank}::real or (${rank} = ${c.rank}::real and ${items.id} < ${c.id}))` : undefined,
+        ),
+      )
+      .orderBy(desc(rank), desc(items.id))
       .limit(p.limit + 1);
     // The page's columns and snippets, by id, a piece at a time: 200 snippets in one query held
     // the embedded database's thread (and every other request) for 0.1 s.
@@ -229,17 +237,8 @@ export async function listItems(
         if (r) rows.push({ ...r, rank: t.rank as number | null });
       }
     }
-    // where the candidates end, for the next page's cursor (asked only when there is one)
-    let nextFloor = floor;
-    if (!nextFloor && top.length > p.limit) {
-      const [oldest] = await db
-        .select({ publishedAt: ranked.publishedAt, id: ranked.id })
-        .from(ranked)
-        .orderBy(asc(ranked.publishedAt), asc(ranked.id))
-        .limit(1);
-      nextFloor = oldest;
-    }
-    return Object.assign(rows, { floor: nextFloor });
+    // where the candidates end (the oldest of them), for the next page's cursor
+    return Object.assign(rows, { floor: floor ?? chosen.at(-1) });
   };
   const newestPage = () => {
     const c = p.cursor && 'publishedAt' in p.cursor ? p.cursor : undefined;
