@@ -15,7 +15,6 @@ const DATABASE_FREE = [
   'canonical-url',
   'charset',
   'classifier',
-  'classify-io',
   'classify-metrics',
   'classify-text',
   'dedup-plan',

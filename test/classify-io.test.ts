@@ -10,7 +10,7 @@ import { ingest } from '../src/services/ingest.ts';
 import { silentLogger } from '../src/logger.ts';
 import { json, testApp, testConfig } from './helpers/app.ts';
 import { runPulse } from './helpers/cli.ts';
-import { freshDatabase } from './helpers/db.ts';
+import { freshDatabase, pgliteOnly } from './helpers/db.ts';
 import { body, rss, startFeedServer } from './helpers/feed-server.ts';
 
 let database: Database;
@@ -112,7 +112,8 @@ describe('POST /api/v1/classify', () => {
   });
 });
 
-describe('pulse classify and pulse eval', () => {
+// child processes that read no database: the PostgreSQL pass skips them
+pgliteOnly('pulse classify and pulse eval', () => {
   it('reads JSON Lines or plain text and writes only JSON Lines, in order', async () => {
     const input = [
       '{"id": "a", "text": "The guild demands consent before any digital replica is made."}',
