@@ -115,41 +115,32 @@ const loadSeconds = await load();
 const serverEnv = {
   ...process.env,
   DATABASE_URL: dbUrl,
-  PORT: String(PORT),
   HOST: '127.0.0.1',
   PULSE_LOG_LEVEL: 'warn',
   PULSE_SEED_SOURCES: 'false',
   PULSE_RATE_LIMIT_PER_MIN: '10000000',
   PULSE_RATE_LIMIT_BURST: '100000',
 };
-const server = spawn(process.execPath, [bin, 'serve', '--no-jobs'], {
-  env: serverEnv,
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-for (let i = 0; ; i++) {
-  if (i > 200) throw new Error('server did not start');
-  const ok = await fetch(`http://127.0.0.1:${PORT}/health`).then(
-    (r) => r.ok,
-    () => false,
-  );
-  if (ok) break;
-  await new Promise((r) => setTimeout(r, 100));
+/** Starts `pulse serve --no-jobs` with `env` and resolves once /health answers on `port`. */
+async function serve(port: number, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [bin, 'serve', '--no-jobs'], {
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; ; i++) {
+    if (i > 200) throw new Error(`the server on port ${port} did not start`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
+const server = await serve(PORT, serverEnv);
 // the same server with its response cache off, for the uncached figures
-const uncached = spawn(process.execPath, [bin, 'serve', '--no-jobs'], {
-  env: { ...serverEnv, PORT: String(UNCACHED_PORT), PULSE_CACHE_TTL_MS: '0' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-for (let i = 0; ; i++) {
-  if (i > 200) throw new Error('the uncached server did not start');
-  const ok = await fetch(`http://127.0.0.1:${UNCACHED_PORT}/health`).then(
-    (r) => r.ok,
-    () => false,
-  );
-  if (ok) break;
-  await new Promise((r) => setTimeout(r, 100));
-}
+const uncached = await serve(UNCACHED_PORT, { ...serverEnv, PULSE_CACHE_TTL_MS: '0' });
 
 const trivial = await start(['--import', 'tsx', fileURLToPath(new URL('./trivial-server.ts', import.meta.url))], {}, /ready/);
 

@@ -4,6 +4,7 @@ import type { Db } from '../client.ts';
 import { alias } from 'drizzle-orm/pg-core';
 import { itemCorrections, itemLabels, items, sightings, sources, type Explanation } from '../schema/index.ts';
 import type { LabelView } from './rollups.ts';
+import { arrayParam } from './pg-array.ts';
 
 export interface ItemFilters {
   /** full-text query, in web-search syntax ("quoted phrases", -exclusions, or) */
@@ -196,7 +197,7 @@ export async function listItems(
       .orderBy(desc(items.publishedAt), desc(items.id));
     // (later pages take up to as many again that arrived meanwhile: the cost stays bounded)
     const chosen = await candidates.limit(floor ? 2 * SEARCH_CANDIDATES : SEARCH_CANDIDATES);
-    if (!chosen.length) return Object.assign([], { floor: undefined });
+    if (!chosen.length) return { rows: [], floor: undefined };
     // ranks are computed for the candidates alone (in the candidates' own query, PostgreSQL
     // computed one for every match before keeping the newest)
     const rank = sql<number>`ts_rank(${items.search}, ${tsQuery(q)})`;
@@ -206,7 +207,10 @@ export async function listItems(
       .where(
         and(
           // one array parameter, not 2,000: binding that many values cost PostgreSQL tens of ms
-          sql`${items.id} = any(${`{${chosen.map((r) => r.id).join(',')}}`}::bigint[])`,
+          sql`${items.id} = any(${arrayParam(
+            chosen.map((r) => r.id),
+            'bigint',
+          )})`,
           c ? sql`(${rank} < ${c.rank}::real or (${rank} = ${c.rank}::real and ${items.id} < ${c.id}))` : undefined,
         ),
       )
@@ -236,12 +240,12 @@ export async function listItems(
       }
     }
     // where the candidates end (the oldest of them), for the next page's cursor
-    return Object.assign(rows, { floor: floor ?? chosen.at(-1) });
+    return { rows, floor: floor ?? chosen.at(-1) };
   };
-  const newestPage = () => {
+  const newestPage = async () => {
     const c = p.cursor && 'publishedAt' in p.cursor ? p.cursor : undefined;
     const after = c ? or(lt(items.publishedAt, c.publishedAt), and(eq(items.publishedAt, c.publishedAt), lt(items.id, c.id))) : undefined;
-    return withLabels(
+    const rows = await withLabels(
       db
         .select({ ...cols, rank: sql<number | null>`null::real`, snippet: sql<string | null>`null::text` })
         .from(items)
@@ -251,20 +255,15 @@ export async function listItems(
       .where(and(where, after))
       .orderBy(desc(items.publishedAt), desc(items.id))
       .limit(p.limit + 1);
+    return { rows, floor: undefined };
   };
   // the page and the total are independent: ask for both at once (two pool connections)
-  const [rows, n] = await Promise.all([q ? searchPage(q) : newestPage(), total]);
+  const [{ rows, floor }, n] = await Promise.all([q ? searchPage(q) : newestPage(), total]);
   const page = rows.slice(0, p.limit);
   const last = page.at(-1);
   let next: ItemCursor | null = null;
   if (rows.length > p.limit && last)
-    next = q
-      ? {
-          rank: Number(last.rank),
-          id: last.id,
-          floor: 'floor' in rows ? (rows.floor as { publishedAt: Date; id: number } | undefined) : undefined,
-        }
-      : { publishedAt: last.publishedAt, id: last.id };
+    next = q ? { rank: Number(last.rank), id: last.id, floor } : { publishedAt: last.publishedAt, id: last.id };
   return { rows: page, next, total: Number(n) };
 }
 

@@ -95,45 +95,23 @@ export async function writeLabels(db: Db, labels: Label[], at: Date): Promise<vo
   await writeLabelHistory(db, labels, at);
 }
 
+/** Each column of a label row: its name, its PostgreSQL type, and its value for one label. */
+const LABEL_COLUMNS: [name: string, type: string, value: (l: Label) => string | number | boolean | null][] = [
+  ['id', 'bigint', (l) => l.id],
+  ['relevant', 'boolean', (l) => l.relevant],
+  ['stance', 'text', (l) => l.stance],
+  ['confidence', 'real', (l) => l.confidence],
+  ['concerns', 'text', (l) => pgArrayLiteral(l.concerns)],
+  ['explanation', 'text', (l) => JSON.stringify(l.explanation)],
+  ['model', 'text', (l) => l.model],
+  ['language', 'text', (l) => l.language ?? null],
+  ['quotes', 'text', (l) => (l.quotes ? JSON.stringify(l.quotes) : null)],
+];
+
 /** The labels as rows `u(id, relevant, stance, …, quotes)`, one unnest over parallel arrays. */
 function labelRows(labels: Label[]) {
-  return sql`unnest(
-      ${arrayParam(
-        labels.map((l) => l.id),
-        'bigint',
-      )},
-      ${arrayParam(
-        labels.map((l) => l.relevant),
-        'boolean',
-      )},
-      ${arrayParam(
-        labels.map((l) => l.stance),
-        'text',
-      )},
-      ${arrayParam(
-        labels.map((l) => l.confidence),
-        'real',
-      )},
-      ${arrayParam(
-        labels.map((l) => pgArrayLiteral(l.concerns)),
-        'text',
-      )},
-      ${arrayParam(
-        labels.map((l) => JSON.stringify(l.explanation)),
-        'text',
-      )},
-      ${arrayParam(
-        labels.map((l) => l.model),
-        'text',
-      )},
-      ${arrayParam(
-        labels.map((l) => l.language ?? null),
-        'text',
-      )},
-      ${arrayParam(
-        labels.map((l) => (l.quotes ? JSON.stringify(l.quotes) : null)),
-        'text',
-      )}) as u(id, relevant, stance, confidence, concerns, explanation, model, language, quotes)`;
+  const arrays = LABEL_COLUMNS.map(([, type, value]) => arrayParam(labels.map(value), type));
+  return sql`unnest(${sql.join(arrays, sql`, `)}) as u(${sql.raw(LABEL_COLUMNS.map(([name]) => name).join(', '))})`;
 }
 
 /**
