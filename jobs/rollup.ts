@@ -15,7 +15,7 @@ const MAX_DAYS_PER_RUN = 2000;
  */
 export async function run(deps: JobDeps): Promise<JobCounts> {
   const db = deps.database.db;
-  const { rebuilt, remaining } = await rebuildRollups({ db }, { limit: MAX_DAYS_PER_RUN });
+  const { rebuilt, remaining, reactionsBuilt, reactionsRemaining } = await rebuildRollups({ db }, { limit: MAX_DAYS_PER_RUN });
   const now = deps.clock.now();
   const found = await detectAlerts({ db }, { day: dayInZone(now, 'UTC'), settings: deps.config.alerts, at: now });
   const sent = await deliverDue({ db, config: deps.config, clock: deps.clock, logger: deps.logger });
@@ -34,6 +34,8 @@ export async function run(deps: JobDeps): Promise<JobCounts> {
   return {
     daysRebuilt: rebuilt,
     daysRemaining: remaining,
+    reactionsBuilt,
+    reactionsRemaining,
     alerts: found.alerts,
     newAlerts: found.created,
     ...sent,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALERT_SETTINGS, detectSpikes } from '../src/analytics/alerts.ts';
-import { buildReaction, momentOf, REACTION_MIN_N, type ReactionItem } from '../src/analytics/reaction.ts';
+import { buildReaction, cellsOf, momentOf, REACTION_MIN_N, type ReactionItem } from '../src/analytics/reaction.ts';
 import { poissonTest, twoProportionTest } from '../src/analytics/stats.ts';
 import { bucketFigures, buildSeries, csvCell, TREND_MIN_N, trendsCsv, type DayCount } from '../src/analytics/trends.ts';
 import type { SourceKind, Stance } from '../src/labels.ts';
@@ -299,7 +299,7 @@ describe('buildReaction', () => {
     ...over,
   });
   const reaction = (items: ReactionItem[], windowDays = 2, now = new Date('2025-08-01T00:00:00Z')) =>
-    buildReaction({ moment: MOMENT, windowDays, now, items });
+    buildReaction({ moment: MOMENT, windowDays, now, cells: cellsOf(items, MOMENT), candidates: items });
 
   it('counts an item published at the announcement’s exact instant as after', () => {
     const r = reaction([item(0, 'worry'), item(-1, 'excitement')]);
@@ -325,7 +325,7 @@ describe('buildReaction', () => {
   });
 
   it('touches one more day when the moment is not at midnight', () => {
-    const r = buildReaction({ moment: new Date('2025-07-17T12:00:00Z'), windowDays: 1, now: MOMENT, items: [] });
+    const r = buildReaction({ moment: new Date('2025-07-17T12:00:00Z'), windowDays: 1, now: MOMENT, cells: [], candidates: [] });
     // the moment's own day is split at the moment: a row for each side
     expect(r.daily.map((d) => [d.day, d.side])).toEqual([
       ['2025-07-16', 'before'],

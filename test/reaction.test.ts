@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildReaction, type ReactionItem } from '../src/analytics/reaction.ts';
+import { buildReaction, cellsOf, type ReactionItem } from '../src/analytics/reaction.ts';
 import type { Stance } from '../src/labels.ts';
 
 const item = (id: number, at: string, stance: Stance): ReactionItem => ({
@@ -25,7 +25,13 @@ describe('the event study daily series', () => {
     item(5, '2025-07-17T23:30:00Z', 'worry'),
     item(6, '2025-07-18T10:00:00Z', 'worry'),
   ];
-  const r = buildReaction({ moment, windowDays: 3, now: new Date('2025-08-01T00:00:00Z'), items });
+  const r = buildReaction({
+    moment,
+    windowDays: 3,
+    now: new Date('2025-08-01T00:00:00Z'),
+    cells: cellsOf(items, moment),
+    candidates: items,
+  });
 
   it("splits the moment's day at the moment, so each side of the series sums to its total", () => {
     expect(r.before.total).toBe(3);

@@ -3,6 +3,7 @@ import { asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Stance, SourceKind } from '../../src/labels.ts';
 import { rowsOf, type Db } from '../client.ts';
 import { announcements, meta } from '../schema/index.ts';
+import { arrayParam } from './pg-array.ts';
 import type { SeedAnnouncement } from '../seed/announcements.ts';
 
 export type AnnouncementRow = typeof announcements.$inferSelect;
@@ -46,19 +47,24 @@ export async function seedAnnouncementsOnce(db: Db, list: SeedAnnouncement[]): P
 
 export type { ReactionItem } from '../../src/analytics/reaction.ts';
 
+/**
+ * The web-search query an announcement's keywords make (phrases quoted, joined by "or"), or null
+ * when it has none.
+ */
+export function keywordQuery(keywords: string[]): string | null {
+  const words = keywords.map((k) => k.trim()).filter(Boolean);
+  return words.length ? words.map((w) => (/\s/.test(w) ? `"${w.replace(/"/g, '')}"` : w)).join(' or ') : null;
+}
+
 /** The conditions that tie an item to an announcement: its studio named, or a keyword matched. */
 function reactionMatches(p: { studio: string | null; keywords: string[] }): SQL[] {
   const matches: SQL[] = [];
   if (p.studio) matches.push(sql`${p.studio} = any(i.studios)`);
-  const words = p.keywords.map((k) => k.trim()).filter(Boolean);
-  if (words.length)
-    matches.push(
-      sql`i.search @@ websearch_to_tsquery('english', ${words.map((w) => (/\s/.test(w) ? `"${w.replace(/"/g, '')}"` : w)).join(' or ')})`,
-    );
+  const query = keywordQuery(p.keywords);
+  if (query) matches.push(sql`i.search @@ websearch_to_tsquery('english', ${query})`);
   return matches;
 }
 
-/** Off-topic (by the model) items matching an announcement before and after its moment: what error adjustment needs beside the relevant ones. */
 export async function reactionOffTopicCounts(
   db: Db,
   p: { start: Date; moment: Date; end: Date; studio: string | null; keywords: string[]; kind?: SourceKind | undefined },
@@ -84,7 +90,15 @@ export async function reactionOffTopicCounts(
  */
 export async function reactionItems(
   db: Db,
-  p: { start: Date; end: Date; studio: string | null; keywords: string[]; kind?: SourceKind },
+  p: {
+    start: Date;
+    end: Date;
+    studio: string | null;
+    keywords: string[];
+    kind?: SourceKind | undefined;
+    /** only items published on these UTC days */
+    days?: string[] | undefined;
+  },
 ): Promise<ReactionItem[]> {
   const matches = reactionMatches(p);
   if (!matches.length) return [];
@@ -106,6 +120,7 @@ export async function reactionItems(
         and i.published_at >= ${p.start.toISOString()}::timestamptz and i.published_at < ${p.end.toISOString()}::timestamptz
         and (${sql.join(matches, sql` or `)})
         ${p.kind ? sql`and s.kind = ${p.kind}` : sql``}
+        ${p.days ? sql`and (i.published_at at time zone 'UTC')::date = any(${arrayParam(p.days, 'date')})` : sql``}
       order by i.published_at, i.id`),
   );
   return rows.map((r) => ({

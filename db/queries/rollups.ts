@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { SourceKind, Stance } from '../../src/labels.ts';
 import { rowsOf, type Db } from '../client.ts';
 import { arrayParam } from './pg-array.ts';
+import { rebuildReactionDay } from './reaction-buckets.ts';
 
 import type { GroupDimension } from '../../src/labels.ts';
 import type { DayCount } from '../../src/analytics/trends.ts';
@@ -88,7 +89,7 @@ export async function markDirtySource(db: Db, sourceId: number): Promise<void> {
 }
 
 /**
- * Rebuilds the rollup rows of dirty days, oldest first. A day's mark is cleared only if no label
+ * Rebuilds the rollup rows of dirty days, oldest first, and the day's cached reaction counts. A day's mark is cleared only if no label
  * changed on it while it was being rebuilt (the version check); otherwise it stays dirty and the
  * trends query keeps reading that day from items.
  */
@@ -117,6 +118,7 @@ export async function rebuildDirtyDays(db: Db, p: { limit: number }): Promise<{ 
           union all select kind, relevant, stance, 'concern', v from day_items, unnest(concerns) v
         ) x
         group by kind, relevant, stance, dim, value`);
+      await rebuildReactionDay(tx, day);
       await tx.execute(sql`delete from rollup_dirty_days where day = ${day}::date and version = ${Number(version)}`);
     });
   }

@@ -11,3 +11,4 @@ export * from './mail.ts';
 export * from './watches.ts';
 export * from './sessions.ts';
 export * from './validation.ts';
+export * from './reactions.ts';

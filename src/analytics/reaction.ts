@@ -31,10 +31,39 @@ export interface Side {
   rate: number;
 }
 
-function side(list: ReactionItem[], days: number): Side {
-  const counts = { excitement: 0, worry: 0, neutral: 0 } as Record<Stance, number>;
-  for (const i of list) counts[i.stance]++;
-  const total = list.length;
+/**
+ * Labelled items counted per UTC day, side of the moment, source kind and stance: what the event
+ * study's figures are made of, whether counted from items or read from cached aggregates.
+ */
+export interface ReactionCell {
+  day: string;
+  side: 'before' | 'after';
+  kind: SourceKind;
+  stance: Stance;
+  n: number;
+}
+
+/** The cells of a list of items (each item one count). */
+export function cellsOf(items: ReactionItem[], moment: Date): ReactionCell[] {
+  const t = moment.getTime();
+  const cells = new Map<string, ReactionCell>();
+  for (const i of items) {
+    const day = formatDay(i.publishedAt.getTime());
+    const side = i.publishedAt.getTime() < t ? 'before' : 'after';
+    const key = `${day}|${side}|${i.kind}|${i.stance}`;
+    const c = cells.get(key);
+    if (c) c.n++;
+    else cells.set(key, { day, side, kind: i.kind, stance: i.stance, n: 1 });
+  }
+  return [...cells.values()];
+}
+
+const emptyCounts = () => ({ excitement: 0, worry: 0, neutral: 0 }) as Record<Stance, number>;
+
+function side(cells: ReactionCell[], days: number): Side {
+  const counts = emptyCounts();
+  for (const c of cells) counts[c.stance] += c.n;
+  const total = counts.excitement + counts.worry + counts.neutral;
   const shares = {} as Record<Stance, Interval>;
   for (const s of STANCES) {
     const w = wilson(counts[s], total);
@@ -43,7 +72,7 @@ function side(list: ReactionItem[], days: number): Side {
   return { total, counts, shares, net: total ? r4((counts.excitement - counts.worry) / total) : 0, rate: r4(total / days) };
 }
 
-function compare(before: ReactionItem[], after: ReactionItem[], days: number) {
+function compare(before: ReactionCell[], after: ReactionCell[], days: number) {
   const b = side(before, days);
   const a = side(after, days);
   const volume = poissonTest(a.total, b.total);
@@ -67,11 +96,21 @@ function compare(before: ReactionItem[], after: ReactionItem[], days: number) {
   };
 }
 
+/** The order the most telling items are picked in: most confident first, then the older id. */
+export const byConfidence = (a: { confidence: number; id: number }, b: { confidence: number; id: number }) =>
+  b.confidence - a.confidence || a.id - b.id;
+
+/** Items shown per side and stance (worry and excitement) as the most telling. */
+export const REACTION_TOP = TOP;
+
 export interface ReactionInput {
   moment: Date;
   windowDays: number;
   now: Date;
-  items: ReactionItem[];
+  /** the counts inside the two windows */
+  cells: ReactionCell[];
+  /** items the most telling are picked from: at least the REACTION_TOP most confident per side and stance */
+  candidates: ReactionItem[];
 }
 
 /**
@@ -80,14 +119,14 @@ export interface ReactionInput {
  */
 export function buildReaction(p: ReactionInput) {
   const t = p.moment.getTime();
-  const before = p.items.filter((i) => i.publishedAt.getTime() < t);
-  const after = p.items.filter((i) => i.publishedAt.getTime() >= t);
+  const before = p.cells.filter((c) => c.side === 'before');
+  const after = p.cells.filter((c) => c.side === 'after');
   const overall = compare(before, after, p.windowDays);
 
   const byKind: Record<string, ReturnType<typeof compare>> = {};
   for (const k of SOURCE_KINDS) {
-    const b = before.filter((i) => i.kind === k);
-    const a = after.filter((i) => i.kind === k);
+    const b = before.filter((c) => c.kind === k && c.n > 0);
+    const a = after.filter((c) => c.kind === k && c.n > 0);
     if (b.length || a.length) byKind[k] = compare(b, a, p.windowDays);
   }
 
@@ -96,17 +135,15 @@ export function buildReaction(p: ReactionInput) {
   const startDay = formatDay(t - p.windowDays * 86_400_000);
   const momentDay = formatDay(t);
   const lastDay = formatDay(t + p.windowDays * 86_400_000 - 1);
-  const empty = () => ({ excitement: 0, worry: 0, neutral: 0 }) as Record<Stance, number>;
   const byDay = new Map<string, { before: Record<Stance, number>; after: Record<Stance, number> }>();
-  for (const i of p.items) {
-    const d = formatDay(i.publishedAt.getTime());
-    let c = byDay.get(d);
-    if (!c) byDay.set(d, (c = { before: empty(), after: empty() }));
-    c[i.publishedAt.getTime() < t ? 'before' : 'after'][i.stance]++;
+  for (const c of p.cells) {
+    let d = byDay.get(c.day);
+    if (!d) byDay.set(c.day, (d = { before: emptyCounts(), after: emptyCounts() }));
+    d[c.side][c.stance] += c.n;
   }
   const daily: { day: string; side: 'before' | 'after'; counts: Record<Stance, number>; total: number }[] = [];
   const row = (day: string, side: 'before' | 'after') => {
-    const counts = byDay.get(day)?.[side] ?? empty();
+    const counts = byDay.get(day)?.[side] ?? emptyCounts();
     daily.push({ day, side, counts, total: counts.excitement + counts.worry + counts.neutral });
   };
   for (let d = startDay; d <= lastDay; d = addDays(d, 1)) {
@@ -123,7 +160,7 @@ export function buildReaction(p: ReactionInput) {
     (['worry', 'excitement'] as const).flatMap((stance) =>
       list
         .filter((i) => i.stance === stance)
-        .sort((a, b) => b.confidence - a.confidence || a.id - b.id)
+        .sort(byConfidence)
         .slice(0, TOP)
         .map((i) => ({
           id: i.id,
@@ -149,7 +186,10 @@ export function buildReaction(p: ReactionInput) {
     ...overall,
     byKind: byKind as Partial<Record<SourceKind, ReturnType<typeof compare>>>,
     daily,
-    topItems: { before: top(before), after: top(after) },
+    topItems: {
+      before: top(p.candidates.filter((i) => i.publishedAt.getTime() < t)),
+      after: top(p.candidates.filter((i) => i.publishedAt.getTime() >= t)),
+    },
   };
 }
 

@@ -114,7 +114,9 @@ export async function demoCommand(args: string[], io: Io): Promise<number> {
       { all: true },
     );
     io.out(`ingested ${totals.inserted} items from ${totals.sources} feeds (${totals.failed} failed), labelled with ${model.version}`);
-    while ((await rebuildRollups(deps, { limit: 1000 })).remaining > 0);
+    let rollups: Awaited<ReturnType<typeof rebuildRollups>>;
+    do rollups = await rebuildRollups(deps, { limit: 1000 });
+    while (rollups.remaining > 0 || rollups.reactionsRemaining > 0);
     let alerts = 0;
     for (let d = DEMO_FIRST_WEEK; d < addDays(DEMO_FIRST_WEEK, 7 * DEMO_WEEKS); d = addDays(d, 1))
       alerts += (await detectAlerts(deps, { day: d, settings: config.alerts, at: new Date(d + 'T23:00:00Z') })).created;

@@ -7,6 +7,7 @@ import {
   type JobRunRow,
 } from '../../db/queries/jobs.ts';
 import { rebuildDirtyDays } from '../../db/queries/rollups.ts';
+import { refreshReactionBuckets } from './reactions.ts';
 import type { JobStatus } from '../labels.ts';
 import { replicaOf, type DbClockDeps, type DbDeps, type ReadDeps } from './deps.ts';
 
@@ -60,7 +61,18 @@ export async function pruneRuns(deps: DbClockDeps): Promise<{ deleted: number; a
   });
 }
 
-/** Rebuilds the rollup rows of days whose labels changed, at most `limit` days per call. */
-export async function rebuildRollups(deps: DbDeps, p: { limit: number }): Promise<{ rebuilt: number; remaining: number }> {
-  return rebuildDirtyDays(deps.db, p);
+/** Announcements whose cached reaction counts are (re)built per call at most: each reads up to a year of items. */
+export const REACTION_BUILDS_PER_RUN = 2;
+
+/**
+ * Rebuilds the rollup rows (and cached reaction counts) of days whose labels changed, at most
+ * `limit` days per call, then the cached reaction counts of announcements created or changed.
+ */
+export async function rebuildRollups(
+  deps: DbDeps,
+  p: { limit: number },
+): Promise<{ rebuilt: number; remaining: number; reactionsBuilt: number; reactionsRemaining: number }> {
+  const days = await rebuildDirtyDays(deps.db, p);
+  const reactions = await refreshReactionBuckets(deps, { limit: REACTION_BUILDS_PER_RUN });
+  return { ...days, reactionsBuilt: reactions.built, reactionsRemaining: reactions.remaining };
 }

@@ -1,7 +1,28 @@
-import { reactionItems, reactionOffTopicCounts } from '../../db/queries/announcements.ts';
+import { keywordQuery, reactionItems, reactionOffTopicCounts } from '../../db/queries/announcements.ts';
+import {
+  buildMatches,
+  buildReactionBuckets,
+  dirtyDaysBetween,
+  dropReactionBuilds,
+  listReactionBuilds,
+  reactionBucketRows,
+  reactionItemsById,
+  type ReactionBuildSpec,
+} from '../../db/queries/reaction-buckets.ts';
+import type { Db } from '../../db/client.ts';
 import { adjustedDiff, adjustFigures, loadAdjuster } from './adjustment.ts';
 import { STANCES, type Stance } from '../labels.ts';
-import { buildReaction, momentOf } from '../analytics/reaction.ts';
+import { formatDay } from '../analytics/buckets.ts';
+import {
+  buildReaction,
+  byConfidence,
+  cellsOf,
+  momentOf,
+  REACTION_TOP,
+  type ReactionCell,
+  type ReactionItem,
+} from '../analytics/reaction.ts';
+import { listAnnouncements } from '../../db/queries/announcements.ts';
 import type { SourceKind } from '../labels.ts';
 import { getAnnouncement, presentAnnouncement } from './announcements.ts';
 import { replicaOf, type DbClockDeps, type ReadDeps, type ServiceDeps } from './deps.ts';
@@ -40,14 +61,13 @@ export async function announcementReaction(
   const a = await getAnnouncement(deps, { id: q.id });
   const moment = momentOf(a);
   const span = windowDays * 86_400_000;
-  const items = await reactionItems(replicaOf(deps), {
-    start: new Date(moment.getTime() - span),
-    end: new Date(moment.getTime() + span),
-    studio: a.studio,
+  const { cells, candidates } = await reactionCounts(replicaOf(deps), {
+    spec: buildSpec(a),
     keywords: a.keywords,
+    windowDays,
     kind: q.kind,
   });
-  const reaction = buildReaction({ moment, windowDays, now: deps.clock.now(), items });
+  const reaction = buildReaction({ moment, windowDays, now: deps.clock.now(), cells, candidates });
   const answer = { announcement: presentAnnouncement(a), kind: q.kind ?? null, method: REACTION_METHOD, ...reaction };
   if (!q.adjust) return answer;
   if (!deps.model || !deps.config) throw invalid('adjust', 'adjustment needs the model and configuration');
@@ -60,14 +80,13 @@ export async function announcementReaction(
     keywords: a.keywords,
     kind: q.kind,
   });
-  const counts = (list: typeof items) => {
+  const counts = (side: ReactionCell['side']) => {
     const c = { excitement: 0, worry: 0, neutral: 0 } as Record<Stance, number>;
-    for (const i of list) c[i.stance]++;
+    for (const cell of cells) if (cell.side === side) c[cell.stance] += cell.n;
     return c;
   };
-  const t = moment.getTime();
-  const before = counts(items.filter((i) => i.publishedAt.getTime() < t));
-  const after = counts(items.filter((i) => i.publishedAt.getTime() >= t));
+  const before = counts('before');
+  const after = counts('after');
   const vec = (o: number, c: Record<Stance, number>) => [o, ...STANCES.map((s) => c[s])];
   return {
     ...answer,
@@ -80,3 +99,92 @@ export async function announcementReaction(
   };
 }
 export type ReactionAnswer = Awaited<ReturnType<typeof announcementReaction>>;
+
+/** What an announcement's cached reaction counts must have been made for. */
+function buildSpec(a: {
+  id: number;
+  date: string;
+  time: string | null;
+  timeZone: string | null;
+  studio: string | null;
+  keywords: string[];
+}) {
+  return {
+    announcementId: a.id,
+    moment: momentOf(a),
+    studio: a.studio,
+    keywordQuery: keywordQuery(a.keywords),
+    days: MAX_WINDOW_DAYS,
+  } satisfies ReactionBuildSpec;
+}
+
+/**
+ * The counts inside an announcement's windows and the items its most telling are picked from.
+ * When the rollup job has cached the announcement's counts (reaction_buckets) for its current
+ * moment, studio and keywords, they are read from there, with UTC days still marked dirty read
+ * from items; otherwise (an announcement just created or changed) everything comes from items.
+ * Both give the same answer, in one snapshot.
+ */
+async function reactionCounts(
+  db: Db,
+  p: { spec: ReactionBuildSpec; keywords: string[]; windowDays: number; kind?: SourceKind | undefined },
+): Promise<{ cells: ReactionCell[]; candidates: ReactionItem[] }> {
+  const { moment } = p.spec;
+  const span = p.windowDays * 86_400_000;
+  const start = new Date(moment.getTime() - span);
+  const end = new Date(moment.getTime() + span);
+  const fromItems = (tx: Db, days?: string[]) =>
+    reactionItems(tx, { start, end, studio: p.spec.studio, keywords: p.keywords, kind: p.kind, days });
+  return db.transaction(
+    async (tx) => {
+      const stored = (await listReactionBuilds(tx)).get(p.spec.announcementId);
+      if (!buildMatches(stored, p.spec, p.windowDays)) {
+        const items = await fromItems(tx);
+        return { cells: cellsOf(items, moment), candidates: items };
+      }
+      const dirty = await dirtyDaysBetween(tx, { from: formatDay(start.getTime()), to: formatDay(end.getTime() - 1) });
+      const rows = await reactionBucketRows(tx, {
+        announcementId: p.spec.announcementId,
+        days: p.windowDays,
+        kind: p.kind,
+        skipDays: dirty,
+      });
+      const live = dirty.length ? await fromItems(tx, dirty) : [];
+      const cells: ReactionCell[] = [...rows.map(({ top: _top, ...cell }) => cell), ...cellsOf(live, moment)];
+      // the most telling per side and stance: the cells' top items and the dirty days' items compete
+      const picked = new Set<number>();
+      for (const side of ['before', 'after'] as const)
+        for (const stance of ['worry', 'excitement'] as const) {
+          const pool = [
+            ...rows
+              .filter((r) => r.side === side && r.stance === stance)
+              .flatMap((r) => r.top.map(([confidence, id]) => ({ id, confidence, cached: true }))),
+            ...live
+              .filter((i) => i.stance === stance && i.publishedAt.getTime() < moment.getTime() === (side === 'before'))
+              .map((i) => ({ id: i.id, confidence: i.confidence, cached: false })),
+          ];
+          for (const c of pool.sort(byConfidence).slice(0, REACTION_TOP)) if (c.cached) picked.add(c.id);
+        }
+      return { cells, candidates: [...live, ...(await reactionItemsById(tx, [...picked]))] };
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/**
+ * Keeps the cached reaction counts in step with the announcements: builds those missing or made
+ * for an earlier moment, studio or keywords (at most `limit` per call, each in one transaction),
+ * and drops those of announcements deleted. Day-by-day changes to items are kept in step by the
+ * rollup rebuild.
+ */
+export async function refreshReactionBuckets(deps: { db: Db }, p: { limit: number }): Promise<{ built: number; remaining: number }> {
+  const stored = await listReactionBuilds(deps.db);
+  const wanted = (await listAnnouncements(deps.db)).map(buildSpec);
+  await dropReactionBuilds(
+    deps.db,
+    [...stored.keys()].filter((id) => !wanted.some((w) => w.announcementId === id)),
+  );
+  const stale = wanted.filter((w) => !buildMatches(stored.get(w.announcementId), w));
+  for (const spec of stale.slice(0, p.limit)) await buildReactionBuckets(deps.db, spec);
+  return { built: Math.min(stale.length, p.limit), remaining: Math.max(0, stale.length - p.limit) };
+}
