@@ -20,4 +20,7 @@ CREATE TABLE "reaction_builds" (
 --> statement-breakpoint
 ALTER TABLE "reaction_buckets" ADD CONSTRAINT "reaction_buckets_announcement_id_reaction_builds_announcement_id_fk" FOREIGN KEY ("announcement_id") REFERENCES "public"."reaction_builds"("announcement_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reaction_builds" ADD CONSTRAINT "reaction_builds_announcement_id_announcements_id_fk" FOREIGN KEY ("announcement_id") REFERENCES "public"."announcements"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "reaction_buckets_day_idx" ON "reaction_buckets" USING btree ("day");
+CREATE INDEX "reaction_buckets_day_idx" ON "reaction_buckets" USING btree ("day");--> statement-breakpoint
+-- The daily rollups gain the 'source' and 'lang' dimensions: every day already rolled up is
+-- rebuilt by the rollup job (trends read those days from items until then).
+INSERT INTO "rollup_dirty_days" ("day") SELECT DISTINCT "day" FROM "daily_rollups" ON CONFLICT DO NOTHING;

@@ -102,7 +102,8 @@ export async function rebuildDirtyDays(db: Db, p: { limit: number }): Promise<{ 
       await tx.execute(sql`delete from daily_rollups where day = ${day}::date`);
       await tx.execute(sql`
         with day_items as (
-          select s.kind::text as kind, coalesce(i.relevant, false) as relevant, i.stance, i.studios, i.unions, i.areas, i.concerns
+          select s.kind::text as kind, coalesce(i.relevant, false) as relevant, i.stance, i.studios, i.unions, i.areas, i.concerns,
+                 i.source_id, i.language
           from items i join sources s on s.id = i.source_id
           where i.stance is not null
             and i.published_at >= (${day}::date)::timestamp at time zone 'UTC'
@@ -116,6 +117,8 @@ export async function rebuildDirtyDays(db: Db, p: { limit: number }): Promise<{ 
           union all select kind, relevant, stance, 'union', v from day_items, unnest(unions) v
           union all select kind, relevant, stance, 'area', v from day_items, unnest(areas) v
           union all select kind, relevant, stance, 'concern', v from day_items, unnest(concerns) v
+          union all select kind, relevant, stance, 'source', source_id::text from day_items
+          union all select kind, relevant, stance, 'lang', coalesce(language, '') from day_items
         ) x
         group by kind, relevant, stance, dim, value`);
       await rebuildReactionDay(tx, day);

@@ -132,7 +132,9 @@ export const dirtyDays = pgTable('rollup_dirty_days', {
  * Labelled items counted per UTC day, source kind, relevance and stance, once overall
  * (`dim` = 'all') and once per tag value of each tag dimension (`dim` = 'studio', 'union', 'area',
  * 'concern'). A query that involves at most one tag dimension reads a few rows per day from
- * here; one that combines two tag dimensions is answered from items.
+ * here; one that combines two tag dimensions is answered from items. `dim` = 'source' (value: the
+ * source id) and 'lang' (the ISO 639-1 code, '' when unknown) serve the dashboard's source table
+ * and language menu.
  */
 export const dailyRollups = pgTable(
   'daily_rollups',
