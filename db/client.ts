@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { acquireDataDirLock, type HeldDataDirLock } from './data-dir-lock.ts';
 import * as schema from './schema/index.ts';
 import { yieldBeforeQueries } from './pglite-yield.ts';
+import { holdsCluster, templateFor } from './pglite-template.ts';
 
 export type Schema = typeof schema;
 /** The database handle every query takes; the same type whichever driver is underneath. */
@@ -94,7 +95,20 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const dirLock = acquireDataDirLock(opts.dataDir, opts.command ?? 'a pulse process');
   let client: InstanceType<typeof PGlite>;
   try {
-    client = await PGlite.create(opts.dataDir);
+    // a new directory starts from the shipped copy of an empty cluster, not from initdb (slow)
+    let template: Blob | undefined;
+    try {
+      template = templateFor(opts.dataDir);
+    } catch {
+      template = undefined;
+    }
+    client = template
+      ? await PGlite.create(opts.dataDir, { loadDataDir: template }).catch(async (err) => {
+          // a copy PGlite cannot load: initdb as before, once the half-written cluster is gone
+          if (holdsCluster(opts.dataDir)) throw err;
+          return PGlite.create(opts.dataDir);
+        })
+      : await PGlite.create(opts.dataDir);
   } catch (err) {
     dirLock.release();
     throw new DatabaseUnavailableError(`cannot open the embedded database in ${opts.dataDir}: ${describe(err)}`);

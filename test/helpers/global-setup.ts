@@ -24,7 +24,10 @@ export default async function setup(project: TestProject) {
   const { MIGRATIONS_DIR } = await import('../../db/client.ts');
   const dir = mkdtempSync(join(tmpdir(), 'pulse-test-'));
   const dataDir = join(dir, 'data');
-  const pg = await PGlite.create(dataDir);
+  // from the shipped template, as `pulse` makes a new data directory (initdb would add seconds)
+  const { templateFor } = await import('../../db/pglite-template.ts');
+  const template = templateFor(dataDir);
+  const pg = await PGlite.create(dataDir, template ? { loadDataDir: template } : {});
   await migrate(drizzle(pg), { migrationsFolder: MIGRATIONS_DIR });
   const blob = await pg.dumpDataDir('none');
   await pg.close();
