@@ -3,7 +3,7 @@ import type { Concern, SourceKind, Stance } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
 import { alias } from 'drizzle-orm/pg-core';
 import { itemCorrections, itemLabels, items, sightings, sources, type Explanation } from '../schema/index.ts';
-import type { LabelView } from './rollups.ts';
+import { dayCounts, type LabelView, type TrendFilters } from './rollups.ts';
 import { arrayParam } from './pg-array.ts';
 
 export interface ItemFilters {
@@ -154,8 +154,45 @@ export function itemWhere(f: ItemFilters): SQL | undefined {
   );
 }
 
-/** How many items match the filters. */
-export async function countMatching(db: Db, filters: ItemFilters): Promise<number> {
+/**
+ * Filters the daily rollups can count, as trend filters: labelled items, relevant or any, whole
+ * UTC days, a source kind and at most one tag, under the current labels with or without the
+ * coders' corrections. Null for anything else (text, sources, stance, language, label times).
+ */
+function rollupCountFilters(f: ItemFilters): TrendFilters | null {
+  const { relevant, labelled, from, to, kind, studio, union, area, concern, labels, ...rest } = f;
+  if (Object.values(rest).some((v) => v !== undefined)) return null;
+  if (labelled !== true || relevant === false || labels?.model) return null;
+  if ([studio, union, area, concern].filter((v) => v !== undefined).length > 1) return null;
+  const day = (d: Date | undefined) => (d && d.getTime() % 86_400_000 === 0 ? d.toISOString().slice(0, 10) : null);
+  const fromDay = day(from);
+  const toDay = day(to);
+  if (!fromDay || !toDay) return null;
+  return {
+    from: fromDay,
+    to: toDay,
+    tz: 'UTC',
+    relevant,
+    kind,
+    studio,
+    union,
+    area,
+    concern,
+    labels: labels?.corrections ? { corrections: true } : undefined,
+  };
+}
+
+/**
+ * How many items match the filters. Counts the daily rollups can make (rollupCountFilters) are
+ * read from them, with dirty days from items: at 10M items, counting a quarter's labelled items
+ * row by row took 2.4-4.3 s. `mode` 'direct' always counts rows (the tests compare the two).
+ */
+export async function countMatching(db: Db, filters: ItemFilters, mode: 'rollup' | 'direct' = 'rollup'): Promise<number> {
+  const viaRollups = mode === 'rollup' ? rollupCountFilters(filters) : null;
+  if (viaRollups) {
+    if (viaRollups.from >= viaRollups.to) return 0;
+    return (await dayCounts(db, viaRollups, 'rollup')).reduce((sum, c) => sum + c.n, 0);
+  }
   const [{ n }] = (await withLabels(
     db.select({ n: count() }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)),
     filters.labels,
