@@ -141,6 +141,13 @@ describe('dashboard figures from the rollups', () => {
 
   it('list languages by how many labelled items carry them', async () => {
     while ((await rebuildDirtyDays(db, { limit: 1000 })).remaining > 0);
+    // the all-days totals the menus read are the sums of every day's rollups, after all the rebuilds above
+    const totals = await db.execute(sql`select dim, value, n::int as n from rollup_values where n > 0 order by dim, value`);
+    const sums = await db.execute(
+      sql`select dim, value, sum(n)::int as n from daily_rollups where dim <> 'all' group by dim, value order by dim, value`,
+    );
+    expect(rowsOf(totals)).toEqual(rowsOf(sums));
+    expect(rowsOf(totals).length).toBeGreaterThan(10);
     const counted = rowsOf<{ language: string }>(
       await db.execute(
         sql`select language from items where stance is not null and language is not null group by 1 order by count(*) desc, 1`,

@@ -15,30 +15,27 @@ export async function latestLabelledAt(db: Db): Promise<Date | undefined> {
 
 /**
  * Tag values seen in labelled items, most frequent first, for the filter menus. Read from the
- * daily rollups (one row per day, stance and value), not from items: the menus cost the same at
- * a million items as at a thousand. Days still waiting for a rollup rebuild show up a minute later.
+ * rollups' all-days totals (rollup_values, a row per value), not from items or every day's
+ * rollups: the menus cost the same at ten million items as at a thousand. Days still waiting for
+ * a rollup rebuild show up a minute later.
  */
 export async function filterOptions(db: Db): Promise<Record<'studio' | 'union' | 'area' | 'concern', string[]>> {
   const out = { studio: [] as string[], union: [] as string[], area: [] as string[], concern: [] as string[] };
   const rows = rowsOf<{ dim: keyof typeof out; value: string }>(
     await db.execute(sql`
-      select dim, value from daily_rollups
-      where dim in ('studio', 'union', 'area', 'concern')
-      group by dim, value
-      order by dim, sum(n) desc, value`),
+      select dim, value from rollup_values
+      where dim in ('studio', 'union', 'area', 'concern') and n > 0
+      order by dim, n desc, value`),
   );
   for (const r of rows) if (Object.hasOwn(out, r.dim)) out[r.dim].push(r.value);
   return out;
 }
 
-/**
- * Languages of labelled items, most frequent first (for the language menu), from the daily
- * rollups' 'lang' rows, as the other menus (days waiting for a rebuild show up a minute later).
- */
+/** Languages of labelled items, most frequent first (for the language menu), as the other menus. */
 export async function itemLanguages(db: Db): Promise<string[]> {
   const rows = rowsOf<{ language: string }>(
     await db.execute(
-      sql`select value as language from daily_rollups where dim = 'lang' and value <> '' group by 1 order by sum(n) desc, 1 limit 50`,
+      sql`select value as language from rollup_values where dim = 'lang' and value <> '' and n > 0 order by n desc, 1 limit 50`,
     ),
   );
   return rows.map((r) => r.language);

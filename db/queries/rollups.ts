@@ -125,8 +125,23 @@ export async function rebuildDirtyDays(db: Db, p: { limit: number }): Promise<{ 
       await tx.execute(sql`delete from rollup_dirty_days where day = ${day}::date and version = ${Number(version)}`);
     });
   }
+  if (dirty.length) await refreshRollupValues(db);
   const [left] = rowsOf<{ n: number | string }>(await db.execute(sql`select count(*)::int as n from rollup_dirty_days`));
   return { rebuilt: dirty.length, remaining: Number(left?.n ?? 0) };
+}
+
+/**
+ * Recounts the all-days totals the filter menus read (rollup_values) from the daily rollups, in
+ * one transaction: a group over every day's rows (about 0.1 s at 10M items), once per rebuild
+ * that changed something, so the menus never group them on a page load.
+ */
+export async function refreshRollupValues(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`delete from rollup_values`);
+    await tx.execute(sql`
+      insert into rollup_values (dim, value, n)
+      select dim, value, sum(n) from daily_rollups where dim <> 'all' group by dim, value`);
+  });
 }
 
 const TAG_COLUMN = { studio: 'studios', union: 'unions', area: 'areas', concern: 'concerns' } as const;

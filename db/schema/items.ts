@@ -149,3 +149,18 @@ export const dailyRollups = pgTable(
   },
   (t) => [index('daily_rollups_dim_value_day_idx').on(t.dim, t.value, t.day), index('daily_rollups_day_idx').on(t.day)],
 );
+
+/**
+ * Every tag value of the daily rollups (each dimension but 'all') with its labelled items over
+ * all days, recounted after each rollup rebuild: the dashboard's filter menus read these few
+ * rows instead of grouping every day's rollups.
+ */
+export const rollupValues = pgTable(
+  'rollup_values',
+  {
+    dim: text('dim').notNull(),
+    value: text('value').notNull(),
+    n: bigint('n', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.value] })],
+);

@@ -75,5 +75,6 @@ export async function clearItems(db: Db): Promise<void> {
   await db.execute(sql`delete from item_sightings`);
   await db.execute(sql`delete from items`);
   await db.execute(sql`delete from daily_rollups`);
+  await db.execute(sql`delete from rollup_values`);
   await db.execute(sql`delete from rollup_dirty_days`);
 }
