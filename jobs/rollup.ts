@@ -1,6 +1,6 @@
 import { dayInZone } from '../src/analytics/buckets.ts';
 import { detectAlerts } from '../src/services/alerts.ts';
-import { rebuildRollups } from '../src/services/jobs.ts';
+import { rebuildRollups, refreshSearchWindow } from '../src/services/jobs.ts';
 import { configuredMailer, mailAlerts } from '../src/services/mail.ts';
 import { checkWatches } from '../src/services/watches.ts';
 import { deliverDue } from '../src/services/webhooks.ts';
@@ -10,12 +10,14 @@ import type { JobCounts, JobDeps } from './types.ts';
 const MAX_DAYS_PER_RUN = 2000;
 
 /**
- * Keeps the daily rollups that trends read in step with the labels, then looks for today's
+ * Keeps the daily rollups that trends read in step with the labels, moves the recent search
+ * index's window, then looks for today's
  * spikes and delivers alerts to webhooks. One process at a time, so nothing is sent twice.
  */
 export async function run(deps: JobDeps): Promise<JobCounts> {
   const db = deps.database.db;
   const { rebuilt, remaining, reactionsBuilt, reactionsRemaining } = await rebuildRollups({ db }, { limit: MAX_DAYS_PER_RUN });
+  const window = await refreshSearchWindow({ db });
   const now = deps.clock.now();
   const found = await detectAlerts({ db }, { day: dayInZone(now, 'UTC'), settings: deps.config.alerts, at: now });
   const sent = await deliverDue({ db, config: deps.config, clock: deps.clock, logger: deps.logger });
@@ -36,6 +38,7 @@ export async function run(deps: JobDeps): Promise<JobCounts> {
     daysRemaining: remaining,
     reactionsBuilt,
     reactionsRemaining,
+    searchWindowItems: window.items,
     alerts: found.alerts,
     newAlerts: found.created,
     ...sent,

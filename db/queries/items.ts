@@ -2,7 +2,7 @@ import { and, arrayContains, asc, count, desc, eq, gt, gte, inArray, isNotNull, 
 import type { Concern, SourceKind, Stance } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
 import { alias } from 'drizzle-orm/pg-core';
-import { itemCorrections, itemLabels, items, sightings, sources, type Explanation } from '../schema/index.ts';
+import { itemCorrections, itemLabels, items, recentSearch, searchWindow, sightings, sources, type Explanation } from '../schema/index.ts';
 import { dayCounts, type LabelView, type TrendFilters } from './rollups.ts';
 import { arrayParam } from './pg-array.ts';
 
@@ -155,6 +155,54 @@ export function itemWhere(f: ItemFilters): SQL | undefined {
 }
 
 /**
+ * The newest `wanted` matches from the recent search index, or null when it cannot tell them:
+ * every item published at or after the window's start is in that index, so when `wanted` of its
+ * rows match, or everything asked for (the range, or the candidates after the cursor's floor)
+ * lies inside the window, no older item can be among the newest. Otherwise the full index is
+ * read. Both reads happen in one snapshot, so the window cannot move between them.
+ */
+async function recentCandidates(
+  db: Db,
+  p: {
+    filters: ItemFilters;
+    q: string;
+    atOrAfterFloor: SQL | undefined;
+    floor: { publishedAt: Date; id: number } | undefined;
+    wanted: number;
+  },
+): Promise<{ id: number; publishedAt: Date }[] | null> {
+  return db.transaction(
+    async (tx) => {
+      const [w] = await tx.select({ since: searchWindow.since }).from(searchWindow).where(eq(searchWindow.id, 1));
+      if (!w) return null;
+      const rows = await withLabels(
+        tx
+          .select({ id: items.id, publishedAt: items.publishedAt })
+          .from(recentSearch)
+          .innerJoin(items, eq(items.id, recentSearch.itemId))
+          .innerJoin(sources, eq(items.sourceId, sources.id)),
+        p.filters.labels,
+      )
+        .where(
+          and(
+            sql`${recentSearch.search} @@ ${tsQuery(p.q)}`,
+            sql`${recentSearch.publishedAt} >= (select since from search_window where id = 1)`,
+            itemWhere({ ...p.filters, q: undefined }),
+            p.atOrAfterFloor,
+          ),
+        )
+        .orderBy(desc(recentSearch.publishedAt), desc(recentSearch.itemId))
+        .limit(p.wanted);
+      const since = new Date(w.since).getTime();
+      // a window that holds every item ('-infinity') reads as an invalid date
+      const inside = (d: Date | undefined) => !!d && (Number.isNaN(since) || d.getTime() >= since);
+      return rows.length === p.wanted || Number.isNaN(since) || inside(p.filters.from) || inside(p.floor?.publishedAt) ? rows : null;
+    },
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
+}
+
+/**
  * Filters the daily rollups can count, as trend filters: labelled items, relevant or any, whole
  * UTC days, a source kind and at most one tag, under the current labels with or without the
  * coders' corrections. Null for anything else (text, sources, stance, language, label times).
@@ -219,21 +267,20 @@ export async function listItems(
     // them travels in the cursor, so matches arriving meanwhile never push one out of the set.
     const c = p.cursor && 'rank' in p.cursor ? p.cursor : undefined;
     const floor = c?.floor;
-    const candidates = withLabels(
-      db.select({ id: items.id, publishedAt: items.publishedAt }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)),
-      p.filters.labels,
-    )
-      .where(
-        and(
-          where,
-          floor
-            ? or(gt(items.publishedAt, floor.publishedAt), and(eq(items.publishedAt, floor.publishedAt), gte(items.id, floor.id)))
-            : undefined,
-        ),
-      )
-      .orderBy(desc(items.publishedAt), desc(items.id));
+    const atOrAfterFloor = floor
+      ? or(gt(items.publishedAt, floor.publishedAt), and(eq(items.publishedAt, floor.publishedAt), gte(items.id, floor.id)))
+      : undefined;
     // (later pages take up to as many again that arrived meanwhile: the cost stays bounded)
-    const chosen = await candidates.limit(floor ? 2 * SEARCH_CANDIDATES : SEARCH_CANDIDATES);
+    const wanted = floor ? 2 * SEARCH_CANDIDATES : SEARCH_CANDIDATES;
+    const chosen =
+      (await recentCandidates(db, { filters: p.filters, q, atOrAfterFloor, floor, wanted })) ??
+      (await withLabels(
+        db.select({ id: items.id, publishedAt: items.publishedAt }).from(items).innerJoin(sources, eq(items.sourceId, sources.id)),
+        p.filters.labels,
+      )
+        .where(and(where, atOrAfterFloor))
+        .orderBy(desc(items.publishedAt), desc(items.id))
+        .limit(wanted));
     if (!chosen.length) return { rows: [], floor: undefined };
     // ranks are computed for the candidates alone (in the candidates' own query, PostgreSQL
     // computed one for every match before keeping the newest)

@@ -164,3 +164,30 @@ export const rollupValues = pgTable(
   },
   (t) => [primaryKey({ columns: [t.dim, t.value] })],
 );
+
+/**
+ * The search vectors of the newest items (those published at or after search_window.since),
+ * copied by a trigger on items: a search first ranks the newest matches from this small index,
+ * and reads the full one only when fewer than it needs are this recent. See db/queries/items.ts.
+ */
+export const recentSearch = pgTable(
+  'recent_search',
+  {
+    itemId: bigint('item_id', { mode: 'number' })
+      .primaryKey()
+      .references(() => items.id, { onDelete: 'cascade' }),
+    publishedAt: timestamp('published_at', { withTimezone: true }).notNull(),
+    search: tsvector('search').notNull(),
+  },
+  (t) => [
+    index('recent_search_search_idx').using('gin', t.search).with({ gin_pending_list_limit: 256 }),
+    index('recent_search_published_idx').on(t.publishedAt, t.itemId),
+  ],
+);
+
+/** Where recent_search begins: every item published at or after `since` is in it. One row. */
+export const searchWindow = pgTable('search_window', {
+  id: integer('id').primaryKey().default(1),
+  since: timestamp('since', { withTimezone: true }).notNull(),
+  movedAt: timestamp('moved_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -7,6 +7,7 @@ import {
   type JobRunRow,
 } from '../../db/queries/jobs.ts';
 import { rebuildDirtyDays } from '../../db/queries/rollups.ts';
+import { moveSearchWindow } from '../../db/queries/search-window.ts';
 import { refreshReactionBuckets } from './reactions.ts';
 import type { JobStatus } from '../labels.ts';
 import { replicaOf, type DbClockDeps, type DbDeps, type ReadDeps } from './deps.ts';
@@ -75,4 +76,16 @@ export async function rebuildRollups(
   const days = await rebuildDirtyDays(deps.db, p);
   const reactions = await refreshReactionBuckets(deps, { limit: REACTION_BUILDS_PER_RUN });
   return { ...days, reactionsBuilt: reactions.built, reactionsRemaining: reactions.remaining };
+}
+
+/**
+ * Items the recent search index keeps (the newest, by publication): a search ranks its newest
+ * matches from there when this many recent items hold enough of them. At 10M items over two
+ * years this is about 18 days.
+ */
+export const SEARCH_RECENT_ITEMS = 250_000;
+
+/** Moves the recent search index's window to the newest SEARCH_RECENT_ITEMS items (made on first run). */
+export async function refreshSearchWindow(deps: DbDeps, p: { keep?: number } = {}) {
+  return moveSearchWindow(deps.db, { keep: p.keep ?? SEARCH_RECENT_ITEMS });
 }
