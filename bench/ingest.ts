@@ -5,6 +5,10 @@
  *   node --import tsx bench/ingest.ts            # both backends (PostgreSQL at BENCH_DATABASE_URL
  *                                                # or postgres://postgres@127.0.0.1:5432/test)
  *   node --import tsx bench/ingest.ts pglite     # one backend
+ *   BENCH_INGEST_DATABASE_URL=postgres://…/pulse_bench_trends node --import tsx bench/ingest.ts postgres
+ *                                                # into a database that already holds items (10M:
+ *                                                # bench/trends.ts with BENCH_ITEMS=10000000); its
+ *                                                # items stay, the run's new sources and items too
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,9 +28,16 @@ const FEEDS = 20;
 const ITEMS = 500;
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+const into = process.env.BENCH_INGEST_DATABASE_URL;
+
 async function run(backend: 'pglite' | 'postgres') {
+  // into a database that already holds items: this run's stories are new (their own links), and
+  // published in the last hours, as a feed carries them (inside the recent search window)
+  const run = into ? `run${Date.now()}-` : '';
+  const recent = (list: ReturnType<typeof manyItems>) =>
+    into ? list.map((it, k) => ({ ...it, pubDate: new Date(Date.now() - k * 60_000).toUTCString() })) : list;
   const routes = Object.fromEntries(
-    Array.from({ length: FEEDS }, (_, f) => [`/feed-${f}`, body(rss(manyItems(ITEMS, `https://feed${f}.example.org`)))]),
+    Array.from({ length: FEEDS }, (_, f) => [`/feed-${f}`, body(rss(recent(manyItems(ITEMS, `https://${run}feed${f}.example.org`))))]),
   );
   const server = await startFeedServer(routes);
   let database: Database;
@@ -35,6 +46,9 @@ async function run(backend: 'pglite' | 'postgres') {
     const dir = mkdtempSync(join(tmpdir(), 'pulse-bench-'));
     database = await openDatabase({ dataDir: dir });
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  } else if (into) {
+    database = await openDatabase({ databaseUrl: into, dataDir: '' });
+    cleanup = async () => {};
   } else {
     const name = `pulse_bench_${process.pid}`;
     const admin = postgres(pgUrl, { max: 1, onnotice: () => {} });
@@ -49,6 +63,7 @@ async function run(backend: 'pglite' | 'postgres') {
     };
   }
   await migrate(database);
+  const storedBefore = into ? await countItems(database) : 0;
   for (const path of Object.keys(routes)) await addSource(database.db, { url: server.url(path), kind: 'news', name: path });
   const config = loadConfig({ PULSE_ALLOW_PRIVATE_FEEDS: 'true', PULSE_DATA_DIR: '/tmp/unused' });
   const baseline = Math.round(process.memoryUsage().rss / 1024 / 1024);
@@ -68,6 +83,7 @@ async function run(backend: 'pglite' | 'postgres') {
   await cleanup();
   return {
     backend,
+    ...(into ? { itemsStoredBefore: storedBefore } : {}),
     feeds: FEEDS,
     itemsPerFeed: ITEMS,
     newItems: totals.inserted,
@@ -80,7 +96,14 @@ async function run(backend: 'pglite' | 'postgres') {
   };
 }
 
+async function countItems(database: Database): Promise<number> {
+  const { sql } = await import('drizzle-orm');
+  const { rowsOf } = await import('../db/client.ts');
+  const [row] = rowsOf<{ n: number | string }>(await database.db.execute(sql`select count(*)::bigint as n from items`));
+  return Number(row?.n ?? 0);
+}
+
 const only = process.argv[2] as 'pglite' | 'postgres' | undefined;
 const results = [];
 for (const backend of only ? [only] : (['pglite', 'postgres'] as const)) results.push(await run(backend));
-report(only ? `ingest-${only}` : 'ingest', { results });
+report(into ? 'ingest-postgres-stored' : only ? `ingest-${only}` : 'ingest', { results });

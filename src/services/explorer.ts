@@ -155,6 +155,7 @@ export async function explorerData(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'cl
     concerns,
     items: page.rows,
     itemTotal: page.total,
+    itemTotalRelation: page.totalRelation,
     explanations,
     topSources: bySource,
     alerts: alerts.alerts,

@@ -105,7 +105,7 @@ export async function listItems(deps: Pick<ServiceDeps, 'db' | 'readDb' | 'confi
     cursor,
     countTotal: (f) => counter.count(f, deps.config.cacheTtlMs),
   });
-  return { rows: page.rows, nextCursor: page.next ? encodeCursor(page.next) : null, total: page.total };
+  return { rows: page.rows, nextCursor: page.next ? encodeCursor(page.next) : null, total: page.total, totalRelation: page.totalRelation };
 }
 
 /** One item in full: labels, explanation, entities, source and every sighting. */

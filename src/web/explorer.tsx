@@ -405,7 +405,7 @@ export const ExplorerResults: FC<{ d: ExplorerData; state: ExplorerState }> = ({
         <h3 id="items-title">
           {d.filters.q ? 'Best matches' : 'Latest items'}{' '}
           <span class="muted">
-            ({d.items.length} of {d.itemTotal})
+            ({d.items.length} of {d.itemTotalRelation === 'gte' ? `at least ${d.itemTotal}` : d.itemTotal})
           </span>
         </h3>
         <div class="scroll">

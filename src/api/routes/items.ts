@@ -123,7 +123,18 @@ export function itemRoutes(deps: AppDeps) {
       responses: {
         200: {
           description: 'a page of items',
-          ...json(z.object({ items: z.array(Item), nextCursor: z.string().nullable(), total: z.number().int(), meta: Meta })),
+          ...json(
+            z.object({
+              items: z.array(Item),
+              nextCursor: z.string().nullable(),
+              total: z.number().int(),
+              totalRelation: z.enum(['eq', 'gte']).openapi({
+                description:
+                  "'eq': total counts every match. 'gte': at least total match (a full-text search at millions of items counted in the recent search index, where its newest matches were found).",
+              }),
+              meta: Meta,
+            }),
+          ),
         },
         ...errorResponses,
       },
@@ -138,6 +149,7 @@ export function itemRoutes(deps: AppDeps) {
           items: page.rows.map(presentItem),
           nextCursor: page.nextCursor,
           total: page.total,
+          totalRelation: page.totalRelation,
           meta,
         },
         200,
