@@ -245,7 +245,7 @@ try {
       trends: await cannon(trendsUrl),
       trivialHonoRoute: await cannon(`http://127.0.0.1:${TRIVIAL_PORT}/`),
     },
-    export: {} as Record<string, number>,
+    export: {} as Record<string, number | string>,
   };
   const rssBefore = await rssOf(server.pid!);
   let peak = rssBefore;
@@ -272,7 +272,7 @@ try {
     serverRssBeforeMb: rssBefore,
     serverPeakRssMb: peak,
     ...(failed ? { failed } : {}),
-  } as Record<string, number>;
+  };
   const ratio = figures.throughput.trends.requestsPerSecond / figures.throughput.trivialHonoRoute.requestsPerSecond;
   report('trends', { ...figures, trendsShareOfTrivial: +ratio.toFixed(3) });
 } finally {

@@ -38,7 +38,7 @@ async function rebuildAll() {
   while (r.remaining > 0 || r.reactionsRemaining > 0);
 }
 
-const WINDOWS = [1, 3, 14, 60, 180];
+const WINDOWS = [1, 3, 14, 30, 31, 60, 180];
 const KINDS: (SourceKind | undefined)[] = [undefined, 'union', 'news'];
 
 async function answersFromItems() {

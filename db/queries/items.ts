@@ -186,16 +186,22 @@ async function recentCandidates(
         sql`${recentSearch.publishedAt} >= (select since from search_window where id = 1)`,
         itemWhere({ ...p.filters, q: undefined }),
       );
+      // with nothing but the text asked for, items need not be read at all (joining them for
+      // 6,000 matches took 80 of a search's 110 ms at 10M items)
+      const textOnly =
+        !itemWhere({ ...p.filters, q: undefined }) && !p.filters.labels?.model && !p.filters.labels?.corrections && !p.atOrAfterFloor;
       const base = <T extends Record<string, unknown>>(cols: T) =>
-        withLabels(
-          tx
-            .select(cols as never)
-            .from(recentSearch)
-            .innerJoin(items, eq(items.id, recentSearch.itemId))
-            .innerJoin(sources, eq(items.sourceId, sources.id)),
-          p.filters.labels,
-        );
-      const rows = (await base({ id: items.id, publishedAt: items.publishedAt })
+        textOnly
+          ? tx.select(cols as never).from(recentSearch)
+          : withLabels(
+              tx
+                .select(cols as never)
+                .from(recentSearch)
+                .innerJoin(items, eq(items.id, recentSearch.itemId))
+                .innerJoin(sources, eq(items.sourceId, sources.id)),
+              p.filters.labels,
+            );
+      const rows = (await base({ id: recentSearch.itemId, publishedAt: recentSearch.publishedAt })
         .where(and(matching, p.atOrAfterFloor))
         .orderBy(desc(recentSearch.publishedAt), desc(recentSearch.itemId))
         .limit(p.wanted)) as unknown as { id: number; publishedAt: Date }[];

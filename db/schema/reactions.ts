@@ -24,7 +24,7 @@ export const reactionBuilds = pgTable('reaction_builds', {
 /**
  * Relevant labelled items tied to an announcement, counted per whole day before or after its
  * moment (`offset_day`: -1 is the 24 hours before it, 0 the 24 hours after), UTC day, source kind
- * and stance, up to the longest event-study window on each side. `top` keeps the most confident
+ * and stance, up to CACHED_WINDOW_DAYS on each side (services/reactions.ts). `top` keeps the most confident
  * items of the cell as [confidence, id] pairs, so the reaction's telling items need no scan.
  * Rebuilt, day by day, with the daily rollups.
  */
