@@ -114,6 +114,10 @@ async function rebuildRollups() {
   const moving = performance.now();
   const window = await refreshSearchWindow({ db: d.db });
   const searchWindow = { seconds: +((performance.now() - moving) / 1000).toFixed(1), items: window.items };
+  // what autovacuum does after tables change this much: without it the planner takes the
+  // rebuilt rollups for a handful of rows
+  const { sql } = await import('drizzle-orm');
+  await d.db.execute(sql`analyze daily_rollups, rollup_values, reaction_buckets, recent_search`);
   await d.close();
   return { rollups, reactions, searchWindow };
 }

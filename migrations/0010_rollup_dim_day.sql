@@ -1,0 +1,1 @@
+CREATE INDEX "daily_rollups_dim_day_idx" ON "daily_rollups" USING btree ("dim","day");
