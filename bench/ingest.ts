@@ -64,19 +64,22 @@ async function run(backend: 'pglite' | 'postgres') {
   }
   await migrate(database);
   const storedBefore = into ? await countItems(database) : 0;
-  for (const path of Object.keys(routes)) await addSource(database.db, { url: server.url(path), kind: 'news', name: path });
+  const ids: number[] = [];
+  for (const path of Object.keys(routes))
+    ids.push((await addSource(database.db, { url: server.url(path), kind: 'news', name: path })).row.id);
   const config = loadConfig({ PULSE_ALLOW_PRIVATE_FEEDS: 'true', PULSE_DATA_DIR: '/tmp/unused' });
   const baseline = Math.round(process.memoryUsage().rss / 1024 / 1024);
   const sampler = rssSampler();
   const started = performance.now();
   const { totals } = await ingest(
     { db: database.db, config, logger: silentLogger(), clock: systemClock, instance: 'bench' },
-    { all: true },
+    // this run's feeds only (a database that already holds items has other sources)
+    { ids },
   );
   const seconds = (performance.now() - started) / 1000;
   const peakRssMb = sampler.stop();
   const again = performance.now();
-  const second = await ingest({ db: database.db, config, logger: silentLogger(), clock: systemClock, instance: 'bench' }, { all: true });
+  const second = await ingest({ db: database.db, config, logger: silentLogger(), clock: systemClock, instance: 'bench' }, { ids });
   const refetchSeconds = (performance.now() - again) / 1000;
   await database.close();
   await server.close();
