@@ -1,16 +1,9 @@
 import v8 from 'node:v8';
-import { defaultSourceRows } from '../../db/seed/sources.ts';
-import { DEFAULT_ANNOUNCEMENTS } from '../../db/seed/announcements.ts';
-import { seedAnnouncementsOnce } from '../services/announcements.ts';
-import { seedSourcesOnce } from '../services/sources.ts';
-import { startScheduler, type Scheduler } from '../../jobs/scheduler.ts';
-import { defaultModel } from '../classify/model.ts';
+import type { Scheduler } from '../../jobs/scheduler.ts';
 import { systemClock } from '../clock.ts';
 import { INSTANCE_ID } from '../instance.ts';
-import { createMetrics } from '../metrics.ts';
 import { openAndMigrate } from '../runtime.ts';
-import { startServer, type RunningServer } from '../server.ts';
-import { startAdminChannel } from './admin-channel.ts';
+import type { RunningServer } from '../server.ts';
 import { context, parse, shareDatabase, type Io } from './common.ts';
 import { onShutdown } from './shutdown.ts';
 
@@ -28,7 +21,36 @@ function limitHeapGrowth(percent: number) {
 async function runService(opts: { api: boolean; jobs: boolean }): Promise<number> {
   const { config, logger } = context();
   limitHeapGrowth(config.heapGrowthPercent);
+  // The server's, the jobs' and the classifier's modules load while the database opens: an
+  // embedded one spends most of its second compiling WebAssembly on other threads.
+  const loading = Promise.all([
+    import('../../db/seed/sources.ts'),
+    import('../../db/seed/announcements.ts'),
+    import('../services/announcements.ts'),
+    import('../services/sources.ts'),
+    opts.jobs ? import('../../jobs/scheduler.ts') : undefined,
+    import('../classify/model.ts'),
+    import('../metrics.ts'),
+    opts.api ? import('../server.ts') : undefined,
+    import('./admin-channel.ts'),
+  ]);
+  // (a failed open must not leave the loading promise rejected and unheard)
+  loading.catch(() => {});
   const database = await openAndMigrate(config, logger, { reads: opts.api, command: opts.api ? 'pulse serve' : 'pulse worker' });
+  const [
+    { defaultSourceRows },
+    { DEFAULT_ANNOUNCEMENTS },
+    { seedAnnouncementsOnce },
+    { seedSourcesOnce },
+    schedulerModule,
+    { defaultModel },
+    { createMetrics },
+    serverModule,
+    { startAdminChannel },
+  ] = await loading.catch(async (err) => {
+    await database.close();
+    throw err;
+  });
   const metrics = createMetrics({ process: true });
   let server: RunningServer | undefined;
   let scheduler: Scheduler | undefined;
@@ -52,10 +74,10 @@ async function runService(opts: { api: boolean; jobs: boolean }): Promise<number
     if (announcements) logger.info({ announcements }, `seeded ${announcements} studio AI announcements (first start)`);
     const model = defaultModel();
     if (opts.jobs) {
-      scheduler = startScheduler({ database, config, logger, clock: systemClock, instance: INSTANCE_ID, model, metrics });
+      scheduler = schedulerModule!.startScheduler({ database, config, logger, clock: systemClock, instance: INSTANCE_ID, model, metrics });
     }
     if (opts.api) {
-      server = await startServer({ config, database, logger, metrics, model });
+      server = await serverModule!.startServer({ config, database, logger, metrics, model });
       logger.info({ url: server.url, jobs: opts.jobs }, `Pulse is listening on ${server.url}`);
     } else {
       logger.info({ instance: INSTANCE_ID }, 'Pulse worker running scheduled jobs');
