@@ -176,7 +176,7 @@ async function recentCandidates(
     floor: { publishedAt: Date; id: number } | undefined;
     wanted: number;
   },
-): Promise<{ rows: { id: number; publishedAt: Date }[]; total: { n: number; relation: TotalRelation } } | null> {
+): Promise<{ rows: { id: number; publishedAt: Date; rank?: number }[]; total: { n: number; relation: TotalRelation } } | null> {
   return db.transaction(
     async (tx) => {
       const [w] = await tx.select({ since: searchWindow.since }).from(searchWindow).where(eq(searchWindow.id, 1));
@@ -201,10 +201,18 @@ async function recentCandidates(
                 .innerJoin(sources, eq(items.sourceId, sources.id)),
               p.filters.labels,
             );
-      const rows = (await base({ id: recentSearch.itemId, publishedAt: recentSearch.publishedAt })
+      // text-only: ranked in the same read (the full index's path ranks in a second query)
+      const cols = textOnly
+        ? {
+            id: recentSearch.itemId,
+            publishedAt: recentSearch.publishedAt,
+            rank: sql<number>`ts_rank(${recentSearch.search}, ${tsQuery(p.q)})`,
+          }
+        : { id: recentSearch.itemId, publishedAt: recentSearch.publishedAt };
+      const rows = (await base(cols)
         .where(and(matching, p.atOrAfterFloor))
         .orderBy(desc(recentSearch.publishedAt), desc(recentSearch.itemId))
-        .limit(p.wanted)) as unknown as { id: number; publishedAt: Date }[];
+        .limit(p.wanted)) as unknown as { id: number; publishedAt: Date; rank?: number }[];
       const since = new Date(w.since).getTime();
       // a window that holds every item ('-infinity') reads as an invalid date
       const all = Number.isNaN(since);
@@ -303,21 +311,28 @@ export async function listItems(
     // ranks are computed for the candidates alone (in the candidates' own query, PostgreSQL
     // computed one for every match before keeping the newest)
     const rank = sql<number>`ts_rank(${items.search}, ${tsQuery(q)})`;
-    const top = await db
-      .select({ id: items.id, rank })
-      .from(items)
-      .where(
-        and(
-          // one array parameter, not 2,000: binding that many values cost PostgreSQL tens of ms
-          sql`${items.id} = any(${arrayParam(
-            chosen.map((r) => r.id),
-            'bigint',
-          )})`,
-          c ? sql`(${rank} < ${c.rank}::real or (${rank} = ${c.rank}::real and ${items.id} < ${c.id}))` : undefined,
-        ),
-      )
-      .orderBy(desc(rank), desc(items.id))
-      .limit(p.limit + 1);
+    const ranked = recent?.rows[0]?.rank !== undefined ? (recent.rows as { id: number; rank: number }[]) : undefined;
+    const top = ranked
+      ? ranked
+          .map((r) => ({ id: r.id, rank: Number(r.rank) }))
+          .filter((r) => !c || r.rank < c.rank || (r.rank === c.rank && r.id < c.id))
+          .sort((a, b) => b.rank - a.rank || b.id - a.id)
+          .slice(0, p.limit + 1)
+      : await db
+          .select({ id: items.id, rank })
+          .from(items)
+          .where(
+            and(
+              // one array parameter, not 2,000: binding that many values cost PostgreSQL tens of ms
+              sql`${items.id} = any(${arrayParam(
+                chosen.map((r) => r.id),
+                'bigint',
+              )})`,
+              c ? sql`(${rank} < ${c.rank}::real or (${rank} = ${c.rank}::real and ${items.id} < ${c.id}))` : undefined,
+            ),
+          )
+          .orderBy(desc(rank), desc(items.id))
+          .limit(p.limit + 1);
     // The page's columns and snippets, by id, a piece at a time: 200 snippets in one query held
     // the embedded database's thread (and every other request) for 0.1 s.
     const rows = [];
