@@ -201,18 +201,20 @@ async function recentCandidates(
                 .innerJoin(sources, eq(items.sourceId, sources.id)),
               p.filters.labels,
             );
-      // text-only: ranked in the same read (the full index's path ranks in a second query)
+      // text-only: ranked and counted in the same read (the full index's path ranks in a second
+      // query; counting apart cost 15 of a search's 60 ms at 10M items)
       const cols = textOnly
         ? {
             id: recentSearch.itemId,
             publishedAt: recentSearch.publishedAt,
             rank: sql<number>`ts_rank(${recentSearch.search}, ${tsQuery(p.q)})`,
+            matches: sql<number>`count(*) over ()`,
           }
         : { id: recentSearch.itemId, publishedAt: recentSearch.publishedAt };
       const rows = (await base(cols)
         .where(and(matching, p.atOrAfterFloor))
         .orderBy(desc(recentSearch.publishedAt), desc(recentSearch.itemId))
-        .limit(p.wanted)) as unknown as { id: number; publishedAt: Date; rank?: number }[];
+        .limit(p.wanted)) as unknown as { id: number; publishedAt: Date; rank?: number; matches?: number | string }[];
       const since = new Date(w.since).getTime();
       // a window that holds every item ('-infinity') reads as an invalid date
       const all = Number.isNaN(since);
@@ -220,8 +222,10 @@ async function recentCandidates(
       const rangeInside = inside(p.filters.from);
       if (!(rows.length === p.wanted || all || rangeInside || inside(p.floor?.publishedAt))) return null;
       // the matches inside the window; all of them when the window holds everything asked for
-      const [{ n }] = (await base({ n: count() }).where(matching)) as unknown as [{ n: number | string }];
-      return { rows, total: { n: Number(n), relation: all || rangeInside ? 'eq' : 'gte' } };
+      const n = textOnly
+        ? Number(rows[0]?.matches ?? 0)
+        : Number(((await base({ n: count() }).where(matching)) as unknown as [{ n: number | string }])[0].n);
+      return { rows, total: { n, relation: all || rangeInside ? 'eq' : 'gte' } };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
