@@ -1,0 +1,1 @@
+CREATE INDEX "items_labelled_relevant_published_idx" ON "items" USING btree ("published_at") WHERE "items"."stance" is not null and "items"."relevant" is true;
