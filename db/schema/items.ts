@@ -94,9 +94,7 @@ export const items = pgTable(
     index('items_pending_idx').on(t.id).where(sql`${t.status} = 'pending'`),
     // the newest labelled relevant item (where the dashboard opens, every answer's dataThrough):
     // without it the newest off-topic or unlabelled items were read one by one (20,000: 38 ms)
-    index('items_labelled_relevant_published_idx')
-      .on(t.publishedAt)
-      .where(sql`${t.stance} is not null and ${t.relevant} is true`),
+    index('items_labelled_relevant_published_idx').on(t.publishedAt).where(sql`${t.stance} is not null and ${t.relevant} is true`),
     // A small pending list: under steady ingest the default 4 MB list of not-yet-merged entries
     // is read by every search until vacuum merges it (a search went from 15 to 120 ms).
     index('items_search_idx').using('gin', t.search).with({ gin_pending_list_limit: 256 }),
