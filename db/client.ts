@@ -1,11 +1,12 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { acquireDataDirLock, type HeldDataDirLock } from './data-dir-lock.ts';
 import * as schema from './schema/index.ts';
 import { yieldBeforeQueries } from './pglite-yield.ts';
-import { holdsCluster, templateFor } from './pglite-template.ts';
+import { templateFor } from './pglite-template.ts';
 
 export type Schema = typeof schema;
 /** The database handle every query takes; the same type whichever driver is underneath. */
@@ -102,10 +103,13 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     } catch {
       template = undefined;
     }
+    const before = new Set(readdirSync(opts.dataDir));
     client = template
-      ? await PGlite.create(opts.dataDir, { loadDataDir: template }).catch(async (err) => {
-          // a copy PGlite cannot load: initdb as before, once the half-written cluster is gone
-          if (holdsCluster(opts.dataDir)) throw err;
+      ? await PGlite.create(opts.dataDir, { loadDataDir: template }).catch(async () => {
+          // a copy PGlite cannot load: what it wrote goes (the directory held no cluster before,
+          // only what was there already stays), then initdb as before
+          for (const name of readdirSync(opts.dataDir))
+            if (!before.has(name)) rmSync(join(opts.dataDir, name), { recursive: true, force: true });
           return PGlite.create(opts.dataDir);
         })
       : await PGlite.create(opts.dataDir);

@@ -20,6 +20,24 @@ export interface TemplateInfo {
   pglite: string;
   /** bytes of the uncompressed tar */
   bytes: number;
+  /** what initdb made, read from the cluster the copy was taken of (clusterFacts) */
+  facts: ClusterFacts;
+}
+
+export type ClusterFacts = Record<string, Record<string, unknown>[]>;
+
+/** The facts initdb decides: databases with their encodings and locales, settings, extensions, catalog size. */
+export async function clusterFacts(query: (text: string) => Promise<Record<string, unknown>[]>): Promise<ClusterFacts> {
+  return {
+    databases: await query(
+      'select datname, pg_encoding_to_char(encoding) as encoding, datcollate, datctype, datlocprovider, datistemplate, datallowconn from pg_database order by datname',
+    ),
+    settings: await query(
+      `select name, setting from pg_settings where name in ('server_encoding', 'lc_messages', 'lc_monetary', 'lc_numeric', 'lc_time', 'TimeZone', 'DateStyle', 'default_text_search_config', 'data_checksums', 'server_version_num') order by name`,
+    ),
+    extensions: await query('select name, default_version from pg_available_extensions order by name'),
+    catalog: await query("select count(*)::int as n from pg_class where relnamespace = 'pg_catalog'::regnamespace"),
+  };
 }
 
 /** The installed @electric-sql/pglite version. */
@@ -72,6 +90,7 @@ export function templateFor(dataDir: string, installed: string = installedPglite
 export async function makeTemplate(): Promise<TemplateInfo> {
   const { PGlite } = await import('@electric-sql/pglite');
   const pg = await PGlite.create();
+  const facts = await clusterFacts(async (text) => (await pg.query<Record<string, unknown>>(text)).rows);
   await pg.exec('checkpoint');
   const tar = Buffer.from(await (await pg.dumpDataDir('none')).arrayBuffer());
   await pg.close();
@@ -83,7 +102,7 @@ export async function makeTemplate(): Promise<TemplateInfo> {
     },
   });
   writeFileSync(TEMPLATE_FILE, packed);
-  const info: TemplateInfo = { pglite: installedPgliteVersion(), bytes: tar.length };
+  const info: TemplateInfo = { pglite: installedPgliteVersion(), bytes: tar.length, facts };
   writeFileSync(TEMPLATE_INFO, JSON.stringify(info, null, 2) + '\n');
   return info;
 }

@@ -16,7 +16,10 @@ const MAX_DAYS_PER_RUN = 2000;
  */
 export async function run(deps: JobDeps): Promise<JobCounts> {
   const db = deps.database.db;
-  const { rebuilt, remaining, reactionsBuilt, reactionsRemaining } = await rebuildRollups({ db }, { limit: MAX_DAYS_PER_RUN });
+  const { rebuilt, remaining, reactionsBuilt, reactionsRemaining, reactionsFailed } = await rebuildRollups(
+    { db },
+    { limit: MAX_DAYS_PER_RUN },
+  );
   const window = await refreshSearchWindow({ db });
   const now = deps.clock.now();
   const found = await detectAlerts({ db }, { day: dayInZone(now, 'UTC'), settings: deps.config.alerts, at: now });
@@ -38,6 +41,7 @@ export async function run(deps: JobDeps): Promise<JobCounts> {
     daysRemaining: remaining,
     reactionsBuilt,
     reactionsRemaining,
+    reactionsFailed,
     searchWindowItems: window.items,
     alerts: found.alerts,
     newAlerts: found.created,

@@ -5,6 +5,7 @@ import { rowsOf } from '../db/client.ts';
 import { itemLanguages, sourceBreakdown } from '../db/queries/dashboard.ts';
 import { countMatching, type ItemFilters } from '../db/queries/items.ts';
 import { writeLabels } from '../db/queries/labels.ts';
+import { addSource, deleteSource } from '../db/queries/sources.ts';
 import { rebuildDirtyDays } from '../db/queries/rollups.ts';
 import { STANCES, type SourceKind } from '../src/labels.ts';
 import { freshDatabase } from './helpers/db.ts';
@@ -137,6 +138,37 @@ describe('dashboard figures from the rollups', () => {
       insert into rollup_dirty_days (day) values ('2025-03-12'), ('2025-03-20'), ('2025-04-01') on conflict do nothing`);
     await db.execute(sql`update items set relevant = not relevant where published_at >= '2025-03-12' and published_at < '2025-03-13'`);
     for (const [rollup, direct] of await countsBothWays()) expect(rollup).toBe(direct);
+    // coders code an item the model never labelled: rows leave it out, and so must the count
+    const [unlabelled] = await makeItems(db, [
+      {
+        sourceId: Number(rowsOf<{ id: number }>(await db.execute(sql`select id from sources limit 1`))[0]!.id),
+        publishedAt: new Date('2025-03-15T10:00:00Z'),
+        stance: 'worry',
+      },
+    ]);
+    await db.execute(sql`update items set stance = null, relevant = null where id = ${unlabelled!}`);
+    await db.execute(sql`
+      insert into item_corrections (item_id, relevant, stance, concerns, coders, updated_at)
+      values (${unlabelled!}, true, 'worry', '{}', 2, now())`);
+    for (const [rollup, direct] of await countsBothWays()) expect(rollup).toBe(direct);
+  });
+
+  it('move with a source brought back as another kind', async () => {
+    const { row } = await addSource(db, { url: 'https://revived.example.org/feed', kind: 'news', name: 'Revived' });
+    await makeItems(db, [{ sourceId: row.id, publishedAt: new Date('2025-04-02T10:00:00Z'), stance: 'worry' }]);
+    while ((await rebuildDirtyDays(db, { limit: 1000 })).remaining > 0);
+    await deleteSource(db, { id: row.id, at: new Date() });
+    const back = await addSource(db, { url: 'https://revived.example.org/feed', kind: 'union', name: 'Revived' });
+    expect(back.outcome).toBe('restored');
+    const filters: ItemFilters = {
+      relevant: true,
+      labelled: true,
+      kind: 'union',
+      from: new Date('2025-04-01T00:00:00Z'),
+      to: new Date('2025-04-05T00:00:00Z'),
+    };
+    expect(await sourceBreakdown(db, { filters, limit: 20 })).toEqual(await sourceBreakdown(db, { filters, limit: 20 }, 'direct'));
+    expect((await sourceBreakdown(db, { filters, limit: 20 })).some((r) => r.id === row.id)).toBe(true);
   });
 
   it('list languages by how many labelled items carry them', async () => {

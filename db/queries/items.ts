@@ -235,6 +235,14 @@ async function recentCandidates(
   );
 }
 
+/** True when a coders' correction exists for an item the model has not labelled. */
+async function correctsUnlabelled(db: Db): Promise<boolean> {
+  const [row] = rowsOf<{ any: boolean }>(
+    await db.execute(sql`select exists (select 1 from item_corrections c join items i on i.id = c.item_id where i.stance is null) as any`),
+  );
+  return Boolean(row?.any);
+}
+
 /**
  * Filters the daily rollups can count, as trend filters: labelled items, relevant or any, whole
  * UTC days, a source kind and at most one tag, under the current labels with or without the
@@ -270,7 +278,9 @@ function rollupCountFilters(f: ItemFilters): TrendFilters | null {
  */
 export async function countMatching(db: Db, filters: ItemFilters, mode: 'rollup' | 'direct' = 'rollup'): Promise<number> {
   const viaRollups = mode === 'rollup' ? rollupCountFilters(filters) : null;
-  if (viaRollups) {
+  // the coders' corrections count an item the model never labelled, where rows (labelled: the
+  // model's stance) do not: with such a correction, count rows
+  if (viaRollups && !(viaRollups.labels?.corrections && (await correctsUnlabelled(db)))) {
     if (viaRollups.from >= viaRollups.to) return 0;
     return (await dayCounts(db, viaRollups, 'rollup')).reduce((sum, c) => sum + c.n, 0);
   }
@@ -306,6 +316,10 @@ export async function listItems(
     // (later pages take up to as many again that arrived meanwhile: the cost stays bounded)
     const wanted = floor ? 2 * SEARCH_CANDIDATES : SEARCH_CANDIDATES;
     const recent = await recentCandidates(db, { filters: p.filters, q, atOrAfterFloor, floor, wanted });
+    // from the full index: every match is counted, at the same time as the candidates are read
+    const counting = recent ? undefined : countAll(p.filters);
+    counting?.catch(() => {});
+    const total = async () => recent?.total ?? { n: await counting!, relation: 'eq' as TotalRelation };
     const chosen =
       recent?.rows ??
       (await withLabels(
@@ -315,7 +329,7 @@ export async function listItems(
         .where(and(where, atOrAfterFloor))
         .orderBy(desc(items.publishedAt), desc(items.id))
         .limit(wanted));
-    if (!chosen.length) return { rows: [], floor: undefined, total: recent?.total };
+    if (!chosen.length) return { rows: [], floor: undefined, total: await total() };
     // ranks are computed for the candidates alone (in the candidates' own query, PostgreSQL
     // computed one for every match before keeping the newest)
     const rank = sql<number>`ts_rank(${items.search}, ${tsQuery(q)})`;
@@ -365,7 +379,7 @@ export async function listItems(
       }
     }
     // where the candidates end (the oldest of them), for the next page's cursor
-    return { rows, floor: floor ?? chosen.at(-1), total: recent?.total };
+    return { rows, floor: floor ?? chosen.at(-1), total: await total() };
   };
   const newestPage = async () => {
     const c = p.cursor && 'publishedAt' in p.cursor ? p.cursor : undefined;
@@ -391,7 +405,7 @@ export async function listItems(
   if (q) {
     const page = await searchPage(q);
     ({ rows, floor } = page);
-    total = page.total ?? { n: await countAll(p.filters), relation: 'eq' };
+    total = page.total;
   } else {
     const [page, n] = await Promise.all([newestPage(), countAll(p.filters)]);
     ({ rows, floor } = page);

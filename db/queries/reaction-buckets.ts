@@ -4,6 +4,19 @@ import type { SourceKind, Stance } from '../../src/labels.ts';
 import { rowsOf, type Db } from '../client.ts';
 import { arrayParam } from './pg-array.ts';
 
+/**
+ * Held (for one transaction) by everything that rewrites derived counts: a day's rollups and
+ * reaction cells, an announcement's reaction build, the all-days totals. A backfill rebuilds days
+ * outside the rollup job's lock, and two writers of the same cells would leave stale ones or
+ * collide on their keys.
+ */
+export const ROLLUP_WRITE_LOCK = 7_110_002;
+
+/** Waits for the derived-counts lock in the current transaction. */
+export async function lockRollupWrites(tx: Db): Promise<void> {
+  await tx.execute(sql`select count(*) from (select pg_advisory_xact_lock(${ROLLUP_WRITE_LOCK})) x`);
+}
+
 /** The most confident items kept per cell: the reaction shows five per side and stance. */
 export const BUCKET_TOP = 5;
 
@@ -96,6 +109,7 @@ export function buildMatches(stored: ReactionBuildSpec | undefined, want: Reacti
  */
 export async function buildReactionBuckets(db: Db, spec: ReactionBuildSpec): Promise<void> {
   await db.transaction(async (tx) => {
+    await lockRollupWrites(tx);
     await tx.execute(sql`
       insert into reaction_builds (announcement_id, moment, studio, keyword_query, days, built_at)
       values (${spec.announcementId}, ${spec.moment.toISOString()}::timestamptz, ${spec.studio}, ${spec.keywordQuery}, ${spec.days}, now())

@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { SourceKind, Stance } from '../../src/labels.ts';
 import { rowsOf, type Db } from '../client.ts';
 import { arrayParam } from './pg-array.ts';
-import { rebuildReactionDay } from './reaction-buckets.ts';
+import { lockRollupWrites, rebuildReactionDay } from './reaction-buckets.ts';
 
 import type { GroupDimension } from '../../src/labels.ts';
 import type { DayCount } from '../../src/analytics/trends.ts';
@@ -99,6 +99,7 @@ export async function rebuildDirtyDays(db: Db, p: { limit: number }): Promise<{ 
   );
   for (const { day, version } of dirty) {
     await db.transaction(async (tx) => {
+      await lockRollupWrites(tx);
       await tx.execute(sql`delete from daily_rollups where day = ${day}::date`);
       await tx.execute(sql`
         with day_items as (
@@ -137,11 +138,18 @@ export async function rebuildDirtyDays(db: Db, p: { limit: number }): Promise<{ 
  */
 export async function refreshRollupValues(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
+    await lockRollupWrites(tx);
     await tx.execute(sql`delete from rollup_values`);
     await tx.execute(sql`
       insert into rollup_values (dim, value, n)
       select dim, value, sum(n) from daily_rollups where dim <> 'all' group by dim, value`);
   });
+}
+
+/** Marks every rolled-up day for a rebuild and recounts the all-days totals (after a restore). */
+export async function rederiveRollups(db: Db): Promise<void> {
+  await db.execute(sql`insert into rollup_dirty_days (day) select distinct day from daily_rollups on conflict (day) do nothing`);
+  await refreshRollupValues(db);
 }
 
 const TAG_COLUMN = { studio: 'studios', union: 'unions', area: 'areas', concern: 'concerns' } as const;

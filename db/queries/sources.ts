@@ -1,3 +1,4 @@
+import { markDirtySource } from './rollups.ts';
 import { and, asc, count, eq, inArray, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { SourceKind, SourceType } from '../../src/labels.ts';
 import type { Db } from '../client.ts';
@@ -58,6 +59,8 @@ export async function addSource(db: Db, s: NewSource): Promise<AddResult> {
       .set({ ...s, deletedAt: null, enabled: s.enabled ?? true, consecutiveFailures: 0, nextFetchAt: sql`now()`, lastError: null })
       .where(eq(sources.id, existing!.id))
       .returning();
+    // brought back as another kind: its items' rollup rows and reaction cells must move
+    if (restored!.kind !== existing!.kind) await markDirtySource(tx as unknown as Db, restored!.id);
     return { row: restored!, outcome: 'restored' as const };
   });
 }

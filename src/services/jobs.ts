@@ -72,10 +72,10 @@ export const REACTION_BUILDS_PER_RUN = 2;
 export async function rebuildRollups(
   deps: DbDeps,
   p: { limit: number },
-): Promise<{ rebuilt: number; remaining: number; reactionsBuilt: number; reactionsRemaining: number }> {
+): Promise<{ rebuilt: number; remaining: number; reactionsBuilt: number; reactionsRemaining: number; reactionsFailed: number }> {
   const days = await rebuildDirtyDays(deps.db, p);
   const reactions = await refreshReactionBuckets(deps, { limit: REACTION_BUILDS_PER_RUN });
-  return { ...days, reactionsBuilt: reactions.built, reactionsRemaining: reactions.remaining };
+  return { ...days, reactionsBuilt: reactions.built, reactionsRemaining: reactions.remaining, reactionsFailed: reactions.failed };
 }
 
 /**

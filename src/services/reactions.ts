@@ -183,7 +183,10 @@ async function reactionCounts(
  * and drops those of announcements deleted. Day-by-day changes to items are kept in step by the
  * rollup rebuild.
  */
-export async function refreshReactionBuckets(deps: { db: Db }, p: { limit: number }): Promise<{ built: number; remaining: number }> {
+export async function refreshReactionBuckets(
+  deps: { db: Db },
+  p: { limit: number },
+): Promise<{ built: number; remaining: number; failed: number }> {
   const stored = await listReactionBuilds(deps.db);
   const wanted = (await listAnnouncements(deps.db)).map(buildSpec);
   await dropReactionBuilds(
@@ -191,6 +194,17 @@ export async function refreshReactionBuckets(deps: { db: Db }, p: { limit: numbe
     [...stored.keys()].filter((id) => !wanted.some((w) => w.announcementId === id)),
   );
   const stale = wanted.filter((w) => !buildMatches(stored.get(w.announcementId), w));
-  for (const spec of stale.slice(0, p.limit)) await buildReactionBuckets(deps.db, spec);
-  return { built: Math.min(stale.length, p.limit), remaining: Math.max(0, stale.length - p.limit) };
+  let built = 0;
+  let failed = 0;
+  for (const spec of stale.slice(0, p.limit)) {
+    // one announcement that cannot be built (deleted meanwhile) must not stop the others, nor the
+    // rest of the rollup job: its reaction is counted from items until a later run builds it
+    try {
+      await buildReactionBuckets(deps.db, spec);
+      built++;
+    } catch {
+      failed++;
+    }
+  }
+  return { built, remaining: Math.max(0, stale.length - p.limit), failed };
 }
