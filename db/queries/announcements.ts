@@ -102,13 +102,31 @@ export async function reactionItems(
 ): Promise<ReactionItem[]> {
   const matches = reactionMatches(p);
   if (!matches.length) return [];
+  return reactionItemRows(
+    db,
+    sql`i.stance is not null and i.relevant is true
+        and i.published_at >= ${p.start.toISOString()}::timestamptz and i.published_at < ${p.end.toISOString()}::timestamptz
+        and (${sql.join(matches, sql` or `)})
+        ${p.kind ? sql`and s.kind = ${p.kind}` : sql``}
+        ${p.days ? sql`and (i.published_at at time zone 'UTC')::date = any(${arrayParam(p.days, 'date')})` : sql``}`,
+  );
+}
+
+/** Items by id, as a reaction shows them (its most telling, picked from cached cells). */
+export async function reactionItemsById(db: Db, ids: number[]): Promise<ReactionItem[]> {
+  if (!ids.length) return [];
+  return reactionItemRows(db, sql`i.id = any(${arrayParam(ids, 'bigint')})`);
+}
+
+/** Items with their source, as a reaction shows them, oldest first. */
+async function reactionItemRows(db: Db, where: SQL): Promise<ReactionItem[]> {
   const rows = rowsOf<{
     id: number | string;
     title: string;
     url: string;
     published_at: string | Date;
     stance: Stance;
-    confidence: number;
+    confidence: number | null;
     kind: SourceKind;
     source_name: string;
     quote: string | null;
@@ -116,11 +134,7 @@ export async function reactionItems(
     await db.execute(sql`
       select i.id, i.title, i.url, i.published_at, i.stance, i.confidence, s.kind, s.name as source_name, i.explanation->>'sentence' as quote
       from items i join sources s on s.id = i.source_id
-      where i.stance is not null and i.relevant is true
-        and i.published_at >= ${p.start.toISOString()}::timestamptz and i.published_at < ${p.end.toISOString()}::timestamptz
-        and (${sql.join(matches, sql` or `)})
-        ${p.kind ? sql`and s.kind = ${p.kind}` : sql``}
-        ${p.days ? sql`and (i.published_at at time zone 'UTC')::date = any(${arrayParam(p.days, 'date')})` : sql``}
+      where ${where}
       order by i.published_at, i.id`),
   );
   return rows.map((r) => ({

@@ -1,5 +1,4 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { ReactionItem } from '../../src/analytics/reaction.ts';
 import type { SourceKind, Stance } from '../../src/labels.ts';
 import { rowsOf, type Db } from '../client.ts';
 import { arrayParam } from './pg-array.ts';
@@ -176,36 +175,4 @@ export async function dirtyDaysBetween(db: Db, p: { from: string; to: string }):
       sql`select day::text as day from rollup_dirty_days where day >= ${p.from}::date and day <= ${p.to}::date order by day`,
     ),
   ).map((r) => r.day);
-}
-
-/** Items by id, as a reaction shows them. */
-export async function reactionItemsById(db: Db, ids: number[]): Promise<ReactionItem[]> {
-  if (!ids.length) return [];
-  const rows = rowsOf<{
-    id: number | string;
-    title: string;
-    url: string;
-    published_at: string | Date;
-    stance: Stance;
-    confidence: number | null;
-    kind: SourceKind;
-    source_name: string;
-    quote: string | null;
-  }>(
-    await db.execute(sql`
-      select i.id, i.title, i.url, i.published_at, i.stance, i.confidence, s.kind, s.name as source_name, i.explanation->>'sentence' as quote
-      from items i join sources s on s.id = i.source_id
-      where i.id = any(${arrayParam(ids, 'bigint')})`),
-  );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    title: r.title,
-    url: r.url,
-    publishedAt: new Date(r.published_at),
-    stance: r.stance,
-    confidence: Number(r.confidence),
-    kind: r.kind,
-    sourceName: r.source_name,
-    quote: r.quote,
-  }));
 }

@@ -1,4 +1,4 @@
-import { keywordQuery, reactionItems, reactionOffTopicCounts } from '../../db/queries/announcements.ts';
+import { keywordQuery, reactionItems, reactionItemsById, reactionOffTopicCounts } from '../../db/queries/announcements.ts';
 import {
   buildMatches,
   buildReactionBuckets,
@@ -6,7 +6,6 @@ import {
   dropReactionBuilds,
   listReactionBuilds,
   reactionBucketRows,
-  reactionItemsById,
   type ReactionBuildSpec,
 } from '../../db/queries/reaction-buckets.ts';
 import type { Db } from '../../db/client.ts';
