@@ -190,17 +190,16 @@ async function recentCandidates(
       // 6,000 matches took 80 of a search's 110 ms at 10M items)
       // (whose labels are read changes nothing then: they are left joins, and no filter reads one)
       const textOnly = !itemWhere({ ...p.filters, q: undefined }) && !p.atOrAfterFloor;
+      // (a text-only search reads recent_search alone, below)
       const base = <T extends Record<string, unknown>>(cols: T) =>
-        textOnly
-          ? tx.select(cols as never).from(recentSearch)
-          : withLabels(
-              tx
-                .select(cols as never)
-                .from(recentSearch)
-                .innerJoin(items, eq(items.id, recentSearch.itemId))
-                .innerJoin(sources, eq(items.sourceId, sources.id)),
-              p.filters.labels,
-            );
+        withLabels(
+          tx
+            .select(cols as never)
+            .from(recentSearch)
+            .innerJoin(items, eq(items.id, recentSearch.itemId))
+            .innerJoin(sources, eq(items.sourceId, sources.id)),
+          p.filters.labels,
+        );
       // text-only: ranked and counted in the same read, ranks for the newest `wanted` only (the
       // full index's path ranks in a second query; counting apart cost 15 of a search's 60 ms at
       // 10M items, ranking every match before the limit 9 more)

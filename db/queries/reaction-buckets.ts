@@ -67,15 +67,21 @@ function insertBuckets(which: SQL, where: SQL): SQL {
     group by 1, 2, 3, 4, 5`;
 }
 
-/** The builds as stored, keyed by announcement. */
-export async function listReactionBuilds(db: Db): Promise<Map<number, ReactionBuildSpec>> {
+/** The builds as stored, keyed by announcement (one announcement's only, with `announcementId`). */
+export async function listReactionBuilds(db: Db, announcementId?: number): Promise<Map<number, ReactionBuildSpec>> {
   const rows = rowsOf<{
     announcement_id: number;
     moment: string | Date;
     studio: string | null;
     keyword_query: string | null;
     days: number;
-  }>(await db.execute(sql`select announcement_id, moment, studio, keyword_query, days from reaction_builds`));
+  }>(
+    await db.execute(
+      sql`select announcement_id, moment, studio, keyword_query, days from reaction_builds${
+        announcementId === undefined ? sql`` : sql` where announcement_id = ${announcementId}`
+      }`,
+    ),
+  );
   return new Map(
     rows.map((r) => [
       Number(r.announcement_id),

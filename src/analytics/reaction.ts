@@ -125,8 +125,8 @@ export function buildReaction(p: ReactionInput) {
 
   const byKind: Record<string, ReturnType<typeof compare>> = {};
   for (const k of SOURCE_KINDS) {
-    const b = before.filter((c) => c.kind === k && c.n > 0);
-    const a = after.filter((c) => c.kind === k && c.n > 0);
+    const b = before.filter((c) => c.kind === k);
+    const a = after.filter((c) => c.kind === k);
     if (b.length || a.length) byKind[k] = compare(b, a, p.windowDays);
   }
 

@@ -142,7 +142,7 @@ async function reactionCounts(
     reactionItems(tx, { start, end, studio: p.spec.studio, keywords: p.keywords, kind: p.kind, days });
   return db.transaction(
     async (tx) => {
-      const stored = (await listReactionBuilds(tx)).get(p.spec.announcementId);
+      const stored = (await listReactionBuilds(tx, p.spec.announcementId)).get(p.spec.announcementId);
       if (!buildMatches(stored, p.spec, p.windowDays)) {
         const items = await fromItems(tx);
         return { cells: cellsOf(items, moment), candidates: items };
