@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/analytics/random.ts';
 import type { Database, Db } from '../db/client.ts';
 import { insertAnnouncement, updateAnnouncement } from '../db/queries/announcements.ts';
 import { writeLabels } from '../db/queries/labels.ts';
@@ -21,9 +22,8 @@ let announcementId: number;
 const MOMENT = new Date('2025-07-17T20:45:00Z'); // 13:45 in Los Angeles
 const clock = { now: () => new Date('2026-01-01T00:00:00Z') };
 
-// a small deterministic generator, so a failure is repeatable
-let seed = 7;
-const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+// the project's seeded generator, so a failure is repeatable
+const rand = seededRandom(7);
 
 const reaction = (windowDays: number, kind?: SourceKind) => announcementReaction({ db, clock }, { id: announcementId, windowDays, kind });
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../src/analytics/random.ts';
 import type { Database, Db } from '../db/client.ts';
 import { rowsOf } from '../db/client.ts';
 import { listItems, SEARCH_CANDIDATES, type ItemCursor, type ItemFilters } from '../db/queries/items.ts';
@@ -15,8 +16,8 @@ import { makeItems, makeSource, type ItemSpec } from './helpers/factories.ts';
 let database: Database;
 let db: Db;
 let news: number;
-let seed = 5;
-const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+// the project's seeded generator, so a failure is repeatable
+const rand = seededRandom(5);
 const DAY = 86_400_000;
 const END = Date.parse('2025-09-01T00:00:00Z');
 const WORDS = ['replica', 'dubbing', 'storyboard', 'consent', 'voice', 'guild'];
