@@ -12,6 +12,7 @@ import { readCorpus, type CorpusExample } from '../src/classify/corpus.ts';
 import { evaluate, type SliceReport } from '../src/classify/evaluate.ts';
 import { StanceModel } from '../src/classify/model.ts';
 import { HYPER, trainModel, type Hyper } from '../src/classify/train.ts';
+import { SHIPPED_FEATURES, type FeatureOptions } from '../src/classify/features.ts';
 import { report } from './lib.ts';
 
 const args = process.argv.slice(2);
@@ -27,8 +28,26 @@ for (const w of held) if (!known.has(w)) throw new Error(`no such writer: ${w}`)
 const train = corpus.filter((e) => !held.includes(e.writer));
 const test = corpus.filter((e) => held.includes(e.writer));
 
-const variants: { name: string; hyper?: Partial<Hyper> }[] = [
+const variants: { name: string; hyper?: Partial<Hyper>; features?: FeatureOptions }[] = [
   { name: 'shipped' },
+  { name: 'without AI context features', features: { ...SHIPPED_FEATURES, aiContext: false } },
+  { name: "threshold from every writer's off-topic items", hyper: { thresholdNegatives: 'all' } },
+  {
+    name: 'the recipe of record 0010 (no naive Bayes, no AI context)',
+    hyper: { stanceNaiveBayes: 0 },
+    features: { ...SHIPPED_FEATURES, aiContext: false },
+  },
+  { name: 'AI context for stance too', hyper: { stanceSeesAiContext: true } },
+  { name: 'naive Bayes 0.05', hyper: { stanceNaiveBayes: 0.05 } },
+  { name: 'naive Bayes 0.15', hyper: { stanceNaiveBayes: 0.15 } },
+  { name: 'naive Bayes 0.3', hyper: { stanceNaiveBayes: 0.3 } },
+  {
+    name: 'L2 halved',
+    hyper: { stanceSeesAiContext: false, stance: { ...HYPER.stance, l2: 0.00025 }, relevance: { ...HYPER.relevance, l2: 0.0005 } },
+  },
+  { name: 'features in 3 examples', hyper: { stanceSeesAiContext: false, minDocFreq: 3 } },
+  { name: 'relevance L2 halved', hyper: { stanceSeesAiContext: false, relevance: { ...HYPER.relevance, l2: 0.0005 } } },
+  { name: 'concern L2 halved', hyper: { stanceSeesAiContext: false, concern: { ...HYPER.concern, l2: 0.0005 } } },
   { name: 'per-language relevance calibration and threshold', hyper: { perLangCalibration: true } },
   { name: 'separate Spanish model', hyper: { layout: 'separate' } },
   { name: 'threshold for a 5% stream', hyper: { streamPrior: 0.05 } },
@@ -51,7 +70,7 @@ const results: Record<string, unknown>[] = [];
 for (const v of variants) {
   if (only.length && !only.includes(v.name)) continue;
   const started = performance.now();
-  const model = new StanceModel(trainModel(train, { ...HYPER, ...v.hyper }));
+  const model = new StanceModel(trainModel(train, { ...HYPER, ...v.hyper }, v.features ?? SHIPPED_FEATURES));
   const r = evaluate(model, [], test as CorpusExample[], { title: 'held-out writers' });
   const row = (s: SliceReport | undefined) =>
     s && {
@@ -70,6 +89,9 @@ for (const v of variants) {
     pooled: row(r.slices[0]),
     spanish: row(pick(r.slices, 'lang es')),
     stream: row(r.slices.find((s) => s.name.startsWith('stream'))),
+    perWriter: Object.fromEntries(
+      held.map((w) => [w, row(evaluate(model, [], test.filter((e) => e.writer === w) as CorpusExample[], { title: w }).slices[0])]),
+    ),
     perRegister: Object.fromEntries(r.slices.filter((s) => s.name.startsWith('register ')).map((s) => [s.name.slice(9), row(s)])),
   };
   process.stderr.write(`${JSON.stringify(out)}\n`);

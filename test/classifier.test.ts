@@ -7,7 +7,16 @@ import { FeatureIndex } from '../src/classify/feature-index.ts';
 import { ALL_FEATURES, SHIPPED_FEATURES, analyse, featurise, splitSentences } from '../src/classify/features.ts';
 import { binaryReport, multiClassReport } from '../src/classify/metrics.ts';
 import { defaultModel, MODEL_PATH, StanceModel } from '../src/classify/model.ts';
-import { HYPER, plattScale, streamThreshold, trainModel, vocabulary } from '../src/classify/train.ts';
+import {
+  HYPER,
+  feedWriters,
+  naiveBayes,
+  plattScale,
+  streamThreshold,
+  thresholdFor,
+  trainModel,
+  vocabulary,
+} from '../src/classify/train.ts';
 import { trainingExamples } from '../src/cli/train.ts';
 import { CONCERNS } from '../src/labels.ts';
 
@@ -33,6 +42,32 @@ describe('features', () => {
     const f = featurise('Netflix used generative AI for a VFX shot.', 'union');
     expect(f.bag.get('k:union')).toBe(1);
     expect(f.bag.get('e:ai_screen')).toBe(1);
+  });
+  it('marks where AI is named: the opening sentence, how many sentences, and the cue groups beside it', () => {
+    const rateCard = featurise('BECTU sets new minimum rates for factual TV. Members will be paid promptly, it says.').bag;
+    expect(rateCard.get('c:pay')).toBeGreaterThan(0);
+    expect([...rateCard.keys()].filter((k) => k.startsWith('a:'))).toEqual([]);
+    expect(rateCard.has('t:none')).toBe(true); // "promptly" is not a prompt
+    const text = 'Dubbing rates are falling. Studios now pay less for AI voice work. A second line names machine learning again.';
+    const a = analyse(text);
+    expect(a.aiSentences).toEqual([1, 2]);
+    const bag = featurise(text).bag;
+    expect(bag.has('a:lede')).toBe(false);
+    expect(bag.get('a:pay')).toBe(1);
+    expect(bag.get('a:sents')).toBeCloseTo(1 + Math.log(2));
+    expect(featurise('Generative AI cuts render costs. Rates fall.').bag.has('a:lede')).toBe(true);
+    // a denied mention ("no AI", "not because of AI", "sin IA") is not a negated verb ("will not allow")
+    const denied = (t: string, lang: 'en' | 'es' = 'en') => analyse(t, undefined, lang).aiDenied;
+    expect(denied('No AI items are on the agenda.')).toBe(1);
+    expect(denied('The layoffs were not because of AI, the studio said.')).toBe(1);
+    expect(denied('The creature was built without a single neural net.')).toBe(1);
+    expect(denied('Nada que ver con la inteligencia artificial: fue el presupuesto.', 'es')).toBe(1);
+    expect(denied('We will not allow AI replicas of our members.')).toBe(0);
+    expect(denied('Innovation, not AI hype, will decide it.')).toBe(1);
+    expect(featurise('No AI was involved, the studio said.').bag.has('a:only_denied')).toBe(true);
+    expect(featurise('No AI was used in the trailer. The sequel uses generative AI.').bag.has('a:denied')).toBe(true);
+    // the pay cue sits in a sentence without AI: no a:pay
+    expect(featurise('Generative AI cuts render costs. Rates fall.').bag.has('a:pay')).toBe(false);
   });
 });
 
@@ -205,6 +240,37 @@ describe('calibration and the stream threshold', () => {
     const p = [0.95, 0.9, 0.85, 0.7, 0.6, 0.55, 0.4, 0.3, 0.2, 0.1];
     const y = [true, true, true, true, false, true, false, false, false, false];
     expect(streamThreshold(p, y, 100, 0.05)).toBeGreaterThanOrEqual(streamThreshold(p, y, 100, 0.5));
+  });
+  it('feed-like writers are those with at most a fifth relevant and at least 100 items', () => {
+    const w = (writer: string, n: number, rel: number) => Array.from({ length: n }, (_, i) => ({ writer, relevant: i < rel }));
+    const feeds = feedWriters([...w('week', 200, 40), ...w('traps', 200, 41), ...w('tiny', 50, 2), ...w('orig-a', 300, 150)]);
+    expect([...feeds]).toEqual(['week']);
+  });
+  it("the threshold is chosen on feed writers' off-topic items, not on a trap writer's", () => {
+    // relevant items score 0.95 or 0.6; a trap writer's off-topic items 0.68 (they read like the
+    // relevant ones); a feed writer's 0.1 (a bank's chatbot)
+    const rows = [
+      ...Array.from({ length: 40 }, (_, i) => ({ p: i % 2 ? 0.95 : 0.6, relevant: true, feed: i < 4 })),
+      ...Array.from({ length: 60 }, () => ({ p: 0.68, relevant: false, feed: false })),
+      ...Array.from({ length: 60 }, () => ({ p: 0.1, relevant: false, feed: true })),
+    ];
+    const gatedOut = { all: 400, feeds: 300 };
+    const all = thresholdFor(rows, gatedOut, 0.08, 'all');
+    const feeds = thresholdFor(rows, gatedOut, 0.08, 'feeds');
+    expect(all).toBeGreaterThan(0.68); // (items at 0.68 are relevant at a threshold of 0.68)
+    expect(feeds).toBeLessThanOrEqual(0.6);
+    // too few feed negatives: every writer's are used
+    expect(thresholdFor(rows.slice(0, 125), gatedOut, 0.08, 'feeds')).toBe(thresholdFor(rows.slice(0, 125), gatedOut, 0.08, 'all'));
+  });
+  it('naive Bayes weights: a feature one class has leans to it, weights centred across classes, unseen features zero', () => {
+    const x = (...idx: number[]) => ({ idx, val: idx.map(() => 1) });
+    // feature 0 only in class 0; feature 1 in every example; feature 2 never seen
+    const nb = naiveBayes([x(0, 1), x(0, 1), x(1), x(1), x(1)], [0, 0, 1, 1, 2], 3, 3);
+    expect(nb.weights[0]![0]).toBeGreaterThan(0);
+    expect(nb.weights[1]![0]).toBeLessThan(0);
+    for (let f = 0; f < 3; f++) expect(nb.weights.reduce((s, w) => s + w[f]!, 0)).toBeCloseTo(0, 12);
+    expect(nb.weights.map((w) => w[2])).toEqual([0, 0, 0]);
+    expect(nb.bias[0]).toBeGreaterThan(nb.bias[2]!);
   });
 
   /**

@@ -149,6 +149,11 @@ function readable(key: string, a: Analysis, word: (stem: string) => string, writ
     return `${GROUP_PHRASE[rest] ?? rest}${seen.length ? `: ${quoteList(seen)}` : ''}`;
   }
   if (kind === 'p:') return MARK_PHRASE[rest] ?? rest;
+  if (kind === 'a:') {
+    if (rest === 'lede') return `names AI in its opening sentence: ${quoteList(a.topic.terms.slice(0, 2))}`;
+    if (rest === 'sents') return `names AI in ${a.aiSentences.length} sentence${a.aiSentences.length === 1 ? '' : 's'}`;
+    return `${GROUP_PHRASE[rest] ?? rest} in the same sentence as AI`;
+  }
   if (key === 'e:ai') return `AI terms: ${quoteList(a.topic.terms.slice(0, 3))}`;
   if (key === 'e:studio')
     return `names a studio${a.tags?.studios.length ? `: ${a.tags.studios.filter((s) => STUDIOS.some((t) => t.name === s) || s.startsWith('(')).join(', ')}` : ''}`;

@@ -1,6 +1,17 @@
 import type { SourceKind } from '../labels.ts';
 import { CUE_GROUPS } from './cues.ts';
-import { LINKED, MARKS, NEGATED, entityFeatures, scaleCount, stem, topicFeatures, type Analysis, type FeatureOptions } from './features.ts';
+import {
+  LINKED,
+  MARKS,
+  NEGATED,
+  aiContextFeatures,
+  entityFeatures,
+  scaleCount,
+  stem,
+  topicFeatures,
+  type Analysis,
+  type FeatureOptions,
+} from './features.ts';
 import type { SparseVec } from './logreg.ts';
 
 /** A text's features as one model's indexes: the whole text, and each sentence on its own. */
@@ -162,6 +173,14 @@ export class FeatureIndex {
     for (const f of topicFeatures(a.topic)) {
       const i = this.named.get(f);
       if (i !== undefined) present(i);
+    }
+    if (o.aiContext && a.aiSentences.length) {
+      for (const f of aiContextFeatures(a)) {
+        const i = this.named.get(f);
+        if (i !== undefined) present(i);
+      }
+      const i = this.named.get('a:sents');
+      if (i !== undefined) count(i, a.aiSentences.length);
     }
     if (a.lang !== 'en') {
       const i = this.named.get(`l:${a.lang}`);

@@ -78,6 +78,11 @@ export interface FeatureOptions {
   cues: boolean;
   entities: boolean;
   sourceKind: boolean;
+  /**
+   * where AI is named: in the opening sentence, in how many sentences, and which cue groups
+   * share a sentence with it ("pay" beside "AI" is not "pay" in a rate-card release)
+   */
+  aiContext?: boolean;
 }
 
 /**
@@ -86,7 +91,14 @@ export interface FeatureOptions {
  * the reassurance and threat cue groups already carry the negations that matter
  * (docs/decisions/0001-stance-classifier.md).
  */
-export const SHIPPED_FEATURES: FeatureOptions = { bigrams: true, negation: false, cues: true, entities: true, sourceKind: true };
+export const SHIPPED_FEATURES: FeatureOptions = {
+  bigrams: true,
+  negation: false,
+  cues: true,
+  entities: true,
+  sourceKind: true,
+  aiContext: true,
+};
 export const ALL_FEATURES: FeatureOptions = { ...SHIPPED_FEATURES, negation: true };
 
 /** Caps very long inputs: the opening carries the stance in news copy, and speed stays flat. */
@@ -105,6 +117,17 @@ const MARK_PATTERNS: RegExp[] = [
   /[\u{1F389}\u{1F525}\u{1F680}\u{1F60D}\u{1F44F}\u{2728}\u{1F64C}\u{1F929}\u{1F4AF}\u{1F973}\u{2764}\u{1F495}\u{1F60A}\u{1F603}\u{1F604}]/gu,
   /[\u{1F621}\u{1F620}\u{1F624}\u{1F631}\u{1F622}\u{1F44E}\u{1F92C}\u{1F644}\u{1F62C}\u{1F610}\u{1F643}\u{1F612}\u{1F480}\u{1F494}\u{1F928}\u{1F611}]/gu,
 ];
+
+/**
+ * What comes just before a named AI term when the text denies it: a negator, then at most three
+ * small words ("no AI", "not because of AI", "without a single neural net", "nada que ver con la
+ * IA"). A negated verb is not a denial: "will not allow AI replicas" is a union's demand.
+ */
+const DENY_WORDS =
+  "no|not|nor|never|without|isn't|wasn't|aren't|weren't|didn't|doesn't|don't|nothing to do with|rather than|instead of|free of|zero|sin|ni|nada que ver con|en lugar de|en vez de";
+const DENY_FILLERS =
+  "a|an|the|any|single|because|of|about|from|by|using|use|used|uses|involves?|involving|involved|real|actual|even|one|it|it's|its|just|made|generated|created|done|with|de|la|el|las|los|una|un|por|con|ninguna|ningún|ninguno|nada|usa|uso|es|fue";
+const DENIED = new RegExp(`(?:^|[^\\p{L}'’])(?:${DENY_WORDS})(?:[\\s,]+(?:${DENY_FILLERS})){0,3}[\\s,(]*$`, 'iu');
 
 /** Flags of a word in {@link Analysis.flags}. */
 export const LINKED = 1; // follows another word with no punctuation between: the two make a bigram
@@ -142,6 +165,10 @@ export interface Analysis {
   cues: Int32Array;
   /** entity tags of the whole text (undefined without entities) */
   tags?: EntityTags;
+  /** the sentences that name AI outright (indexes, ascending) */
+  aiSentences: number[];
+  /** how many of the named AI terms are denied ("no AI", "not because of AI", "sin IA") */
+  aiDenied: number;
 }
 
 /** A text's prepared sentences, clipped to {@link MAX_CLASSIFIED_CHARS}. */
@@ -192,7 +219,20 @@ export function analyse(text: string | string[], o: FeatureOptions = SHIPPED_FEA
     exclaims: new Array<number>(n).fill(0),
     marks: new Int32Array(n * MARKS.length),
     cues: new Int32Array(o.cues ? n * CUE_GROUPS.length : 0),
+    aiSentences: [],
+    aiDenied: 0,
   };
+  // the topic was matched on the sentences joined by line breaks: its offsets map to sentences
+  for (let s = 0, at = 0, h = 0; s < n && h < a.topic.at.length; s++) {
+    const end = at + sentences[s]!.length;
+    if (a.topic.at[h]! <= end) a.aiSentences.push(s);
+    while (h < a.topic.at.length && a.topic.at[h]! <= end) h++;
+    at = end + 1;
+  }
+  if (a.topic.at.length) {
+    const text = sentences.join('\n');
+    for (const at of a.topic.at) if (DENIED.test(text.slice(Math.max(0, at - 48), at))) a.aiDenied++;
+  }
   let s = -1;
   let end = 0; // where sentence s ends in `joined`
   let negate = 0;
@@ -281,6 +321,23 @@ export function entityFeatures(tags: EntityTags): string[] {
   return out;
 }
 
+/**
+ * Where AI is named ({@link FeatureOptions.aiContext}): `a:lede` when the opening sentence names
+ * it, `a:sents` (a count) for how many sentences do, and `a:<cue group>` for each cue group that
+ * shares a sentence with it.
+ */
+export function aiContextFeatures(a: Analysis): string[] {
+  if (!a.aiSentences.length) return [];
+  const out = a.aiSentences[0] === 0 ? ['a:lede'] : [];
+  if (a.aiDenied) out.push(a.aiDenied >= a.topic.at.length ? 'a:only_denied' : 'a:denied');
+  if (a.cues.length) {
+    const seen = new Set<number>();
+    for (const s of a.aiSentences) for (let g = 0; g < CUE_GROUPS.length; g++) if (a.cues[s * CUE_GROUPS.length + g]) seen.add(g);
+    for (const g of [...seen].sort((x, y) => x - y)) out.push(`a:${CUE_GROUPS[g]!.name}`);
+  }
+  return out;
+}
+
 /** Topic-gate features: AI named outright, or only a related word ("the tool", "a synthetic voice"). */
 export function topicFeatures(topic: TopicMatch): string[] {
   return topic.named ? ['t:named'] : topic.matched ? ['t:related'] : ['t:none'];
@@ -343,6 +400,10 @@ export function featuriseAnalysis(a: Analysis, sourceKind?: SourceKind | null, o
   if (a.tags) for (const f of entityFeatures(a.tags)) bag.set(f, 1);
   if (lang !== 'en') bag.set(`l:${lang}`, 1);
   for (const f of topicFeatures(a.topic)) bag.set(f, 1);
+  if (o.aiContext && a.aiSentences.length) {
+    for (const f of aiContextFeatures(a)) bag.set(f, 1);
+    bag.set('a:sents', scaleCount(a.aiSentences.length));
+  }
   return { bag, sentences: a.sentences, perSentence, surfaces };
 }
 

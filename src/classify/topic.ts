@@ -27,6 +27,8 @@ export interface TopicMatch {
   named: boolean;
   /** the terms found, as written (lower-cased unless an acronym), first occurrence order, at most 8 */
   terms: string[];
+  /** where AI is named in the text (offsets of the first 16 named terms, in text order) */
+  at: number[];
 }
 
 const LEFT = '(?<![\\p{L}\\p{N}])';
@@ -63,9 +65,11 @@ export class Topic {
     }
     found.sort((a, b) => a[0] - b[0]);
     const terms = [...new Set(found.map(([, t]) => t))].slice(0, 8);
-    if (terms.length) return { matched: true, named: true, terms };
+    if (terms.length) return { matched: true, named: true, terms, at: found.map(([at]) => at) };
     const related = this.related?.exec(text);
-    return related ? { matched: true, named: false, terms: [related[0].toLowerCase()] } : { matched: false, named: false, terms: [] };
+    return related
+      ? { matched: true, named: false, terms: [related[0].toLowerCase()], at: [] }
+      : { matched: false, named: false, terms: [], at: [] };
   }
 }
 

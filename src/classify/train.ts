@@ -22,6 +22,10 @@ export const HYPER = {
   stanceOnRelevantOnly: true,
   /** let the relevance model see who is speaking (source kind) */
   relevanceSeesKind: false,
+  /** let the stance and concern models see where AI is named (the a: features); relevance always does */
+  stanceSeesAiContext: false,
+  /** weight of a multinomial naive Bayes model's log-probabilities added to the stance logits (0: off) */
+  stanceNaiveBayes: 0.1,
   /** weight of each stance in the loss: missing worry costs a union reader most */
   stanceClassWeights: { worry: 1 } as Partial<Record<(typeof STANCES)[number], number>>,
   /** weight of a writers'-file example in the relevance loss (original slices: 1) */
@@ -33,6 +37,12 @@ export const HYPER = {
   /** share of relevant items in the stream the relevance threshold is chosen for */
   streamPrior: 0.08,
   /**
+   * which off-topic examples stand for the stream's when the threshold is chosen: every writer's
+   * ('all'), or only those of feed-like writers ('feeds': at most {@link FEED_SHARE} relevant, as a
+   * real week of feeds is), whose share of traps is a feed's and not a trap-writer's
+   */
+  thresholdNegatives: 'feeds' as 'all' | 'feeds',
+  /**
    * in a model shared by several languages, calibrate relevance and choose its threshold per
    * language too (where a language has enough gated examples of both kinds)
    */
@@ -42,6 +52,24 @@ export const HYPER = {
 export type Hyper = typeof HYPER;
 
 const round = (v: number) => Math.round(v * 1e5) / 1e5;
+/** a writer with at most this share of relevant items writes like a feed */
+export const FEED_SHARE = 0.2;
+/** a feed-like writer needs at least this many examples to count as one */
+const MIN_FEED_EXAMPLES = 100;
+
+/** The writers whose examples read like a feed: mostly off-topic, as real feeds are. */
+export function feedWriters(examples: { writer?: string; relevant: boolean }[]): Set<string> {
+  const counts = new Map<string, [number, number]>();
+  for (const e of examples) {
+    if (!e.writer) continue;
+    const c = counts.get(e.writer) ?? [0, 0];
+    c[0]++;
+    if (e.relevant) c[1]++;
+    counts.set(e.writer, c);
+  }
+  return new Set([...counts].filter(([, [n, rel]]) => n >= MIN_FEED_EXAMPLES && rel / n <= FEED_SHARE).map(([w]) => w));
+}
+
 /** gated examples of each kind a language needs for its own calibration */
 const MIN_PER_LANG = 30;
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -144,7 +172,9 @@ export function streamThreshold(p: number[], y: boolean[], gatedOutNegatives: nu
   const wNeg = (streamNegatives * passShare) / neg;
   let best = 0.5;
   let bestF1 = -1;
-  for (let t = 0.05; t <= 0.951; t += 0.01) {
+  // whole hundredths: the threshold tried is exactly the one stored and compared (p >= t)
+  for (let k = 5; k <= 95; k++) {
+    const t = k / 100;
     let tp = 0,
       fp = 0,
       fn = 0;
@@ -155,10 +185,59 @@ export function streamThreshold(p: number[], y: boolean[], gatedOutNegatives: nu
     const f1 = (2 * tp) / (2 * tp + fp + fn);
     if (f1 > bestF1 + 1e-12) {
       bestF1 = f1;
-      best = Math.round(t * 100) / 100;
+      best = t;
     }
   }
   return best;
+}
+
+/**
+ * Multinomial naive Bayes (add-one smoothing) as a linear model: per class, the log prior and
+ * each feature's log-probability, centred across classes so a feature no class favours adds 0.
+ * Features with no training examples keep a weight of zero.
+ */
+export function naiveBayes(X: SparseVec[], y: number[], classes: number, features: number) {
+  const counts = Array.from({ length: classes }, () => new Float64Array(features));
+  const totals = new Float64Array(classes);
+  const docs = new Float64Array(classes);
+  const seen = new Uint8Array(features);
+  X.forEach((x, i) => {
+    const c = y[i]!;
+    docs[c]!++;
+    x.idx.forEach((f, j) => {
+      counts[c]![f]! += x.val[j]!;
+      totals[c]! += x.val[j]!;
+      seen[f] = 1;
+    });
+  });
+  const vocab = seen.reduce((a, b) => a + b, 0);
+  const logp = counts.map((row, c) => Float64Array.from(row, (v, f) => (seen[f] ? Math.log((v + 1) / (totals[c]! + vocab)) : 0)));
+  const weights = logp.map((row) => Array.from(row, (v, f) => v - logp.reduce((s, r) => s + r[f]!, 0) / classes));
+  const lp = Array.from(docs, (d) => Math.log((d + 1) / (X.length + classes)));
+  const bias = lp.map((v) => v - lp.reduce((a, b) => a + b, 0) / classes);
+  return { bias, weights };
+}
+
+/**
+ * The stream threshold ({@link streamThreshold}) from every relevant example and the off-topic
+ * ones of feed-like writers (`negatives: 'feeds'`, when there are at least {@link MIN_PER_LANG}
+ * of them) or of every writer; `gatedOut` counts the off-topic examples the topic gate rejected,
+ * of all writers and of the feed-like ones.
+ */
+export function thresholdFor(
+  rows: { p: number; relevant: boolean; feed: boolean }[],
+  gatedOut: { all: number; feeds: number },
+  prior: number,
+  negatives: 'all' | 'feeds',
+): number {
+  const useFeeds = negatives === 'feeds' && rows.filter((r) => !r.relevant && r.feed).length >= MIN_PER_LANG;
+  const keep = rows.filter((r) => r.relevant || !useFeeds || r.feed);
+  return streamThreshold(
+    keep.map((r) => r.p),
+    keep.map((r) => r.relevant),
+    useFeeds ? gatedOut.feeds : gatedOut.all,
+    prior,
+  );
 }
 
 interface Prepared {
@@ -193,15 +272,33 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
   const X = data.map((d) => vectorise(d.bag, index));
   const pick = (keep: (d: Prepared) => boolean) => data.map((d, i) => (keep(d) ? i : -1)).filter((i) => i >= 0);
 
+  const contextFeature = new Set(features.flatMap((f, i) => (hyper.stanceSeesAiContext || !f.startsWith('a:') ? [] : [i])));
+  const XS = contextFeature.size ? X.map((x) => dropFeatures(x, contextFeature)) : X;
   const stanceIdx = pick((d) => !hyper.stanceOnRelevantOnly || d.e.relevant);
   const classWeights = STANCES.map((c) => hyper.stanceClassWeights[c] ?? 1);
   const stance = trainSoftmax(
-    stanceIdx.map((i) => X[i]!),
+    stanceIdx.map((i) => XS[i]!),
     stanceIdx.map((i) => STANCES.indexOf(data[i]!.e.stance)),
     STANCES.length,
     features.length,
     { ...hyper.stance, classWeights },
   );
+
+  if (hyper.stanceNaiveBayes > 0) {
+    const nb = naiveBayes(
+      stanceIdx.map((i) => XS[i]!),
+      stanceIdx.map((i) => STANCES.indexOf(data[i]!.e.stance)),
+      STANCES.length,
+      features.length,
+    );
+    const beta = hyper.stanceNaiveBayes;
+    for (let k = 0; k < STANCES.length; k++) {
+      stance.bias[k]! += beta * nb.bias[k]!;
+      const w = stance.weights[k]!;
+      const v = nb.weights[k]!;
+      for (let f = 0; f < w.length; f++) w[f]! += beta * v[f]!;
+    }
+  }
 
   // Stage two of relevance learns only from items that pass the topic gate: the traps.
   const gated = pick((d) => passesGate(hyper.gate, d.topic));
@@ -238,8 +335,24 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
   }
   const calibration = plattScale(z, gy);
   const p = z.map((zi) => sigmoid(calibration.a * zi + calibration.b));
-  const gatedOut = data.filter((d) => !passesGate(hyper.gate, d.topic) && !d.e.relevant).length;
-  const threshold = streamThreshold(p, gy, gatedOut, hyper.streamPrior);
+  // The threshold sees every relevant example and the off-topic ones of feed-like writers (all
+  // writers' when there are too few): the traps the other writers were asked for are far more
+  // common in the corpus than in a feed, and would set it too high for the stream it is chosen for.
+  const feeds = feedWriters(data.map((d) => d.e as { writer?: string; relevant: boolean }));
+  const fromFeed = (d: Prepared) => feeds.has((d.e as { writer?: string }).writer ?? '');
+  const choose = (js: number[], probs: (j: number) => number, lang?: ModelLang) => {
+    const out = data.filter((d) => (lang === undefined || d.lang === lang) && !passesGate(hyper.gate, d.topic) && !d.e.relevant);
+    return thresholdFor(
+      js.map((j) => ({ p: probs(j), relevant: gy[j]!, feed: fromFeed(data[gated[j]!]!) })),
+      { all: out.length, feeds: out.filter(fromFeed).length },
+      hyper.streamPrior,
+      hyper.thresholdNegatives,
+    );
+  };
+  const threshold = choose(
+    gated.map((_, j) => j),
+    (j) => p[j]!,
+  );
   const calibrationByLang: Partial<Record<ModelLang, { a: number; b: number }>> = {};
   const relevanceByLang: Partial<Record<ModelLang, number>> = {};
   if (hyper.perLangCalibration && langs.length > 1) {
@@ -251,13 +364,7 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
       const lz = js.map((j) => z[j]!);
       const c = plattScale(lz, ly);
       calibrationByLang[l] = c;
-      const lGatedOut = data.filter((d) => d.lang === l && !passesGate(hyper.gate, d.topic) && !d.e.relevant).length;
-      relevanceByLang[l] = streamThreshold(
-        lz.map((zi) => sigmoid(c.a * zi + c.b)),
-        ly,
-        lGatedOut,
-        hyper.streamPrior,
-      );
+      relevanceByLang[l] = choose(js, (j) => sigmoid(c.a * z[j]! + c.b), l);
     }
   }
   const byLang = Object.keys(relevanceByLang).length > 0;
@@ -271,7 +378,7 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
     const weights = [1, Math.max(1, (y.length - positives) / Math.max(1, positives))];
     concerns[c] = toBinary(
       trainSoftmax(
-        worryIdx.map((i) => X[i]!),
+        worryIdx.map((i) => XS[i]!),
         y,
         2,
         features.length,
