@@ -97,6 +97,23 @@ describe('quotes and speakers', () => {
       ['Primero se van los encargos pequeños de siempre', 'Marisa Lozano', 'worker'],
     ]);
   });
+  it('gives "she said" to the person named last before it, not to the last speaker', () => {
+    const text =
+      '"The tool cut our schedule by a month," said Ana Ruiz, a producer at the studio. ' +
+      'Its storyboard artist, Winnie Cheung, agreed. "I spend less time on rough thumbnails now," she said. ' +
+      'Cheung said the work had changed. "It still needs a person with taste," she added.';
+    expect(quotes(text).map((q) => q[1])).toEqual(['Ana Ruiz', 'Winnie Cheung', 'Winnie Cheung']);
+  });
+  it('takes a role that opens the attribution as the speaker, and a name at its end', () => {
+    expect(
+      quotes('"Dubbed titles double completion rates," said a regional acquisitions manager for a Singapore-based platform.')[0]![1],
+    ).toBe('a regional acquisitions manager for a Singapore-based platform');
+    expect(quotes('"This is a long-overdue rebalance of the fund," said Auckland producer Aroha Ngata.')[0]![1]).toBe('Aroha Ngata');
+    expect(quotes('"We will keep the crews we have, all of them," said the union\'s president, Jane Doe.')[0]!.slice(1)).toEqual([
+      'Jane Doe',
+      'union',
+    ]);
+  });
   it('leaves short scare quotes alone', () => {
     expect(quotes('The studio calls it "AI review" and nothing more.')).toEqual([]);
   });

@@ -30,6 +30,13 @@ const NOT_NAMES =
   /^(?:The|A|An|In|On|At|But|And|Its|It|This|That|Their|His|Her|Our|We|They|He|She|I|El|La|Los|Las|Un|Una|En|Pero|Y|Su|Sus|Según|According|Mr|Mrs|Ms|Dr|Sr|Sra)$/;
 const PRONOUN = /^(?:he|she|they|él|ella|ellos|ellas)$/i;
 const ACCORDING = /(?:according to|según)\s+([^,.;“”«»"]{2,100})/iu;
+/** a clause that opens with a role ("a spokesperson for…", "the federation's president", "una portavoz de…") */
+const ROLE_FIRST = /^(?:a|an|the|one|another|un|una|el|la|los|las|otro|otra)\s+[\p{Ll}]/u;
+/** a name followed by a verb of speaking or thinking, or a possessive: who "he" or "she" is next */
+const MENTION = new RegExp(
+  `(${CAP}(?:\\s+(?:${PARTICLE}\\s+)?${CAP}){0,3})(?=(?:['’]s\\b)|,?\\s+(?:said|says|added|told|believes|thinks|agreed|was|is|has|had|recalled|admits|admitted|argues|argued|explained|wrote|noted|insisted|dijo|dice|cree|afirmó|explicó|señaló|asegura|aseguró|contó|cuenta|recuerda))`,
+  'gu',
+);
 
 /** The first proper name in a span, skipping sentence words ("The", "El", "Según"). */
 function firstName(span: string): string | undefined {
@@ -44,6 +51,15 @@ function firstName(span: string): string | undefined {
   return undefined;
 }
 
+/** A name of two words or more that ends the span ("la actriz de doblaje Marisa Lozano"). */
+function finalName(span: string): string | undefined {
+  const m = new RegExp(`(${NAME.source})[.,]?\\s*$`, 'u').exec(span.trim());
+  if (!m) return undefined;
+  const words = m[1]!.split(/\s+/);
+  while (words.length && NOT_NAMES.test(words[0]!)) words.shift();
+  return words.length >= 2 && m.index > 0 ? words.join(' ') : undefined;
+}
+
 /** The speaker in a clause around a verb of saying: a name if there is one, else the noun phrase. */
 function speakerIn(span: string): { who: string; description: string } | undefined {
   const clause = span
@@ -53,7 +69,17 @@ function speakerIn(span: string): { who: string; description: string } | undefin
   if (!clause) return undefined;
   const first = clause.split(/\s+/)[0]!.replace(/[,.]$/, '');
   if (PRONOUN.test(first)) return { who: first, description: '' };
-  const name = firstName(clause);
+  // "a regional acquisitions manager for a Singapore-based platform": the role, not the first
+  // capitalised word; "the union's president, Jane Doe": the name set beside it
+  if (ROLE_FIRST.test(clause)) {
+    const [role, apposition] = clause.split(',').map((p) => p.trim());
+    const name = apposition && new RegExp(`^${NAME.source}$`, 'u').test(apposition) ? firstName(apposition) : finalName(role!);
+    if (name) return { who: name, description: role!.replace(name, ' ').trim() };
+    if (role!.split(/\s+/).length <= 10) return { who: role!, description: '' };
+  }
+  // "Beijing-based analyst Zhang Wei", "Auckland producer Aroha Ngata": the person at the end
+  const last = finalName(clause.split(',')[0]!);
+  const name = last && !(firstName(clause) ?? '').includes(' ') ? last : firstName(clause);
   if (name) return { who: name, description: clause.replace(name, ' ').trim() };
   const phrase = clause.split(',')[0]!.trim();
   return phrase.split(/\s+/).length <= 10 ? { who: phrase, description: '' } : undefined;
@@ -139,6 +165,54 @@ function attribution(before: string, after: string): { who: string; description:
 const isPronoun = (w: string) => PRONOUN.test(w);
 
 /**
+ * The person a pronoun most likely points to: the last name in `context` that a speaker already
+ * named carries (full name or surname), or that is followed by a verb of speaking or thinking or
+ * a possessive ("Walker believes", "Tam's film"), resolved to the full name used earlier in the text.
+ */
+function lastMention(
+  context: string,
+  named: { speaker: string; kind: SpeakerKind }[],
+  full: string,
+): { speaker: string; kind: SpeakerKind } | undefined {
+  const text = context.replace(QUOTE_ANYWHERE, ' ');
+  let best: { at: number; speaker: string; kind?: SpeakerKind } | undefined;
+  for (const n of named) {
+    const surname = n.speaker.split(/\s+/).at(-1)!;
+    for (const form of new Set([n.speaker, surname])) {
+      if (form.length < 2 || !/^\p{Lu}/u.test(form)) continue;
+      const at = text.lastIndexOf(form);
+      if (at >= 0 && (!best || at > best.at)) best = { at, speaker: n.speaker, kind: n.kind };
+    }
+  }
+  const re = new RegExp(MENTION.source, 'gu');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const words = m[1]!.split(/\s+/);
+    while (words.length && NOT_NAMES.test(words[0]!)) words.shift();
+    if (!words.length || m.index < (best?.at ?? -1)) continue;
+    const name = words.join(' ');
+    const known = named.find((n) => n.speaker === name || n.speaker.endsWith(` ${name}`));
+    if (known) best = { at: m.index, speaker: known.speaker, kind: known.kind };
+    else {
+      // a surname alone: the full name it was first given in the text
+      const fullName = name.includes(' ') ? name : new RegExp(`(${CAP}\\s+)+${name}(?![\\p{L}])`, 'u').exec(full)?.[0];
+      best = { at: m.index, speaker: fullName ?? name };
+    }
+  }
+  if (!best) return undefined;
+  return {
+    speaker: best.speaker,
+    kind:
+      best.kind ??
+      speakerKind(
+        best.speaker,
+        full
+          .slice(Math.max(0, full.indexOf(best.speaker) - 60), full.indexOf(best.speaker) + best.speaker.length + 100)
+          .replace(QUOTE_ANYWHERE, ' '),
+      ),
+  };
+}
+
+/**
  * The direct quotations in a text's sentences (at least four words each), in order, with the
  * speaker each is attributed to (null when no pattern names one) and the speaker's kind.
  */
@@ -179,10 +253,15 @@ export function extractQuotes(sentences: string[]): Omit<Quote, 'stance'>[] {
           named.push({ speaker, kind });
         }
         last = { speaker, kind };
-      } else if (last && (found || !before.trim() || /^[\s“«"]*$/.test(before))) {
-        // a pronoun, or a quote that opens its sentence with no attribution: the last speaker goes on
-        speaker = last.speaker;
-        kind = last.kind;
+      } else if (found || !before.trim() || /^[\s“«"]*$/.test(before)) {
+        // a pronoun, or a quote that opens its sentence with no attribution: the person named
+        // last before it ("Seo said she was surprised. “…,” she said"), else the last speaker
+        const mentioned = lastMention(`${sentences[s - 1] ?? ''} ${before}`, named, full);
+        if (mentioned) {
+          ({ speaker, kind } = mentioned);
+          if (!named.some((n) => n.speaker === speaker)) named.push(mentioned);
+        } else if (last) ({ speaker, kind } = last);
+        if (speaker) last = { speaker, kind };
       }
       out.push({ text: text.replace(/[,]$/, ''), speaker, speakerKind: kind });
       if (out.length >= 20) return;
