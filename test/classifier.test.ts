@@ -64,6 +64,21 @@ describe('features', () => {
     expect(denied('Nada que ver con la inteligencia artificial: fue el presupuesto.', 'es')).toBe(1);
     expect(denied('We will not allow AI replicas of our members.')).toBe(0);
     expect(denied('Innovation, not AI hype, will decide it.')).toBe(1);
+    expect(denied('It isn’t AI, it’s the budget.')).toBe(1); // a curly apostrophe, as feeds write it
+    // not denials: a comma after the negator, a denied safeguard, the next sentence, another language's word
+    expect(denied('No, AI is coming for your job.')).toBe(0);
+    expect(denied('Without AI protections, members will lose work.')).toBe(0);
+    expect(denied('Studios say no.\nAI will write the next season.')).toBe(0);
+    expect(denied('The original sin of AI is its training data.')).toBe(0);
+    expect(denied('Sin protecciones de IA no hay acuerdo.', 'es')).toBe(0);
+    expect(denied('Se hizo sin IA, dice el estudio.', 'es')).toBe(1);
+    // a term opening a later sentence belongs to that sentence, not the one before
+    expect(analyse('Rates fall. AI tools cut dubbing jobs.').aiSentences).toEqual([1]);
+    // a mention both term lists match counts once: the opening sentence keeps its place among 16
+    expect(
+      analyse(`AI is coming to dubbing. ${Array.from({ length: 16 }, (_, i) => `Generative tools number ${i}.`).join(' ')}`).aiSentences[0],
+    ).toBe(0);
+    expect(analyse('AI-generated voices, AI voices everywhere.').topic.at).toHaveLength(2);
     expect(featurise('No AI was involved, the studio said.').bag.has('a:only_denied')).toBe(true);
     expect(featurise('No AI was used in the trailer. The sequel uses generative AI.').bag.has('a:denied')).toBe(true);
     // the pay cue sits in a sentence without AI: no a:pay

@@ -150,7 +150,12 @@ function readable(key: string, a: Analysis, word: (stem: string) => string, writ
   }
   if (kind === 'p:') return MARK_PHRASE[rest] ?? rest;
   if (kind === 'a:') {
-    if (rest === 'lede') return `names AI in its opening sentence: ${quoteList(a.topic.terms.slice(0, 2))}`;
+    if (rest === 'lede') {
+      const opening = a.sentences[0]!.toLowerCase();
+      return `names AI in its opening sentence: ${quoteList(a.topic.terms.filter((t) => opening.includes(t.toLowerCase())).slice(0, 2))}`;
+    }
+    if (rest === 'denied') return 'denies AI in one place ("no AI", "not because of AI")';
+    if (rest === 'only_denied') return 'names AI only to deny it ("no AI", "not because of AI")';
     if (rest === 'sents') return `names AI in ${a.aiSentences.length} sentence${a.aiSentences.length === 1 ? '' : 's'}`;
     return `${GROUP_PHRASE[rest] ?? rest} in the same sentence as AI`;
   }

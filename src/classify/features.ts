@@ -123,11 +123,26 @@ const MARK_PATTERNS: RegExp[] = [
  * small words ("no AI", "not because of AI", "without a single neural net", "nada que ver con la
  * IA"). A negated verb is not a denial: "will not allow AI replicas" is a union's demand.
  */
-const DENY_WORDS =
-  "no|not|nor|never|without|isn't|wasn't|aren't|weren't|didn't|doesn't|don't|nothing to do with|rather than|instead of|free of|zero|sin|ni|nada que ver con|en lugar de|en vez de";
-const DENY_FILLERS =
-  "a|an|the|any|single|because|of|about|from|by|using|use|used|uses|involves?|involving|involved|real|actual|even|one|it|it's|its|just|made|generated|created|done|with|de|la|el|las|los|una|un|por|con|ninguna|ningún|ninguno|nada|usa|uso|es|fue";
-const DENIED = new RegExp(`(?:^|[^\\p{L}'’])(?:${DENY_WORDS})(?:[\\s,]+(?:${DENY_FILLERS})){0,3}[\\s,(]*$`, 'iu');
+const DENY: Record<ModelLang, { words: string; fillers: string }> = {
+  en: {
+    words:
+      "no|not|nor|never|without|isn't|wasn't|aren't|weren't|didn't|doesn't|don't|nothing to do with|rather than|instead of|free of|zero",
+    fillers:
+      'a|an|the|any|single|because|of|about|from|by|using|use|used|uses|involves?|involving|involved|real|actual|even|one|it|its|made|generated|created|done|with',
+  },
+  es: {
+    words: 'no|sin|ni|nunca|nada que ver con|en lugar de|en vez de',
+    fillers: 'de|la|el|las|los|una|un|por|con|ninguna|ningun|ninguno|nada|usa|uso|usar|es|fue|era|hecho|hecha',
+  },
+};
+/** the negator, then at most three small words, then the term (no comma: "No, AI is coming" is not a denial) */
+const DENIED: Record<ModelLang, RegExp> = {
+  en: new RegExp(`(?:^|[^\\p{L}'])(?:${DENY.en.words})(?:\\s+(?:${DENY.en.fillers})){0,3}[\\s(]*$`, 'iu'),
+  es: new RegExp(`(?:^|[^\\p{L}])(?:${DENY.es.words})(?:\\s+(?:${DENY.es.fillers})){0,3}[\\s(]*$`, 'iu'),
+};
+/** what follows a term when the text denies the safeguards, not the AI ("without AI protections") */
+const SAFEGUARD_AFTER =
+  /^(?:[\s-]*(?:protections?|rules?|safeguards?|clauses?|guardrails?|provisions?|polic(?:y|ies)|terms|language|regulations?|consent|protecciones|reglas|cl[aá]usulas?|salvaguardas?))/iu;
 
 /** Flags of a word in {@link Analysis.flags}. */
 export const LINKED = 1; // follows another word with no punctuation between: the two make a bigram
@@ -230,8 +245,14 @@ export function analyse(text: string | string[], o: FeatureOptions = SHIPPED_FEA
     at = end + 1;
   }
   if (a.topic.at.length) {
+    // the 48 characters before each term, within its own sentence, apostrophes made straight
     const text = sentences.join('\n');
-    for (const at of a.topic.at) if (DENIED.test(text.slice(Math.max(0, at - 48), at))) a.aiDenied++;
+    for (const at of a.topic.at) {
+      const from = Math.max(0, at - 48, text.lastIndexOf('\n', at - 1) + 1);
+      const window = text.slice(from, at).replace(/’/g, "'");
+      const term = /^[\p{L}\p{N}.-]+/u.exec(text.slice(at))?.[0] ?? '';
+      if (DENIED[lang].test(window) && !SAFEGUARD_AFTER.test(text.slice(at + term.length))) a.aiDenied++;
+    }
   }
   let s = -1;
   let end = 0; // where sentence s ends in `joined`

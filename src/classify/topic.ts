@@ -27,7 +27,7 @@ export interface TopicMatch {
   named: boolean;
   /** the terms found, as written (lower-cased unless an acronym), first occurrence order, at most 8 */
   terms: string[];
-  /** where AI is named in the text (offsets of the first 16 named terms, in text order) */
+  /** where AI is named in the text (offsets of the first 16 named terms, in text order, overlaps counted once) */
   at: number[];
 }
 
@@ -54,16 +54,26 @@ export class Topic {
 
   /** Whether `text` names the topic, and the terms that say so. */
   match(text: string): TopicMatch {
-    const found: [number, string][] = [];
+    const hits: [number, number, string][] = [];
     for (const [re, lower] of [
       [this.words, true],
       [this.acronyms, false],
     ] as const) {
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
-      while ((m = re.exec(text)) !== null && found.length < 16) found.push([m.index, lower ? m[0].toLowerCase() : m[0]]);
+      let n = 0;
+      while ((m = re.exec(text)) !== null && n++ < 16) hits.push([m.index, m.index + m[0].length, lower ? m[0].toLowerCase() : m[0]]);
     }
-    found.sort((a, b) => a[0] - b[0]);
+    // in text order; a mention both lists match ("AI-generated", "AI voices") counts once
+    hits.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+    const found: [number, string][] = [];
+    let end = -1;
+    for (const [at, to, term] of hits) {
+      if (at < end) continue;
+      found.push([at, term]);
+      end = to;
+      if (found.length === 16) break;
+    }
     const terms = [...new Set(found.map(([, t]) => t))].slice(0, 8);
     if (terms.length) return { matched: true, named: true, terms, at: found.map(([at]) => at) };
     const related = this.related?.exec(text);
