@@ -30,14 +30,14 @@ const test = corpus.filter((e) => held.includes(e.writer));
 
 const variants: { name: string; hyper?: Partial<Hyper>; features?: FeatureOptions }[] = [
   { name: 'shipped' },
-  { name: 'without AI context features', features: { ...SHIPPED_FEATURES, aiContext: false } },
+  { name: 'with AI context features (relevance only)', features: { ...SHIPPED_FEATURES, aiContext: true } },
   { name: "threshold from every writer's off-topic items", hyper: { thresholdNegatives: 'all' } },
   {
     name: 'the recipe of record 0010 (no naive Bayes, no AI context)',
     hyper: { stanceNaiveBayes: 0 },
     features: { ...SHIPPED_FEATURES, aiContext: false },
   },
-  { name: 'AI context for stance too', hyper: { stanceSeesAiContext: true } },
+  { name: 'AI context for stance too', hyper: { stanceSeesAiContext: true }, features: { ...SHIPPED_FEATURES, aiContext: true } },
   { name: 'naive Bayes 0.05', hyper: { stanceNaiveBayes: 0.05 } },
   { name: 'naive Bayes 0.15', hyper: { stanceNaiveBayes: 0.15 } },
   { name: 'naive Bayes 0.3', hyper: { stanceNaiveBayes: 0.3 } },

@@ -4,7 +4,15 @@ import { afinnBaseline, vaderBaseline } from '../src/classify/baselines.ts';
 import { readCorpus, readSplit, splitOf, streamSlice, textBucket, type Example } from '../src/classify/corpus.ts';
 import { evaluate } from '../src/classify/evaluate.ts';
 import { FeatureIndex } from '../src/classify/feature-index.ts';
-import { ALL_FEATURES, SHIPPED_FEATURES, analyse, featurise, splitSentences } from '../src/classify/features.ts';
+import {
+  ALL_FEATURES,
+  SHIPPED_FEATURES,
+  analyse,
+  analyse as analyseWith,
+  featurise,
+  featurise as featuriseWith,
+  splitSentences,
+} from '../src/classify/features.ts';
 import { binaryReport, multiClassReport } from '../src/classify/metrics.ts';
 import { defaultModel, MODEL_PATH, StanceModel } from '../src/classify/model.ts';
 import {
@@ -43,7 +51,9 @@ describe('features', () => {
     expect(f.bag.get('k:union')).toBe(1);
     expect(f.bag.get('e:ai_screen')).toBe(1);
   });
-  it('marks where AI is named: the opening sentence, how many sentences, and the cue groups beside it', () => {
+  it('marks where AI is named (the aiContext family): the opening sentence, how many sentences, and the cue groups beside it', () => {
+    const featurise = (text: string) => featuriseWith(text, null, ALL_FEATURES);
+    const analyse = (text: string, _o?: unknown, lang: 'en' | 'es' = 'en') => analyseWith(text, ALL_FEATURES, lang);
     const rateCard = featurise('BECTU sets new minimum rates for factual TV. Members will be paid promptly, it says.').bag;
     expect(rateCard.get('c:pay')).toBeGreaterThan(0);
     expect([...rateCard.keys()].filter((k) => k.startsWith('a:'))).toEqual([]);

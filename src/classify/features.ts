@@ -97,9 +97,11 @@ export const SHIPPED_FEATURES: FeatureOptions = {
   cues: true,
   entities: true,
   sourceKind: true,
-  aiContext: true,
+  // measured and left off: it helped relevance on some held-out writers and cost Spanish social
+  // posts and the feed weeks on the latest (docs/decisions/0013)
+  aiContext: false,
 };
-export const ALL_FEATURES: FeatureOptions = { ...SHIPPED_FEATURES, negation: true };
+export const ALL_FEATURES: FeatureOptions = { ...SHIPPED_FEATURES, negation: true, aiContext: true };
 
 /** Caps very long inputs: the opening carries the stance in news copy, and speed stays flat. */
 export const MAX_CLASSIFIED_CHARS = 6000;
