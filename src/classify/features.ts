@@ -182,9 +182,9 @@ export interface Analysis {
   cues: Int32Array;
   /** entity tags of the whole text (undefined without entities) */
   tags?: EntityTags;
-  /** the sentences that name AI outright (indexes, ascending) */
+  /** the sentences that name AI outright (indexes, ascending; only with the aiContext family) */
   aiSentences: number[];
-  /** how many of the named AI terms are denied ("no AI", "not because of AI", "sin IA") */
+  /** how many of the named AI terms are denied ("no AI", "not because of AI", "sin IA"; only with aiContext) */
   aiDenied: number;
 }
 
@@ -205,6 +205,27 @@ export function readSentences(text: string): string[] {
 }
 
 /**
+ * Fills {@link Analysis.aiSentences} and {@link Analysis.aiDenied} from the topic's offsets in
+ * `text`, the sentences joined by line breaks (what the topic was matched on).
+ */
+function markAi(a: Analysis, text: string) {
+  const n = a.sentences.length;
+  for (let s = 0, at = 0, h = 0; s < n && h < a.topic.at.length; s++) {
+    const end = at + a.sentences[s]!.length;
+    if (a.topic.at[h]! <= end) a.aiSentences.push(s);
+    while (h < a.topic.at.length && a.topic.at[h]! <= end) h++;
+    at = end + 1;
+  }
+  // the 48 characters before each term, within its own sentence, apostrophes made straight
+  for (const at of a.topic.at) {
+    const from = Math.max(0, at - 48, text.lastIndexOf('\n', at - 1) + 1);
+    const window = text.slice(from, at).replace(/’/g, "'");
+    const term = /^[\p{L}\p{N}.-]+/u.exec(text.slice(at))?.[0] ?? '';
+    if (DENIED[a.lang].test(window) && !SAFEGUARD_AFTER.test(text.slice(at + term.length))) a.aiDenied++;
+  }
+}
+
+/**
  * Reads a text (raw, or sentences from {@link readSentences}): words with their negation scope
  * and bigram links, cue groups, entity tags and topic terms, in the given language.
  */
@@ -213,6 +234,7 @@ export function analyse(text: string | string[], o: FeatureOptions = SHIPPED_FEA
   const n = sentences.length;
   // Each sentence lower-cased on its own, joined by line breaks: one scan then serves them all,
   // and no token or cue crosses from one sentence into the next.
+  const raw = sentences.join('\n');
   const lower = sentences.map((s) => s.toLowerCase().replace(/’/g, "'"));
   const original = lower.join('\n');
   const joined = lang === 'es' ? deaccent(original) : original;
@@ -227,7 +249,7 @@ export function analyse(text: string | string[], o: FeatureOptions = SHIPPED_FEA
     joined,
     starts,
     cueHits: [],
-    topic: defaultTopic().match(sentences.join('\n')),
+    topic: defaultTopic().match(raw),
     wordStart: [],
     words: [],
     written: [],
@@ -239,23 +261,7 @@ export function analyse(text: string | string[], o: FeatureOptions = SHIPPED_FEA
     aiSentences: [],
     aiDenied: 0,
   };
-  // the topic was matched on the sentences joined by line breaks: its offsets map to sentences
-  for (let s = 0, at = 0, h = 0; s < n && h < a.topic.at.length; s++) {
-    const end = at + sentences[s]!.length;
-    if (a.topic.at[h]! <= end) a.aiSentences.push(s);
-    while (h < a.topic.at.length && a.topic.at[h]! <= end) h++;
-    at = end + 1;
-  }
-  if (a.topic.at.length) {
-    // the 48 characters before each term, within its own sentence, apostrophes made straight
-    const text = sentences.join('\n');
-    for (const at of a.topic.at) {
-      const from = Math.max(0, at - 48, text.lastIndexOf('\n', at - 1) + 1);
-      const window = text.slice(from, at).replace(/’/g, "'");
-      const term = /^[\p{L}\p{N}.-]+/u.exec(text.slice(at))?.[0] ?? '';
-      if (DENIED[lang].test(window) && !SAFEGUARD_AFTER.test(text.slice(at + term.length))) a.aiDenied++;
-    }
-  }
+  if (o.aiContext) markAi(a, raw);
   let s = -1;
   let end = 0; // where sentence s ends in `joined`
   let negate = 0;
@@ -308,7 +314,7 @@ export function analyse(text: string | string[], o: FeatureOptions = SHIPPED_FEA
     });
   }
   if (o.entities) {
-    const tags = tagEntities(sentences.join('\n'));
+    const tags = tagEntities(raw);
     if (lang === 'es') {
       const areas = new Set(tags.areas);
       ES_ENTITIES.scan(joined, (p) => {

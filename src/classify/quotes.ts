@@ -38,9 +38,30 @@ const MENTION = new RegExp(
   'gu',
 );
 
+/** NAME, global, for scanning a span (reset before each scan) */
+const NAMES = new RegExp(NAME.source, 'gu');
+/** a span that is one name and nothing else */
+const WHOLE_NAME = new RegExp(`^${NAME.source}$`, 'u');
+/** a name that ends a span */
+const FINAL_NAME = new RegExp(`(${NAME.source})[.,]?\\s*$`, 'u');
+
+/** The words of a matched name without the sentence words it may open with ("The", "El"). */
+function nameWords(match: string): string[] {
+  const words = match.split(/\s+/);
+  while (words.length && NOT_NAMES.test(words[0]!)) words.shift();
+  return words;
+}
+
+/** The words around a name's first mention in the text, quotations left out: who the person is. */
+function aroundFirstMention(full: string, name: string): string {
+  const at = full.indexOf(name);
+  return at >= 0 ? full.slice(Math.max(0, at - 60), at + name.length + 100).replace(QUOTE_ANYWHERE, ' ') : '';
+}
+
 /** The first proper name in a span, skipping sentence words ("The", "El", "Según"). */
 function firstName(span: string): string | undefined {
-  const re = new RegExp(NAME.source, 'gu');
+  const re = NAMES;
+  re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(span)) !== null) {
     const words = m[0].split(/\s+/);
@@ -53,10 +74,9 @@ function firstName(span: string): string | undefined {
 
 /** A name of two words or more that ends the span ("la actriz de doblaje Marisa Lozano"). */
 function finalName(span: string): string | undefined {
-  const m = new RegExp(`(${NAME.source})[.,]?\\s*$`, 'u').exec(span.trim());
+  const m = FINAL_NAME.exec(span.trim());
   if (!m) return undefined;
-  const words = m[1]!.split(/\s+/);
-  while (words.length && NOT_NAMES.test(words[0]!)) words.shift();
+  const words = nameWords(m[1]!);
   return words.length >= 2 && m.index > 0 ? words.join(' ') : undefined;
 }
 
@@ -73,13 +93,14 @@ function speakerIn(span: string): { who: string; description: string } | undefin
   // capitalised word; "the union's president, Jane Doe": the name set beside it
   if (ROLE_FIRST.test(clause)) {
     const [role, apposition] = clause.split(',').map((p) => p.trim());
-    const name = apposition && new RegExp(`^${NAME.source}$`, 'u').test(apposition) ? firstName(apposition) : finalName(role!);
+    const name = apposition && WHOLE_NAME.test(apposition) ? firstName(apposition) : finalName(role!);
     if (name) return { who: name, description: role!.replace(name, ' ').trim() };
     if (role!.split(/\s+/).length <= 10) return { who: role!, description: '' };
   }
   // "Beijing-based analyst Zhang Wei", "Auckland producer Aroha Ngata": the person at the end
+  const opening = firstName(clause);
   const last = finalName(clause.split(',')[0]!);
-  const name = last && !(firstName(clause) ?? '').includes(' ') ? last : firstName(clause);
+  const name = last && !(opening ?? '').includes(' ') ? last : opening;
   if (name) return { who: name, description: clause.replace(name, ' ').trim() };
   const phrase = clause.split(',')[0]!.trim();
   return phrase.split(/\s+/).length <= 10 ? { who: phrase, description: '' } : undefined;
@@ -184,10 +205,10 @@ function lastMention(
       if (at >= 0 && (!best || at > best.at)) best = { at, speaker: n.speaker, kind: n.kind };
     }
   }
-  const re = new RegExp(MENTION.source, 'gu');
+  const re = MENTION;
+  re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const words = m[1]!.split(/\s+/);
-    while (words.length && NOT_NAMES.test(words[0]!)) words.shift();
+    const words = nameWords(m[1]!);
     if (!words.length || m.index < (best?.at ?? -1)) continue;
     const name = words.join(' ');
     const known = named.find((n) => n.speaker === name || n.speaker.endsWith(` ${name}`));
@@ -199,17 +220,7 @@ function lastMention(
     }
   }
   if (!best) return undefined;
-  return {
-    speaker: best.speaker,
-    kind:
-      best.kind ??
-      speakerKind(
-        best.speaker,
-        full
-          .slice(Math.max(0, full.indexOf(best.speaker) - 60), full.indexOf(best.speaker) + best.speaker.length + 100)
-          .replace(QUOTE_ANYWHERE, ' '),
-      ),
-  };
+  return { speaker: best.speaker, kind: best.kind ?? speakerKind(best.speaker, aroundFirstMention(full, best.speaker)) };
 }
 
 /**
@@ -243,8 +254,7 @@ export function extractQuotes(sentences: string[]): Omit<Quote, 'stance'>[] {
         if (earlier) ({ speaker, kind } = earlier);
         else {
           // the words around the speaker's first mention say who they are ("Marisa Lozano, actriz de doblaje")
-          const at = full.indexOf(speaker);
-          const around = at >= 0 ? full.slice(Math.max(0, at - 60), at + speaker.length + 100).replace(QUOTE_ANYWHERE, ' ') : '';
+          const around = aroundFirstMention(full, speaker);
           kind = speakerKind(speaker, found.description);
           if (kind === 'other') kind = speakerKind(speaker, `${found.description} ${around}`);
           // "its spokesperson", "su portavoz": the organisation is named elsewhere in the sentence

@@ -212,7 +212,8 @@ export function naiveBayes(X: SparseVec[], y: number[], classes: number, feature
   });
   const vocab = seen.reduce((a, b) => a + b, 0);
   const logp = counts.map((row, c) => Float64Array.from(row, (v, f) => (seen[f] ? Math.log((v + 1) / (totals[c]! + vocab)) : 0)));
-  const weights = logp.map((row) => Array.from(row, (v, f) => v - logp.reduce((s, r) => s + r[f]!, 0) / classes));
+  const mean = Float64Array.from(seen, (_, f) => logp.reduce((s, r) => s + r[f]!, 0) / classes);
+  const weights = logp.map((row) => Array.from(row, (v, f) => v - mean[f]!));
   const lp = Array.from(docs, (d) => Math.log((d + 1) / (X.length + classes)));
   const bias = lp.map((v) => v - lp.reduce((a, b) => a + b, 0) / classes);
   return { bias, weights };
@@ -242,6 +243,8 @@ export function thresholdFor(
 
 interface Prepared {
   e: Example;
+  /** the corpus writer (file) the example came from, when known */
+  writer?: string;
   lang: ModelLang;
   bag: FeatureBag;
   topic: { matched: boolean; named: boolean };
@@ -258,7 +261,8 @@ export function prepareExamples(examples: Example[], o: FeatureOptions = SHIPPED
     const lang = (e.lang ?? 'en') as ModelLang;
     if (!MODEL_LANGS.includes(lang)) continue;
     const a = analyse(e.text, o, lang);
-    out.push({ e, lang, bag: featuriseAnalysis(a, e.source_kind ?? null, o).bag, topic: a.topic });
+    const writer = (e as { writer?: string }).writer;
+    out.push({ e, writer, lang, bag: featuriseAnalysis(a, e.source_kind ?? null, o).bag, topic: a.topic });
   }
   return out;
 }
@@ -276,21 +280,12 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
   const XS = contextFeature.size ? X.map((x) => dropFeatures(x, contextFeature)) : X;
   const stanceIdx = pick((d) => !hyper.stanceOnRelevantOnly || d.e.relevant);
   const classWeights = STANCES.map((c) => hyper.stanceClassWeights[c] ?? 1);
-  const stance = trainSoftmax(
-    stanceIdx.map((i) => XS[i]!),
-    stanceIdx.map((i) => STANCES.indexOf(data[i]!.e.stance)),
-    STANCES.length,
-    features.length,
-    { ...hyper.stance, classWeights },
-  );
+  const stanceX = stanceIdx.map((i) => XS[i]!);
+  const stanceY = stanceIdx.map((i) => STANCES.indexOf(data[i]!.e.stance));
+  const stance = trainSoftmax(stanceX, stanceY, STANCES.length, features.length, { ...hyper.stance, classWeights });
 
   if (hyper.stanceNaiveBayes > 0) {
-    const nb = naiveBayes(
-      stanceIdx.map((i) => XS[i]!),
-      stanceIdx.map((i) => STANCES.indexOf(data[i]!.e.stance)),
-      STANCES.length,
-      features.length,
-    );
+    const nb = naiveBayes(stanceX, stanceY, STANCES.length, features.length);
     const beta = hyper.stanceNaiveBayes;
     for (let k = 0; k < STANCES.length; k++) {
       stance.bias[k]! += beta * nb.bias[k]!;
@@ -309,8 +304,7 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
   const XR = X.map((x) => (kindFeature.size ? dropFeatures(x, kindFeature) : x));
   // The writers' files carry the traps (off-topic labour news, AI as a story's subject) that the
   // original slices barely have; they count more in what the relevance model learns.
-  const weightOf = (i: number) =>
-    (data[i]!.e as { writer?: string }).writer?.startsWith('orig-') === false ? hyper.writerRelevanceWeight : 1;
+  const weightOf = (i: number) => (data[i]!.writer?.startsWith('orig-') === false ? hyper.writerRelevanceWeight : 1);
   const trainRelevance = (rows: number[]) =>
     toBinary(
       trainSoftmax(
@@ -338,8 +332,8 @@ function trainLangModel(langs: ModelLang[], data: Prepared[], hyper: Hyper): Lan
   // The threshold sees every relevant example and the off-topic ones of feed-like writers (all
   // writers' when there are too few): the traps the other writers were asked for are far more
   // common in the corpus than in a feed, and would set it too high for the stream it is chosen for.
-  const feeds = feedWriters(data.map((d) => d.e as { writer?: string; relevant: boolean }));
-  const fromFeed = (d: Prepared) => feeds.has((d.e as { writer?: string }).writer ?? '');
+  const feeds = feedWriters(data.map((d) => ({ writer: d.writer, relevant: d.e.relevant })));
+  const fromFeed = (d: Prepared) => feeds.has(d.writer ?? '');
   const choose = (js: number[], probs: (j: number) => number, lang?: ModelLang) => {
     const out = data.filter((d) => (lang === undefined || d.lang === lang) && !passesGate(hyper.gate, d.topic) && !d.e.relevant);
     return thresholdFor(
